@@ -1,0 +1,70 @@
+# probecost -- measure what Linux instrumentation costs.
+#
+#   make            build the harness at build/probecost
+#   make run        install what is missing, build, run the default suite
+#   make test       install what is missing, build, run the whole test suite
+#   make bench      the benchmark figures quoted in the issues' notes
+#   make kmod       build probecost.ko against the running kernel (KDIR=)
+#   make clean
+
+CC      ?= gcc
+PKGS    := hwloc gsl zlib
+BUILD   := build
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
+CPPFLAGS += -Iharness -Ikmod $(PKG_CFLAGS) -DPC_GIT_REV='"$(GIT_REV)"'
+LDLIBS   += $(PKG_LIBS) -lpfm -lcsv -lm
+
+# user-space mechanism parts; kernel parts are named kmod_*.c
+MECH_SRCS := $(filter-out %/kmod_%.c,$(wildcard mechanisms/*/*.c))
+LIB_SRCS  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(MECH_SRCS)
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+MAIN_OBJ  := $(BUILD)/harness/main.o
+
+TEST_SRCS := $(wildcard tests/unit/*.c)
+TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps run test bench kmod clean tests
+all: $(BUILD)/probecost
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libprobecost.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/probecost: $(MAIN_OBJ) $(BUILD)/libprobecost.a
+	$(CC) $(CFLAGS) -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libprobecost.a -Wl,--no-whole-archive $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprobecost.a tests/ktap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libprobecost.a -Wl,--no-whole-archive $(LDLIBS)
+
+tests: $(BUILD)/probecost $(TEST_BINS)
+
+deps:
+	@scripts/deps.sh build run test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/probecost run
+
+test: deps
+	@$(MAKE) --no-print-directory tests
+	tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

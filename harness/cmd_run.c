@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `probecost run`: parse and validate everything, prepare the machine
+ * (bind, timer, counters, output directory), then hand each mechanism to
+ * the engine and print its rows as they come.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "errors.h"
+#include "opts.h"
+#include "registry.h"
+#include "stats.h"
+#include "sysinfo.h"
+#include "topo.h"
+#include "version.h"
+
+#define DEFAULT_REPEATS 31
+#define QUICK_REPEATS 7
+#define DEFAULT_TARGET_NS 2e6
+#define QUICK_TARGET_NS 0.5e6
+#define MAX_PAYLOAD 4096
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void run_usage(FILE *f)
+{
+	fprintf(f, "usage: probecost run [options]\n\n"
+		   "Measures each mechanism in each of its states and writes\n"
+		   "results.csv, samples.csv and meta.csv into results/<run-id>/.\n\n"
+		   "  --mech LIST      mechanisms to run, comma-separated (default: all;\n"
+		   "                   see probecost list)\n"
+		   "  --state LIST     states: absent,disabled,enabled,recording (default:\n"
+		   "                   all a mechanism has; absent is always measured)\n"
+		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
+		   "  --repeat R       measured repeats, %d..100000 (default %d)\n"
+		   "  --warmup W       repeats run first and dropped, 0..1000 (default 2)\n"
+		   "  --events N       events per fire (N of N/2N), 1..2^32 (default:\n"
+		   "                   calibrated so fire(N) lasts ~%.0f ms)\n"
+		   "  --cpu N          OS index of the PU to bind to (default: first PU\n"
+		   "                   of the last core)\n"
+		   "  --payload BYTES  bytes each recorded event carries, 0..%d (default 64)\n"
+		   "  --timer KIND     tsc, icount or clock (default: tsc if invariant)\n"
+		   "  --out DIR        write into DIR instead of results/<run-id>\n"
+		   "  --no-counters    do not open hardware counters even if present\n"
+		   "  --help           this text\n\n"
+		   "Exit status: 0 done, 1 a mechanism failed, 2 usage error,\n"
+		   "130/143 interrupted by SIGINT/SIGTERM (completed rows are kept).\n",
+		QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
+		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD);
+}
+
+struct run_args {
+	const struct pc_mech *mechs[64];
+	size_t nmechs;
+	unsigned int states;
+	bool quick, no_counters;
+	uint64_t repeats, warmup, events, payload;
+	int cpu;
+	enum pc_timer_kind timer;
+	const char *out;
+	char cmdline[1024];
+};
+
+static int parse_mechs(struct run_args *a, const char *list)
+{
+	char *dup = strdup(list), *save = NULL, *tok;
+	int ret = PC_OK;
+
+	if (!dup)
+		return PC_ERR_NOMEM;
+	a->nmechs = 0;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct pc_mech *m = pc_registry_find(tok);
+		char names[1024];
+
+		if (!m) {
+			pc_registry_names(names, sizeof(names));
+			ret = pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
+					     tok, names);
+			break;
+		}
+		for (size_t i = 0; i < a->nmechs; i++)
+			if (a->mechs[i] == m)
+				m = NULL;
+		if (m && a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
+			a->mechs[a->nmechs++] = m;
+	}
+	if (ret == PC_OK && !a->nmechs)
+		ret = pc_usage_error("run", "--mech: empty list; see probecost list");
+	free(dup);
+	return ret;
+}
+
+static int parse_states(struct run_args *a, const char *list)
+{
+	char *dup = strdup(list), *save = NULL, *tok;
+	int ret = PC_OK;
+
+	if (!dup)
+		return PC_ERR_NOMEM;
+	a->states = 0;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		enum pc_state st = pc_state_parse(tok);
+
+		if (st == PC_NR_STATES) {
+			ret = pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, enabled, recording",
+					     tok);
+			break;
+		}
+		a->states |= PC_ST(st);
+	}
+	if (ret == PC_OK && !a->states)
+		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, enabled, recording");
+	free(dup);
+	return ret;
+}
+
+static int parse_args(struct run_args *a, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "mech", required_argument, NULL, 'm' },
+		{ "state", required_argument, NULL, 's' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "events", required_argument, NULL, 'n' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "payload", required_argument, NULL, 'p' },
+		{ "timer", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "no-counters", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool repeat_set = false;
+	uint64_t v;
+	int c, ret = PC_OK;
+
+	memset(a, 0, sizeof(*a));
+	a->states = PC_ST_ALL;
+	a->repeats = DEFAULT_REPEATS;
+	a->warmup = 2;
+	a->payload = 64;
+	a->cpu = -1;
+	a->timer = PC_NR_TIMERS;
+	for (size_t i = 0; i < pc_registry_count() && i < 64; i++)
+		a->mechs[a->nmechs++] = pc_registry_get(i);
+
+	opterr = 0;
+	optind = 1;
+	while (ret == PC_OK && (c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			ret = parse_mechs(a, optarg);
+			break;
+		case 's':
+			ret = parse_states(a, optarg);
+			break;
+		case 'q':
+			a->quick = true;
+			break;
+		case 'r':
+			ret = pc_opt_u64("run", "--repeat", optarg, PC_STATS_MIN_CI_N,
+					 100000, &a->repeats);
+			repeat_set = true;
+			break;
+		case 'w':
+			ret = pc_opt_u64("run", "--warmup", optarg, 0, 1000, &a->warmup);
+			break;
+		case 'n':
+			ret = pc_opt_u64("run", "--events", optarg, 1, 1ull << 32, &a->events);
+			break;
+		case 'c':
+			ret = pc_opt_u64("run", "--cpu", optarg, 0, 65535, &v);
+			a->cpu = (int)v;
+			break;
+		case 'p':
+			ret = pc_opt_u64("run", "--payload", optarg, 0, MAX_PAYLOAD, &a->payload);
+			break;
+		case 't':
+			a->timer = pc_timer_parse(optarg);
+			if (a->timer == PC_NR_TIMERS)
+				ret = pc_usage_error("run", "--timer: unknown backend '%s'; valid: tsc, icount, clock",
+						     optarg);
+			break;
+		case 'o':
+			if (!*optarg)
+				ret = pc_usage_error("run", "--out: empty directory name");
+			a->out = optarg;
+			break;
+		case 'N':
+			a->no_counters = true;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 1;
+		default:
+			ret = pc_opt_bad("run", lo, argv, optind, optopt, c);
+			break;
+		}
+	}
+	if (ret == PC_OK)
+		ret = pc_opt_no_args("run", argc, argv, optind);
+	if (ret == PC_OK && a->quick && !repeat_set)
+		a->repeats = QUICK_REPEATS;
+	if (ret == PC_OK && a->quick && a->warmup > 1)
+		a->warmup = 1;
+	return ret;
+}
+
+static void join_cmdline(char *buf, size_t len, int argc, char **argv)
+{
+	size_t off = (size_t)snprintf(buf, len, "probecost");
+
+	for (int i = 0; i < argc && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, " %s", argv[i]);
+}
+
+/* ---- the human table ---- */
+
+struct printer {
+	const char *mech;
+	double cost;
+	const char *unit;
+};
+
+static void fmt_ci(char *buf, size_t len, const struct pc_stats *st)
+{
+	if (isnan(st->ci_lo))
+		snprintf(buf, len, "[n/a]");
+	else
+		snprintf(buf, len, "[%.3f, %.3f]", st->ci_lo, st->ci_hi);
+}
+
+static void print_row(const struct pc_row *row, void *arg)
+{
+	struct printer *p = arg;
+	char ci[64], hits[32];
+
+	if (!p->mech || strcmp(p->mech, row->mechanism)) {
+		p->mech = row->mechanism;
+		printf("\n%s (%s, %s)\n", row->mechanism, row->family, row->where);
+	}
+	if (strcmp(row->status, "ok") && strcmp(row->status, "miscount")) {
+		printf("  %-10s %s: %s\n", row->state, row->status, row->note);
+		return;
+	}
+	if (!strcmp(row->metric, "cost")) {
+		p->cost = row->st.median;
+		return;
+	}
+	if (strcmp(row->metric, "overhead"))
+		return;
+	fmt_ci(ci, sizeof(ci), &row->st);
+	if (isnan(row->hit_ratio))
+		snprintf(hits, sizeof(hits), "-");
+	else
+		snprintf(hits, sizeof(hits), "%.3g", row->hit_ratio);
+	printf("  %-10s %-22s overhead %9.3f %-22s cost %9.3f %s/event (%s)  hits/event %s%s%s\n",
+	       row->state, row->variant, row->st.median, ci, p->cost, row->unit,
+	       row->backend, hits, *row->note ? "  ! " : "", row->note);
+}
+
+/* ---- setup ---- */
+
+static void meta(struct pc_results *r, const char *k, const char *v)
+{
+	pc_results_meta(r, k, v);
+}
+
+static void meta_u64(struct pc_results *r, const char *k, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	pc_results_meta(r, k, buf);
+}
+
+static void utc_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_meta(struct pc_results *r, const struct run_args *a,
+		       const struct pc_engine *e, const struct pc_topo *tp,
+		       int os, int logical)
+{
+	char buf[512];
+
+	meta(r, "run_id", r->run_id);
+	meta(r, "probecost_version", PC_VERSION);
+	meta(r, "git_revision", PC_GIT_REV);
+	meta(r, "command", a->cmdline);
+	utc_now(buf, sizeof(buf));
+	meta(r, "started_utc", buf);
+	pc_hostname(buf, sizeof(buf));
+	meta(r, "host", buf);
+	pc_kernel_release(buf, sizeof(buf));
+	meta(r, "kernel", buf);
+	meta(r, "in_guest", pc_in_guest() ? "yes" : "no");
+	pc_cpu_model(buf, sizeof(buf));
+	meta(r, "cpu_model", buf);
+	pc_topo_summary(tp, buf, sizeof(buf));
+	meta(r, "topology", buf);
+	snprintf(buf, sizeof(buf), "os=%d logical=%d", os, logical);
+	meta(r, "bound_pu", buf);
+	meta(r, "timer_backend", e->timer.backend);
+	meta(r, "timer_unit", e->timer.unit);
+	meta(r, "timer_reason", e->timer.why);
+	snprintf(buf, sizeof(buf), "%.3f", e->timer.tsc_mhz);
+	meta(r, "tsc_mhz", buf);
+	meta(r, "counters", e->hw.nr ? "pmu" : "none");
+	meta(r, "counters_reason", e->hw.nr ? "hardware group open (user+kernel)" : e->hw.why);
+	snprintf(buf, sizeof(buf), "%d", pc_perf_paranoid());
+	meta(r, "perf_event_paranoid", buf);
+	meta_u64(r, "repeats", a->repeats);
+	meta_u64(r, "warmup", a->warmup);
+	meta_u64(r, "events", a->events);
+	meta_u64(r, "payload", a->payload);
+	snprintf(buf, sizeof(buf), "%.0f", e->cfg.target);
+	meta(r, "target_fire_n", buf);
+}
+
+static int open_counters(struct pc_engine *e, bool no_counters)
+{
+	char why[256];
+
+	if (pc_pfm_init(why, sizeof(why)) != PC_OK) {
+		snprintf(e->hw.why, sizeof(e->hw.why), "%s", why);
+		return PC_OK;
+	}
+	if (no_counters) {
+		memset(&e->hw, 0, sizeof(e->hw));
+		snprintf(e->hw.why, sizeof(e->hw.why), "--no-counters given");
+	} else {
+		pc_group_open(&e->hw, pc_hw_events);
+	}
+	pc_group_open(&e->sw, pc_sw_events);
+	return PC_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct pc_results res;
+	struct pc_engine e;
+	struct run_args a;
+	struct printer pr = { 0 };
+	struct pc_topo tp;
+	struct sigaction sa;
+	char why[512];
+	int ret, os, logical, status = 0;
+	bool any_failed = false;
+
+	ret = parse_args(&a, argc, argv);
+	if (ret == 1)
+		return 0;	/* --help */
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
+	join_cmdline(a.cmdline, sizeof(a.cmdline), argc - 1, argv + 1);
+
+	if (pc_topo_init(&tp) != PC_OK) {
+		fprintf(stderr, "probecost run: hwloc could not load the machine topology\n");
+		return 1;
+	}
+	ret = pc_topo_pick(&tp, a.cpu, &os, &logical, why, sizeof(why));
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost run: %s\n", why);
+		pc_topo_fini(&tp);
+		return pc_exit_status(ret);
+	}
+
+	memset(&e, 0, sizeof(e));
+	e.cfg.repeats = (unsigned int)a.repeats;
+	e.cfg.warmup = (unsigned int)a.warmup;
+	e.cfg.events = a.events;
+	e.cfg.target = a.quick ? QUICK_TARGET_NS : DEFAULT_TARGET_NS;
+	e.cfg.states = a.states;
+	e.cfg.opts.payload = (uint32_t)a.payload;
+	e.cfg.opts.cpu = os;
+	e.cfg.where = pc_in_guest() ? "guest" : NULL;
+	e.stop = &stop_signal;
+	e.on_row = print_row;
+	e.arg = &pr;
+
+	ret = pc_results_open(&res, "results", a.out, why, sizeof(why));
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost run: %s\n", why);
+		pc_topo_fini(&tp);
+		return pc_exit_status(ret);
+	}
+	e.res = &res;
+
+	ret = pc_topo_bind(&tp, os, why, sizeof(why));
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost run: %s\n", why);
+		goto out;
+	}
+	ret = pc_timer_init(&e.timer, a.timer);
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost run: timer: %s\n", e.timer.why);
+		goto out;
+	}
+	open_counters(&e, a.no_counters);
+	write_meta(&res, &a, &e, &tp, os, logical);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
+	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,
+	       e.hw.nr ? "pmu" : e.hw.why);
+	for (size_t i = 0; i < a.nmechs; i++) {
+		ret = pc_engine_run(&e, a.mechs[i]);
+		if (ret == PC_ERR_INTR)
+			break;
+		if (ret != PC_OK) {
+			fprintf(stderr, "probecost run: %s: %s\n", a.mechs[i]->name,
+				pc_strerror(ret));
+			any_failed = true;
+		}
+	}
+	if (stop_signal) {
+		meta(&res, "status", "interrupted");
+		status = 128 + stop_signal;
+	} else {
+		meta(&res, "status", any_failed ? "failed" : "complete");
+		status = any_failed ? 1 : 0;
+	}
+	utc_now(why, sizeof(why));
+	meta(&res, "finished_utc", why);
+	ret = PC_OK;
+out:
+	pc_group_close(&e.hw);
+	pc_group_close(&e.sw);
+	if (pc_results_close(&res, true) != PC_OK) {
+		fprintf(stderr, "probecost run: writing results in %s failed\n", res.dir);
+		status = status ? status : 1;
+	}
+	pc_topo_fini(&tp);
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
+	if (stop_signal)
+		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s\n",
+			stop_signal == SIGINT ? "SIGINT" : "SIGTERM", res.rows, res.samples, res.dir);
+	else
+		printf("\nresults: %s (%" PRIu64 " rows)\n", res.dir, res.rows);
+	return status;
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * probecost: measure what Linux instrumentation costs.
+ *
+ * perf-style front end: the first argument names a subcommand from the
+ * table below; `probecost help` and `probecost --help` are generated from
+ * it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "errors.h"
+#include "registry.h"
+#include "version.h"
+
+static const struct pc_cmd commands[] = {
+	{ "list", "mechanisms, their families, states and availability here", cmd_list },
+	{ "info", "this machine: CPU, topology, kernel config, counters, timer", cmd_info },
+	{ "run", "measure mechanisms and write results/<run-id>/", cmd_run },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: probecost [--version] [--help] <command> [<args>]\n\n"
+		   "Measures what Linux instrumentation costs: static tracepoints, dynamic\n"
+		   "probes and jump labels, each disabled, enabled and recording.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'probecost <command> --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+
+	if (pc_registry_check() != PC_OK)
+		return 1;
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version")) {
+		printf("probecost %s (%s)\n", PC_VERSION, PC_GIT_REV);
+		return 0;
+	}
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+
+	fprintf(stderr, "probecost: unknown command '%s'; valid:", name);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+	fprintf(stderr, "\n");
+	return 2;
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/* Names of states, families and places, and helpers every mechanism uses. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "mech.h"
+
+static const char *const state_names[PC_NR_STATES] = {
+	[PC_ABSENT] = "absent",
+	[PC_DISABLED] = "disabled",
+	[PC_ENABLED] = "enabled",
+	[PC_RECORDING] = "recording",
+};
+
+static const char *const family_names[PC_NR_FAMILIES] = {
+	[PC_FAM_BASELINE] = "baseline",
+	[PC_FAM_STATIC] = "static",
+	[PC_FAM_DYNAMIC] = "dynamic",
+	[PC_FAM_JUMP] = "jump",
+};
+
+static const char *const where_names[PC_NR_WHERE] = {
+	[PC_WHERE_USER] = "user",
+	[PC_WHERE_KERNEL] = "kernel",
+	[PC_WHERE_MODULE] = "module",
+};
+
+const char *pc_state_name(enum pc_state st)
+{
+	return (unsigned int)st < PC_NR_STATES ? state_names[st] : "?";
+}
+
+const char *pc_family_name(enum pc_family f)
+{
+	return (unsigned int)f < PC_NR_FAMILIES ? family_names[f] : "?";
+}
+
+const char *pc_where_name(enum pc_where w)
+{
+	return (unsigned int)w < PC_NR_WHERE ? where_names[w] : "?";
+}
+
+enum pc_state pc_state_parse(const char *s)
+{
+	for (int i = 0; i < PC_NR_STATES; i++)
+		if (!strcmp(s, state_names[i]))
+			return i;
+	return PC_NR_STATES;
+}
+
+int pc_inst_fail(struct pc_inst *in, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->why, sizeof(in->why), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int pc_mech_available(const struct pc_mech *m, char *why, size_t len)
+{
+	if (len)
+		why[0] = '\0';
+	if (!m->available)
+		return PC_OK;
+	return m->available(m, why, len);
+}

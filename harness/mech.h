@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mechanism interface: what every instrumentation mechanism probecost
+ * measures must provide.
+ *
+ * A mechanism is one `const struct pc_mech` filled with designated
+ * initializers and listed once in registry.c. The engine owns the method
+ * (N/2N differencing, interleaving, statistics); a mechanism owns only its
+ * site and how to switch the instrumentation at that site between states.
+ *
+ * States, in the order of increasing work at the site:
+ *
+ *   absent     no instrumentation compiled at the site: the uninstrumented
+ *              twin of the site function. Every mechanism has it; it is
+ *              the baseline its other states are subtracted from.
+ *   disabled   instrumentation present and off (a nop, a flag test ...).
+ *   enabled    on, with an empty handler that only counts the hit.
+ *   recording  on, with a real consumer writing a payload somewhere.
+ *
+ * Contract for the ops (all return PC_OK or a negative enum pc_err):
+ *
+ *   available  optional; PC_OK, or PC_ERR_UNSUPPORTED with a one-line
+ *              reason in @why ("CONFIG_KPROBES is off in this kernel").
+ *   setup      optional; allocate in->priv, open what arm() will need.
+ *   arm        switch the site to @st. The engine always disarms before
+ *              arming another state, so arm() starts from "nothing armed".
+ *   disarm     undo arm(); must be safe to call when nothing is armed and
+ *              must leave nothing behind (no probe, no event, no patch).
+ *   fire       run the site @n times, in the state last armed. Fill
+ *              @out->hits with what the instrumentation itself counted
+ *              (PC_HITS_UNKNOWN if it has no count); a mechanism that times
+ *              itself (the kernel module) fills @out->ticks and sets
+ *              @out->self_timed, and the engine then uses that instead of
+ *              its own timer reads around the call.
+ *   variant    optional; write the variant actually in force, read back
+ *              from the system (e.g. "[OPTIMIZED]"), not the one asked for.
+ *   teardown   optional; free what setup() took. Called after disarm().
+ *
+ * On failure an op stores the cause and what to do in in->why (use
+ * pc_inst_fail()) so the engine can print one useful line.
+ */
+#ifndef PC_MECH_H
+#define PC_MECH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pc_state {
+	PC_ABSENT,
+	PC_DISABLED,
+	PC_ENABLED,
+	PC_RECORDING,
+	PC_NR_STATES
+};
+
+#define PC_ST(s)	(1u << (s))
+#define PC_ST_ALL	(PC_ST(PC_NR_STATES) - 1)
+
+enum pc_family {
+	PC_FAM_BASELINE,
+	PC_FAM_STATIC,
+	PC_FAM_DYNAMIC,
+	PC_FAM_JUMP,
+	PC_NR_FAMILIES
+};
+
+/* Where the instrumented site executes. */
+enum pc_where {
+	PC_WHERE_USER,		/* in this process */
+	PC_WHERE_KERNEL,	/* the live kernel, reached by a syscall */
+	PC_WHERE_MODULE,	/* probecost.ko, natively or in the guest */
+	PC_NR_WHERE
+};
+
+#define PC_HITS_UNKNOWN	UINT64_MAX
+
+struct pc_fire {
+	uint64_t hits;		/* events the instrumentation counted */
+	uint64_t lost;		/* events the consumer dropped (ring full) */
+	uint64_t missed;	/* hits the mechanism skipped (kprobe nmissed) */
+	uint64_t ticks;		/* self-timed duration, timer ticks */
+	bool self_timed;
+};
+
+/* Run-wide settings a mechanism may need; read-only for mechanisms. */
+struct pc_opts {
+	uint32_t payload;	/* bytes written per event in recording */
+	int cpu;		/* OS index of the PU the run is bound to */
+	bool verbose;
+};
+
+struct pc_mech;
+
+/* One live use of a mechanism during a run. */
+struct pc_inst {
+	const struct pc_mech *mech;
+	const struct pc_opts *opts;
+	void *priv;
+	char why[256];
+};
+
+struct pc_mech {
+	const char *name;
+	const char *summary;		/* one line for `probecost list` */
+	enum pc_family family;
+	enum pc_where where;
+	unsigned int states;		/* PC_ST() mask */
+	const void *data;		/* constants of a generated variant */
+
+	int (*available)(const struct pc_mech *m, char *why, size_t len);
+	int (*setup)(struct pc_inst *in);
+	int (*arm)(struct pc_inst *in, enum pc_state st);
+	int (*disarm)(struct pc_inst *in);
+	int (*fire)(struct pc_inst *in, uint64_t n, struct pc_fire *out);
+	int (*variant)(struct pc_inst *in, char *buf, size_t len);
+	void (*teardown)(struct pc_inst *in);
+};
+
+const char *pc_state_name(enum pc_state st);
+const char *pc_family_name(enum pc_family f);
+const char *pc_where_name(enum pc_where w);
+/* Parse a state name; returns PC_NR_STATES when unknown. */
+enum pc_state pc_state_parse(const char *s);
+
+/* Store a printf-style cause in in->why and return @err. */
+int pc_inst_fail(struct pc_inst *in, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Check availability; @why gets the reason when not PC_OK. */
+int pc_mech_available(const struct pc_mech *m, char *why, size_t len);
+
+#endif

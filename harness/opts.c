@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/* Option parsing helpers with errors that name the option. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "opts.h"
+
+int pc_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "probecost %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return PC_ERR_USAGE;
+}
+
+int pc_opt_u64(const char *cmd, const char *opt, const char *arg,
+	       uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!arg || !*arg || !isdigit((unsigned char)arg[0]))
+		goto bad;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno == ERANGE || v > max || v < min)
+		return pc_usage_error(cmd, "%s %s: out of range; accepted: %" PRIu64 "..%" PRIu64,
+				      opt, arg, min, max);
+	if (errno || *end)
+		goto bad;
+	*out = v;
+	return PC_OK;
+bad:
+	return pc_usage_error(cmd, "%s '%s': not a whole number; accepted: %" PRIu64 "..%" PRIu64,
+			      opt, arg ? arg : "", min, max);
+}
+
+static void list_options(const struct option *lo, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; lo[i].name && off < len; i++) {
+		int w = snprintf(buf + off, len - off, "%s--%s", i ? ", " : "", lo[i].name);
+
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+int pc_opt_bad(const char *cmd, const struct option *lo, char *const *argv,
+	       int optind, int optopt, int ret)
+{
+	const char *arg = argv[optind - 1];
+	char valid[512];
+
+	list_options(lo, valid, sizeof(valid));
+	if (ret == ':')
+		return pc_usage_error(cmd, "option %s needs a value; see probecost %s --help",
+				      arg, cmd);
+	if (optopt && !(arg[0] == '-' && arg[1] == '-'))
+		return pc_usage_error(cmd, "unknown option '-%c'; valid: %s", optopt, valid);
+	return pc_usage_error(cmd, "unknown option '%s'; valid: %s", arg, valid);
+}
+
+int pc_opt_no_args(const char *cmd, int argc, char *const *argv, int optind)
+{
+	if (optind < argc)
+		return pc_usage_error(cmd, "unexpected argument '%s'; see probecost %s --help",
+				      argv[optind], cmd);
+	return PC_OK;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The registry: every mechanism, once. Order is the order of `list`,
+ * of the default run and of the report: baseline first, then static,
+ * jump and dynamic, user space before kernel, so that each table reads
+ * from cheapest to dearest.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "registry.h"
+
+extern const struct pc_mech pc_mech_none;
+extern const struct pc_mech pc_mech_user_branch;
+
+static const struct pc_mech *const pc_registry[] = {
+	&pc_mech_none,
+	&pc_mech_user_branch,
+};
+
+#define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))
+
+size_t pc_registry_count(void)
+{
+	return PC_REGISTRY_LEN;
+}
+
+const struct pc_mech *pc_registry_get(size_t i)
+{
+	return i < PC_REGISTRY_LEN ? pc_registry[i] : NULL;
+}
+
+const struct pc_mech *pc_registry_find(const char *name)
+{
+	for (size_t i = 0; i < PC_REGISTRY_LEN; i++)
+		if (!strcmp(pc_registry[i]->name, name))
+			return pc_registry[i];
+	return NULL;
+}
+
+static int name_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-'))
+			return 0;
+	return 1;
+}
+
+int pc_registry_check(void)
+{
+	for (size_t i = 0; i < PC_REGISTRY_LEN; i++) {
+		const struct pc_mech *m = pc_registry[i];
+
+		if (!name_ok(m->name)) {
+			fprintf(stderr, "probecost: registry entry %zu: name \"%s\" is not [a-z0-9-]+\n",
+				i, m->name ? m->name : "(null)");
+			return PC_ERR_INVAL;
+		}
+		if (!m->arm || !m->disarm || !m->fire || !m->summary) {
+			fprintf(stderr, "probecost: mechanism %s lacks summary, arm, disarm or fire\n",
+				m->name);
+			return PC_ERR_INVAL;
+		}
+		if (!(m->states & PC_ST(PC_ABSENT)) || (m->states & ~PC_ST_ALL)) {
+			fprintf(stderr, "probecost: mechanism %s: states must include absent\n",
+				m->name);
+			return PC_ERR_INVAL;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(pc_registry[j]->name, m->name)) {
+				fprintf(stderr, "probecost: mechanism name %s registered twice (entries %zu and %zu)\n",
+					m->name, j, i);
+				return PC_ERR_INVAL;
+			}
+		}
+	}
+	return PC_OK;
+}
+
+void pc_registry_names(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < PC_REGISTRY_LEN && off < len; i++) {
+		int w = snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				 pc_registry[i]->name);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The one list of mechanisms probecost knows. */
+#ifndef PC_REGISTRY_H
+#define PC_REGISTRY_H
+
+#include <stddef.h>
+
+#include "mech.h"
+
+size_t pc_registry_count(void);
+const struct pc_mech *pc_registry_get(size_t i);
+/* NULL when no mechanism is called @name. */
+const struct pc_mech *pc_registry_find(const char *name);
+/*
+ * Start-up check: names unique and well formed, mandatory ops present,
+ * states include absent. Prints the offender and returns PC_ERR_INVAL.
+ */
+int pc_registry_check(void);
+/* Comma-separated list of all names, for error messages. */
+void pc_registry_names(char *buf, size_t len);
+
+#endif

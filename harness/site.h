@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building blocks for user-space probe sites.
+ *
+ * A site is a function the fire loop calls once per event. Every site of
+ * every mechanism does the same work (PC_SITE_WORK: one relaxed store to a
+ * shared sink, so the call cannot be optimised away) and differs from its
+ * `absent` twin only by the instrumentation. Sites are PC_SITE: never
+ * inlined and, with GCC, opaque to inter-procedural analysis (noipa), so
+ * the compiler cannot hoist a flag load out of the loop or notice that a
+ * handler is empty -- the optimisations a real, separately compiled
+ * tracepoint site never gets either.
+ *
+ * PC_FIRE_LOOP generates the loop that calls a site n times. Each site
+ * gets its own copy of the loop with a direct call, so states do not
+ * differ by an indirect branch.
+ */
+#ifndef PC_SITE_H
+#define PC_SITE_H
+
+#include <stdint.h>
+
+#if defined(__clang__)
+#define PC_SITE __attribute__((noinline, used))
+#else
+#define PC_SITE __attribute__((noinline, noipa, used))
+#endif
+
+extern uint64_t pc_site_sink;
+
+#define PC_SITE_WORK(x) __atomic_store_n(&pc_site_sink, (x), __ATOMIC_RELAXED)
+
+#define PC_FIRE_LOOP(loop, site)			\
+	static PC_SITE void loop(uint64_t n)		\
+	{						\
+		for (uint64_t i = 0; i < n; i++)	\
+			site(i);			\
+	}
+
+#endif

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `user-branch`: the markers-era static tracepoint, in user space.
+ *
+ * Before jump labels, a tracepoint site compiled to a load of a global
+ * "enabled" word, a compare and a conditional branch around the call:
+ *
+ *	if (unlikely(__tracepoint_foo.state))
+ *		__do_trace_foo(args);
+ *
+ * So a disabled site still costs a load (a possible D-cache miss) and a
+ * branch (a BTB entry); an enabled one adds the call. This mechanism is
+ * that site. The handler only counts the hit, per thread so that threads
+ * firing together do not share a cache line.
+ */
+#include <stdio.h>
+
+#include "errors.h"
+#include "mech.h"
+#include "site.h"
+
+static int ub_flag;				/* the tracepoint's state word */
+static _Thread_local uint64_t ub_hits;
+
+static PC_SITE void ub_handler(uint64_t x)
+{
+	(void)x;
+	ub_hits++;
+}
+
+static PC_SITE void ub_site(uint64_t x)
+{
+	PC_SITE_WORK(x);
+	if (__builtin_expect(__atomic_load_n(&ub_flag, __ATOMIC_RELAXED), 0))
+		ub_handler(x);
+}
+
+static PC_SITE void ub_site_absent(uint64_t x)
+{
+	PC_SITE_WORK(x);
+}
+
+PC_FIRE_LOOP(ub_loop, ub_site)
+PC_FIRE_LOOP(ub_loop_absent, ub_site_absent)
+
+static enum pc_state ub_state;
+
+static int ub_arm(struct pc_inst *in, enum pc_state st)
+{
+	switch (st) {
+	case PC_ABSENT:
+	case PC_DISABLED:
+		break;
+	case PC_ENABLED:
+		__atomic_store_n(&ub_flag, 1, __ATOMIC_RELEASE);
+		break;
+	default:
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "user-branch has no %s state",
+				    pc_state_name(st));
+	}
+	ub_state = st;
+	return PC_OK;
+}
+
+static int ub_disarm(struct pc_inst *in)
+{
+	(void)in;
+	__atomic_store_n(&ub_flag, 0, __ATOMIC_RELEASE);
+	ub_state = PC_ABSENT;
+	return PC_OK;
+}
+
+static int ub_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	uint64_t before = ub_hits;
+
+	(void)in;
+	if (ub_state == PC_ABSENT)
+		ub_loop_absent(n);
+	else
+		ub_loop(n);
+	out->hits = ub_hits - before;
+	return PC_OK;
+}
+
+static int ub_variant(struct pc_inst *in, char *buf, size_t len)
+{
+	(void)in;
+	if (ub_state == PC_ABSENT)
+		snprintf(buf, len, "flag-test");
+	else
+		snprintf(buf, len, "flag-test:%s",
+			 __atomic_load_n(&ub_flag, __ATOMIC_ACQUIRE) ? "on" : "off");
+	return PC_OK;
+}
+
+const struct pc_mech pc_mech_user_branch = {
+	.name = "user-branch",
+	.summary = "global flag test + call: the pre-jump-label tracepoint",
+	.family = PC_FAM_STATIC,
+	.where = PC_WHERE_USER,
+	.states = PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) | PC_ST(PC_ENABLED),
+	.arm = ub_arm,
+	.disarm = ub_disarm,
+	.fire = ub_fire,
+	.variant = ub_variant,
+};

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Install the Debian/Ubuntu packages probecost needs, or say how to.
+#
+#   scripts/deps.sh [build] [run] [guest] [test] ...
+#
+# Each word names a group below. Missing packages are installed with
+# apt-get when running as root; otherwise the one apt-get line to run is
+# printed and the script exits 1. Installed packages are never touched.
+set -eu
+
+build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev"
+run="gnuplot-nox"
+usdt="systemtap-sdt-dev"
+guest="qemu-system-x86 busybox-static cpio kmod"
+test="python3"
+
+pkgs=""
+[ $# -gt 0 ] || set -- build
+for g in "$@"; do
+	case "$g" in
+	build) pkgs="$pkgs $build" ;;
+	run) pkgs="$pkgs $run" ;;
+	usdt) pkgs="$pkgs $usdt" ;;
+	guest) pkgs="$pkgs $guest" ;;
+	test) pkgs="$pkgs $test" ;;
+	*) echo "scripts/deps.sh: unknown group '$g' (build, run, usdt, guest, test)" >&2; exit 2 ;;
+	esac
+done
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "scripts/deps.sh: not a Debian/Ubuntu system (no dpkg-query); install by hand:$pkgs" >&2
+	exit 1
+fi
+
+missing=""
+for p in $pkgs; do
+	case " $missing " in *" $p "*) continue ;; esac
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "probecost needs these packages:$missing" >&2
+	echo "run as root:  apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
+
+echo "probecost: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
+	# stale or empty package lists are the usual cause: refresh once
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi
