@@ -15,12 +15,12 @@
 
 uint64_t pc_site_sink;
 
-static PC_SITE void none_site(uint64_t x)
+static PC_SITE void pcsite_none(uint64_t x)
 {
 	PC_SITE_WORK(x);
 }
 
-PC_FIRE_LOOP(none_loop, none_site)
+PC_FIRE_LOOP(none_loop, pcsite_none)
 
 static int none_arm(struct pc_inst *in, enum pc_state st)
 {
@@ -56,6 +56,7 @@ const struct pc_mech pc_mech_none = {
 	.family = PC_FAM_BASELINE,
 	.where = PC_WHERE_USER,
 	.states = PC_ST(PC_ABSENT),
+	.flags = PC_MECH_MT,
 	.arm = none_arm,
 	.disarm = none_disarm,
 	.fire = none_fire,

@@ -358,6 +358,18 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 	return PC_OK;
 }
 
+/* Clean up what a killed earlier run left armed, and say so. */
+static void reap_leftovers(const struct run_args *a)
+{
+	for (size_t i = 0; i < a->nmechs; i++) {
+		const struct pc_mech *m = a->mechs[i];
+		char report[512] = "";
+
+		if (m->reap && m->reap(m, report, sizeof(report)) == PC_OK && report[0])
+			fprintf(stderr, "probecost run: %s: %s\n", m->name, report);
+	}
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct pc_results res;
@@ -428,6 +440,7 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	reap_leftovers(&a);
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,
 	       e.hw.nr ? "pmu" : e.hw.why);

@@ -35,6 +35,13 @@
  *   variant    optional; write the variant actually in force, read back
  *              from the system (e.g. "[OPTIMIZED]"), not the one asked for.
  *   teardown   optional; free what setup() took. Called after disarm().
+ *   reap       optional; find and remove what a killed earlier run left
+ *              behind (its tracefs events, an armed module), describing
+ *              what it did in @report. Called before a run starts.
+ *
+ * Flags: PC_MECH_MT says fire() may run in several threads at once on the
+ * armed site (needed by the scaling analysis); hits must then be counted
+ * per thread.
  *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the engine can print one useful line.
@@ -100,12 +107,15 @@ struct pc_inst {
 	char why[256];
 };
 
+#define PC_MECH_MT	(1u << 0)
+
 struct pc_mech {
 	const char *name;
 	const char *summary;		/* one line for `probecost list` */
 	enum pc_family family;
 	enum pc_where where;
 	unsigned int states;		/* PC_ST() mask */
+	unsigned int flags;		/* PC_MECH_* */
 	const void *data;		/* constants of a generated variant */
 
 	int (*available)(const struct pc_mech *m, char *why, size_t len);
@@ -115,6 +125,7 @@ struct pc_mech {
 	int (*fire)(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 	int (*variant)(struct pc_inst *in, char *buf, size_t len);
 	void (*teardown)(struct pc_inst *in);
+	int (*reap)(const struct pc_mech *m, char *report, size_t len);
 };
 
 const char *pc_state_name(enum pc_state st);

@@ -11,6 +11,11 @@
  * handler is empty -- the optimisations a real, separately compiled
  * tracepoint site never gets either.
  *
+ * Symbol names are a contract with the static-footprint analysis, which
+ * reads sizes from the built objects: the instrumented site of mechanism
+ * "foo-bar" is pcsite_foo_bar, its twin pcsite_foo_bar_absent, and any
+ * out-of-line handler pchandler_foo_bar (prefix match: pchandler_foo_bar*).
+ *
  * PC_FIRE_LOOP generates the loop that calls a site n times. Each site
  * gets its own copy of the loop with a direct call, so states do not
  * differ by an indirect branch.

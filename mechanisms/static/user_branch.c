@@ -22,26 +22,26 @@
 static int ub_flag;				/* the tracepoint's state word */
 static _Thread_local uint64_t ub_hits;
 
-static PC_SITE void ub_handler(uint64_t x)
+static PC_SITE void pchandler_user_branch(uint64_t x)
 {
 	(void)x;
 	ub_hits++;
 }
 
-static PC_SITE void ub_site(uint64_t x)
+static PC_SITE void pcsite_user_branch(uint64_t x)
 {
 	PC_SITE_WORK(x);
 	if (__builtin_expect(__atomic_load_n(&ub_flag, __ATOMIC_RELAXED), 0))
-		ub_handler(x);
+		pchandler_user_branch(x);
 }
 
-static PC_SITE void ub_site_absent(uint64_t x)
+static PC_SITE void pcsite_user_branch_absent(uint64_t x)
 {
 	PC_SITE_WORK(x);
 }
 
-PC_FIRE_LOOP(ub_loop, ub_site)
-PC_FIRE_LOOP(ub_loop_absent, ub_site_absent)
+PC_FIRE_LOOP(ub_loop, pcsite_user_branch)
+PC_FIRE_LOOP(ub_loop_absent, pcsite_user_branch_absent)
 
 static enum pc_state ub_state;
 
@@ -100,6 +100,7 @@ const struct pc_mech pc_mech_user_branch = {
 	.family = PC_FAM_STATIC,
 	.where = PC_WHERE_USER,
 	.states = PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) | PC_ST(PC_ENABLED),
+	.flags = PC_MECH_MT,
 	.arm = ub_arm,
 	.disarm = ub_disarm,
 	.fire = ub_fire,
