@@ -17,5 +17,6 @@ struct pc_cmd {
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_churn(int argc, char **argv);
 
 #endif

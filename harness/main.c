@@ -18,6 +18,7 @@ static const struct pc_cmd commands[] = {
 	{ "list", "mechanisms, their families, states and availability here", cmd_list },
 	{ "info", "this machine: CPU, topology, kernel config, counters, timer", cmd_info },
 	{ "run", "measure mechanisms and write results/<run-id>/", cmd_run },
+	{ "churn", "how often tracepoints and kprobe targets break between kernels", cmd_churn },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `probecost churn`: how many static tracepoints and dynamic probe
+ * targets of kernel A break in kernel B. docs/churn.md defines every
+ * category; this header is the data model the loader, the differ, the
+ * probe-list checker and the writers share.
+ *
+ * A kernel is seen through a dump directory (written by
+ * `probecost churn --dump DIR` on the running kernel):
+ *
+ *   dump.csv              manifest: part,file,status,entries,detail
+ *                         (one row per part below plus "release")
+ *   System.map            vmlinux symbols, "ADDR TYPE NAME" per line
+ *   events.csv            system,event,field,type,offset,size,signed
+ *   ftrace.list           available_filter_functions, one name a line
+ *   kprobe-blacklist.csv  function,start,end
+ *   source-defs.list      names defined or declared at file scope in the
+ *                         kernel's source (probecost churn --index-source)
+ *
+ * Every part but System.map and events.csv may be absent; the manifest
+ * then says why, and the rules that need the part say what they did
+ * without it.
+ */
+#ifndef PC_CHURN_H
+#define PC_CHURN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strmap.h"
+
+enum churn_part {
+	CHURN_SYMBOLS,
+	CHURN_EVENTS,
+	CHURN_FTRACE,
+	CHURN_BLACKLIST,
+	CHURN_SOURCE,
+	CHURN_NR_PARTS
+};
+
+extern const char *const churn_part_names[CHURN_NR_PARTS];
+extern const char *const churn_part_files[CHURN_NR_PARTS];
+/* dump.csv columns, NULL-terminated */
+extern const char *const churn_manifest_cols[];
+extern const char *const churn_events_cols[];
+extern const char *const churn_blacklist_cols[];
+
+struct churn_field {
+	char *name;
+	char *type;		/* array size kept: "char[16]" */
+	unsigned long offset, size;
+	int sign;
+};
+
+/* One tracepoint event; the common_* fields are left out. */
+struct churn_event {
+	struct churn_field *f;
+	size_t nf, cap;
+};
+
+struct churn_kernel {
+	char label[128];	/* release, or the name given on the command line */
+	char release[128];
+	char where[PATH_MAX];	/* what it was loaded from */
+	bool have[CHURN_NR_PARTS];
+	char why[CHURN_NR_PARTS][256];	/* reason a part is absent */
+	struct pc_strmap text;	/* text symbols (T t W w) */
+	struct pc_strmap ftrace, blacklist, source;
+	struct pc_strmap events;	/* "system:event" -> struct churn_event */
+	/* derived by churn_kernel_finish() */
+	struct pc_strmap attach;	/* kprobe targets, see docs/churn.md */
+	struct pc_strmap attach_base;	/* base name -> smallest such target */
+};
+
+/* ---- churn_load.c ---- */
+
+/* Load a dump directory. Errors say file:line and exit status 2. */
+int churn_load_dump(struct churn_kernel *k, const char *dir, char *err,
+		    size_t len);
+/*
+ * Load a System.map plus its events: an events.csv or a copy of
+ * <tracefs>/events (SYSTEM/EVENT/format files).
+ */
+int churn_load_pair(struct churn_kernel *k, const char *map, const char *events,
+		    char *err, size_t len);
+/* Read a tracefs-style events tree (SYSTEM/EVENT/format) into @k. */
+int churn_read_events_dir(struct churn_kernel *k, const char *dir,
+			  const struct pc_strmap *skip, char *err, size_t len);
+/* Derive the kprobe target set; call once all parts are loaded. */
+int churn_kernel_finish(struct churn_kernel *k);
+void churn_kernel_free(struct churn_kernel *k);
+/* "foo.isra.0" -> length of "foo" */
+size_t churn_base_len(const char *name);
+bool churn_is_text_type(char t);
+/* Names that are never functions: padding and CFI stubs, entry markers. */
+bool churn_is_pseudo(const char *name);
+
+/* ---- churn_dump.c ---- */
+
+/* Write the running kernel's dump into @dir (created). */
+int churn_dump(const char *dir, FILE *log, char *err, size_t len);
+
+/* ---- churn_srcidx.c ---- */
+
+/*
+ * Index a kernel source tree, or a .tar/.tar.xz/.tar.gz/.tar.bz2 of one,
+ * into @out: every name a .c/.h/.S file defines or declares at file
+ * scope, sorted, one a line.
+ */
+int churn_index_source(const char *src, const char *out, uint64_t *names,
+		       char *err, size_t len);
+
+/* ---- churn_diff.c ---- */
+
+enum churn_count {
+	/* static side: events */
+	CC_TP_IN_A, CC_TP_IN_B, CC_TP_KEPT, CC_TP_CHANGED, CC_TP_REMOVED,
+	CC_TP_BROKEN, CC_TP_ADDED,
+	CC_FIELD_REMOVED, CC_FIELD_RENAMED, CC_FIELD_RETYPED, CC_FIELD_ADDED,
+	/* dynamic side: kprobe targets */
+	CC_FN_IN_A, CC_FN_IN_B, CC_FN_KEPT, CC_FN_RENAMED, CC_FN_UNPROBEABLE,
+	CC_FN_INLINED, CC_FN_REMOVED, CC_FN_VANISHED, CC_FN_BROKEN, CC_FN_ADDED,
+	CC_RN_ISRA, CC_RN_CONSTPROP, CC_RN_PART, CC_RN_COLD, CC_RN_OTHER,
+	CC_NR
+};
+
+struct churn_count_info {
+	const char *side;	/* "static" or "dynamic" */
+	const char *name;	/* category, as in churn.csv */
+	const char *what;	/* one-line definition */
+	bool per_1000;		/* a share of side's points in A */
+};
+extern const struct churn_count_info churn_counts[CC_NR];
+
+/* A probe point of A that B breaks, or one B adds. */
+struct churn_item {
+	const char *side;
+	const char *category;	/* as in churn.csv */
+	char *name;		/* "system:event" or a function */
+	char *detail;		/* why, for people */
+};
+
+struct churn_result {
+	uint64_t n[CC_NR];
+	struct churn_item *items;
+	size_t nitems, cap;
+	struct pc_strmap why;	/* name -> struct churn_item (A's points) */
+};
+
+int churn_diff(const struct churn_kernel *a, const struct churn_kernel *b,
+	       struct churn_result *r);
+void churn_result_free(struct churn_result *r);
+/* Breakage per 1,000 of A's points on one side. */
+double churn_per_1000(const struct churn_result *r, enum churn_count c);
+
+/* ---- churn_probes.c ---- */
+
+struct churn_probe {
+	size_t line;
+	char *probe;		/* as written, one expansion per row */
+	const char *status;	/* ok, breaks, format_changed, not_in_a */
+	const char *category;	/* churn.csv category, or "" */
+	char *detail;
+};
+
+struct churn_probes {
+	char path[PATH_MAX];
+	struct churn_probe *p;
+	size_t n, cap;
+	size_t lines;		/* probe lines in the file */
+	size_t breaks, changed, missing;
+};
+
+/* Parse @path and judge each probe; bad lines are file:line errors. */
+int churn_probes_check(struct churn_probes *pl, const char *path,
+		       const struct churn_kernel *a, const struct churn_result *r,
+		       char *err, size_t len);
+void churn_probes_free(struct churn_probes *pl);
+
+/* ---- churn_out.c ---- */
+
+struct churn_out {
+	const char *dir;
+	const char *plot;	/* png, svg, dumb or none */
+	double seconds;		/* load and diff time, for the report */
+};
+
+int churn_write(const struct churn_out *o, const struct churn_kernel *a,
+		const struct churn_kernel *b, const struct churn_result *r,
+		const struct churn_probes *pl, char *err, size_t len);
+
+#endif

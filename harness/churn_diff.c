@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The churn categories: set arithmetic over two kernels' views. Every
+ * probe point of A lands in exactly one category per side, so the
+ * categories of A add up to A's count (the tests check that sum).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "churn.h"
+#include "errors.h"
+
+const struct churn_count_info churn_counts[CC_NR] = {
+	[CC_TP_IN_A] = { "static", "in_a", "tracepoint events in A", false },
+	[CC_TP_IN_B] = { "static", "in_b", "tracepoint events in B", false },
+	[CC_TP_KEPT] = { "static", "kept",
+		"in A and B, every field of A in B with the same name, type, size and signedness", true },
+	[CC_TP_CHANGED] = { "static", "format_changed",
+		"in A and B, but a field of A is removed, renamed or retyped in B", true },
+	[CC_TP_REMOVED] = { "static", "removed", "in A, no event of that system:name in B", true },
+	[CC_TP_BROKEN] = { "static", "broken", "removed + format_changed", true },
+	[CC_TP_ADDED] = { "static", "added", "in B, not in A", false },
+	[CC_FIELD_REMOVED] = { "static", "field_removed",
+		"fields of A's events in B without a same-name field or a rename match", false },
+	[CC_FIELD_RENAMED] = { "static", "field_renamed",
+		"fields whose name is gone but a new field of B has the same type, size and offset", false },
+	[CC_FIELD_RETYPED] = { "static", "field_retyped",
+		"fields with the same name whose type, size or signedness differ", false },
+	[CC_FIELD_ADDED] = { "static", "field_added",
+		"fields of B's events new by name and not a rename target", false },
+	[CC_FN_IN_A] = { "dynamic", "in_a", "kprobe targets in A", false },
+	[CC_FN_IN_B] = { "dynamic", "in_b", "kprobe targets in B", false },
+	[CC_FN_KEPT] = { "dynamic", "kept", "kprobe targets in A and B by exact name", true },
+	[CC_FN_RENAMED] = { "dynamic", "renamed",
+		"not a target in B, but a target of B has the same base name (compiler suffix changed)", true },
+	[CC_FN_UNPROBEABLE] = { "dynamic", "unprobeable",
+		"still a text symbol in B, but blacklisted or without an ftrace site there", true },
+	[CC_FN_INLINED] = { "dynamic", "inlined",
+		"no symbol with that base name in B, B's source still defines or declares it: inlined or compiled out", true },
+	[CC_FN_REMOVED] = { "dynamic", "removed",
+		"no symbol with that base name in B, not in B's source either: deleted or renamed in the source", true },
+	[CC_FN_VANISHED] = { "dynamic", "vanished",
+		"no symbol with that base name in B, and no source index for B to tell inlined from removed", true },
+	[CC_FN_BROKEN] = { "dynamic", "broken",
+		"renamed + unprobeable + inlined + removed + vanished", true },
+	[CC_FN_ADDED] = { "dynamic", "added", "kprobe targets in B, not in A", false },
+	[CC_RN_ISRA] = { "dynamic", "renamed_isra", "renamed, the new or old suffix is .isra", true },
+	[CC_RN_CONSTPROP] = { "dynamic", "renamed_constprop",
+		"renamed, the new or old suffix is .constprop", true },
+	[CC_RN_PART] = { "dynamic", "renamed_part", "renamed, the new or old suffix is .part", true },
+	[CC_RN_COLD] = { "dynamic", "renamed_cold", "renamed, the new or old suffix is .cold", true },
+	[CC_RN_OTHER] = { "dynamic", "renamed_other", "renamed, any other suffix (.llvm, ...)", true },
+};
+
+double churn_per_1000(const struct churn_result *r, enum churn_count c)
+{
+	uint64_t base = !strcmp(churn_counts[c].side, "static") ? r->n[CC_TP_IN_A] :
+				r->n[CC_FN_IN_A];
+
+	if (!churn_counts[c].per_1000 || !base)
+		return NAN;
+	return 1000.0 * (double)r->n[c] / (double)base;
+}
+
+static int add_item(struct churn_result *r, const char *side, enum churn_count cat,
+		    const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int add_item(struct churn_result *r, const char *side, enum churn_count cat,
+		    const char *name, const char *fmt, ...)
+{
+	struct churn_item *it;
+	char key[600];
+	va_list ap;
+	int n;
+
+	if (r->nitems == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 256;
+		struct churn_item *ni = realloc(r->items, nc * sizeof(*ni));
+
+		if (!ni)
+			return PC_ERR_NOMEM;
+		r->items = ni;
+		r->cap = nc;
+	}
+	it = &r->items[r->nitems];
+	it->side = side;
+	it->category = churn_counts[cat].name;
+	it->name = strdup(name);
+	va_start(ap, fmt);
+	n = vasprintf(&it->detail, fmt, ap);
+	va_end(ap);
+	if (!it->name || n < 0) {
+		free(it->name);
+		return PC_ERR_NOMEM;
+	}
+	r->nitems++;
+	r->n[cat]++;
+	if (cat == CC_TP_ADDED || cat == CC_FN_ADDED)
+		return PC_OK;
+	/* A's broken points, for the probe-list check: index + 1 */
+	snprintf(key, sizeof(key), "%c:%s", side[0], name);
+	return pc_strmap_add(&r->why, key, (void *)(uintptr_t)r->nitems);
+}
+
+/* ---- static side ---- */
+
+static const struct churn_field *field_by_name(const struct churn_event *ev,
+					       const char *name)
+{
+	for (size_t i = 0; i < ev->nf; i++)
+		if (!strcmp(ev->f[i].name, name))
+			return &ev->f[i];
+	return NULL;
+}
+
+static bool same_type(const struct churn_field *x, const struct churn_field *y)
+{
+	return !strcmp(x->type, y->type) && x->size == y->size && x->sign == y->sign;
+}
+
+/* Append to a growing detail string. */
+static void say(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t off = strlen(buf);
+	va_list ap;
+
+	if (off + 3 >= len)
+		return;
+	if (off)
+		off += (size_t)snprintf(buf + off, len - off, "; ");
+	va_start(ap, fmt);
+	vsnprintf(buf + off, len - off, fmt, ap);
+	va_end(ap);
+}
+
+static int diff_event(struct churn_result *r, const char *key,
+		      const struct churn_event *ea, const struct churn_event *eb)
+{
+	bool *used = calloc(eb->nf + 1, sizeof(*used));
+	uint64_t before = r->n[CC_FIELD_REMOVED] + r->n[CC_FIELD_RENAMED] +
+			  r->n[CC_FIELD_RETYPED];
+	char detail[2048] = "";
+	int ret = PC_OK;
+
+	if (!used)
+		return PC_ERR_NOMEM;
+	for (size_t i = 0; i < eb->nf; i++)
+		used[i] = field_by_name(ea, eb->f[i].name) != NULL;
+	for (size_t i = 0; i < ea->nf; i++) {
+		const struct churn_field *fa = &ea->f[i], *fb = field_by_name(eb, fa->name);
+		size_t j;
+
+		if (fb) {
+			if (!same_type(fa, fb)) {
+				r->n[CC_FIELD_RETYPED]++;
+				say(detail, sizeof(detail), "%s retyped %s (%lu bytes) -> %s (%lu bytes)",
+				    fa->name, fa->type, fa->size, fb->type, fb->size);
+			}
+			continue;
+		}
+		/* a rename keeps the type and the place in the record */
+		for (j = 0; j < eb->nf; j++)
+			if (!used[j] && same_type(fa, &eb->f[j]) &&
+			    fa->offset == eb->f[j].offset)
+				break;
+		if (j < eb->nf) {
+			used[j] = true;
+			r->n[CC_FIELD_RENAMED]++;
+			say(detail, sizeof(detail), "%s renamed %s", fa->name, eb->f[j].name);
+		} else {
+			r->n[CC_FIELD_REMOVED]++;
+			say(detail, sizeof(detail), "%s removed", fa->name);
+		}
+	}
+	for (size_t j = 0; j < eb->nf; j++)
+		r->n[CC_FIELD_ADDED] += !used[j];
+	free(used);
+	if (r->n[CC_FIELD_REMOVED] + r->n[CC_FIELD_RENAMED] + r->n[CC_FIELD_RETYPED] > before)
+		ret = add_item(r, "static", CC_TP_CHANGED, key, "%s", detail);
+	else
+		r->n[CC_TP_KEPT]++;
+	return ret;
+}
+
+static int diff_static(const struct churn_kernel *a, const struct churn_kernel *b,
+		       struct churn_result *r)
+{
+	const char **ka = pc_strmap_sorted(&a->events), **kb = pc_strmap_sorted(&b->events);
+	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
+
+	r->n[CC_TP_IN_A] = a->events.n;
+	r->n[CC_TP_IN_B] = b->events.n;
+	for (size_t i = 0; ret == PC_OK && ka[i]; i++) {
+		const struct pc_strmap_ent *eb = pc_strmap_find(&b->events, ka[i]);
+
+		if (!eb)
+			ret = add_item(r, "static", CC_TP_REMOVED, ka[i], "no such event in B");
+		else
+			ret = diff_event(r, ka[i], pc_strmap_find(&a->events, ka[i])->val,
+					 eb->val);
+	}
+	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
+		if (!pc_strmap_has(&a->events, kb[i]))
+			ret = add_item(r, "static", CC_TP_ADDED, kb[i], "new in B");
+	free(ka);
+	free(kb);
+	return ret;
+}
+
+/* ---- dynamic side ---- */
+
+static enum churn_count suffix_kind(const char *s)
+{
+	if (!strncmp(s, ".isra", 5))
+		return CC_RN_ISRA;
+	if (!strncmp(s, ".constprop", 10))
+		return CC_RN_CONSTPROP;
+	if (!strncmp(s, ".part", 5))
+		return CC_RN_PART;
+	if (!strncmp(s, ".cold", 5))
+		return CC_RN_COLD;
+	return CC_RN_OTHER;
+}
+
+static int diff_function(const struct churn_kernel *b, struct churn_result *r,
+			 const char *n)
+{
+	size_t bl = churn_base_len(n);
+	const struct pc_strmap_ent *e = pc_strmap_findn(&b->attach_base, n, bl);
+
+	if (e) {
+		const char *m = e->val;
+		const char *sfx = m[bl] ? m + bl : n + bl;
+
+		r->n[suffix_kind(sfx)]++;
+		return add_item(r, "dynamic", CC_FN_RENAMED, n, "now %s", m);
+	}
+	if (pc_strmap_has(&b->text, n)) {
+		if (b->have[CHURN_BLACKLIST] && pc_strmap_has(&b->blacklist, n))
+			return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n,
+					"in B's kprobe blacklist");
+		return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n,
+				"text symbol in B without an ftrace site (notrace/noinstr)");
+	}
+	if (!b->have[CHURN_SOURCE])
+		return add_item(r, "dynamic", CC_FN_VANISHED, n,
+				"no symbol in B; no source index for B");
+	if (pc_strmap_findn(&b->source, n, bl))
+		return add_item(r, "dynamic", CC_FN_INLINED, n,
+				"no symbol in B; B's source still has %.*s(: inlined or compiled out",
+				(int)bl, n);
+	return add_item(r, "dynamic", CC_FN_REMOVED, n,
+			"no symbol in B and not in B's source: deleted or renamed there");
+}
+
+static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel *b,
+			struct churn_result *r)
+{
+	const char **ka = pc_strmap_sorted(&a->attach), **kb = pc_strmap_sorted(&b->attach);
+	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
+
+	r->n[CC_FN_IN_A] = a->attach.n;
+	r->n[CC_FN_IN_B] = b->attach.n;
+	for (size_t i = 0; ret == PC_OK && ka[i]; i++) {
+		if (pc_strmap_has(&b->attach, ka[i]))
+			r->n[CC_FN_KEPT]++;
+		else
+			ret = diff_function(b, r, ka[i]);
+	}
+	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
+		if (!pc_strmap_has(&a->attach, kb[i]))
+			ret = add_item(r, "dynamic", CC_FN_ADDED, kb[i], "new in B");
+	free(ka);
+	free(kb);
+	return ret;
+}
+
+int churn_diff(const struct churn_kernel *a, const struct churn_kernel *b,
+	       struct churn_result *r)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = diff_static(a, b, r);
+	if (ret == PC_OK)
+		ret = diff_dynamic(a, b, r);
+	r->n[CC_TP_BROKEN] = r->n[CC_TP_REMOVED] + r->n[CC_TP_CHANGED];
+	r->n[CC_FN_BROKEN] = r->n[CC_FN_RENAMED] + r->n[CC_FN_UNPROBEABLE] +
+			     r->n[CC_FN_INLINED] + r->n[CC_FN_REMOVED] + r->n[CC_FN_VANISHED];
+	return ret;
+}
+
+void churn_result_free(struct churn_result *r)
+{
+	for (size_t i = 0; i < r->nitems; i++) {
+		free(r->items[i].name);
+		free(r->items[i].detail);
+	}
+	free(r->items);
+	pc_strmap_free(&r->why, NULL);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Loading a kernel's view for `probecost churn`: a dump directory, or a
+ * System.map plus its events. Every reader is strict: a line it cannot
+ * read is an error naming file:line and what was expected, never a
+ * silently dropped symbol that would turn into a fake "removed".
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "churn.h"
+#include "csvio.h"
+#include "errors.h"
+
+const char *const churn_part_names[CHURN_NR_PARTS] = {
+	[CHURN_SYMBOLS] = "symbols",
+	[CHURN_EVENTS] = "events",
+	[CHURN_FTRACE] = "ftrace",
+	[CHURN_BLACKLIST] = "blacklist",
+	[CHURN_SOURCE] = "source",
+};
+
+const char *const churn_part_files[CHURN_NR_PARTS] = {
+	[CHURN_SYMBOLS] = "System.map",
+	[CHURN_EVENTS] = "events.csv",
+	[CHURN_FTRACE] = "ftrace.list",
+	[CHURN_BLACKLIST] = "kprobe-blacklist.csv",
+	[CHURN_SOURCE] = "source-defs.list",
+};
+
+const char *const churn_manifest_cols[] = {
+	"part", "file", "status", "entries", "detail", NULL,
+};
+
+const char *const churn_events_cols[] = {
+	"system", "event", "field", "type", "offset", "size", "signed", NULL,
+};
+
+const char *const churn_blacklist_cols[] = { "function", "start", "end", NULL };
+
+bool churn_is_text_type(char t)
+{
+	return t == 'T' || t == 't' || t == 'W' || t == 'w';
+}
+
+bool churn_is_pseudo(const char *name)
+{
+	/* function padding (CONFIG_FUNCTION_PADDING_CFI) and kCFI preambles */
+	return !strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6);
+}
+
+size_t churn_base_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+static void free_event(void *p)
+{
+	struct churn_event *ev = p;
+
+	for (size_t i = 0; i < ev->nf; i++) {
+		free(ev->f[i].name);
+		free(ev->f[i].type);
+	}
+	free(ev->f);
+	free(ev);
+}
+
+void churn_kernel_free(struct churn_kernel *k)
+{
+	pc_strmap_free(&k->text, NULL);
+	pc_strmap_free(&k->ftrace, NULL);
+	pc_strmap_free(&k->blacklist, NULL);
+	pc_strmap_free(&k->source, NULL);
+	pc_strmap_free(&k->events, free_event);
+	pc_strmap_free(&k->attach, NULL);
+	pc_strmap_free(&k->attach_base, NULL);
+}
+
+/* ---- System.map ---- */
+
+static bool all_hex(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * "ADDR TYPE NAME"; a kallsyms-style fourth field "[module]" marks a
+ * module symbol, which is not part of vmlinux and is skipped.
+ */
+static int read_map(struct churn_kernel *k, const char *path, char *err, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, nsym = 0;
+	int ret = PC_OK;
+
+	if (!f) {
+		snprintf(err, len, "%s: cannot open: %s", path, strerror(errno));
+		return PC_ERR_INVAL;
+	}
+	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
+		char *tok[5], *save = NULL;
+		size_t nt = 0;
+
+		lineno++;
+		if (strstr(line, "The real System.map is in")) {
+			snprintf(err, len, "%s:%zu: this is Debian's stub System.map (the real one is in the ~1 GB -dbg package); dump the running kernel instead: probecost churn --dump DIR",
+				 path, lineno);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		for (char *t = strtok_r(line, " \t\r\n", &save); t && nt < 5;
+		     t = strtok_r(NULL, " \t\r\n", &save))
+			tok[nt++] = t;
+		if (!nt)
+			continue;
+		if ((nt != 3 && !(nt == 4 && tok[3][0] == '[')) ||
+		    !all_hex(tok[0], strlen(tok[0])) || strlen(tok[1]) != 1) {
+			snprintf(err, len, "%s:%zu: expected 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms format)",
+				 path, lineno);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		nsym++;
+		if (nt == 4 || !churn_is_text_type(tok[1][0]))
+			continue;
+		ret = pc_strmap_add(&k->text, tok[2], NULL);
+	}
+	free(line);
+	fclose(f);
+	if (ret == PC_OK && !nsym) {
+		snprintf(err, len, "%s:1: no symbols; expected 'ADDRESS TYPE NAME' lines", path);
+		ret = PC_ERR_INVAL;
+	}
+	k->have[CHURN_SYMBOLS] = ret == PC_OK;
+	return ret;
+}
+
+/* ---- name lists: ftrace.list, source-defs.list ---- */
+
+static int read_list(struct pc_strmap *m, const char *path, char *err, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	int ret = PC_OK;
+
+	if (!f) {
+		snprintf(err, len, "%s: cannot open: %s", path, strerror(errno));
+		return PC_ERR_INVAL;
+	}
+	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
+		char *save = NULL, *name, *more;
+
+		lineno++;
+		name = strtok_r(line, " \t\r\n", &save);
+		if (!name)
+			continue;
+		more = strtok_r(NULL, " \t\r\n", &save);
+		if (more && more[0] == '[')
+			continue;	/* "name [module]": not vmlinux */
+		if (more) {
+			snprintf(err, len, "%s:%zu: expected one name per line, found '%s %s'",
+				 path, lineno, name, more);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = pc_strmap_add(m, name, NULL);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* ---- events ---- */
+
+static int event_get(struct churn_kernel *k, const char *sys, const char *ev,
+		     struct churn_event **out)
+{
+	struct pc_strmap_ent *e;
+	char key[512];
+	int n = snprintf(key, sizeof(key), "%s:%s", sys, ev);
+
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return PC_ERR_INVAL;
+	if (pc_strmap_addn(&k->events, key, (size_t)n, &e) != PC_OK)
+		return PC_ERR_NOMEM;
+	if (!e->val) {
+		e->val = calloc(1, sizeof(struct churn_event));
+		if (!e->val)
+			return PC_ERR_NOMEM;
+	}
+	*out = e->val;
+	return PC_OK;
+}
+
+static int event_field(struct churn_event *ev, const char *name, const char *type,
+		       unsigned long off, unsigned long size, int sign)
+{
+	struct churn_field *f;
+
+	if (ev->nf == ev->cap) {
+		size_t nc = ev->cap ? ev->cap * 2 : 8;
+		struct churn_field *nf = realloc(ev->f, nc * sizeof(*nf));
+
+		if (!nf)
+			return PC_ERR_NOMEM;
+		ev->f = nf;
+		ev->cap = nc;
+	}
+	f = &ev->f[ev->nf];
+	f->name = strdup(name);
+	f->type = strdup(type);
+	if (!f->name || !f->type) {
+		free(f->name);
+		free(f->type);
+		return PC_ERR_NOMEM;
+	}
+	f->offset = off;
+	f->size = size;
+	f->sign = sign;
+	ev->nf++;
+	return PC_OK;
+}
+
+static int parse_ul(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!*s || !strchr("0123456789", *s))
+		return PC_ERR_INVAL;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno || *end ? PC_ERR_INVAL : PC_OK;
+}
+
+static int read_events_csv(struct churn_kernel *k, const char *path, char *err,
+			   size_t len)
+{
+	struct pc_table t;
+	int c[7], ret;
+
+	ret = pc_table_load(path, churn_events_cols, &t, err, len);
+	if (ret != PC_OK)
+		return PC_ERR_INVAL;
+	for (int i = 0; i < 7; i++)
+		c[i] = pc_table_col(&t, churn_events_cols[i]);
+	for (size_t r = 0; ret == PC_OK && r < t.nrows; r++) {
+		const char *sys = pc_table_cell(&t, r, c[0]);
+		const char *evn = pc_table_cell(&t, r, c[1]);
+		const char *fld = pc_table_cell(&t, r, c[2]);
+		unsigned long off = 0, size = 0, sign = 0;
+		struct churn_event *ev;
+
+		if (!*sys || !*evn || strchr(sys, ':') || strchr(evn, ':')) {
+			snprintf(err, len, "%s:%zu: expected a system and an event name without ':'",
+				 path, t.line[r]);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = event_get(k, sys, evn, &ev);
+		if (ret != PC_OK || !*fld)
+			continue;	/* an event without own fields */
+		if (!*pc_table_cell(&t, r, c[3]) ||
+		    parse_ul(pc_table_cell(&t, r, c[4]), &off) != PC_OK ||
+		    parse_ul(pc_table_cell(&t, r, c[5]), &size) != PC_OK ||
+		    parse_ul(pc_table_cell(&t, r, c[6]), &sign) != PC_OK || sign > 1) {
+			snprintf(err, len, "%s:%zu: field '%s' needs a type, whole-number offset and size, and signed 0 or 1",
+				 path, t.line[r], fld);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = event_field(ev, fld, pc_table_cell(&t, r, c[3]), off, size, (int)sign);
+	}
+	pc_table_free(&t);
+	k->have[CHURN_EVENTS] = ret == PC_OK;
+	return ret;
+}
+
+/*
+ * "field:char prev_comm[16];" -> name "prev_comm", type "char[16]";
+ * "field:__data_loc char[] msg;" -> name "msg", type "__data_loc char[]".
+ */
+static int split_decl(char *decl, char **name, char *type, size_t tlen)
+{
+	char *dim = NULL, *end, *p;
+
+	end = decl + strlen(decl);
+	while (end > decl && end[-1] == ' ')
+		*--end = '\0';
+	if (end > decl && end[-1] == ']') {
+		dim = strrchr(decl, '[');
+		if (!dim)
+			return PC_ERR_INVAL;
+		end = dim;
+	}
+	p = end;
+	while (p > decl && (p[-1] == '_' || (p[-1] >= '0' && p[-1] <= '9') ||
+			    (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z')))
+		p--;
+	if (p == end || p == decl)
+		return PC_ERR_INVAL;	/* no name, or no type */
+	*name = strndup(p, (size_t)(end - p));
+	if (!*name)
+		return PC_ERR_NOMEM;
+	while (p > decl && p[-1] == ' ')
+		p--;
+	snprintf(type, tlen, "%.*s%s", (int)(p - decl), decl, dim ? dim : "");
+	return PC_OK;
+}
+
+static int read_format(struct churn_kernel *k, const char *sys, const char *evn,
+		       const char *path, char *err, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	struct churn_event *ev;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	int ret;
+
+	if (!f) {
+		snprintf(err, len, "%s: cannot open: %s", path, strerror(errno));
+		return PC_ERR_INVAL;
+	}
+	ret = event_get(k, sys, evn, &ev);
+	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
+		char *p = line, *semi, *name = NULL, type[256];
+		unsigned long off, size, sign;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "field:", 6))
+			continue;
+		p += 6;
+		semi = strchr(p, ';');
+		if (!semi)
+			goto bad;
+		*semi = '\0';
+		if (split_decl(p, &name, type, sizeof(type)) != PC_OK)
+			goto bad;
+		if (sscanf(semi + 1, " offset:%lu; size:%lu; signed:%lu;", &off, &size,
+			   &sign) != 3 || sign > 1) {
+			free(name);
+			goto bad;
+		}
+		if (strncmp(name, "common_", 7))
+			ret = event_field(ev, name, type, off, size, (int)sign);
+		free(name);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+bad:
+	snprintf(err, len, "%s:%zu: expected 'field:TYPE NAME; offset:N; size:N; signed:0|1;'",
+		 path, lineno);
+	free(line);
+	fclose(f);
+	return PC_ERR_INVAL;
+}
+
+/*
+ * Systems that are not static tracepoints: ftrace's own record formats
+ * and the dynamic-event groups (ours and the default kprobes/uprobes).
+ */
+static bool skip_system(const char *sys)
+{
+	return !strcmp(sys, "ftrace") || !strcmp(sys, "kprobes") ||
+	       !strcmp(sys, "uprobes") || !strncmp(sys, "probecost", 9);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_dirent(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int churn_read_events_dir(struct churn_kernel *k, const char *dir,
+			  const struct pc_strmap *skip, char *err, size_t len)
+{
+	struct dirent **sv = NULL;
+	int ns, ret = PC_OK;
+
+	ns = scandir(dir, &sv, NULL, cmp_dirent);
+	if (ns < 0) {
+		snprintf(err, len, "%s: cannot list: %s", dir, strerror(errno));
+		return PC_ERR_INVAL;
+	}
+	for (int i = 0; i < ns; i++) {
+		struct dirent **ev = NULL;
+		char sdir[PATH_MAX];
+		int ne;
+
+		if (ret != PC_OK || sv[i]->d_name[0] == '.' || skip_system(sv[i]->d_name))
+			continue;
+		snprintf(sdir, sizeof(sdir), "%s/%s", dir, sv[i]->d_name);
+		if (!is_dir(sdir))
+			continue;
+		ne = scandir(sdir, &ev, NULL, cmp_dirent);
+		for (int j = 0; j < ne; j++) {
+			char path[PATH_MAX + 300], key[600];
+
+			snprintf(path, sizeof(path), "%s/%s/format", sdir, ev[j]->d_name);
+			snprintf(key, sizeof(key), "%s:%s", sv[i]->d_name, ev[j]->d_name);
+			if (ret == PC_OK && ev[j]->d_name[0] != '.' &&
+			    !(skip && pc_strmap_has(skip, key)) && access(path, F_OK) == 0)
+				ret = read_format(k, sv[i]->d_name, ev[j]->d_name, path, err, len);
+			free(ev[j]);
+		}
+		free(ev);
+	}
+	for (int i = 0; i < ns; i++)
+		free(sv[i]);
+	free(sv);
+	if (ret == PC_OK && !k->events.n) {
+		snprintf(err, len, "%s: no SYSTEM/EVENT/format files found; expected a copy of <tracefs>/events",
+			 dir);
+		ret = PC_ERR_INVAL;
+	}
+	k->have[CHURN_EVENTS] = ret == PC_OK;
+	return ret;
+}
+
+static int read_blacklist(struct churn_kernel *k, const char *path, char *err,
+			  size_t len)
+{
+	const char *const need[] = { "function", NULL };
+	struct pc_table t;
+	int c, ret;
+
+	ret = pc_table_load(path, need, &t, err, len);
+	if (ret != PC_OK)
+		return PC_ERR_INVAL;
+	c = pc_table_col(&t, "function");
+	for (size_t r = 0; ret == PC_OK && r < t.nrows; r++) {
+		if (!*pc_table_cell(&t, r, c)) {
+			snprintf(err, len, "%s:%zu: empty function name", path, t.line[r]);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = pc_strmap_add(&k->blacklist, pc_table_cell(&t, r, c), NULL);
+	}
+	pc_table_free(&t);
+	return ret;
+}
+
+/* ---- a dump directory ---- */
+
+static int load_part(struct churn_kernel *k, enum churn_part p, const char *path,
+		     char *err, size_t len)
+{
+	switch (p) {
+	case CHURN_SYMBOLS:
+		return read_map(k, path, err, len);
+	case CHURN_EVENTS:
+		return read_events_csv(k, path, err, len);
+	case CHURN_FTRACE:
+		return read_list(&k->ftrace, path, err, len);
+	case CHURN_BLACKLIST:
+		return read_blacklist(k, path, err, len);
+	case CHURN_SOURCE:
+		return read_list(&k->source, path, err, len);
+	default:
+		return PC_ERR_INVAL;
+	}
+}
+
+static enum churn_part part_by_name(const char *name)
+{
+	for (int p = 0; p < CHURN_NR_PARTS; p++)
+		if (!strcmp(name, churn_part_names[p]))
+			return (enum churn_part)p;
+	return CHURN_NR_PARTS;
+}
+
+int churn_load_dump(struct churn_kernel *k, const char *dir, char *err, size_t len)
+{
+	const char *const need[] = { "part", "status", "detail", NULL };
+	char path[PATH_MAX + 64];
+	struct pc_table t;
+	int cp, cs, cd, ret;
+
+	snprintf(k->where, sizeof(k->where), "%s", dir);
+	snprintf(path, sizeof(path), "%s/dump.csv", dir);
+	ret = pc_table_load(path, need, &t, err, len);
+	if (ret != PC_OK) {
+		if (ret == PC_ERR_IO)
+			snprintf(err, len, "%s: not a churn dump (no dump.csv: %s); write one with probecost churn --dump DIR",
+				 dir, strerror(errno));
+		return PC_ERR_INVAL;
+	}
+	cp = pc_table_col(&t, "part");
+	cs = pc_table_col(&t, "status");
+	cd = pc_table_col(&t, "detail");
+	for (int p = 0; p < CHURN_NR_PARTS; p++)
+		snprintf(k->why[p], sizeof(k->why[p]), "not listed in %.200s", path);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *part = pc_table_cell(&t, r, cp);
+		enum churn_part p = part_by_name(part);
+
+		if (!strcmp(part, "release")) {
+			snprintf(k->release, sizeof(k->release), "%s", pc_table_cell(&t, r, cd));
+			continue;
+		}
+		if (p == CHURN_NR_PARTS) {
+			snprintf(err, len, "%s:%zu: unknown part '%s'; expected release, symbols, events, ftrace, blacklist or source",
+				 path, t.line[r], part);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		if (strcmp(pc_table_cell(&t, r, cs), "ok")) {
+			snprintf(k->why[p], sizeof(k->why[p]), "%s", pc_table_cell(&t, r, cd));
+			continue;
+		}
+		k->why[p][0] = '\0';
+		k->have[p] = true;
+	}
+	pc_table_free(&t);
+	/* a source index is often added later, next to the dump */
+	snprintf(path, sizeof(path), "%s/%s", dir, churn_part_files[CHURN_SOURCE]);
+	if (ret == PC_OK && !k->have[CHURN_SOURCE] && access(path, R_OK) == 0) {
+		k->have[CHURN_SOURCE] = true;
+		k->why[CHURN_SOURCE][0] = '\0';
+	}
+	for (int p = 0; ret == PC_OK && p < CHURN_NR_PARTS; p++) {
+		if (!k->have[p]) {
+			if (p == CHURN_SYMBOLS || p == CHURN_EVENTS) {
+				snprintf(err, len, "%s: the dump lacks %s (%s); it cannot be compared",
+					 dir, churn_part_names[p], k->why[p]);
+				ret = PC_ERR_INVAL;
+			}
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, churn_part_files[p]);
+		ret = load_part(k, (enum churn_part)p, path, err, len);
+	}
+	if (ret == PC_OK && !k->release[0])
+		snprintf(k->release, sizeof(k->release), "unknown");
+	return ret == PC_OK ? churn_kernel_finish(k) : ret;
+}
+
+int churn_load_pair(struct churn_kernel *k, const char *map, const char *events,
+		    char *err, size_t len)
+{
+	int ret;
+
+	snprintf(k->where, sizeof(k->where), "%s,%s", map, events);
+	snprintf(k->release, sizeof(k->release), "unknown");
+	ret = read_map(k, map, err, len);
+	if (ret != PC_OK)
+		return ret;
+	if (is_dir(events))
+		ret = churn_read_events_dir(k, events, NULL, err, len);
+	else
+		ret = read_events_csv(k, events, err, len);
+	if (ret != PC_OK)
+		return ret;
+	for (int p = CHURN_FTRACE; p < CHURN_NR_PARTS; p++)
+		snprintf(k->why[p], sizeof(k->why[p]),
+			 "a System.map,events pair carries no %s", churn_part_files[p]);
+	return churn_kernel_finish(k);
+}
+
+/* ---- the kprobe target set ---- */
+
+int churn_kernel_finish(struct churn_kernel *k)
+{
+	for (size_t i = 0; i < k->text.cap; i++) {
+		const char *n = k->text.tab[i].key;
+		struct pc_strmap_ent *e;
+
+		if (!n || churn_is_pseudo(n))
+			continue;
+		/* no fentry site: notrace, noinstr, and .cold fragments */
+		if (k->have[CHURN_FTRACE] ? !pc_strmap_has(&k->ftrace, n) :
+		    strstr(n, ".cold") != NULL)
+			continue;
+		if (k->have[CHURN_BLACKLIST] && pc_strmap_has(&k->blacklist, n))
+			continue;
+		if (pc_strmap_add(&k->attach, n, NULL) != PC_OK ||
+		    pc_strmap_addn(&k->attach_base, n, churn_base_len(n), &e) != PC_OK)
+			return PC_ERR_NOMEM;
+		/* smallest name per base, so the report is deterministic */
+		if (!e->val || strcmp(n, e->val) < 0)
+			e->val = k->text.tab[i].key;
+	}
+	return PC_OK;
+}

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What `probecost churn` leaves in its output directory:
+ *
+ *   churn.csv    a,b,side,category,count,per_1000,definition
+ *   items.csv    side,category,name,detail: every point of A that B
+ *                breaks, and every point B adds
+ *   probes.csv   line,probe,status,category,detail (with --probes)
+ *   report.txt   the text report (also printed), 72 columns
+ *   churn.dat, churn.gp and churn.png|svg|txt: the headline plot
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "churn.h"
+#include "csvio.h"
+#include "errors.h"
+
+#define WIDTH 72
+
+static const char *const churn_cols[] = {
+	"a", "b", "side", "category", "count", "per_1000", "definition", NULL,
+};
+static const char *const items_cols[] = { "side", "category", "name", "detail", NULL };
+static const char *const probes_cols[] = {
+	"line", "probe", "status", "category", "detail", NULL,
+};
+
+static size_t ncols(const char *const *c)
+{
+	size_t n = 0;
+
+	while (c[n])
+		n++;
+	return n;
+}
+
+static int open_csv(struct pc_csvw *w, const char *dir, const char *name,
+		    const char *const *cols, char *err, size_t len)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (pc_csvw_open(w, path, cols, ncols(cols)) == PC_OK)
+		return PC_OK;
+	snprintf(err, len, "cannot write %s.part: %s; choose a writable directory with --out",
+		 path, strerror(errno));
+	return PC_ERR_IO;
+}
+
+static int write_churn_csv(const struct churn_out *o, const struct churn_kernel *a,
+			   const struct churn_kernel *b, const struct churn_result *r,
+			   char *err, size_t len)
+{
+	struct pc_csvw w;
+	int ret = open_csv(&w, o->dir, "churn.csv", churn_cols, err, len);
+
+	for (int c = 0; ret == PC_OK && c < CC_NR; c++) {
+		pc_csvw_str(&w, a->label);
+		pc_csvw_str(&w, b->label);
+		pc_csvw_str(&w, churn_counts[c].side);
+		pc_csvw_str(&w, churn_counts[c].name);
+		pc_csvw_u64(&w, r->n[c]);
+		pc_csvw_dbl(&w, churn_per_1000(r, (enum churn_count)c));
+		pc_csvw_str(&w, churn_counts[c].what);
+		ret = pc_csvw_endrow(&w);
+	}
+	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
+}
+
+static int write_items_csv(const struct churn_out *o, const struct churn_result *r,
+			   char *err, size_t len)
+{
+	struct pc_csvw w;
+	int ret = open_csv(&w, o->dir, "items.csv", items_cols, err, len);
+
+	for (size_t i = 0; ret == PC_OK && i < r->nitems; i++) {
+		pc_csvw_str(&w, r->items[i].side);
+		pc_csvw_str(&w, r->items[i].category);
+		pc_csvw_str(&w, r->items[i].name);
+		pc_csvw_str(&w, r->items[i].detail);
+		ret = pc_csvw_endrow(&w);
+	}
+	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
+}
+
+static int write_probes_csv(const struct churn_out *o, const struct churn_probes *pl,
+			    char *err, size_t len)
+{
+	struct pc_csvw w;
+	int ret = open_csv(&w, o->dir, "probes.csv", probes_cols, err, len);
+
+	for (size_t i = 0; ret == PC_OK && i < pl->n; i++) {
+		pc_csvw_u64(&w, pl->p[i].line);
+		pc_csvw_str(&w, pl->p[i].probe);
+		pc_csvw_str(&w, pl->p[i].status);
+		pc_csvw_str(&w, pl->p[i].category);
+		pc_csvw_str(&w, pl->p[i].detail);
+		ret = pc_csvw_endrow(&w);
+	}
+	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
+}
+
+/* ---- the text report ---- */
+
+/* Print @text wrapped to WIDTH, first line after @lead, others at @indent. */
+static void wrap(FILE *f, const char *lead, int indent, const char *text)
+{
+	int col = fprintf(f, "%s", lead);
+	bool space = col && lead[col - 1] != ' ';
+	const char *p = text;
+
+	while (*p) {
+		int w = (int)strcspn(p, " ");
+
+		if (col > indent && col + space + w > WIDTH) {
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+			space = false;
+		}
+		if (space)
+			col += fprintf(f, " ");
+		/* a word longer than the line is cut, never overflowing it */
+		if (col + w > WIDTH)
+			w = WIDTH - col;
+		col += fprintf(f, "%.*s", w, p);
+		p += w;
+		while (*p == ' ')
+			p++;
+		space = true;
+	}
+	fputc('\n', f);
+}
+
+static void rule(FILE *f)
+{
+	for (int i = 0; i < WIDTH; i++)
+		fputc('-', f);
+	fputc('\n', f);
+}
+
+static void fmt_per(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f", v);
+}
+
+static void row(FILE *f, const struct churn_result *r, const char *label,
+		enum churn_count c)
+{
+	char per[32];
+
+	fmt_per(per, sizeof(per), churn_per_1000(r, c));
+	fprintf(f, "  %-50.50s %9" PRIu64 " %9s\n", label, r->n[c], per);
+}
+
+static void sources(FILE *f, const char *name, const struct churn_kernel *k)
+{
+	char lead[64], text[2048];
+	size_t off;
+
+	snprintf(lead, sizeof(lead), "  %s", name);
+	off = (size_t)snprintf(text, sizeof(text), "%s (release %s) from %s; has", k->label,
+			       k->release, k->where);
+	for (int p = 0; p < CHURN_NR_PARTS && off < sizeof(text); p++)
+		if (k->have[p])
+			off += (size_t)snprintf(text + off, sizeof(text) - off, " %s",
+						churn_part_names[p]);
+	wrap(f, lead, 4, text);
+	for (int p = 0; p < CHURN_NR_PARTS; p++) {
+		if (k->have[p])
+			continue;
+		snprintf(lead, sizeof(lead), "    no %s:", churn_part_names[p]);
+		wrap(f, lead, 6, k->why[p]);
+	}
+}
+
+static void report(FILE *f, const struct churn_out *o, const struct churn_kernel *a,
+		   const struct churn_kernel *b, const struct churn_result *r,
+		   const struct churn_probes *pl)
+{
+	char per_s[32], per_d[32], line[256];
+
+	fprintf(f, "probecost churn: %s -> %s\n", a->label, b->label);
+	rule(f);
+	fmt_per(per_s, sizeof(per_s), churn_per_1000(r, CC_TP_BROKEN));
+	fmt_per(per_d, sizeof(per_d), churn_per_1000(r, CC_FN_BROKEN));
+	fprintf(f, "Breakage per 1,000 probe points of A:\n");
+	fprintf(f, "  static  (tracepoints)     %7s   %" PRIu64 " of %" PRIu64 " events\n",
+		per_s, r->n[CC_TP_BROKEN], r->n[CC_TP_IN_A]);
+	fprintf(f, "  dynamic (kprobe targets)  %7s   %" PRIu64 " of %" PRIu64 " functions\n",
+		per_d, r->n[CC_FN_BROKEN], r->n[CC_FN_IN_A]);
+	fprintf(f, "\nStatic side: tracepoint events (system:event)\n");
+	fprintf(f, "  %-50s %9s %9s\n", "", "count", "per 1,000");
+	row(f, r, "in A", CC_TP_IN_A);
+	row(f, r, "in B", CC_TP_IN_B);
+	row(f, r, "kept, same fields", CC_TP_KEPT);
+	row(f, r, "format changed", CC_TP_CHANGED);
+	row(f, r, "  fields removed", CC_FIELD_REMOVED);
+	row(f, r, "  fields renamed (same type, size, offset)", CC_FIELD_RENAMED);
+	row(f, r, "  fields retyped (type, size or signedness)", CC_FIELD_RETYPED);
+	row(f, r, "removed", CC_TP_REMOVED);
+	row(f, r, "broken = removed + format changed", CC_TP_BROKEN);
+	row(f, r, "added in B", CC_TP_ADDED);
+	row(f, r, "  (fields added to kept events)", CC_FIELD_ADDED);
+
+	fprintf(f, "\nDynamic side: kprobe targets (functions)\n");
+	fprintf(f, "  %-50s %9s %9s\n", "", "count", "per 1,000");
+	row(f, r, "in A", CC_FN_IN_A);
+	row(f, r, "in B", CC_FN_IN_B);
+	row(f, r, "kept, same name", CC_FN_KEPT);
+	row(f, r, "renamed by the compiler (same base name)", CC_FN_RENAMED);
+	row(f, r, "  .isra", CC_RN_ISRA);
+	row(f, r, "  .constprop", CC_RN_CONSTPROP);
+	row(f, r, "  .part", CC_RN_PART);
+	row(f, r, "  .cold", CC_RN_COLD);
+	row(f, r, "  other suffix", CC_RN_OTHER);
+	row(f, r, "unprobeable in B (blacklisted or notrace)", CC_FN_UNPROBEABLE);
+	row(f, r, "inlined or compiled out (still in B's source)", CC_FN_INLINED);
+	row(f, r, "removed (not in B's source)", CC_FN_REMOVED);
+	if (r->n[CC_FN_VANISHED] || !b->have[CHURN_SOURCE])
+		row(f, r, "vanished (no source index for B)", CC_FN_VANISHED);
+	row(f, r, "broken = all of the lost above", CC_FN_BROKEN);
+	row(f, r, "added in B", CC_FN_ADDED);
+
+	fprintf(f, "\nRules (docs/churn.md):\n");
+	wrap(f, "  static: ", 4, "an event is system:event from tracefs; fields are compared by name, common_* fields left out; a field renamed keeps type, size and offset.");
+	wrap(f, "  dynamic:", 4, "a kprobe target is a text symbol (T t W w) of vmlinux that is in available_filter_functions and not in the kprobe blacklist, each rule applied when the dump has that list; names are compared whole, base name = up to the first dot.");
+	fprintf(f, "\nInputs:\n");
+	sources(f, "A", a);
+	sources(f, "B", b);
+
+	if (pl) {
+		size_t shown = 0;
+
+		fprintf(f, "\nProbe list %s:\n", pl->path);
+		snprintf(line, sizeof(line), "%zu probes from %zu entries: %zu break, %zu format changed, %zu not in A, %zu ok.",
+			 pl->n, pl->lines, pl->breaks, pl->changed, pl->missing,
+			 pl->n - pl->breaks - pl->changed - pl->missing);
+		wrap(f, " ", 2, line);
+		for (size_t i = 0; i < pl->n; i++) {
+			char lead[128];
+
+			if (!strcmp(pl->p[i].status, "ok"))
+				continue;
+			if (++shown > 40) {
+				fprintf(f, "  ... %zu more in probes.csv\n",
+					pl->breaks + pl->changed + pl->missing - 40);
+				break;
+			}
+			snprintf(lead, sizeof(lead), "  %4zu %-36.36s %-14s", pl->p[i].line,
+				 pl->p[i].probe, pl->p[i].status);
+			wrap(f, lead, 8, pl->p[i].detail);
+		}
+	}
+	fprintf(f, "\nFiles in %s: churn.csv, items.csv%s, report.txt,\n", o->dir,
+		pl ? ", probes.csv" : "");
+	fprintf(f, "  churn.dat, churn.gp%s%s. Took %.1f s.\n",
+		strcmp(o->plot, "none") ? ", churn." : "",
+		!strcmp(o->plot, "dumb") ? "txt" : !strcmp(o->plot, "none") ? "" : o->plot,
+		o->seconds);
+}
+
+static int write_report(const struct churn_out *o, const struct churn_kernel *a,
+			const struct churn_kernel *b, const struct churn_result *r,
+			const struct churn_probes *pl, char *err, size_t len)
+{
+	char path[PATH_MAX + 64], *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n), *f;
+
+	if (!m)
+		return PC_ERR_NOMEM;
+	report(m, o, a, b, r, pl);
+	fclose(m);
+	fputs(buf, stdout);
+	snprintf(path, sizeof(path), "%s/report.txt", o->dir);
+	f = fopen(path, "w");
+	if (!f || fwrite(buf, 1, n, f) != n || fclose(f) == EOF) {
+		snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+		free(buf);
+		return PC_ERR_IO;
+	}
+	free(buf);
+	return PC_OK;
+}
+
+/* ---- the plot ---- */
+
+static const struct {
+	enum churn_count s, d;	/* the static and dynamic count in one column */
+	const char *title;
+} plot_cols[] = {
+	{ CC_TP_REMOVED, CC_FN_REMOVED, "removed" },
+	{ CC_TP_CHANGED, CC_NR, "format changed" },
+	{ CC_NR, CC_FN_RENAMED, "renamed by the compiler" },
+	{ CC_NR, CC_FN_UNPROBEABLE, "blacklisted or notrace" },
+	{ CC_NR, CC_FN_INLINED, "inlined or compiled out" },
+	{ CC_NR, CC_FN_VANISHED, "gone (no source index)" },
+};
+
+#define NR_PLOT_COLS (sizeof(plot_cols) / sizeof(plot_cols[0]))
+
+static double per_or_zero(const struct churn_result *r, enum churn_count c)
+{
+	double v = c == CC_NR ? 0 : churn_per_1000(r, c);
+
+	return isnan(v) ? 0 : v;
+}
+
+static int write_plot(const struct churn_out *o, const struct churn_kernel *a,
+		      const struct churn_kernel *b, const struct churn_result *r,
+		      char *err, size_t len)
+{
+	char path[PATH_MAX + 64];
+	const char *term, *ext;
+	double ymax;
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	snprintf(path, sizeof(path), "%s/churn.dat", o->dir);
+	f = fopen(path, "w");
+	if (!f)
+		goto io;
+	fprintf(f, "# breakage per 1,000 probe points of A, %s -> %s\n# side", a->label,
+		b->label);
+	for (size_t i = 0; i < NR_PLOT_COLS; i++)
+		fprintf(f, " \"%s\"", plot_cols[i].title);
+	fprintf(f, " total\n");
+	for (int side = 0; side < 2; side++) {
+		fprintf(f, "%s", side ? "dynamic" : "static");
+		for (size_t i = 0; i < NR_PLOT_COLS; i++)
+			fprintf(f, " %.3f", per_or_zero(r, side ? plot_cols[i].d : plot_cols[i].s));
+		fprintf(f, " %.3f\n", per_or_zero(r, side ? CC_FN_BROKEN : CC_TP_BROKEN));
+	}
+	if (fclose(f) == EOF)
+		goto io;
+
+	/* room for the total above the taller bar; [0:0] is no range */
+	ymax = per_or_zero(r, CC_TP_BROKEN);
+	if (per_or_zero(r, CC_FN_BROKEN) > ymax)
+		ymax = per_or_zero(r, CC_FN_BROKEN);
+	ymax = ymax > 0 ? ymax * 1.2 : 1;
+	if (!strcmp(o->plot, "svg")) {
+		term = "svg size 720,480 dynamic font 'sans,11'";
+		ext = "svg";
+	} else if (!strcmp(o->plot, "dumb")) {
+		term = "dumb size 72,28";
+		ext = "txt";
+	} else {
+		term = "png size 720,480";
+		ext = "png";
+	}
+	snprintf(path, sizeof(path), "%s/churn.gp", o->dir);
+	f = fopen(path, "w");
+	if (!f)
+		goto io;
+	fprintf(f, "# gnuplot churn.gp (in this directory) redraws the plot\n"
+		   "set terminal %s\nset output 'churn.%s'\n"
+		   "set title \"Probe points of %s broken in %s\"\n"
+		   "set ylabel \"per 1,000 probe points of A\"\n"
+		   "set style data histograms\nset style histogram rowstacked\n"
+		   "set style fill solid 0.8 border -1\nset boxwidth 0.5\n"
+		   "set key outside right top vertical\nset yrange [0:%.3f]\n"
+		   "set grid ytics\n"
+		   "plot 'churn.dat' using 2:xtic(1) title columnheader(2)",
+		term, ext, a->label, b->label, ymax);
+	for (size_t i = 1; i < NR_PLOT_COLS; i++)
+		fprintf(f, ", \\\n     '' using %zu title columnheader(%zu)", i + 2, i + 2);
+	fprintf(f, ", \\\n     '' using 0:%zu:(sprintf(\"%%.1f\", $%zu)) with labels offset 0,1 notitle\n",
+		NR_PLOT_COLS + 2, NR_PLOT_COLS + 2);
+	if (fclose(f) == EOF)
+		goto io;
+	if (!strcmp(o->plot, "none"))
+		return PC_OK;
+
+	pid = fork();
+	if (pid < 0)
+		goto io;
+	if (pid == 0) {
+		if (chdir(o->dir) == 0) {
+			freopen("/dev/null", "w", stdout);
+			execlp("gnuplot", "gnuplot", "churn.gp", (char *)NULL);
+		}
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		snprintf(err, len, "gnuplot %s/churn.gp failed%s; the data is in churn.dat",
+			 o->dir, WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
+			 " (gnuplot not found: scripts/deps.sh run)" : "");
+		return PC_ERR_SYS;
+	}
+	return PC_OK;
+io:
+	snprintf(err, len, "writing the plot files in %s failed: %s", o->dir, strerror(errno));
+	return PC_ERR_IO;
+}
+
+int churn_write(const struct churn_out *o, const struct churn_kernel *a,
+		const struct churn_kernel *b, const struct churn_result *r,
+		const struct churn_probes *pl, char *err, size_t len)
+{
+	int ret = write_churn_csv(o, a, b, r, err, len);
+
+	if (ret == PC_OK)
+		ret = write_items_csv(o, r, err, len);
+	if (ret == PC_OK && pl)
+		ret = write_probes_csv(o, pl, err, len);
+	if (ret == PC_OK)
+		ret = write_plot(o, a, b, r, err, len);
+	if (ret == PC_OK)
+		ret = write_report(o, a, b, r, pl, err, len);
+	return ret;
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `probecost churn`: the maintenance side of static vs dynamic probes.
+ * Resolves A and B to kernel views (a dump directory, a System.map with
+ * its events, or a Debian kernel that scripts/churn-kernel.sh boots in
+ * the guest and dumps once into cache/churn/<KVER>/), compares them and
+ * writes the categories of docs/churn.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "churn.h"
+#include "cmd.h"
+#include "errors.h"
+#include "opts.h"
+
+#define DEFAULT_A "6.1"
+#define DEFAULT_B "6.12"
+
+static void churn_usage(FILE *f)
+{
+	fprintf(f, "usage: probecost churn [options] [A [B]]\n"
+		   "       probecost churn --dump DIR\n"
+		   "       probecost churn --index-source SRC DIR\n\n"
+		   "How many static tracepoints and dynamic kprobe targets of kernel A\n"
+		   "break in kernel B: removed, format changed, renamed by the compiler,\n"
+		   "blacklisted or notrace, inlined or compiled out (docs/churn.md).\n\n"
+		   "A and B (default %s and %s) are each one of:\n"
+		   "  SERIES or ABI   a Debian kernel (6.1, 6.12, 6.1.0-56-amd64): booted\n"
+		   "                  once in the QEMU guest and dumped into\n"
+		   "                  cache/churn/<KVER>/ with its source index\n"
+		   "  DIR             a dump directory written by --dump\n"
+		   "  MAP,EVENTS      a System.map (or kallsyms copy) and its events:\n"
+		   "                  an events.csv or a copy of <tracefs>/events\n\n"
+		   "  --probes FILE   judge a probe list (kprobe:FUNC,\n"
+		   "                  tracepoint:SUBSYS:EVENT lines, bpftrace style)\n"
+		   "  --out DIR       output directory (default results/churn-A-B)\n"
+		   "  --plot FMT      png, svg, dumb or none (default png)\n"
+		   "  --no-source     ignore source indexes: inlined and removed are\n"
+		   "                  reported together as vanished\n"
+		   "  --dump DIR      write the running kernel's dump into DIR (root:\n"
+		   "                  kallsyms, tracefs events, ftrace list, kprobe\n"
+		   "                  blacklist; absent parts are listed with why)\n"
+		   "  --index-source SRC DIR\n"
+		   "                  index a kernel source tree or tarball into\n"
+		   "                  DIR/source-defs.list\n"
+		   "  --help          this text\n\n"
+		   "Writes churn.csv, items.csv, probes.csv, report.txt, churn.dat,\n"
+		   "churn.gp and the plot. Exit status: 0 done, 1 a step failed\n"
+		   "(fetch, guest, gnuplot), 2 bad usage or unreadable input\n"
+		   "(file:line named).\n", DEFAULT_A, DEFAULT_B);
+}
+
+struct churn_args {
+	const char *a, *b, *probes, *out, *plot, *dump, *index_src;
+	bool no_source;
+};
+
+static int parse_args(struct churn_args *ca, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "probes", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "plot", required_argument, NULL, 'P' },
+		{ "no-source", no_argument, NULL, 'S' },
+		{ "dump", required_argument, NULL, 'd' },
+		{ "index-source", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, ret = PC_OK;
+
+	memset(ca, 0, sizeof(*ca));
+	ca->plot = "png";
+	opterr = 0;
+	optind = 1;
+	while (ret == PC_OK && (c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			ca->probes = optarg;
+			break;
+		case 'o':
+			if (!*optarg)
+				ret = pc_usage_error("churn", "--out: empty directory name");
+			ca->out = optarg;
+			break;
+		case 'P':
+			if (strcmp(optarg, "png") && strcmp(optarg, "svg") &&
+			    strcmp(optarg, "dumb") && strcmp(optarg, "none"))
+				ret = pc_usage_error("churn", "--plot: unknown format '%s'; valid: png, svg, dumb, none",
+						     optarg);
+			ca->plot = optarg;
+			break;
+		case 'S':
+			ca->no_source = true;
+			break;
+		case 'd':
+			ca->dump = optarg;
+			break;
+		case 'i':
+			ca->index_src = optarg;
+			break;
+		case 'h':
+			churn_usage(stdout);
+			return 1;
+		default:
+			ret = pc_opt_bad("churn", lo, argv, optind, optopt, c);
+			break;
+		}
+	}
+	if (ret != PC_OK)
+		return ret;
+	if (ca->dump || ca->index_src) {
+		if (ca->dump && ca->index_src)
+			return pc_usage_error("churn", "--dump and --index-source are separate steps; give one");
+		if (ca->index_src && optind + 1 != argc)
+			return pc_usage_error("churn", "--index-source SRC needs one DIR to write source-defs.list into");
+		if (ca->dump)
+			return pc_opt_no_args("churn", argc, argv, optind);
+		ca->a = argv[optind];
+		return PC_OK;
+	}
+	if (argc - optind > 2)
+		return pc_usage_error("churn", "unexpected argument '%s'; give at most A and B",
+				      argv[optind + 2]);
+	ca->a = optind < argc ? argv[optind] : DEFAULT_A;
+	ca->b = optind + 1 < argc ? argv[optind + 1] : DEFAULT_B;
+	return PC_OK;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* 6.1, 6.12, 6.1.0-56-amd64, 6.12.117+deb12-amd64 */
+static bool is_kernel_name(const char *s)
+{
+	regex_t re;
+	bool m;
+
+	if (regcomp(&re, "^([0-9]+\\.[0-9]+|[0-9][0-9A-Za-z.+~-]*-amd64)$",
+		    REG_EXTENDED | REG_NOSUB))
+		return false;
+	m = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
+/* The checkout this binary was built in: <top>/build/probecost. */
+static int find_script(const char *name, char *path, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return PC_ERR_SYS;
+	exe[n] = '\0';
+	snprintf(path, len, "%s/../scripts/%s", dirname(exe), name);
+	/* build/probecost -> build/../scripts */
+	return access(path, X_OK) == 0 ? PC_OK : PC_ERR_IO;
+}
+
+/*
+ * scripts/churn-kernel.sh fetches, boots and dumps a Debian kernel once,
+ * then prints DUMP=<dir> and KVER=<version>.
+ */
+static int resolve_kernel(const char *name, bool no_source, char *dir, size_t dlen,
+			  char *kver, size_t klen)
+{
+	char script[PATH_MAX + 32], cmd[PATH_MAX + 128], *line = NULL;
+	size_t cap = 0;
+	FILE *p;
+	int st;
+
+	if (find_script("churn-kernel.sh", script, sizeof(script)) != PC_OK) {
+		fprintf(stderr, "probecost churn: %s: cannot find scripts/churn-kernel.sh next to the binary; run build/probecost from a probecost checkout, or give a dump directory\n",
+			name);
+		return PC_ERR_IO;
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' %s'%s'", script, no_source ? "--no-source " : "",
+		 name);
+	dir[0] = kver[0] = '\0';
+	fflush(stdout);
+	p = popen(cmd, "r");
+	if (!p) {
+		fprintf(stderr, "probecost churn: cannot run %s: %s\n", script, strerror(errno));
+		return PC_ERR_SYS;
+	}
+	while (getline(&line, &cap, p) >= 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "DUMP=", 5))
+			snprintf(dir, dlen, "%s", line + 5);
+		else if (!strncmp(line, "KVER=", 5))
+			snprintf(kver, klen, "%s", line + 5);
+	}
+	free(line);
+	st = pclose(p);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) || !dir[0]) {
+		fprintf(stderr, "probecost churn: %s: scripts/churn-kernel.sh failed (exit %d); its message is above\n",
+			name, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return WIFEXITED(st) && WEXITSTATUS(st) == 2 ? PC_ERR_USAGE : PC_ERR_SYS;
+	}
+	return PC_OK;
+}
+
+static int load_kernel(struct churn_kernel *k, const char *arg, bool no_source)
+{
+	char err[PATH_MAX + 512] = "", dir[PATH_MAX], kver[128];
+	const char *comma = strchr(arg, ',');
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	if (is_dir(arg)) {
+		ret = churn_load_dump(k, arg, err, sizeof(err));
+		snprintf(k->label, sizeof(k->label), "%s",
+			 strcmp(k->release, "unknown") ? k->release : arg);
+	} else if (comma && access(arg, F_OK) != 0) {
+		char map[PATH_MAX];
+
+		snprintf(map, sizeof(map), "%.*s", (int)(comma - arg), arg);
+		ret = churn_load_pair(k, map, comma + 1, err, sizeof(err));
+		snprintf(k->label, sizeof(k->label), "%.100s", basename(map));
+	} else if (is_kernel_name(arg)) {
+		ret = resolve_kernel(arg, no_source, dir, sizeof(dir), kver, sizeof(kver));
+		if (ret != PC_OK)
+			return ret;
+		ret = churn_load_dump(k, dir, err, sizeof(err));
+		snprintf(k->label, sizeof(k->label), "%.100s", kver[0] ? kver : arg);
+	} else {
+		return pc_usage_error("churn", "'%s': not a dump directory, a MAP,EVENTS pair or a Debian kernel (6.1, 6.12, 6.1.0-56-amd64)",
+				      arg);
+	}
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost churn: %s\n", err);
+		return ret;
+	}
+	if (no_source && k->have[CHURN_SOURCE]) {
+		pc_strmap_free(&k->source, NULL);
+		k->have[CHURN_SOURCE] = false;
+		snprintf(k->why[CHURN_SOURCE], sizeof(k->why[0]), "--no-source given");
+	}
+	return PC_OK;
+}
+
+static void label_path(char *buf, size_t len, const char *a, const char *b)
+{
+	snprintf(buf, len, "results/churn-%s-%s", a, b);
+	for (char *p = buf + 8; *p; p++)
+		if (*p == '/' || *p == ',' || *p == ' ')
+			*p = '_';
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return PC_ERR_IO;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? PC_ERR_IO : PC_OK;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run_dump(const char *dir)
+{
+	char err[PATH_MAX + 512] = "";
+	int ret;
+
+	printf("probecost churn: dumping the running kernel into %s\n", dir);
+	ret = churn_dump(dir, stdout, err, sizeof(err));
+	if (ret != PC_OK)
+		fprintf(stderr, "probecost churn: %s\n", err);
+	return ret;
+}
+
+static int run_index(const char *src, const char *dir)
+{
+	char err[PATH_MAX + 512] = "", out[PATH_MAX + 32];
+	uint64_t names = 0;
+	int ret;
+
+	if (!is_dir(dir))
+		return pc_usage_error("churn", "--index-source: '%s' is not a directory", dir);
+	snprintf(out, sizeof(out), "%s/%s", dir, churn_part_files[CHURN_SOURCE]);
+	ret = churn_index_source(src, out, &names, err, sizeof(err));
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost churn: %s\n", err);
+		return ret;
+	}
+	printf("probecost churn: %llu names from %s in %s\n", (unsigned long long)names,
+	       src, out);
+	return PC_OK;
+}
+
+int cmd_churn(int argc, char **argv)
+{
+	struct churn_kernel a, b;
+	struct churn_result r = { 0 };
+	struct churn_probes pl = { 0 };
+	struct churn_args ca;
+	struct churn_out o;
+	char out[PATH_MAX], err[PATH_MAX + 512] = "";
+	double t0;
+	int ret;
+
+	ret = parse_args(&ca, argc, argv);
+	if (ret == 1)
+		return 0;
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
+	if (ca.dump)
+		return pc_exit_status(run_dump(ca.dump));
+	if (ca.index_src)
+		return pc_exit_status(run_index(ca.index_src, ca.a));
+
+	/* kernels first: a guest boot must not be wasted on a bad --out */
+	ret = load_kernel(&a, ca.a, ca.no_source);
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
+	t0 = now();
+	ret = load_kernel(&b, ca.b, ca.no_source);
+	if (ret != PC_OK) {
+		churn_kernel_free(&a);
+		return pc_exit_status(ret);
+	}
+	ret = churn_diff(&a, &b, &r);
+	if (ret == PC_OK && ca.probes)
+		ret = churn_probes_check(&pl, ca.probes, &a, &r, err, sizeof(err));
+	if (ret == PC_OK) {
+		if (ca.out)
+			snprintf(out, sizeof(out), "%s", ca.out);
+		else
+			label_path(out, sizeof(out), a.label, b.label);
+		if (mkdir_p(out) != PC_OK) {
+			snprintf(err, sizeof(err), "cannot create %s: %s; choose another with --out",
+				 out, strerror(errno));
+			ret = PC_ERR_USAGE;
+		}
+	}
+	if (ret == PC_OK) {
+		o.dir = out;
+		o.plot = ca.plot;
+		o.seconds = now() - t0;
+		ret = churn_write(&o, &a, &b, &r, ca.probes ? &pl : NULL, err, sizeof(err));
+	}
+	if (ret != PC_OK)
+		fprintf(stderr, "probecost churn: %s\n", *err ? err : pc_strerror(ret));
+	churn_probes_free(&pl);
+	churn_result_free(&r);
+	churn_kernel_free(&a);
+	churn_kernel_free(&b);
+	return pc_exit_status(ret);
+}
