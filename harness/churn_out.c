@@ -246,8 +246,6 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 			 pl->n - pl->breaks - pl->changed - pl->missing);
 		wrap(f, " ", 2, line);
 		for (size_t i = 0; i < pl->n; i++) {
-			char lead[128];
-
 			if (!strcmp(pl->p[i].status, "ok"))
 				continue;
 			if (++shown > 40) {
@@ -255,9 +253,13 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 					pl->breaks + pl->changed + pl->missing - 40);
 				break;
 			}
-			snprintf(lead, sizeof(lead), "  %4zu %-36.36s %-14s", pl->p[i].line,
-				 pl->p[i].probe, pl->p[i].status);
-			wrap(f, lead, 8, pl->p[i].detail);
+			bool cat = *pl->p[i].category &&
+				   strcmp(pl->p[i].category, pl->p[i].status);
+
+			fprintf(f, "  %4zu %-44.44s %s%s%s%s\n", pl->p[i].line, pl->p[i].probe,
+				pl->p[i].status, cat ? " (" : "", cat ? pl->p[i].category : "",
+				cat ? ")" : "");
+			wrap(f, "       ", 7, pl->p[i].detail);
 		}
 	}
 	fprintf(f, "\nFiles in %s: churn.csv, items.csv%s, report.txt,\n", o->dir,
@@ -330,7 +332,8 @@ static int write_plot(const struct churn_out *o, const struct churn_kernel *a,
 	f = fopen(path, "w");
 	if (!f)
 		goto io;
-	fprintf(f, "# breakage per 1,000 probe points of A, %s -> %s\n# side", a->label,
+	/* the header row is data to gnuplot: columnheader() reads it */
+	fprintf(f, "# breakage per 1,000 probe points of A, %s -> %s\nside", a->label,
 		b->label);
 	for (size_t i = 0; i < NR_PLOT_COLS; i++)
 		fprintf(f, " \"%s\"", plot_cols[i].title);
@@ -369,12 +372,12 @@ static int write_plot(const struct churn_out *o, const struct churn_kernel *a,
 		   "set ylabel \"per 1,000 probe points of A\"\n"
 		   "set style data histograms\nset style histogram rowstacked\n"
 		   "set style fill solid 0.8 border -1\nset boxwidth 0.5\n"
-		   "set key outside right top vertical\nset yrange [0:%.3f]\n"
+		   "set key below\nset key autotitle columnheader\nset yrange [0:%.3f]\n"
 		   "set grid ytics\n"
-		   "plot 'churn.dat' using 2:xtic(1) title columnheader(2)",
+		   "plot 'churn.dat' using 2:xtic(1)",
 		term, ext, a->label, b->label, ymax);
 	for (size_t i = 1; i < NR_PLOT_COLS; i++)
-		fprintf(f, ", \\\n     '' using %zu title columnheader(%zu)", i + 2, i + 2);
+		fprintf(f, ", \\\n     '' using %zu", i + 2);
 	fprintf(f, ", \\\n     '' using 0:%zu:(sprintf(\"%%.1f\", $%zu)) with labels offset 0,1 notitle\n",
 		NR_PLOT_COLS + 2, NR_PLOT_COLS + 2);
 	if (fclose(f) == EOF)

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Make (once) and print the churn dump of a Debian kernel.
+#
+#   scripts/churn-kernel.sh [--no-source] SERIES|ABI
+#
+# SERIES/ABI as for scripts/kernel-fetch.sh (6.1, 6.12, 6.1.0-56-amd64).
+# The dump lives in $PROBECOST_CACHE/churn/<KVER>/ (default cache/, git-
+# ignored) and each step runs only when its result is missing there:
+#
+#   1. scripts/kernel-fetch.sh resolves and fetches the kernel image;
+#   2. scripts/guest.sh boots it under QEMU with build/probecost inside
+#      and runs `probecost churn --dump`, the only way to read the real
+#      symbol table (Debian's System.map is a stub; the real one is in
+#      the ~1 GB -dbg package) and the tracefs event formats;
+#   3. the linux-source package of the same Debian version is fetched
+#      with apt-get download and indexed by `probecost churn
+#      --index-source` into source-defs.list (skipped with --no-source);
+#      the ~150 MB download is deleted once indexed.
+#
+# Output, for `eval` or probecost: KVER=..., DUMP=<dir>. Progress goes to
+# stderr. Exit status: 0 done, 1 a step failed, 2 usage, 3 the guest
+# script (scripts/guest.sh) is not available in this checkout.
+set -eu
+
+no_source=0
+if [ "${1:-}" = "--no-source" ]; then
+	no_source=1
+	shift
+fi
+[ $# -eq 1 ] || { echo "usage: scripts/churn-kernel.sh [--no-source] SERIES|ABI" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${PROBECOST_CACHE:-$top/cache}
+probecost=$top/build/probecost
+
+die() {
+	echo "churn-kernel: $*" >&2
+	exit 1
+}
+
+[ -x "$probecost" ] || die "$probecost is not built; run make"
+fetched=$("$top/scripts/kernel-fetch.sh" "$1") || exit $?
+kver=$(printf '%s\n' "$fetched" | sed -n 's/^KVER=//p')
+[ -n "$kver" ] || die "scripts/kernel-fetch.sh $1 printed no KVER"
+dump="$cache/churn/$kver"
+
+if [ ! -f "$dump/dump.csv" ]; then
+	guest="$top/scripts/guest.sh"
+	if [ ! -x "$guest" ]; then
+		echo "churn-kernel: $kver has no cached dump and $guest is not available to boot it; dump it by hand: probecost churn --dump DIR inside that kernel, then copy DIR to $dump" >&2
+		exit 3
+	fi
+	echo "churn-kernel: booting $kver in the guest to dump its symbols and events" >&2
+	rm -rf "$dump.tmp"
+	mkdir -p "$dump.tmp"
+	GUEST_CMD_CHURN=1 "$guest" "$1" --out "$dump.tmp" -- churn --dump /out >&2 ||
+		die "the guest run of probecost churn --dump on $kver failed (see above)"
+	[ -f "$dump.tmp/dump.csv" ] || die "the guest wrote no dump.csv into $dump.tmp"
+	rm -rf "$dump"
+	mv "$dump.tmp" "$dump"
+fi
+
+if [ $no_source -eq 0 ] && [ ! -f "$dump/source-defs.list" ]; then
+	series=$(printf '%s\n' "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
+	version=$(apt-cache show "linux-image-$kver" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+	[ -n "$version" ] || version=$(apt-cache show "linux-image-$kver-unsigned" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n1)
+	[ -n "$version" ] || die "cannot find the Debian version of linux-image-$kver (apt-cache show)"
+	src="$cache/churn/src"
+	mkdir -p "$src"
+	deb=$(ls "$src"/linux-source-"$series"_*.deb 2>/dev/null | head -n1 || true)
+	if [ -z "$deb" ]; then
+		echo "churn-kernel: fetching linux-source-$series=$version (~150 MB, once) to tell inlined from removed functions" >&2
+		( cd "$src" && apt-get download -q "linux-source-$series=$version" >/dev/null 2>&1 ) ||
+			die "apt-get download linux-source-$series=$version failed: check the network and apt sources, or use --no-source"
+		deb=$(ls "$src"/linux-source-"$series"_*.deb | head -n1)
+	fi
+	tarball="$src/linux-source-$series.tar.xz"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/src/linux-source-$series.tar.xz" >"$tarball" ||
+		die "$deb holds no usr/src/linux-source-$series.tar.xz"
+	echo "churn-kernel: indexing the $series source (a minute, once)" >&2
+	"$probecost" churn --index-source "$tarball" "$dump" >&2 ||
+		die "indexing $tarball failed"
+	rm -f "$tarball" "$deb"
+fi
+
+echo "KVER=$kver"
+echo "DUMP=$dump"
