@@ -29,7 +29,7 @@ const struct churn_count_info churn_counts[CC_NR] = {
 	[CC_FIELD_RENAMED] = { "static", "field_renamed",
 		"fields whose name is gone but a new field of B has the same type, size and offset", false },
 	[CC_FIELD_RETYPED] = { "static", "field_retyped",
-		"fields with the same name whose type, size or signedness differ", false },
+		"fields with the same name whose type or size differ, or a scalar's signedness", false },
 	[CC_FIELD_ADDED] = { "static", "field_added",
 		"fields of B's events new by name and not a rename target", false },
 	[CC_FN_IN_A] = { "dynamic", "in_a", "kprobe targets in A", false },
@@ -40,7 +40,7 @@ const struct churn_count_info churn_counts[CC_NR] = {
 	[CC_FN_UNPROBEABLE] = { "dynamic", "unprobeable",
 		"still a text symbol in B, but blacklisted or without an ftrace site there", true },
 	[CC_FN_INLINED] = { "dynamic", "inlined",
-		"no symbol with that base name in B, B's source still defines or declares it: inlined or compiled out", true },
+		"no symbol with that base name in B, B's source still defines or declares it (or a same-name macro): inlined, compiled out or now a macro", true },
 	[CC_FN_REMOVED] = { "dynamic", "removed",
 		"no symbol with that base name in B, not in B's source either: deleted or renamed in the source", true },
 	[CC_FN_VANISHED] = { "dynamic", "vanished",
@@ -117,9 +117,22 @@ static const struct churn_field *field_by_name(const struct churn_event *ev,
 	return NULL;
 }
 
+/*
+ * The signed flag of an array or a __data_loc/__rel_loc string is its
+ * element's; -funsigned-char (6.2) flipped it for every char array while
+ * what a consumer reads stayed the same, so it counts for scalars only.
+ */
 static bool same_type(const struct churn_field *x, const struct churn_field *y)
 {
-	return !strcmp(x->type, y->type) && x->size == y->size && x->sign == y->sign;
+	bool scalar = !strchr(x->type, '[');
+
+	return !strcmp(x->type, y->type) && x->size == y->size &&
+	       (!scalar || x->sign == y->sign);
+}
+
+static const char *sign_word(const struct churn_field *f)
+{
+	return strchr(f->type, '[') ? "" : f->sign ? " signed" : " unsigned";
 }
 
 /* Append to a growing detail string. */
@@ -159,8 +172,9 @@ static int diff_event(struct churn_result *r, const char *key,
 		if (fb) {
 			if (!same_type(fa, fb)) {
 				r->n[CC_FIELD_RETYPED]++;
-				say(detail, sizeof(detail), "%s retyped %s (%lu bytes) -> %s (%lu bytes)",
-				    fa->name, fa->type, fa->size, fb->type, fb->size);
+				say(detail, sizeof(detail), "%s retyped %s (%lu bytes%s) -> %s (%lu bytes%s)",
+				    fa->name, fa->type, fa->size, sign_word(fa), fb->type,
+				    fb->size, sign_word(fb));
 			}
 			continue;
 		}
@@ -253,7 +267,7 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 				"no symbol in B; no source index for B");
 	if (pc_strmap_findn(&b->source, n, bl))
 		return add_item(r, "dynamic", CC_FN_INLINED, n,
-				"no symbol in B; B's source still has %.*s(: inlined or compiled out",
+				"no symbol in B; B's source still has %.*s(: inlined, compiled out or a macro",
 				(int)bl, n);
 	return add_item(r, "dynamic", CC_FN_REMOVED, n,
 			"no symbol in B and not in B's source: deleted or renamed there");

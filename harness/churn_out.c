@@ -205,7 +205,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 	row(f, r, "format changed", CC_TP_CHANGED);
 	row(f, r, "  fields removed", CC_FIELD_REMOVED);
 	row(f, r, "  fields renamed (same type, size, offset)", CC_FIELD_RENAMED);
-	row(f, r, "  fields retyped (type, size or signedness)", CC_FIELD_RETYPED);
+	row(f, r, "  fields retyped (type, size, scalar sign)", CC_FIELD_RETYPED);
 	row(f, r, "removed", CC_TP_REMOVED);
 	row(f, r, "broken = removed + format changed", CC_TP_BROKEN);
 	row(f, r, "added in B", CC_TP_ADDED);

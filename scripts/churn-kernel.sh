@@ -18,8 +18,9 @@
 #      the ~150 MB download is deleted once indexed.
 #
 # Output, for `eval` or probecost: KVER=..., DUMP=<dir>. Progress goes to
-# stderr. Exit status: 0 done, 1 a step failed, 2 usage, 3 the guest
-# script (scripts/guest.sh) is not available in this checkout.
+# stderr. Exit status: 0 done, 1 a step failed, 2 usage, 4 the dump
+# cannot be made here (no scripts/guest.sh, no QEMU or no kernel image:
+# the reason is printed; a test skips).
 set -eu
 
 no_source=0
@@ -45,18 +46,21 @@ dump="$cache/churn/$kver"
 
 if [ ! -f "$dump/dump.csv" ]; then
 	guest="$top/scripts/guest.sh"
-	if [ ! -x "$guest" ]; then
-		echo "churn-kernel: $kver has no cached dump and $guest is not available to boot it; dump it by hand: probecost churn --dump DIR inside that kernel, then copy DIR to $dump" >&2
-		exit 3
+	if [ ! -f "$guest" ]; then
+		echo "churn-kernel: $kver has no cached dump and $guest is not in this checkout to boot it; dump it by hand: probecost churn --dump DIR inside that kernel, then copy DIR to $dump" >&2
+		exit 4
 	fi
 	echo "churn-kernel: booting $kver in the guest to dump its symbols and events" >&2
 	rm -rf "$dump.tmp"
-	mkdir -p "$dump.tmp"
-	GUEST_CMD_CHURN=1 "$guest" "$1" --out "$dump.tmp" -- churn --dump /out >&2 ||
-		die "the guest run of probecost churn --dump on $kver failed (see above)"
-	[ -f "$dump.tmp/dump.csv" ] || die "the guest wrote no dump.csv into $dump.tmp"
+	rc=0
+	sh "$guest" --kernel "$1" --no-module --timeout 300 --out "$dump.tmp" \
+		-- churn --dump /out/dump >&2 || rc=$?
+	[ $rc -ne 4 ] || exit 4
+	[ $rc -eq 0 ] || die "the guest run of probecost churn --dump on $kver failed, exit $rc (see above; console in $dump.tmp/guest-console.log)"
+	[ -f "$dump.tmp/dump/dump.csv" ] || die "the guest wrote no dump/dump.csv into $dump.tmp"
 	rm -rf "$dump"
-	mv "$dump.tmp" "$dump"
+	mv "$dump.tmp/dump" "$dump"
+	rm -rf "$dump.tmp"
 fi
 
 if [ $no_source -eq 0 ] && [ ! -f "$dump/source-defs.list" ]; then
@@ -67,12 +71,12 @@ if [ $no_source -eq 0 ] && [ ! -f "$dump/source-defs.list" ]; then
 	[ -n "$version" ] || die "cannot find the Debian version of linux-image-$kver (apt-cache show)"
 	src="$cache/churn/src"
 	mkdir -p "$src"
-	deb=$(ls "$src"/linux-source-"$series"_*.deb 2>/dev/null | head -n1 || true)
-	if [ -z "$deb" ]; then
+	deb="$src/linux-source-${series}_${version}_all.deb"
+	if [ ! -f "$deb" ]; then
 		echo "churn-kernel: fetching linux-source-$series=$version (~150 MB, once) to tell inlined from removed functions" >&2
 		( cd "$src" && apt-get download -q "linux-source-$series=$version" >/dev/null 2>&1 ) ||
 			die "apt-get download linux-source-$series=$version failed: check the network and apt sources, or use --no-source"
-		deb=$(ls "$src"/linux-source-"$series"_*.deb | head -n1)
+		[ -f "$deb" ] || die "apt-get download left no $deb"
 	fi
 	tarball="$src/linux-source-$series.tar.xz"
 	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/src/linux-source-$series.tar.xz" >"$tarball" ||
