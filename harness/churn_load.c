@@ -48,10 +48,24 @@ bool churn_is_text_type(char t)
 	return t == 'T' || t == 't' || t == 'W' || t == 'w';
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
 bool churn_is_pseudo(const char *name)
 {
 	/* function padding (CONFIG_FUNCTION_PADDING_CFI) and kCFI preambles */
-	return !strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6);
+	if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
+		return true;
+	/* section and text markers: _stext, __entry_text_start, ... */
+	return !strcmp(name, "_text") || !strcmp(name, "_stext") ||
+	       !strcmp(name, "_etext") || !strcmp(name, "_sinittext") ||
+	       !strcmp(name, "_einittext") ||
+	       (!strncmp(name, "__", 2) && (ends_with(name, "_start") ||
+					    ends_with(name, "_end")));
 }
 
 size_t churn_base_len(const char *name)

@@ -262,12 +262,13 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 			wrap(f, "       ", 7, pl->p[i].detail);
 		}
 	}
-	fprintf(f, "\nFiles in %s: churn.csv, items.csv%s, report.txt,\n", o->dir,
-		pl ? ", probes.csv" : "");
-	fprintf(f, "  churn.dat, churn.gp%s%s. Took %.1f s.\n",
-		strcmp(o->plot, "none") ? ", churn." : "",
-		!strcmp(o->plot, "dumb") ? "txt" : !strcmp(o->plot, "none") ? "" : o->plot,
-		o->seconds);
+	snprintf(line, sizeof(line), "churn.csv, items.csv%s, report.txt, churn.dat, churn.gp%s%s. Compared in %.1f s.",
+		 pl ? ", probes.csv" : "", strcmp(o->plot, "none") ? ", churn." : "",
+		 !strcmp(o->plot, "dumb") ? "txt" : !strcmp(o->plot, "none") ? "" : o->plot,
+		 o->seconds);
+	fprintf(f, "\n");
+	wrap(f, "Files in", 2, o->dir);
+	wrap(f, " ", 2, line);
 }
 
 static int write_report(const struct churn_out *o, const struct churn_kernel *a,

@@ -8,8 +8,8 @@
  * the function exists in B's code but not as a symbol. The index is
  * every identifier followed by '(' on a line that starts in column 0
  * (kernel style puts a definition's or prototype's declarator there;
- * calls are indented), plus `#define NAME(` macros, plus the symbols the
- * SYSCALL_DEFINEn macros generate. docs/churn.md states its limits.
+ * calls are indented), plus `#define NAME(` macros, plus the symbols that
+ * SYSCALL_DEFINEn and SYM_FUNC_START define. docs/churn.md states its limits.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -38,33 +38,45 @@ static int add_prefixed(struct pc_strmap *m, const char *pfx, const char *name,
 	return pc_strmap_add(m, buf, NULL);
 }
 
-/* SYSCALL_DEFINE3(read, ...) defines __x64_sys_read and its helpers. */
-static int add_syscall(struct pc_strmap *m, const char *mac, size_t mlen,
+/*
+ * Macros that define a symbol named by their first argument:
+ * SYSCALL_DEFINE3(read, ...) defines __x64_sys_read and its helpers,
+ * SYM_FUNC_START(name) an assembly function.
+ */
+static const struct {
+	const char *macro;
+	const char *pfx[6];
+} definers[] = {
+	{ "SYSCALL_DEFINE", { "sys_", "__do_sys_", "__se_sys_", "__x64_sys_",
+			      "__ia32_sys_", NULL } },
+	{ "COMPAT_SYSCALL_DEFINE", { "compat_sys_", "__do_compat_sys_",
+				     "__se_compat_sys_", "__x64_compat_sys_",
+				     "__ia32_compat_sys_", NULL } },
+	{ "SYM_FUNC_START", { "", NULL } },
+	{ "SYM_CODE_START", { "", NULL } },
+	{ "SYM_TYPED_FUNC_START", { "", NULL } },
+};
+
+static int add_defined(struct pc_strmap *m, const char *mac, size_t mlen,
 		       const char *args)
 {
-	static const char *const sys[] = {
-		"sys_", "__do_sys_", "__se_sys_", "__x64_sys_", "__ia32_sys_", NULL,
-	};
-	static const char *const compat[] = {
-		"compat_sys_", "__do_compat_sys_", "__se_compat_sys_",
-		"__x64_compat_sys_", "__ia32_compat_sys_", NULL,
-	};
-	const char *const *pfx;
 	size_t n = 0;
 	int ret = PC_OK;
 
-	if (mlen > 15 && !strncmp(mac, "SYSCALL_DEFINE", 14))
-		pfx = sys;
-	else if (mlen > 22 && !strncmp(mac, "COMPAT_SYSCALL_DEFINE", 21))
-		pfx = compat;
-	else
-		return PC_OK;
 	while (*args == ' ')
 		args++;
 	while (ident_char(args[n]))
 		n++;
-	for (; n && *pfx && ret == PC_OK; pfx++)
-		ret = add_prefixed(m, *pfx, args, n);
+	for (size_t d = 0; n && d < sizeof(definers) / sizeof(definers[0]); d++) {
+		size_t l = strlen(definers[d].macro);
+
+		/* the macro, or it with a suffix: SYSCALL_DEFINE3, SYM_FUNC_START_LOCAL */
+		if (mlen < l || strncmp(mac, definers[d].macro, l) ||
+		    (mlen > l && !(mac[l] == '_' || (mac[l] >= '0' && mac[l] <= '9'))))
+			continue;
+		for (int i = 0; definers[d].pfx[i] && ret == PC_OK; i++)
+			ret = add_prefixed(m, definers[d].pfx[i], args, n);
+	}
 	return ret;
 }
 
@@ -95,7 +107,7 @@ static int index_line(struct pc_strmap *m, const char *s)
 			continue;
 		ret = pc_strmap_addn(m, b, (size_t)(e - b), NULL);
 		if (ret == PC_OK)
-			ret = add_syscall(m, b, (size_t)(e - b), p + 1);
+			ret = add_defined(m, b, (size_t)(e - b), p + 1);
 	}
 	return ret;
 }
