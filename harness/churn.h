@@ -94,7 +94,7 @@ void churn_kernel_free(struct churn_kernel *k);
 /* "foo.isra.0" -> length of "foo" */
 size_t churn_base_len(const char *name);
 bool churn_is_text_type(char t);
-/* Names that are never functions: padding and CFI stubs, entry markers. */
+/* Names that are never functions: padding and CFI stubs. */
 bool churn_is_pseudo(const char *name);
 
 /* ---- churn_dump.c ---- */

@@ -58,9 +58,16 @@ static bool ends_with(const char *s, const char *tail)
 bool churn_is_pseudo(const char *name)
 {
 	/* function padding (CONFIG_FUNCTION_PADDING_CFI) and kCFI preambles */
-	if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
-		return true;
-	/* section and text markers: _stext, __entry_text_start, ... */
+	return !strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6);
+}
+
+/*
+ * Section and text markers (_stext, __entry_text_start): only needed
+ * without an ftrace list, which never holds them; with one, a real
+ * function such as __folio_end would be lost to this pattern.
+ */
+static bool is_marker(const char *name)
+{
 	return !strcmp(name, "_text") || !strcmp(name, "_stext") ||
 	       !strcmp(name, "_etext") || !strcmp(name, "_sinittext") ||
 	       !strcmp(name, "_einittext") ||
@@ -606,7 +613,7 @@ int churn_kernel_finish(struct churn_kernel *k)
 			continue;
 		/* no fentry site: notrace, noinstr, and .cold fragments */
 		if (k->have[CHURN_FTRACE] ? !pc_strmap_has(&k->ftrace, n) :
-		    strstr(n, ".cold") != NULL)
+		    strstr(n, ".cold") != NULL || is_marker(n))
 			continue;
 		if (k->have[CHURN_BLACKLIST] && pc_strmap_has(&k->blacklist, n))
 			continue;

@@ -9,7 +9,7 @@
 set -eu
 
 build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev"
-run="gnuplot-nox"
+run="gnuplot-nox xz-utils"
 usdt="systemtap-sdt-dev"
 guest="qemu-system-x86 busybox-static cpio kmod"
 test="python3"

@@ -1,0 +1,79 @@
+#!/bin/sh
+# probecost churn on the real Debian 6.1 and 6.12 kernels: both dumped in
+# the QEMU guest once (scripts/churn-kernel.sh, cached under
+# $PROBECOST_CACHE/churn/), then compared. Every category that real
+# kernels must show is non-zero, every point of A lands in exactly one
+# category, and the run time is reported (a figure, not an assertion).
+. tests/ktap.sh
+
+TMP=$(mktemp -d)
+BIN=$(pwd)/$PROBECOST
+FIX=$(pwd)/tests/fixtures/churn
+trap 'rm -rf "$TMP"' EXIT
+
+ktap_plan 6
+
+# making the dumps (fetch, boot, index) is set-up, not the timed run
+for s in 6.1 6.12; do
+	rc=0
+	scripts/churn-kernel.sh "$s" >"$TMP/k$s" 2>"$TMP/k$s.err" || rc=$?
+	if [ $rc -eq 4 ]; then
+		for i in 1 2 3 4 5 6; do
+			skip "real 6.1 -> 6.12 churn $i" "the $s dump cannot be made here: $(tail -n1 "$TMP/k$s.err")"
+		done
+		ktap_finish
+	fi
+	if [ $rc -ne 0 ]; then
+		diag "scripts/churn-kernel.sh $s failed, exit $rc:"
+		diag "$(cat "$TMP/k$s.err")"
+	fi
+done
+
+start=$(date +%s.%N)
+"$BIN" churn 6.1 6.12 --out "$TMP/real" --probes "$FIX/common.list" >"$TMP/out" 2>&1
+rc=$?
+secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+ok $rc "churn 6.1 6.12 exits 0"
+[ $rc -eq 0 ] || diag "$(cat "$TMP/out")"
+diag "probecost churn 6.1 6.12 with cached dumps took ${secs} s (budget 30 s)"
+sed -n '1,5p' "$TMP/out" | while IFS= read -r l; do diag "$l"; done
+
+# the rules apply in full only when each dump has all its lists
+missing=""
+for s in 6.1 6.12; do
+	d=$(sed -n 's/^DUMP=//p' "$TMP/k$s")
+	for p in ftrace blacklist; do
+		awk -F, -v p=$p '$1 == p && $3 == "ok" { f = 1 } END { exit !f }' "$d/dump.csv" 2>/dev/null ||
+			missing="$missing $s:$p"
+	done
+	[ -s "$d/source-defs.list" ] || missing="$missing $s:source"
+done
+check "both dumps have ftrace list, kprobe blacklist and source index" [ -z "$missing" ]
+[ -z "$missing" ] || diag "missing:$missing"
+
+nonzero() {
+	awk -F, -v s="$1" -v list="$2" 'BEGIN { n = split(list, c, " ") }
+		$3 == s { v[$4] = $5 }
+		END { for (i = 1; i <= n; i++) if (!(v[c[i]] > 0)) { print s " " c[i] " = " v[c[i]]; bad = 1 }
+		      exit bad }' "$TMP/real/churn.csv"
+}
+out=$(nonzero static "in_a in_b kept format_changed removed added field_removed field_renamed field_retyped field_added")
+ok $? "static: every category non-zero"
+[ -z "$out" ] || diag "$out"
+out=$(nonzero dynamic "in_a in_b kept renamed unprobeable inlined removed added renamed_isra renamed_constprop renamed_part")
+ok $? "dynamic: every category non-zero"
+[ -z "$out" ] || diag "$out"
+
+check "every point of A is in exactly one category (kept + lost = in A)" \
+	awk -F, '$3 != "side" { v[$3 "." $4] = $5 }
+		END {
+			s = v["static.kept"] + v["static.format_changed"] + v["static.removed"]
+			d = v["dynamic.kept"] + v["dynamic.broken"]
+			r = v["dynamic.renamed_isra"] + v["dynamic.renamed_constprop"] + v["dynamic.renamed_part"]
+			r += v["dynamic.renamed_cold"] + v["dynamic.renamed_other"]
+			exit !(s == v["static.in_a"] && d == v["dynamic.in_a"] && r == v["dynamic.renamed"])
+		}' "$TMP/real/churn.csv"
+check "the sample probe list is judged, one row per probe" \
+	[ "$(($(wc -l <"$TMP/real/probes.csv") - 1))" -eq 22 ]
+sed -n '/^Probe list/,/^Files/p' "$TMP/out" | while IFS= read -r l; do diag "$l"; done
+ktap_finish
