@@ -186,7 +186,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		   const struct churn_kernel *b, const struct churn_result *r,
 		   const struct churn_probes *pl)
 {
-	char per_s[32], per_d[32], line[256];
+	char per_s[32], per_d[32], line[256], lead[PATH_MAX + 2];
 
 	fprintf(f, "probecost churn: %s -> %s\n", a->label, b->label);
 	rule(f);
@@ -241,10 +241,10 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		size_t shown = 0;
 
 		fprintf(f, "\nProbe list %s:\n", pl->path);
-		snprintf(line, sizeof(line), "%zu probes from %zu entries: %zu break, %zu format changed, %zu not in A, %zu ok.",
+		snprintf(line, sizeof(line), "%zu probes (%zu entries): %zu break, %zu format changed, %zu not in A, %zu ok.",
 			 pl->n, pl->lines, pl->breaks, pl->changed, pl->missing,
 			 pl->n - pl->breaks - pl->changed - pl->missing);
-		wrap(f, " ", 2, line);
+		wrap(f, "  ", 2, line);
 		for (size_t i = 0; i < pl->n; i++) {
 			if (!strcmp(pl->p[i].status, "ok"))
 				continue;
@@ -267,8 +267,9 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		 !strcmp(o->plot, "dumb") ? "txt" : !strcmp(o->plot, "none") ? "" : o->plot,
 		 o->seconds);
 	fprintf(f, "\n");
-	wrap(f, "Files in", 2, o->dir);
-	wrap(f, " ", 2, line);
+	snprintf(lead, sizeof(lead), "%s:", o->dir);
+	wrap(f, "Files in", 2, lead);
+	wrap(f, "  ", 2, line);
 }
 
 static int write_report(const struct churn_out *o, const struct churn_kernel *a,

@@ -66,12 +66,20 @@ static int judge(struct churn_probes *pl, size_t line, const char *type, bool tp
 	const struct churn_item *it;
 	char key[600];
 
-	if (tp ? !pc_strmap_has(&a->events, name) : !pc_strmap_has(&a->attach, name))
-		return add_probe(pl, line, type, name, "not_in_a", "",
-				 tp ? "no such event in A" :
-				 pc_strmap_has(&a->text, name) ?
-				 "a text symbol of A, but not a kprobe target there" :
-				 "no such function in A");
+	if (tp && !pc_strmap_has(&a->events, name))
+		return add_probe(pl, line, type, name, "not_in_a", "", "no such event in A");
+	if (!tp && !pc_strmap_has(&a->attach, name)) {
+		char why[600];
+
+		e = pc_strmap_findn(&a->attach_base, name, churn_base_len(name));
+		if (pc_strmap_has(&a->text, name))
+			snprintf(why, sizeof(why), "a text symbol of A, but not a kprobe target there");
+		else if (e)
+			snprintf(why, sizeof(why), "not by this name; A has %.500s", (char *)e->val);
+		else
+			snprintf(why, sizeof(why), "no such function in A");
+		return add_probe(pl, line, type, name, "not_in_a", "", why);
+	}
 	snprintf(key, sizeof(key), "%c:%s", tp ? 's' : 'd', name);
 	e = pc_strmap_find(&r->why, key);
 	if (!e)

@@ -108,7 +108,7 @@ PY
 ok $? "probes.csv: each probe's verdict, wildcards expanded against A"
 [ -s "$TMP/py" ] && diag "$(cat "$TMP/py")"
 check "the report sums up the probe list" \
-	grep -q '13 probes from 12 entries: 6 break, 1 format changed, 2 not in A, 4 ok.' "$TMP/ab.out"
+	grep -q '^  13 probes (12 entries): 6 break, 1 format changed, 2 not in A, 4 ok.$' "$TMP/ab.out"
 
 wide=$(awk 'length > 72' "$TMP/ab/report.txt")
 check "report.txt is the printed report, no line over 72 columns" \
