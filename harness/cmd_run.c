@@ -413,11 +413,12 @@ int cmd_run(int argc, char **argv)
 	e.on_row = print_row;
 	e.arg = &pr;
 
+	/* a bad output place is bad input: refused before measuring, exit 2 */
 	ret = pc_results_open(&res, "results", a.out, why, sizeof(why));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: %s\n", why);
 		pc_topo_fini(&tp);
-		return pc_exit_status(ret);
+		return 2;
 	}
 	e.res = &res;
 
