@@ -76,57 +76,56 @@ struct run_args {
 	char cmdline[1024];
 };
 
+static int add_mech(void *ctx, const char *tok)
+{
+	struct run_args *a = ctx;
+	const struct pc_mech *m = pc_registry_find(tok);
+	char names[1024];
+
+	if (!m) {
+		pc_registry_names(names, sizeof(names));
+		return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
+				      tok, names);
+	}
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (a->mechs[i] == m)
+			return PC_OK;
+	if (a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
+		a->mechs[a->nmechs++] = m;
+	return PC_OK;
+}
+
+static int add_state(void *ctx, const char *tok)
+{
+	struct run_args *a = ctx;
+	enum pc_state st = pc_state_parse(tok);
+
+	if (st == PC_NR_STATES)
+		return pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, enabled, recording",
+				      tok);
+	a->states |= PC_ST(st);
+	return PC_OK;
+}
+
 static int parse_mechs(struct run_args *a, const char *list)
 {
-	char *dup = strdup(list), *save = NULL, *tok;
-	int ret = PC_OK;
+	int ret;
 
-	if (!dup)
-		return PC_ERR_NOMEM;
 	a->nmechs = 0;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		const struct pc_mech *m = pc_registry_find(tok);
-		char names[1024];
-
-		if (!m) {
-			pc_registry_names(names, sizeof(names));
-			ret = pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
-					     tok, names);
-			break;
-		}
-		for (size_t i = 0; i < a->nmechs; i++)
-			if (a->mechs[i] == m)
-				m = NULL;
-		if (m && a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
-			a->mechs[a->nmechs++] = m;
-	}
+	ret = pc_opt_each(list, add_mech, a);
 	if (ret == PC_OK && !a->nmechs)
 		ret = pc_usage_error("run", "--mech: empty list; see probecost list");
-	free(dup);
 	return ret;
 }
 
 static int parse_states(struct run_args *a, const char *list)
 {
-	char *dup = strdup(list), *save = NULL, *tok;
-	int ret = PC_OK;
+	int ret;
 
-	if (!dup)
-		return PC_ERR_NOMEM;
 	a->states = 0;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		enum pc_state st = pc_state_parse(tok);
-
-		if (st == PC_NR_STATES) {
-			ret = pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, enabled, recording",
-					     tok);
-			break;
-		}
-		a->states |= PC_ST(st);
-	}
+	ret = pc_opt_each(list, add_state, a);
 	if (ret == PC_OK && !a->states)
 		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, enabled, recording");
-	free(dup);
 	return ret;
 }
 
