@@ -329,6 +329,9 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta(r, "tsc_mhz", buf);
 	meta(r, "counters", e->hw.nr ? "pmu" : "none");
 	meta(r, "counters_reason", e->hw.nr ? "hardware group open (user+kernel)" : e->hw.why);
+	meta(r, "software_counters", !e->sw.nr ? e->sw.why :
+	     e->sw.user_only ? "user mode only (perf_event_paranoid forbids kernel counting)" :
+			       "user+kernel");
 	snprintf(buf, sizeof(buf), "%d", pc_perf_paranoid());
 	meta(r, "perf_event_paranoid", buf);
 	meta_u64(r, "repeats", a->repeats);
@@ -353,7 +356,9 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 	} else {
 		pc_group_open(&e->hw, pc_hw_events);
 	}
-	pc_group_open(&e->sw, pc_sw_events);
+	/* the software group only flags disturbed samples: user-only will do */
+	if (pc_group_open(&e->sw, pc_sw_events) == PC_ERR_PERM)
+		pc_group_open_plm(&e->sw, pc_sw_events, false);
 	return PC_OK;
 }
 
