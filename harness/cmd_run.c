@@ -25,7 +25,7 @@
 #include "version.h"
 
 #define DEFAULT_REPEATS 31
-#define QUICK_REPEATS 11
+#define QUICK_REPEATS 21
 #define DEFAULT_TARGET_NS 2e6
 #define QUICK_TARGET_NS 0.5e6
 #define MAX_PAYLOAD 4096
