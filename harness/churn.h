@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "strmap.h"
 
@@ -101,6 +102,8 @@ bool churn_is_pseudo(const char *name);
 
 /* Write the running kernel's dump into @dir (created). */
 int churn_dump(const char *dir, FILE *log, char *err, size_t len);
+/* mkdir -p, the failing directory and errno text in @err */
+int churn_mkdirs(const char *path, char *err, size_t len);
 
 /* ---- churn_srcidx.c ---- */
 

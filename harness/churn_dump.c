@@ -28,7 +28,7 @@ struct part_row {
 	char detail[2 * PATH_MAX + 512];
 };
 
-static int mkdirs(const char *path, char *err, size_t len)
+int churn_mkdirs(const char *path, char *err, size_t len)
 {
 	char tmp[PATH_MAX];
 
@@ -148,6 +148,7 @@ static int dump_events(const char *dir, const char *root, struct part_row *pr,
 	pc_strmap_free(&skip, NULL);
 	if (ret != PC_OK) {
 		snprintf(pr->detail, sizeof(pr->detail), "%s", err);
+		err[0] = '\0';	/* a part absent, not a failed dump */
 		churn_kernel_free(&k);
 		return PC_OK;
 	}
@@ -327,7 +328,7 @@ int churn_dump(const char *dir, FILE *log, char *err, size_t len)
 	struct pc_csvw w;
 	int ret;
 
-	ret = mkdirs(dir, err, len);
+	ret = churn_mkdirs(dir, err, len);
 	if (ret != PC_OK)
 		return ret;
 	for (int p = 0; p < CHURN_NR_PARTS; p++)

@@ -216,37 +216,61 @@ static int resolve_kernel(const char *name, bool no_source, char *dir, size_t dl
 	return PC_OK;
 }
 
-static int load_kernel(struct churn_kernel *k, const char *arg, bool no_source)
+/* Where a kernel's view comes from, decided before any loading. */
+struct churn_src {
+	char dir[PATH_MAX];	/* a dump directory, or "" */
+	char map[PATH_MAX];	/* or a System.map ... */
+	const char *events;	/* ... and its events */
+	char label[128];	/* for a kernel name: its KVER */
+};
+
+/* Decide what @arg is; a Debian kernel name is fetched and dumped now. */
+static int resolve(struct churn_src *s, const char *arg, bool no_source)
 {
-	char err[PATH_MAX + 512] = "", dir[PATH_MAX], kver[128];
 	const char *comma = strchr(arg, ',');
+	char kver[128];
 	int ret;
 
-	memset(k, 0, sizeof(*k));
+	memset(s, 0, sizeof(*s));
 	if (is_dir(arg)) {
-		ret = churn_load_dump(k, arg, err, sizeof(err));
-		snprintf(k->label, sizeof(k->label), "%s",
-			 strcmp(k->release, "unknown") ? k->release : arg);
+		snprintf(s->dir, sizeof(s->dir), "%s", arg);
 	} else if (comma && access(arg, F_OK) != 0) {
-		char map[PATH_MAX];
-
-		snprintf(map, sizeof(map), "%.*s", (int)(comma - arg), arg);
-		ret = churn_load_pair(k, map, comma + 1, err, sizeof(err));
-		snprintf(k->label, sizeof(k->label), "%.100s", basename(map));
+		snprintf(s->map, sizeof(s->map), "%.*s", (int)(comma - arg), arg);
+		s->events = comma + 1;
 	} else if (is_kernel_name(arg)) {
-		ret = resolve_kernel(arg, no_source, dir, sizeof(dir), kver, sizeof(kver));
+		ret = resolve_kernel(arg, no_source, s->dir, sizeof(s->dir), kver, sizeof(kver));
 		if (ret != PC_OK)
 			return ret;
-		ret = churn_load_dump(k, dir, err, sizeof(err));
-		snprintf(k->label, sizeof(k->label), "%.100s", kver[0] ? kver : arg);
+		snprintf(s->label, sizeof(s->label), "%.100s", kver[0] ? kver : arg);
 	} else {
 		return pc_usage_error("churn", "'%s': not a dump directory, a MAP,EVENTS pair or a Debian kernel (6.1, 6.12, 6.1.0-56-amd64)",
 				      arg);
 	}
+	return PC_OK;
+}
+
+static int load_kernel(struct churn_kernel *k, const struct churn_src *s,
+		       bool no_source)
+{
+	char err[PATH_MAX + 512] = "";
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	if (s->dir[0])
+		ret = churn_load_dump(k, s->dir, err, sizeof(err));
+	else
+		ret = churn_load_pair(k, s->map, s->events, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost churn: %s\n", err);
 		return ret;
 	}
+	if (s->label[0])
+		snprintf(k->label, sizeof(k->label), "%s", s->label);
+	else if (s->dir[0])
+		snprintf(k->label, sizeof(k->label), "%.100s",
+			 strcmp(k->release, "unknown") ? k->release : s->dir);
+	else
+		snprintf(k->label, sizeof(k->label), "%.100s", s->map);
 	if (no_source && k->have[CHURN_SOURCE]) {
 		pc_strmap_free(&k->source, NULL);
 		k->have[CHURN_SOURCE] = false;
@@ -261,22 +285,6 @@ static void label_path(char *buf, size_t len, const char *a, const char *b)
 	for (char *p = buf + 8; *p; p++)
 		if (*p == '/' || *p == ',' || *p == ' ')
 			*p = '_';
-}
-
-static int mkdir_p(const char *path)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return PC_ERR_IO;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) < 0 && errno != EEXIST ? PC_ERR_IO : PC_OK;
 }
 
 static double now(void)
@@ -321,6 +329,7 @@ static int run_index(const char *src, const char *dir)
 int cmd_churn(int argc, char **argv)
 {
 	struct churn_kernel a, b;
+	struct churn_src sa, sb;
 	struct churn_result r = { 0 };
 	struct churn_probes pl = { 0 };
 	struct churn_args ca;
@@ -340,11 +349,17 @@ int cmd_churn(int argc, char **argv)
 		return pc_exit_status(run_index(ca.index_src, ca.a));
 
 	/* kernels first: a guest boot must not be wasted on a bad --out */
-	ret = load_kernel(&a, ca.a, ca.no_source);
+	ret = resolve(&sa, ca.a, ca.no_source);
+	if (ret == PC_OK)
+		ret = resolve(&sb, ca.b, ca.no_source);
 	if (ret != PC_OK)
 		return pc_exit_status(ret);
+	/* the figure the report gives: loading dumps and comparing them */
 	t0 = now();
-	ret = load_kernel(&b, ca.b, ca.no_source);
+	ret = load_kernel(&a, &sa, ca.no_source);
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
+	ret = load_kernel(&b, &sb, ca.no_source);
 	if (ret != PC_OK) {
 		churn_kernel_free(&a);
 		return pc_exit_status(ret);
@@ -357,9 +372,9 @@ int cmd_churn(int argc, char **argv)
 			snprintf(out, sizeof(out), "%s", ca.out);
 		else
 			label_path(out, sizeof(out), a.label, b.label);
-		if (mkdir_p(out) != PC_OK) {
-			snprintf(err, sizeof(err), "cannot create %s: %s; choose another with --out",
-				 out, strerror(errno));
+		if (churn_mkdirs(out, err, sizeof(err)) != PC_OK) {
+			snprintf(err + strlen(err), sizeof(err) - strlen(err),
+				 "; choose another with --out");
 			ret = PC_ERR_USAGE;
 		}
 	}
