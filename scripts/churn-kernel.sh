@@ -19,8 +19,8 @@
 #
 # Output, for `eval` or probecost: KVER=..., DUMP=<dir>. Progress goes to
 # stderr. Exit status: 0 done, 1 a step failed, 2 usage, 4 the dump
-# cannot be made here (no scripts/guest.sh, no QEMU or no kernel image:
-# the reason is printed; a test skips).
+# cannot be made here (no scripts/guest.sh, no QEMU, no archive access
+# for the image or the source: the reason is printed; a test skips).
 set -eu
 
 no_source=0
@@ -39,7 +39,15 @@ die() {
 }
 
 [ -x "$probecost" ] || die "$probecost is not built; run make"
-fetched=$("$top/scripts/kernel-fetch.sh" "$1") || exit $?
+# no archive access means "cannot be had here", as for scripts/guest.sh
+cannot() {
+	echo "churn-kernel: $*" >&2
+	exit 4
+}
+rc=0
+fetched=$("$top/scripts/kernel-fetch.sh" "$1") || rc=$?
+[ $rc -ne 2 ] || exit 2
+[ $rc -eq 0 ] || cannot "scripts/kernel-fetch.sh $1 failed (exit $rc; no archive access?)"
 kver=$(printf '%s\n' "$fetched" | sed -n 's/^KVER=//p')
 [ -n "$kver" ] || die "scripts/kernel-fetch.sh $1 printed no KVER"
 dump="$cache/churn/$kver"
@@ -75,7 +83,7 @@ if [ $no_source -eq 0 ] && [ ! -f "$dump/source-defs.list" ]; then
 	if [ ! -f "$deb" ]; then
 		echo "churn-kernel: fetching linux-source-$series=$version (~150 MB, once) to tell inlined from removed functions" >&2
 		( cd "$src" && apt-get download -q "linux-source-$series=$version" >/dev/null 2>&1 ) ||
-			die "apt-get download linux-source-$series=$version failed: check the network and apt sources, or use --no-source"
+			cannot "apt-get download linux-source-$series=$version failed: check the network and apt sources, or use --no-source"
 		[ -f "$deb" ] || die "apt-get download left no $deb"
 	fi
 	tarball="$src/linux-source-$series.tar.xz"
