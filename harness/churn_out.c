@@ -167,8 +167,12 @@ static void sources(FILE *f, const char *name, const struct churn_kernel *k)
 	size_t off;
 
 	snprintf(lead, sizeof(lead), "  %s", name);
-	off = (size_t)snprintf(text, sizeof(text), "%s (release %s) from %s; has", k->label,
-			       k->release, k->where);
+	if (strcmp(k->label, k->release))
+		off = (size_t)snprintf(text, sizeof(text), "%s (release %s) from %s; has",
+				       k->label, k->release, k->where);
+	else
+		off = (size_t)snprintf(text, sizeof(text), "%s from %s; has", k->label,
+				       k->where);
 	for (int p = 0; p < CHURN_NR_PARTS && off < sizeof(text); p++)
 		if (k->have[p])
 			off += (size_t)snprintf(text + off, sizeof(text) - off, " %s",
