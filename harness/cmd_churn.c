@@ -262,6 +262,7 @@ static int load_kernel(struct churn_kernel *k, const struct churn_src *s,
 		ret = churn_load_pair(k, s->map, s->events, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost churn: %s\n", err);
+		churn_kernel_free(k);
 		return ret;
 	}
 	if (s->label[0])
