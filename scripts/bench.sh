@@ -42,3 +42,15 @@ for r in csv.DictReader(open(sys.argv[1])):
               % (r["state"], float(r["median"]), r["unit"], float(r["ci95_low"]),
                  float(r["ci95_high"])))
 PY
+
+echo "== churn 6.1 -> 6.12: headline and wall time with cached dumps"
+if scripts/churn-kernel.sh 6.1 >/dev/null 2>"$tmp/k.err" &&
+   scripts/churn-kernel.sh 6.12 >/dev/null 2>>"$tmp/k.err"; then
+	t0=$(now)
+	"$BIN" churn 6.1 6.12 --out "$tmp/churn" --plot none >"$tmp/churn.out"
+	t1=$(now)
+	sed -n '3,5p' "$tmp/churn.out"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  wall time %.2f s\n", b - a }'
+else
+	echo "  not measured: $(tail -n1 "$tmp/k.err")"
+fi
