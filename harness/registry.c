@@ -13,10 +13,20 @@
 
 extern const struct pc_mech pc_mech_none;
 extern const struct pc_mech pc_mech_user_branch;
+extern const struct pc_mech pc_mech_uprobe_nop;
+extern const struct pc_mech pc_mech_uprobe_nop5;
+extern const struct pc_mech pc_mech_uprobe_push;
+extern const struct pc_mech pc_mech_uprobe_ret;
+extern const struct pc_mech pc_mech_uretprobe;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
 	&pc_mech_user_branch,
+	&pc_mech_uprobe_nop,
+	&pc_mech_uprobe_nop5,
+	&pc_mech_uprobe_push,
+	&pc_mech_uprobe_ret,
+	&pc_mech_uretprobe,
 };
 
 #define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))
