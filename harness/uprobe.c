@@ -234,17 +234,18 @@ static uintptr_t special_mapping(const char *name)
 }
 
 /* In the child: attach, hit once, describe what the kernel did. */
-static void execution_child(const void *site, void (*call)(void), bool ret,
-			    char *buf, size_t len)
+static void execution_child(const void *site, const void *semaphore,
+			    void (*call)(void), bool ret, char *buf, size_t len)
 {
-	uint64_t off, count = 0;
+	uint64_t off, sem = 0, count = 0;
 	uintptr_t xol;
 	uint8_t tramp[16] = { 0 };
 	char why[256];
 	int fd;
 
 	if (pc_uprobe_file_offset(site, &off, why, sizeof(why)) != PC_OK ||
-	    pc_perfev_uprobe(SELF_EXE, off, ret, 0, &fd, why, sizeof(why)) != PC_OK) {
+	    (semaphore && pc_uprobe_file_offset(semaphore, &sem, why, sizeof(why)) != PC_OK) ||
+	    pc_perfev_uprobe(SELF_EXE, off, ret, sem, &fd, why, sizeof(why)) != PC_OK) {
 		snprintf(buf, len, "unknown (%.200s)", why);
 		return;
 	}
@@ -288,8 +289,8 @@ static void execution_child(const void *site, void (*call)(void), bool ret,
 	pc_perfev_close(&fd);
 }
 
-int pc_uprobe_execution(const void *site, void (*call)(void), bool ret,
-			char *buf, size_t len)
+int pc_uprobe_execution(const void *site, const void *semaphore,
+			void (*call)(void), bool ret, char *buf, size_t len)
 {
 	char msg[256] = "";
 	int p[2], status;
@@ -307,7 +308,7 @@ int pc_uprobe_execution(const void *site, void (*call)(void), bool ret,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		execution_child(site, call, ret, msg, sizeof(msg));
+		execution_child(site, semaphore, call, ret, msg, sizeof(msg));
 		if (write(p[1], msg, strlen(msg)) < 0)
 			_exit(1);
 		_exit(0);

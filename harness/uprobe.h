@@ -70,13 +70,14 @@ void pc_uprobe_fini(struct pc_uprobe *u);
 /*
  * How the kernel executes the probed instruction, read back: a forked
  * child attaches a uprobe to @site, calls @call once, and reports what
- * changed in its address space -- an [uprobes] XOL area created (the
+ * changed in its address space (@semaphore: a USDT semaphore the probe
+ * must raise for @call to reach @site, or NULL) -- an [uprobes] XOL area created (the
  * instruction was single-stepped out of line), an [uprobes-trampoline]
  * and a call written over the site (optimized), or neither (emulated).
  * For a uretprobe it reports the return trampoline instead.
  */
-int pc_uprobe_execution(const void *site, void (*call)(void), bool ret,
-			char *buf, size_t len);
+int pc_uprobe_execution(const void *site, const void *semaphore,
+			void (*call)(void), bool ret, char *buf, size_t len);
 
 /* The mechanism `reap` op shared by everything that uses tracefs. */
 int pc_uprobe_reap(const struct pc_mech *m, char *report, size_t len);

@@ -120,7 +120,7 @@ static int up_setup(struct pc_inst *in)
 			     "%di", in->why, sizeof(in->why));
 	if (ret != PC_OK)
 		return ret;
-	pc_uprobe_execution((const void *)v->site, v->call, v->ret, p->exec,
+	pc_uprobe_execution((const void *)v->site, NULL, v->call, v->ret, p->exec,
 			    sizeof(p->exec));
 	return PC_OK;
 }
