@@ -14,6 +14,7 @@
 extern const struct pc_mech pc_mech_none;
 extern const struct pc_mech pc_mech_user_branch;
 extern const struct pc_mech pc_mech_usdt;
+extern const struct pc_mech pc_mech_user_static_key;
 extern const struct pc_mech pc_mech_uprobe_nop;
 extern const struct pc_mech pc_mech_uprobe_nop5;
 extern const struct pc_mech pc_mech_uprobe_push;
@@ -24,6 +25,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
 	&pc_mech_user_branch,
 	&pc_mech_usdt,
+	&pc_mech_user_static_key,
 	&pc_mech_uprobe_nop,
 	&pc_mech_uprobe_nop5,
 	&pc_mech_uprobe_push,
