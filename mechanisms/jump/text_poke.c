@@ -25,6 +25,7 @@ static uintptr_t poke_resume;		/* where the new instruction goes */
 #define MAX_POKED 64
 static uintptr_t poked[MAX_POKED];
 static int npoked;
+static uint64_t traps;
 static struct sigaction old_trap;
 static int inited;
 
@@ -72,6 +73,7 @@ static void on_trap(int sig, siginfo_t *si, void *ctx)
 		else
 			rip--;	/* patch done meanwhile: run the new bytes */
 		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)rip;
+		__atomic_add_fetch(&traps, 1, __ATOMIC_RELAXED);
 		return;
 	}
 #endif
@@ -186,4 +188,9 @@ int pc_text_poke(void *addr, const uint8_t *insn, size_t n, char *why,
 		ret = PC_ERR_SYS;
 	}
 	return ret;
+}
+
+uint64_t pc_text_poke_traps(void)
+{
+	return __atomic_load_n(&traps, __ATOMIC_RELAXED);
 }

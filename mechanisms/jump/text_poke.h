@@ -40,4 +40,7 @@ void pc_text_poke_fini(void);
 int pc_text_poke(void *addr, const uint8_t *insn, size_t n, char *why,
 		 size_t len);
 
+/* How many times a thread met the int3 mid-patch and was emulated. */
+uint64_t pc_text_poke_traps(void);
+
 #endif
