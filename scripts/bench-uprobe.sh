@@ -1,7 +1,7 @@
 #!/bin/sh
 # Does probecost's uprobe-nop per-hit cost agree with an independent plain
 # loop timed around a perf_event_open uprobe, on this machine, in the same
-# minute? Alternates plain and probecost three times each, both bound to
+# minute? Alternates plain and probecost five times each, both bound to
 # the same CPU (CPU=N, default the last one), prints every figure and the
 # deviation of the probecost median from the plain median; exits 1 when
 # it exceeds 10%. On a loaded or shared host (a VM whose vCPUs compete
@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 plain="" pc=""
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do
 	plain="$plain $(taskset -c "$cpu" build/uprobe_plain 20000 31)"
 	build/probecost run --mech uprobe-nop --state enabled --cpu "$cpu" \
 		--out "$tmp/r$i" >/dev/null
@@ -33,9 +33,9 @@ function med(a, n,   i, j, t) {
 	return a[int((n + 1) / 2)]
 }
 {
-	for (i = 1; i <= 3; i++) { p[i] = $i; q[i] = $(i + 4) }
-	printf "uprobe-nop per hit on cpu %d, alternating: plain %s %s %s ns; probecost %s %s %s ns\n", cpu, $1, $2, $3, $5, $6, $7
-	mp = med(p, 3); mq = med(q, 3); d = (mq - mp) / mp * 100
+	for (i = 1; i <= 5; i++) { p[i] = $i; q[i] = $(i + 6) }
+	printf "uprobe-nop per hit on cpu %d, alternating: plain %s %s %s %s %s ns; probecost %s %s %s %s %s ns\n", cpu, $1, $2, $3, $4, $5, $7, $8, $9, $10, $11
+	mp = med(p, 5); mq = med(q, 5); d = (mq - mp) / mp * 100
 	printf "median plain %.1f ns, probecost %.1f ns (overhead, enabled): %+.1f%% (limit 10%%)\n", mp, mq, d
 	exit (d > 10 || d < -10)
 }'
