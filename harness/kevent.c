@@ -15,6 +15,7 @@
 #include "mech.h"
 #include "perfev.h"
 #include "sysinfo.h"
+#include "uprobe.h"
 
 #define KREC_BUFFER_KB 4096
 
@@ -257,7 +258,7 @@ int pc_kevent_available(const struct pc_mech *m, char *why, size_t len)
 	return PC_ERR_INVAL;
 }
 
-int pc_kevent_setup(struct pc_inst *in)
+static int kevent_setup_locked(struct pc_inst *in)
 {
 	const struct pc_kevent_desc *d = desc_of(in->mech);
 	struct kev_priv *p = calloc(1, sizeof(*p));
@@ -271,6 +272,18 @@ int pc_kevent_setup(struct pc_inst *in)
 		return PC_OK;
 	return pc_kevent_getppid_func(d->kind == PC_KEV_FUNCTION, p->func, sizeof(p->func),
 				      in->why, sizeof(in->why));
+}
+
+int pc_kevent_setup(struct pc_inst *in)
+{
+	int ret = pc_probe_lock(in->why, sizeof(in->why));
+
+	if (ret != PC_OK)
+		return ret;
+	ret = kevent_setup_locked(in);
+	if (ret != PC_OK)
+		pc_kevent_teardown(in);	/* the engine skips teardown after a failed setup */
+	return ret;
 }
 
 /* perf's ftrace:function event, narrowed to one function by a filter. */
@@ -415,7 +428,7 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 			 d->kind == PC_KEV_KPROBE ? "" : "(=disabled)");
 		break;
 	case PC_DISABLED:
-		snprintf(buf, len, "%s", d->kind == PC_KEV_KPROBE ? "defined,not-armed" : off[d->kind]);
+		snprintf(buf, len, "%s", d->kind == PC_KEV_KPROBE ? "defined-not-armed" : off[d->kind]);
 		break;
 	case PC_ENABLED:
 		snprintf(buf, len, "perf-count:%s", what);
@@ -431,10 +444,11 @@ void pc_kevent_teardown(struct pc_inst *in)
 {
 	struct kev_priv *p = in->priv;
 
-	if (!p)
-		return;
-	pc_kevent_disarm(in);
-	pc_krec_fini(&p->rec);
-	free(p);
-	in->priv = NULL;
+	if (p) {
+		pc_kevent_disarm(in);
+		pc_krec_fini(&p->rec);
+		free(p);
+		in->priv = NULL;
+	}
+	pc_probe_unlock();
 }

@@ -132,8 +132,21 @@ int pc_tracefs_instance_event(struct pc_tracefs_inst *ti, const char *group,
 {
 	char file[PATH_MAX + 300];
 
+	int ret;
+
 	snprintf(file, sizeof(file), "%s/events/%s/%s/enable", ti->path, group, event);
-	return pc_tracefs_write(file, on ? "1" : "0", false, why, len);
+	/*
+	 * A dynamic event just defined can be missing from an instance for a
+	 * moment while another process creates or resizes its own instance
+	 * (seen with two concurrent runs): retry briefly before failing.
+	 */
+	for (int i = 0; i < 50; i++) {
+		ret = pc_tracefs_write(file, on ? "1" : "0", false, why, len);
+		if (ret == PC_OK || !on || access(file, F_OK) == 0)
+			break;
+		usleep(2000);
+	}
+	return ret;
 }
 
 int pc_tracefs_instance_counts(struct pc_tracefs_inst *ti, uint64_t *entries,

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -331,4 +333,34 @@ int pc_uprobe_reap(const struct pc_mech *m, char *report, size_t len)
 {
 	(void)m;
 	return pc_tracefs_reap(report, len);
+}
+
+static int lock_fd = -1, lock_depth;
+
+int pc_probe_lock(char *why, size_t len)
+{
+	const char *path = access("/run/lock", W_OK) == 0 ? "/run/lock/probecost-probes.lock" :
+			   "/tmp/probecost-probes.lock";
+
+	if (lock_depth++)
+		return PC_OK;
+	lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
+		snprintf(why, len, "lock %s (serializes system-wide probes between runs): %s",
+			 path, strerror(errno));
+		if (lock_fd >= 0)
+			close(lock_fd);
+		lock_fd = -1;
+		lock_depth = 0;
+		return errno == EINTR ? PC_ERR_INTR : PC_ERR_SYS;
+	}
+	return PC_OK;
+}
+
+void pc_probe_unlock(void)
+{
+	if (lock_depth && !--lock_depth && lock_fd >= 0) {
+		close(lock_fd);	/* drops the flock */
+		lock_fd = -1;
+	}
 }

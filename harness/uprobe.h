@@ -79,6 +79,17 @@ void pc_uprobe_fini(struct pc_uprobe *u);
 int pc_uprobe_execution(const void *site, const void *semaphore,
 			void (*call)(void), bool ret, char *buf, size_t len);
 
+/*
+ * Some probes act system-wide whatever we ask: a tracefs uprobe plants its
+ * int3 in every process that maps the binary (so a second probecost run
+ * would trap on, and count into, the first one's probe), and an enabled
+ * tracepoint or ftrace site is live for every task. Mechanisms that use
+ * them hold this cross-process lock from setup to teardown, so two runs
+ * at once measure them one after the other. Nests within a process.
+ */
+int pc_probe_lock(char *why, size_t len);
+void pc_probe_unlock(void);
+
 /* The mechanism `reap` op shared by everything that uses tracefs. */
 int pc_uprobe_reap(const struct pc_mech *m, char *report, size_t len);
 

@@ -106,7 +106,7 @@ static int up_available(const struct pc_mech *m, char *why, size_t len)
 	return pc_uprobe_available(why, len);
 }
 
-static int up_setup(struct pc_inst *in)
+static int up_setup_locked(struct pc_inst *in)
 {
 	const struct up_variant *v = variant_of(in);
 	struct up_priv *p = calloc(1, sizeof(*p));
@@ -123,6 +123,20 @@ static int up_setup(struct pc_inst *in)
 	pc_uprobe_execution((const void *)v->site, NULL, v->call, v->ret, p->exec,
 			    sizeof(p->exec));
 	return PC_OK;
+}
+
+static void up_teardown(struct pc_inst *in);
+
+static int up_setup(struct pc_inst *in)
+{
+	int ret = pc_probe_lock(in->why, sizeof(in->why));
+
+	if (ret != PC_OK)
+		return ret;
+	ret = up_setup_locked(in);
+	if (ret != PC_OK)
+		up_teardown(in);	/* the engine skips teardown after a failed setup */
+	return ret;
 }
 
 static int up_arm(struct pc_inst *in, enum pc_state st)
@@ -175,7 +189,7 @@ static int up_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "%s", v->insn);
 		break;
 	case PC_DISABLED:
-		snprintf(buf, len, "%s:defined,not-attached", v->insn);
+		snprintf(buf, len, "%s:defined-not-attached", v->insn);
 		break;
 	default:
 		snprintf(buf, len, "%s:%s", v->insn, p->exec);
@@ -188,11 +202,12 @@ static void up_teardown(struct pc_inst *in)
 {
 	struct up_priv *p = in->priv;
 
-	if (!p)
-		return;
-	pc_uprobe_fini(&p->u);
-	free(p);
-	in->priv = NULL;
+	if (p) {
+		pc_uprobe_fini(&p->u);
+		free(p);
+		in->priv = NULL;
+	}
+	pc_probe_unlock();
 }
 
 #define UP_VARIANT(id, insn_, ret_)					\

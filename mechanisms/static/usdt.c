@@ -75,7 +75,7 @@ static int usdt_available(const struct pc_mech *m, char *why, size_t len)
 	return pc_uprobe_available(why, len);
 }
 
-static int usdt_setup(struct pc_inst *in)
+static int usdt_setup_locked(struct pc_inst *in)
 {
 	struct usdt_priv *p = calloc(1, sizeof(*p));
 	char fetch[32];
@@ -104,6 +104,20 @@ static int usdt_setup(struct pc_inst *in)
 	pc_uprobe_execution((const void *)p->note.pc, (const void *)p->note.semaphore,
 			    usdt_call, false, p->exec, sizeof(p->exec));
 	return PC_OK;
+}
+
+static void usdt_teardown(struct pc_inst *in);
+
+static int usdt_setup(struct pc_inst *in)
+{
+	int ret = pc_probe_lock(in->why, sizeof(in->why));
+
+	if (ret != PC_OK)
+		return ret;
+	ret = usdt_setup_locked(in);
+	if (ret != PC_OK)
+		usdt_teardown(in);	/* the engine skips teardown after a failed setup */
+	return ret;
 }
 
 static int usdt_arm(struct pc_inst *in, enum pc_state st)
@@ -163,10 +177,10 @@ static int usdt_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "none");
 		break;
 	case PC_DISABLED:
-		snprintf(buf, len, "semaphore=%u,nop", sem);
+		snprintf(buf, len, "semaphore=%u:nop", sem);
 		break;
 	default:
-		snprintf(buf, len, "semaphore=%u,nop:%s", sem, p->exec);
+		snprintf(buf, len, "semaphore=%u:nop:%s", sem, p->exec);
 		break;
 	}
 	return PC_OK;
@@ -176,11 +190,12 @@ static void usdt_teardown(struct pc_inst *in)
 {
 	struct usdt_priv *p = in->priv;
 
-	if (!p)
-		return;
-	pc_uprobe_fini(&p->u);
-	free(p);
-	in->priv = NULL;
+	if (p) {
+		pc_uprobe_fini(&p->u);
+		free(p);
+		in->priv = NULL;
+	}
+	pc_probe_unlock();
 }
 
 const struct pc_mech pc_mech_usdt = {
