@@ -14,10 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyses.h"
 #include "cmd.h"
 #include "engine.h"
 #include "errors.h"
 #include "opts.h"
+#include "progress.h"
 #include "registry.h"
 #include "stats.h"
 #include "sysinfo.h"
@@ -57,11 +59,12 @@ static void run_usage(FILE *f)
 		   "  --timer KIND     tsc, icount or clock (default: tsc if invariant)\n"
 		   "  --out DIR        write into DIR instead of results/<run-id>\n"
 		   "  --no-counters    do not open hardware counters even if present\n"
+		   "%s"
 		   "  --help           this text\n\n"
 		   "Exit status: 0 done, 1 a mechanism failed, 2 usage error,\n"
 		   "130/143 interrupted by SIGINT/SIGTERM (completed rows are kept).\n",
 		QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
-		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD);
+		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD, pc_analyses_help);
 }
 
 struct run_args {
@@ -69,6 +72,7 @@ struct run_args {
 	size_t nmechs;
 	unsigned int states;
 	bool quick, no_counters;
+	unsigned int analyses;
 	uint64_t repeats, warmup, events, payload;
 	int cpu;
 	enum pc_timer_kind timer;
@@ -144,6 +148,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "timer", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-counters", no_argument, NULL, 'N' },
+		{ "analyses", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,6 +163,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->payload = 64;
 	a->cpu = -1;
 	a->timer = PC_NR_TIMERS;
+	a->analyses = ~0u;
 	for (size_t i = 0; i < pc_registry_count() && i < 64; i++)
 		a->mechs[a->nmechs++] = pc_registry_get(i);
 
@@ -206,6 +212,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case 'N':
 			a->no_counters = true;
 			break;
+		case 'a':
+			ret = pc_analyses_parse("run", optarg, &a->analyses);
+			break;
 		case 'h':
 			run_usage(stdout);
 			return 1;
@@ -220,6 +229,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		a->repeats = QUICK_REPEATS;
 	if (ret == PC_OK && a->quick && a->warmup > 1)
 		a->warmup = 1;
+	if (a->analyses == ~0u)
+		a->analyses = a->quick ? PC_AN_QUICK : PC_AN_FULL;
 	return ret;
 }
 
@@ -237,6 +248,7 @@ struct printer {
 	const char *mech;
 	double cost;
 	const char *unit;
+	struct pc_progress *prog;
 };
 
 static void fmt_ci(char *buf, size_t len, const struct pc_stats *st)
@@ -252,6 +264,7 @@ static void print_row(const struct pc_row *row, void *arg)
 	struct printer *p = arg;
 	char ci[64], hits[32];
 
+	pc_progress_clear(p->prog);
 	if (!p->mech || strcmp(p->mech, row->mechanism)) {
 		p->mech = row->mechanism;
 		printf("\n%s (%s, %s)\n", row->mechanism, row->family, row->where);
@@ -262,6 +275,12 @@ static void print_row(const struct pc_row *row, void *arg)
 	}
 	if (!strcmp(row->metric, "cost")) {
 		p->cost = row->st.median;
+		return;
+	}
+	if (pc_analysis_headline(row->metric)) {
+		fmt_ci(ci, sizeof(ci), &row->st);
+		printf("  %-10s %-22s %s %.4g %s %s (%s)\n", row->state, row->variant,
+		       row->metric, row->st.median, ci, row->unit, row->backend);
 		return;
 	}
 	if (strcmp(row->metric, "overhead"))
@@ -336,6 +355,8 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta_u64(r, "warmup", a->warmup);
 	meta_u64(r, "events", a->events);
 	meta_u64(r, "payload", a->payload);
+	pc_analyses_names(a->analyses, buf, sizeof(buf));
+	meta(r, "analyses", buf);
 	snprintf(buf, sizeof(buf), "%.0f", e->cfg.target);
 	meta(r, "target_fire_n", buf);
 }
@@ -376,6 +397,8 @@ int cmd_run(int argc, char **argv)
 	struct pc_engine e;
 	struct run_args a;
 	struct printer pr = { 0 };
+	struct pc_progress prog;
+	struct pc_actx ac;
 	struct pc_topo tp;
 	struct sigaction sa;
 	char why[512];
@@ -412,6 +435,10 @@ int cmd_run(int argc, char **argv)
 	e.stop = &stop_signal;
 	e.on_row = print_row;
 	e.arg = &pr;
+	e.on_progress = pc_progress_engine;
+	e.progress_arg = &prog;
+	pr.prog = &prog;
+	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a.quick };
 
 	ret = pc_results_open(&res, "results", a.out, why, sizeof(why));
 	if (ret != PC_OK) {
@@ -444,8 +471,15 @@ int cmd_run(int argc, char **argv)
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,
 	       e.hw.nr ? "pmu" : e.hw.why);
+	pc_progress_init(&prog, 0);
+	for (size_t i = 0; i < a.nmechs; i++)
+		prog.total += 1 + pc_analyses_units(a.mechs[i], a.analyses);
+	pc_progress_init(&prog, prog.total);
 	for (size_t i = 0; i < a.nmechs; i++) {
 		ret = pc_engine_run(&e, a.mechs[i]);
+		pc_progress_next(&prog);
+		if (ret == PC_OK)
+			ret = pc_analyses_run(&ac, a.mechs[i], a.analyses);
 		if (ret == PC_ERR_INTR)
 			break;
 		if (ret != PC_OK) {
@@ -454,6 +488,7 @@ int cmd_run(int argc, char **argv)
 			any_failed = true;
 		}
 	}
+	pc_progress_clear(&prog);
 	if (stop_signal) {
 		meta(&res, "status", "interrupted");
 		status = 128 + stop_signal;

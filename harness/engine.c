@@ -521,6 +521,8 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 				ret = PC_ERR_INTR;
 				goto out_teardown;
 			}
+			if (e->on_progress)
+				e->on_progress(m, st, rep, total, e->progress_arg);
 			ret = measure_slot(&r, st, &slots[slot]);
 			if (ret == PC_OK) {
 				done[slot] = true;
