@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The report document: build once, render as width-limited text or Markdown. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,7 +221,11 @@ static size_t chunk(const char *s, size_t w, size_t *skip)
 	for (size_t i = 1; i <= w; i++) {
 		if (s[i] == ' ')
 			brk = i;
-		else if (strchr("-,/;:", s[i - 1]) && i < w)
+		else if (i < w && strchr(",/;:", s[i - 1]))
+			brk = i;
+		/* a hyphen inside a word, not a minus sign */
+		else if (i < w && i >= 2 && s[i - 1] == '-' &&
+			 isalnum((unsigned char)s[i - 2]) && isalpha((unsigned char)s[i]))
 			brk = i;
 	}
 	if (!brk)

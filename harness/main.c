@@ -18,6 +18,8 @@ static const struct pc_cmd commands[] = {
 	{ "list", "mechanisms, their families, states and availability here", cmd_list },
 	{ "info", "this machine: CPU, topology, kernel config, counters, timer", cmd_info },
 	{ "run", "measure mechanisms and write results/<run-id>/", cmd_run },
+	{ "report", "report.txt (e-mail, 72 columns) and report.md from a run", cmd_report },
+	{ "compare", "changes between two runs, tested; exit 1 on a regression", cmd_compare },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
