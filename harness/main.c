@@ -19,6 +19,7 @@ static const struct pc_cmd commands[] = {
 	{ "info", "this machine: CPU, topology, kernel config, counters, timer", cmd_info },
 	{ "run", "measure mechanisms and write results/<run-id>/", cmd_run },
 	{ "report", "report.txt (e-mail, 72 columns) and report.md from a run", cmd_report },
+	{ "plot", "gnuplot charts (PNG, SVG, text) of a run into DIR/plots/", cmd_plot },
 	{ "compare", "changes between two runs, tested; exit 1 on a regression", cmd_compare },
 };
 
