@@ -21,6 +21,7 @@ static const struct pc_cmd commands[] = {
 	{ "report", "report.txt (e-mail, 72 columns) and report.md from a run", cmd_report },
 	{ "plot", "gnuplot charts (PNG, SVG, text) of a run into DIR/plots/", cmd_plot },
 	{ "compare", "changes between two runs, tested; exit 1 on a regression", cmd_compare },
+	{ "history", "append a run to a history CSV; plot trends over time", cmd_history },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

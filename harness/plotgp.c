@@ -37,14 +37,19 @@ void pc_plot_close(struct pc_plot *p)
 	p->ncharts = 0;
 }
 
+void pc_plot_sanitize(char *name)
+{
+	for (char *s = name; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+			*s = '_';
+}
+
 void pc_plot_name(char *buf, size_t len, const char *kind, const char *a,
 		  const char *b)
 {
 	snprintf(buf, len, "%s-%s-%s", kind, a, b);
-	for (char *s = buf; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
-			*s = '_';
+	pc_plot_sanitize(buf);
 }
 
 int pc_plot_dat_open(struct pc_plot *p, const char *name,
@@ -155,10 +160,11 @@ int pc_plot_lines(struct pc_plot *p, const char *name,
 	if (ax->logx)
 		fputs("set logscale x 2\n", f);
 	if (ax->xstep > 0)
-		fprintf(f, "set xtics %g\n", ax->xstep);
+		fprintf(f, "set xtics %.0f\n", ax->xstep);
+	if (ax->xformat)
+		fprintf(f, "set format x '%s'\n", ax->xformat);
 	if (ax->xtime)
 		fputs("set xdata time\nset timefmt '%Y-%m-%dT%H:%M:%SZ'\n"
-		      "set format x '%m-%d'\nset xtics rotate by -45\n"
 		      "x(i) = column(1) == i ? timecolumn(3, '%Y-%m-%dT%H:%M:%SZ') : NaN\n", f);
 	else
 		fputs("set offsets graph 0.05, graph 0.05, 0, 0\n"

@@ -40,7 +40,8 @@ struct pc_plot_axes {
 	const char *title, *xlabel, *ylabel;
 	bool logx;
 	bool xtime;	/* x column holds ISO 8601 UTC times */
-	double xstep;	/* > 0: a tic every xstep (whole thread counts) */
+	double xstep;	/* > 0: a tic every xstep (thread counts; seconds) */
+	const char *xformat;	/* tic label format, or NULL */
 };
 
 /* Create <@parent>/plots for the charts. */
@@ -50,6 +51,8 @@ void pc_plot_close(struct pc_plot *p);
 /* "<kind>-<a>-<b>", every character outside [A-Za-z0-9.-] as '_'. */
 void pc_plot_name(char *buf, size_t len, const char *kind, const char *a,
 		  const char *b);
+/* Make @name a safe file name in place, as pc_plot_name() does. */
+void pc_plot_sanitize(char *name);
 
 /* Open <name>.dat for writing with header @cols (NULL-terminated). */
 int pc_plot_dat_open(struct pc_plot *p, const char *name,
