@@ -206,8 +206,8 @@ static void noise_floor(const struct rep *r, const struct backend *b,
 				widths[k - 1] = t;
 			}
 		fmt_num(v, sizeof(v), widths[n / 2]);
-		snprintf(buf, len, "+/-%s %s (%s): median over %zu mechanisms of their absent' - absent 95%% CI (no baseline mechanism ran on this backend)",
-			 v, b->unit, b->backend, n);
+		snprintf(buf, len, "+/-%s %s (%s): median over %zu mechanism%s of the absent' - absent 95%% CI (no baseline mechanism ran on this backend)",
+			 v, b->unit, b->backend, n, n == 1 ? "" : "s");
 	} else {
 		snprintf(buf, len, "%s (%s): unknown, no absent overhead row with a CI",
 			 b->unit, b->backend);

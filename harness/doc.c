@@ -180,10 +180,11 @@ static struct trow *add_row(struct pc_doc *d)
 void pc_doc_row(struct pc_doc *d, const char *const *cells)
 {
 	struct trow *r = add_row(d);
-	size_t nc = d->items[d->n - 1].ncols;
+	size_t nc;
 
 	if (!r)
 		return;
+	nc = d->items[d->n - 1].ncols;
 	for (size_t c = 0; c < nc; c++)
 		r->cell[c] = dup_or_fail(d, cells[c]);
 }
@@ -191,11 +192,12 @@ void pc_doc_row(struct pc_doc *d, const char *const *cells)
 void pc_doc_group(struct pc_doc *d, const char *fmt, ...)
 {
 	struct trow *r = add_row(d);
-	size_t nc = d->items[d->n - 1].ncols;
+	size_t nc;
 	va_list ap;
 
 	if (!r)
 		return;
+	nc = d->items[d->n - 1].ncols;
 	r->group = true;
 	va_start(ap, fmt);
 	r->cell[0] = vfmt(d, fmt, ap);
@@ -377,8 +379,14 @@ int pc_doc_write_text(const struct pc_doc *d, FILE *f, size_t width)
 					kw = strlen(d->items[j - 1].key);
 			if (kw > 24)
 				kw = 24;
-			snprintf(first, sizeof(first), "  %-*s  ", (int)kw, it->key);
 			snprintf(cont, sizeof(cont), "  %*s  ", (int)kw, "");
+			if (strlen(it->key) > kw) {
+				/* an over-long key gets a line of its own */
+				put_wrapped(f, "  ", "  ", it->key, width);
+				put_wrapped(f, cont, cont, it->text, width);
+				break;
+			}
+			snprintf(first, sizeof(first), "  %-*s  ", (int)kw, it->key);
 			put_wrapped(f, first, cont, it->text, width);
 			break;
 		}
@@ -422,7 +430,8 @@ static void md_table(FILE *f, const struct pc_doc_item *it)
 			fputc(' ', f);
 			if (row->group && !c)
 				fputs("**", f);
-			md_escaped(f, row->cell[c]);
+			/* text indentation means nothing in a Markdown cell */
+			md_escaped(f, row->cell[c] + strspn(row->cell[c], " "));
 			if (row->group && !c)
 				fputs("**", f);
 			fputs(" |", f);
