@@ -69,7 +69,7 @@ static int overhead_chart(struct pc_plot *p, const struct pc_run *run,
 	char name[128], title[256], xlabel[128];
 	const struct pc_rrow *rows[1024];
 	const char *states[16];
-	size_t n = 0, nst = 0;
+	size_t n = 0, nst = 0, label_w = 0;
 	struct pc_csvw w;
 	int ret;
 
@@ -93,6 +93,8 @@ static int overhead_chart(struct pc_plot *p, const struct pc_run *run,
 		char label[160];
 
 		snprintf(label, sizeof(label), "%s %s", rows[i]->mechanism, rows[i]->state);
+		if (strlen(label) > label_w)
+			label_w = strlen(label);
 		pc_csvw_u64(&w, n - i);
 		pc_csvw_str(&w, label);
 		pc_csvw_str(&w, rows[i]->state);
@@ -117,7 +119,7 @@ static int overhead_chart(struct pc_plot *p, const struct pc_run *run,
 		if (k == nst && nst < 16)
 			states[nst++] = rows[i]->state;
 	}
-	return pc_plot_bars(p, name, title, xlabel, n, states, nst);
+	return pc_plot_bars(p, name, title, xlabel, n, label_w, states, nst);
 }
 
 /* ---- lines: scaling and victim ---- */

@@ -95,7 +95,7 @@ static FILE *gp_open(struct pc_plot *p, const char *name, char *path, size_t len
 }
 
 static int gp_close(struct pc_plot *p, FILE *f, const char *name,
-		    unsigned int png_h, unsigned int dumb_h)
+		    unsigned int png_h, unsigned int dumb_w, unsigned int dumb_h)
 {
 	struct pc_plot_chart *c;
 
@@ -106,13 +106,14 @@ static int gp_close(struct pc_plot *p, FILE *f, const char *name,
 	c = &p->charts[p->ncharts++];
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->png_h = png_h;
+	c->dumb_w = dumb_w;
 	c->dumb_h = dumb_h;
 	return PC_OK;
 }
 
 int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
-		 const char *xlabel, size_t nrows, const char *const *states,
-		 size_t nstates)
+		 const char *xlabel, size_t nrows, size_t label_w,
+		 const char *const *states, size_t nstates)
 {
 	char path[PATH_MAX + 128];
 	FILE *f = gp_open(p, name, path, sizeof(path));
@@ -137,7 +138,9 @@ int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
 	}
 	fprintf(f, "  '%s.dat' skip 1 using 4:1:5:6 with xerrorbars lc rgb 'black' pt 7 ps 0.5 title '95%% CI'\n",
 		name);
+	/* keep 40 columns of plot beside the labels; wider only if needed */
 	return gp_close(p, f, name, (unsigned int)(140 + 26 * nrows),
+			label_w + 48 > DUMB_W ? (unsigned int)(label_w + 48) : DUMB_W,
 			(unsigned int)(12 + (nrows > 3 ? nrows * 2 : 6)));
 }
 
@@ -179,7 +182,7 @@ int pc_plot_lines(struct pc_plot *p, const char *name,
 		gp_str(f, title);
 		fputs(s + 1 < nser ? ", \\\n" : "\n", f);
 	}
-	return gp_close(p, f, name, 600, (unsigned int)(30 + (nser + 1) / 2));
+	return gp_close(p, f, name, 600, DUMB_W, (unsigned int)(30 + (nser + 1) / 2));
 }
 
 static int write_driver(struct pc_plot *p)
@@ -200,8 +203,14 @@ static int write_driver(struct pc_plot *p)
 			PNG_W, c->png_h, c->name, c->name);
 		fprintf(f, "set terminal svg size %d,%u noenhanced\nset output '%s.svg'\nload '%s.gp'\n",
 			PNG_W, c->png_h, c->name, c->name);
-		fprintf(f, "set terminal dumb size %d,%u noenhanced\nset output '%s.txt'\nload '%s.gp'\n",
-			DUMB_W, c->dumb_h, c->name, c->name);
+		/*
+		 * gnuplot 5.4 starts a dumb page with a form feed even with
+		 * nofeed, and pads lines with blanks: neither belongs in mail
+		 */
+		fprintf(f, "set terminal dumb nofeed size %u,%u noenhanced\n"
+			   "set output '| tr -d \\\\014 | sed -e ''s/ *$//'' > %s.txt'\n"
+			   "load '%s.gp'\n",
+			c->dumb_w, c->dumb_h, c->name, c->name);
 	}
 	fputs("unset output\n", f);
 	if (ferror(f) | (fclose(f) == EOF))

@@ -23,6 +23,7 @@
 struct pc_plot_chart {
 	char name[96];
 	unsigned int png_h;	/* pixels */
+	unsigned int dumb_w;	/* text columns */
 	unsigned int dumb_h;	/* text lines */
 };
 
@@ -61,11 +62,12 @@ int pc_plot_dat_open(struct pc_plot *p, const char *name,
 /*
  * Horizontal bars from <name>.dat columns y,label,state,median,lo,hi:
  * one bar per row from 0 to the median, coloured by state (one colour
- * per entry of @states), CI as error bar.
+ * per entry of @states), CI as error bar. The text plot is 72 columns
+ * wide, wider when the longest label (@label_w) leaves too little room.
  */
 int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
-		 const char *xlabel, size_t nrows, const char *const *states,
-		 size_t nstates);
+		 const char *xlabel, size_t nrows, size_t label_w,
+		 const char *const *states, size_t nstates);
 
 /* Lines from columns series,label,x,median,lo,hi: one per series. */
 int pc_plot_lines(struct pc_plot *p, const char *name,

@@ -223,7 +223,6 @@ static int parse_samples(struct pc_run *r, char *err, size_t len)
 int pc_run_load(const char *dir, unsigned int flags, struct pc_run *r,
 		char *err, size_t len)
 {
-	char path[PATH_MAX + 32];
 	struct stat sb;
 	int ret;
 
@@ -232,6 +231,9 @@ int pc_run_load(const char *dir, unsigned int flags, struct pc_run *r,
 		snprintf(err, len, "%.64s...: path too long", dir);
 		return PC_ERR_INVAL;
 	}
+	/* "run/" and "run" name the same directory, and messages say run/x */
+	for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/'; n--)
+		r->dir[n - 1] = '\0';
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		snprintf(err, len, "%s: %s; expected a run directory written by probecost run",
 			 dir, stat(dir, &sb) < 0 ? strerror(errno) : "not a directory");
@@ -242,8 +244,7 @@ int pc_run_load(const char *dir, unsigned int flags, struct pc_run *r,
 		ret = load_file(r, "results.csv", pc_results_cols, &r->res, err, len);
 	if (ret == PC_OK)
 		ret = parse_results(r, err, len);
-	snprintf(path, sizeof(path), "%s/samples.csv", dir);
-	if (ret == PC_OK && ((flags & PC_RUN_SAMPLES) || access(path, F_OK) == 0)) {
+	if (ret == PC_OK && (flags & PC_RUN_SAMPLES)) {
 		ret = load_file(r, "samples.csv", pc_samples_cols, &r->samp, err, len);
 		if (ret == PC_OK)
 			ret = parse_samples(r, err, len);

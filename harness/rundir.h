@@ -44,11 +44,11 @@ struct pc_run {
 	bool have_samples;
 };
 
-#define PC_RUN_SAMPLES	(1u << 0)	/* samples.csv required */
+#define PC_RUN_SAMPLES	(1u << 0)	/* read samples.csv too (compare) */
 
 /*
- * Load the run in @dir. samples.csv is read when present (required with
- * PC_RUN_SAMPLES). On failure @err holds "file:line: ..." and the run is
+ * Load the run in @dir: meta.csv and results.csv, and samples.csv with
+ * PC_RUN_SAMPLES. On failure @err holds "file:line: ..." and the run is
  * left empty.
  */
 int pc_run_load(const char *dir, unsigned int flags, struct pc_run *r,
