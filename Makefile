@@ -1,7 +1,8 @@
 # probecost -- measure what Linux instrumentation costs.
 #
 #   make            build the harness at build/probecost
-#   make run        install what is missing, build, run the default suite
+#   make run        install what is missing, build, run the default suite,
+#                   then report (report.txt, report.md) and plot it
 #   make test       install what is missing, build, run the whole test suite
 #   make bench      the benchmark figures quoted in the issues' notes
 #   make kmod       build probecost.ko against the running kernel (KDIR=)
@@ -52,9 +53,14 @@ tests: $(BUILD)/probecost $(TEST_BINS)
 deps:
 	@scripts/deps.sh build run test
 
+# a run that completed (0) or lost a mechanism (1) is reported and plotted
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/probecost run
+	@st=0; $(BUILD)/probecost run || st=$$?; \
+	if [ $$st -le 1 ]; then \
+		$(BUILD)/probecost report results/latest && \
+		$(BUILD)/probecost plot results/latest || st=$$?; \
+	fi; exit $$st
 
 test: deps
 	@$(MAKE) --no-print-directory tests

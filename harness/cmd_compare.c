@@ -39,7 +39,7 @@
 
 #define DEFAULT_THRESHOLD 10.0
 #define DEFAULT_ALPHA 0.05
-#define BOOT_ROUNDS 2000
+#define BOOT_ROUNDS 1000
 
 static void compare_usage(FILE *f)
 {

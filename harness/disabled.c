@@ -130,7 +130,7 @@ int pc_disabled_run(struct pc_actx *c, const struct pc_mech *m)
 {
 	static const enum pc_state order[3] = { PC_ABSENT, PC_DISABLED, PC_ABSENT };
 	const struct pc_engine *e = c->e;
-	unsigned int reps = e->cfg.repeats * (c->quick ? 1 : 2);
+	unsigned int reps = e->cfg.repeats * 2;
 	unsigned int total = e->cfg.warmup + reps;
 	int insn_ix = hw_index(&e->hw, "instructions");
 	double *ovh, *noise, *insn;

@@ -29,11 +29,11 @@ void pc_progress_init(struct pc_progress *p, double total_units)
 static void fmt_left(char *buf, size_t len, double s)
 {
 	if (s < 90)
-		snprintf(buf, len, "%.0f s", s);
+		snprintf(buf, len, "~%.0f s", s);
 	else if (s < 5400)
-		snprintf(buf, len, "%.0f min", s / 60);
+		snprintf(buf, len, "~%.0f min", s / 60);
 	else
-		snprintf(buf, len, "%.1f h", s / 3600);
+		snprintf(buf, len, "~%.1f h", s / 3600);
 }
 
 void pc_progress_at(struct pc_progress *p, const char *mech,
@@ -51,10 +51,10 @@ void pc_progress_at(struct pc_progress *p, const char *mech,
 		fmt_left(left, sizeof(left), (t - p->t0) * (p->total - done) /
 			 (done > 1e-9 ? done : 1e-9));
 	else
-		snprintf(left, sizeof(left), "estimating");
+		snprintf(left, sizeof(left), "estimating time");
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
 		cols = ws.ws_col;
-	snprintf(line, sizeof(line), "[%3.0f%%] %s: %s, %s left",
+	snprintf(line, sizeof(line), "[%3.0f%%] %s: %s; %s left",
 		 100 * done / p->total, mech, what, left);
 	/* one line less than the width: no wrap, so \r can erase it */
 	fprintf(stderr, "\r\033[K%.*s", cols - 1, line);

@@ -159,48 +159,78 @@ double pc_median(const double *x, size_t n)
 	return m;
 }
 
+/*
+ * Median of a resample of sorted @x drawn with replacement: count how
+ * often each rank is drawn, then walk the counts to the middle rank(s).
+ * Order statistics of the resample are ranks of @x, so no sort is needed.
+ */
 static double resample_median(gsl_rng *rng, const double *x, size_t n,
-			      double *buf)
+			      unsigned int *count)
 {
-	for (size_t i = 0; i < n; i++)
-		buf[i] = x[gsl_rng_uniform_int(rng, n)];
-	return gsl_stats_median(buf, 1, n);
+	size_t lo = (n - 1) / 2, hi = n / 2, seen = 0, i = 0;
+	double a = NAN;
+
+	memset(count, 0, n * sizeof(*count));
+	for (size_t k = 0; k < n; k++)
+		count[gsl_rng_uniform_int(rng, n)]++;
+	for (;; i++) {
+		if (isnan(a) && seen + count[i] > lo)
+			a = x[i];
+		seen += count[i];
+		if (seen > hi)
+			return (a + x[i]) / 2;
+	}
+}
+
+static double *sorted_copy(const double *x, size_t n)
+{
+	double *s = malloc(n * sizeof(*s));
+
+	if (s) {
+		memcpy(s, x, n * sizeof(*s));
+		gsl_sort(s, 1, n);
+	}
+	return s;
 }
 
 int pc_boot_median_diff(const double *a, size_t na, const double *b,
 			size_t nb, unsigned int rounds, unsigned long seed,
 			double conf, double *lo, double *hi)
 {
-	double *buf, *d;
-	gsl_rng *rng;
+	double *sa = NULL, *sb = NULL, *d = NULL;
+	unsigned int *count = NULL;
+	gsl_rng *rng = NULL;
+	int ret = PC_ERR_NOMEM;
 
 	*lo = *hi = NAN;
 	if (!na || !nb || rounds < 2 || conf <= 0 || conf >= 1 ||
 	    has_nan(a, na) || has_nan(b, nb))
 		return PC_ERR_INVAL;
-	buf = malloc((na > nb ? na : nb) * sizeof(*buf));
+	sa = sorted_copy(a, na);
+	sb = sorted_copy(b, nb);
+	count = malloc((na > nb ? na : nb) * sizeof(*count));
 	d = malloc(rounds * sizeof(*d));
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!buf || !d || !rng) {
-		free(buf);
-		free(d);
-		if (rng)
-			gsl_rng_free(rng);
-		return PC_ERR_NOMEM;
-	}
+	rng = gsl_rng_alloc(gsl_rng_taus2);
+	if (!sa || !sb || !count || !d || !rng)
+		goto out;
 	gsl_rng_set(rng, seed);
 	for (unsigned int r = 0; r < rounds; r++) {
-		double ma = resample_median(rng, a, na, buf);
+		double ma = resample_median(rng, sa, na, count);
 
-		d[r] = resample_median(rng, b, nb, buf) - ma;
+		d[r] = resample_median(rng, sb, nb, count) - ma;
 	}
 	gsl_sort(d, 1, rounds);
 	*lo = gsl_stats_quantile_from_sorted_data(d, 1, rounds, (1 - conf) / 2);
 	*hi = gsl_stats_quantile_from_sorted_data(d, 1, rounds, (1 + conf) / 2);
-	free(buf);
+	ret = PC_OK;
+out:
+	free(sa);
+	free(sb);
+	free(count);
 	free(d);
-	gsl_rng_free(rng);
-	return PC_OK;
+	if (rng)
+		gsl_rng_free(rng);
+	return ret;
 }
 
 int pc_bh_adjust(const double *p, size_t n, double *q)
