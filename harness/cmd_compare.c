@@ -471,7 +471,6 @@ int cmd_compare(int argc, char **argv)
 	struct opts o = { DEFAULT_THRESHOLD, DEFAULT_ALPHA, false, false };
 	struct pc_run base, neu;
 	struct cmp *rows;
-	char err[1024];
 	size_t n, regressions = 0;
 	int c, ret = PC_OK;
 
@@ -506,16 +505,13 @@ int cmd_compare(int argc, char **argv)
 			       argc - optind, argc - optind == 1 ? "" : "s");
 		return 2;
 	}
-	ret = pc_run_load(argv[optind], PC_RUN_SAMPLES, &base, err, sizeof(err));
-	if (ret != PC_OK) {
-		fprintf(stderr, "probecost compare: base: %s\n", err);
-		return ret == PC_ERR_NOMEM ? 1 : 2;
-	}
-	ret = pc_run_load(argv[optind + 1], PC_RUN_SAMPLES, &neu, err, sizeof(err));
-	if (ret != PC_OK) {
-		fprintf(stderr, "probecost compare: new: %s\n", err);
+	ret = pc_run_load_cmd("compare", "base", argv[optind], PC_RUN_SAMPLES, &base);
+	if (ret)
+		return ret;
+	ret = pc_run_load_cmd("compare", "new", argv[optind + 1], PC_RUN_SAMPLES, &neu);
+	if (ret) {
 		pc_run_free(&base);
-		return ret == PC_ERR_NOMEM ? 1 : 2;
+		return ret;
 	}
 	rows = calloc(base.nrows + neu.nrows + 1, sizeof(*rows));
 	if (!rows) {

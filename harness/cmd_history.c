@@ -87,11 +87,9 @@ static int append(const char *file, const char *dir)
 	size_t added = 0;
 	int ret;
 
-	ret = pc_run_load(dir, 0, &run, err, sizeof(err));
-	if (ret != PC_OK) {
-		fprintf(stderr, "probecost history: %s\n", err);
-		return ret == PC_ERR_NOMEM ? 1 : 2;
-	}
+	ret = pc_run_load_cmd("history", NULL, dir, 0, &run);
+	if (ret)
+		return ret;
 	if (exists(file)) {
 		ret = pc_table_load(file, hist_cols, &old, err, sizeof(err));
 		if (ret != PC_OK) {

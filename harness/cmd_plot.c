@@ -281,16 +281,9 @@ int cmd_plot(int argc, char **argv)
 		}
 		return pc_exit_status(pc_opt_bad("plot", lo, argv, optind, optopt, c));
 	}
-	if (optind != argc - 1) {
-		pc_usage_error("plot", "%s; usage: probecost plot DIR",
-			       optind >= argc ? "missing the run directory" : "one run directory only");
-		return 2;
-	}
-	ret = pc_run_load(argv[optind], 0, &run, err, sizeof(err));
-	if (ret != PC_OK) {
-		fprintf(stderr, "probecost plot: %s\n", err);
-		return ret == PC_ERR_NOMEM ? 1 : 2;
-	}
+	ret = pc_run_load_operand("plot", "probecost plot DIR", argc, argv, optind, &run);
+	if (ret)
+		return ret;
 	ret = pc_plot_open(&p, run.dir, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost plot: %s\n", err);

@@ -439,6 +439,64 @@ static void disabled_section(struct rep *r)
 	}
 }
 
+/* ---- tables of one row kind, grouped by mechanism ---- */
+
+struct grouped {
+	size_t ncols;
+	const char *const *head;
+	const char *align;
+	bool (*pick)(const struct pc_rrow *w);
+	/* the cell after the state: the toggle, the event, the set ... */
+	void (*what)(const struct pc_rrow *w, char *buf, size_t len);
+	/* a cell after the CI, or NULL */
+	void (*extra)(const struct rep *r, const struct pc_rrow *w, char *buf,
+		      size_t len);
+	bool unit_in_group;	/* "mech (where; unit, backend)" */
+	bool absent_is_noise;	/* label absent rows as the noise floor */
+};
+
+/*
+ * Every picked row, mechanisms in run order, states in method order:
+ * state, what, median, 95% CI [, extra], under a line per mechanism.
+ */
+static void grouped_table(struct rep *r, const struct grouped *g)
+{
+	pc_doc_table(r->doc, g->ncols, g->head, g->align);
+	for (size_t m = 0; m < r->nmechs; m++) {
+		const char *name = r->mechs[m].name;
+		const char *states[16];
+		size_t ns = states_of(r, name, states, 16);
+		bool group = false;
+
+		for (size_t s = 0; s < ns; s++) {
+			for (size_t i = 0; i < r->run->nrows; i++) {
+				const struct pc_rrow *w = &r->run->rows[i];
+				char st[48], what[64], med[48], ci[64], extra[48] = "";
+
+				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
+				    !g->pick(w))
+					continue;
+				if (!group && g->unit_in_group)
+					pc_doc_group(r->doc, "%s (%s; %s, %s)", name, w->where,
+						     w->unit, w->backend);
+				else if (!group)
+					pc_doc_group(r->doc, "%s (%s; %s)", name, w->where,
+						     w->backend);
+				group = true;
+				snprintf(st, sizeof(st), "  %s%s", states[s],
+					 g->absent_is_noise && !strcmp(states[s], "absent") ?
+					 " (noise)" : "");
+				g->what(w, what, sizeof(what));
+				fmt_num(med, sizeof(med), w->median);
+				fmt_ci(ci, sizeof(ci), w);
+				if (g->extra)
+					g->extra(r, w, extra, sizeof(extra));
+				pc_doc_row(r->doc, (const char *[]){ st, what, med, ci, extra });
+			}
+		}
+	}
+}
+
 /* ---- toggle cost ---- */
 
 static bool is_toggle(const char *metric)
@@ -453,6 +511,11 @@ static bool toggle_row(const struct pc_rrow *w)
 	return is_toggle(w->metric) && strcmp(w->state, "absent") && pc_rrow_measured(w);
 }
 
+static void toggle_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 8), w->metric);
+}
+
 static void toggle_section(struct rep *r)
 {
 	static const char *const head[] = { "mechanism / state", "toggle", "median", "95% CI" };
@@ -461,35 +524,10 @@ static void toggle_section(struct rep *r)
 		return;
 	pc_doc_heading(r->doc, "Toggle cost: arm and disarm latency");
 	pc_doc_para(r->doc, "Time to switch a site from nothing armed into the state (arm) and back (disarm), one call each, measured around the mechanism's own arm and disarm.");
-	pc_doc_table(r->doc, 4, head, "llrr");
-	for (size_t m = 0; m < r->nmechs; m++) {
-		const char *name = r->mechs[m].name;
-		const char *states[16];
-		size_t ns = states_of(r, name, states, 16);
-		bool group = false;
-
-		for (size_t s = 0; s < ns; s++) {
-			for (size_t i = 0; i < r->run->nrows; i++) {
-				const struct pc_rrow *w = &r->run->rows[i];
-				char st[40], op[64], med[48], ci[64];
-
-				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
-				    !toggle_row(w))
-					continue;
-				if (!group) {
-					pc_doc_group(r->doc, "%s (%s; %s, %s)", name,
-						     r->mechs[m].where, w->unit, w->backend);
-					group = true;
-				}
-				snprintf(st, sizeof(st), "  %s", states[s]);
-				snprintf(op, sizeof(op), "%.*s", (int)(strlen(w->metric) - 8),
-					 w->metric);
-				fmt_num(med, sizeof(med), w->median);
-				fmt_ci(ci, sizeof(ci), w);
-				pc_doc_row(r->doc, (const char *[]){ st, op, med, ci });
-			}
-		}
-	}
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "llrr", .pick = toggle_row,
+		.what = toggle_what, .unit_in_group = true,
+	});
 }
 
 /* ---- cache impact ---- */
@@ -515,33 +553,30 @@ static bool footprint_row(const struct pc_rrow *w)
 	return !strncmp(w->metric, "footprint-", 10) && pc_rrow_measured(w);
 }
 
+static bool pmu_row(const struct pc_rrow *w)
+{
+	return pmu_miss_row(w) && strcmp(w->state, "absent");
+}
+
+static void pmu_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 9), w->metric);
+}
+
 static void pmu_table(struct rep *r)
 {
 	static const char *const head[] = { "mechanism / state", "event", "median", "95% CI" };
 
 	pc_doc_subheading(r->doc, "(a) PMU: misses per event, state minus absent");
-	pc_doc_table(r->doc, 4, head, "llrr");
-	for (size_t m = 0; m < r->nmechs; m++) {
-		bool group = false;
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "llrr", .pick = pmu_row,
+		.what = pmu_what,
+	});
+}
 
-		for (size_t i = 0; i < r->run->nrows; i++) {
-			const struct pc_rrow *w = &r->run->rows[i];
-			char st[40], ev[64], med[48], ci[64];
-
-			if (strcmp(w->mechanism, r->mechs[m].name) || !pmu_miss_row(w) ||
-			    !strcmp(w->state, "absent"))
-				continue;
-			if (!group) {
-				pc_doc_group(r->doc, "%s (%s)", w->mechanism, w->where);
-				group = true;
-			}
-			snprintf(st, sizeof(st), "  %s", w->state);
-			snprintf(ev, sizeof(ev), "%.*s", (int)(strlen(w->metric) - 9), w->metric);
-			fmt_num(med, sizeof(med), w->median);
-			fmt_ci(ci, sizeof(ci), w);
-			pc_doc_row(r->doc, (const char *[]){ st, ev, med, ci });
-		}
-	}
+static void victim_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 10), w->metric + 7);
 }
 
 static void victim_table(struct rep *r)
@@ -549,36 +584,10 @@ static void victim_table(struct rep *r)
 	static const char *const head[] = { "mechanism / state", "set", "median", "95% CI" };
 
 	pc_doc_subheading(r->doc, "(b) Victim: walk time added per probe hit (k = 1)");
-	pc_doc_table(r->doc, 4, head, "llrr");
-	for (size_t m = 0; m < r->nmechs; m++) {
-		const char *name = r->mechs[m].name;
-		const char *states[16];
-		size_t ns = states_of(r, name, states, 16);
-		bool group = false;
-
-		for (size_t s = 0; s < ns; s++) {
-			for (size_t i = 0; i < r->run->nrows; i++) {
-				const struct pc_rrow *w = &r->run->rows[i];
-				char st[48], set[32], med[48], ci[64];
-
-				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
-				    !victim_k1_row(w))
-					continue;
-				if (!group) {
-					pc_doc_group(r->doc, "%s (%s; %s, %s)", name, w->where,
-						     w->unit, w->backend);
-					group = true;
-				}
-				snprintf(st, sizeof(st), "  %s%s", states[s],
-					 strcmp(states[s], "absent") ? "" : " (noise)");
-				snprintf(set, sizeof(set), "%.*s", (int)(strlen(w->metric) - 10),
-					 w->metric + 7);
-				fmt_num(med, sizeof(med), w->median);
-				fmt_ci(ci, sizeof(ci), w);
-				pc_doc_row(r->doc, (const char *[]){ st, set, med, ci });
-			}
-		}
-	}
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "llrr", .pick = victim_k1_row,
+		.what = victim_what, .unit_in_group = true, .absent_is_noise = true,
+	});
 }
 
 static void footprint_table(struct rep *r)
@@ -637,6 +646,23 @@ static bool scaling_row(const struct pc_rrow *w)
 	return !strncmp(w->metric, "scaling-cost-t", 14) && pc_rrow_measured(w);
 }
 
+static void scaling_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", w->metric + 14);
+}
+
+/* The throughput row beside a cost row: same mechanism, state, threads. */
+static void scaling_rate(const struct rep *r, const struct pc_rrow *w, char *buf,
+			 size_t len)
+{
+	const struct pc_rrow *tp;
+	char metric[48];
+
+	snprintf(metric, sizeof(metric), "scaling-throughput-t%s", w->metric + 14);
+	tp = measured(r, w->mechanism, w->state, metric);
+	fmt_num(buf, len, tp ? tp->median : NAN);
+}
+
 static void scaling_section(struct rep *r)
 {
 	static const char *const head[] = {
@@ -647,38 +673,10 @@ static void scaling_section(struct rep *r)
 		return;
 	pc_doc_heading(r->doc, "Scaling: all threads firing one probe");
 	pc_doc_para(r->doc, "Per-event cost per thread and aggregate throughput with 1..all PUs firing the same armed site, one thread per core first, SMT siblings last.");
-	pc_doc_table(r->doc, 5, head, "lrrrr");
-	for (size_t m = 0; m < r->nmechs; m++) {
-		const char *name = r->mechs[m].name;
-		const char *states[16];
-		size_t ns = states_of(r, name, states, 16);
-		bool group = false;
-
-		for (size_t s = 0; s < ns; s++) {
-			for (size_t i = 0; i < r->run->nrows; i++) {
-				const struct pc_rrow *w = &r->run->rows[i];
-				const struct pc_rrow *tp;
-				char st[40], th[16], med[48], ci[64], mps[32], metric[48];
-
-				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
-				    !scaling_row(w))
-					continue;
-				if (!group) {
-					pc_doc_group(r->doc, "%s (%s; cost in %s, %s)", name,
-						     w->where, w->unit, w->backend);
-					group = true;
-				}
-				snprintf(st, sizeof(st), "  %s", states[s]);
-				snprintf(th, sizeof(th), "%s", w->metric + 14);
-				snprintf(metric, sizeof(metric), "scaling-throughput-t%s", th);
-				tp = measured(r, name, states[s], metric);
-				fmt_num(med, sizeof(med), w->median);
-				fmt_ci(ci, sizeof(ci), w);
-				fmt_num(mps, sizeof(mps), tp ? tp->median : NAN);
-				pc_doc_row(r->doc, (const char *[]){ st, th, med, ci, mps });
-			}
-		}
-	}
+	grouped_table(r, &(struct grouped){
+		.ncols = 5, .head = head, .align = "lrrrr", .pick = scaling_row,
+		.what = scaling_what, .extra = scaling_rate, .unit_in_group = true,
+	});
 }
 
 /* ---- not measured, warnings ---- */
@@ -822,7 +820,6 @@ int cmd_report(int argc, char **argv)
 	struct pc_run run;
 	struct pc_doc d;
 	bool to_stdout = false;
-	char err[1024];
 	int c, ret;
 
 	opterr = 0;
@@ -839,16 +836,10 @@ int cmd_report(int argc, char **argv)
 			return pc_exit_status(pc_opt_bad("report", lo, argv, optind, optopt, c));
 		}
 	}
-	if (optind != argc - 1) {
-		pc_usage_error("report", "%s; usage: probecost report [--stdout] DIR",
-			       optind >= argc ? "missing the run directory" : "one run directory only");
-		return 2;
-	}
-	ret = pc_run_load(argv[optind], 0, &run, err, sizeof(err));
-	if (ret != PC_OK) {
-		fprintf(stderr, "probecost report: %s\n", err);
-		return ret == PC_ERR_NOMEM ? 1 : 2;
-	}
+	ret = pc_run_load_operand("report", "probecost report [--stdout] DIR", argc, argv,
+				  optind, &run);
+	if (ret)
+		return ret;
 	pc_doc_init(&d);
 	ret = report_build(&run, &d);
 	if (ret == PC_OK)

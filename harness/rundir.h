@@ -55,6 +55,20 @@ int pc_run_load(const char *dir, unsigned int flags, struct pc_run *r,
 		char *err, size_t len);
 void pc_run_free(struct pc_run *r);
 
+/*
+ * pc_run_load() for a subcommand: on failure print "probecost CMD:
+ * [WHAT: ]file:line: ..." and return the exit status (2 bad input, 1 out
+ * of memory); 0 when loaded.
+ */
+int pc_run_load_cmd(const char *cmd, const char *what, const char *dir,
+		    unsigned int flags, struct pc_run *r);
+/*
+ * For a subcommand whose one operand is a run directory: refuse a missing
+ * or extra operand (naming @usage), else pc_run_load_cmd() it.
+ */
+int pc_run_load_operand(const char *cmd, const char *usage, int argc,
+			char **argv, int optind, struct pc_run *r);
+
 /* Value of a meta.csv key, or @dflt. */
 const char *pc_run_meta(const struct pc_run *r, const char *key,
 			const char *dflt);
