@@ -13,10 +13,30 @@
 
 extern const struct pc_mech pc_mech_none;
 extern const struct pc_mech pc_mech_user_branch;
+extern const struct pc_mech pc_mech_usdt;
+extern const struct pc_mech pc_mech_user_static_key;
+extern const struct pc_mech pc_mech_syscall_tracepoint;
+extern const struct pc_mech pc_mech_uprobe_nop;
+extern const struct pc_mech pc_mech_uprobe_nop5;
+extern const struct pc_mech pc_mech_uprobe_push;
+extern const struct pc_mech pc_mech_uprobe_ret;
+extern const struct pc_mech pc_mech_uretprobe;
+extern const struct pc_mech pc_mech_ftrace_function;
+extern const struct pc_mech pc_mech_live_kprobe;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
 	&pc_mech_user_branch,
+	&pc_mech_usdt,
+	&pc_mech_user_static_key,
+	&pc_mech_uprobe_nop,
+	&pc_mech_uprobe_nop5,
+	&pc_mech_uprobe_push,
+	&pc_mech_uprobe_ret,
+	&pc_mech_uretprobe,
+	&pc_mech_syscall_tracepoint,
+	&pc_mech_ftrace_function,
+	&pc_mech_live_kprobe,
 };
 
 #define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))

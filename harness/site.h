@@ -33,6 +33,14 @@
 
 extern uint64_t pc_site_sink;
 
+/*
+ * The bytes a recording consumer copies per event (--payload, at most
+ * PC_PAYLOAD_MAX): a fixed pattern, so that a recorded event can be
+ * checked against it. Defined in payload.c.
+ */
+#define PC_PAYLOAD_MAX 4096
+extern const unsigned char pc_payload[PC_PAYLOAD_MAX];
+
 #define PC_SITE_WORK(x) __atomic_store_n(&pc_site_sink, (x), __ATOMIC_RELAXED)
 
 #define PC_FIRE_LOOP(loop, site)			\
