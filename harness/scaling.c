@@ -150,6 +150,19 @@ struct series {
 	bool hits_known;
 };
 
+static void record(struct series *s, double cost, double mps, uint64_t hits,
+		   uint64_t fired)
+{
+	s->cost[s->n] = cost;
+	s->mps[s->n] = mps;
+	s->n++;
+	s->fired += fired;
+	if (hits != PC_HITS_UNKNOWN) {
+		s->hits_known = true;
+		s->hits += hits;
+	}
+}
+
 static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
 		 const int *os, const struct series *s, const char *variant,
 		 uint64_t n)
@@ -246,57 +259,44 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 	/* N from the dearest state, so no round of T threads drags on */
 	if (ret == PC_OK)
 		ret = pc_an_calibrate(e, &in, dearest(states), &n);
+	/* arm once per state and repeat, then every thread count in turn */
 	for (unsigned int rep = 0; ret == PC_OK && rep < total; rep++) {
-		for (int i = 0; ret == PC_OK && i < nstep; i++) {
-			int t = step[i];
-
-			for (int st = 0; st < PC_NR_STATES; st++) {
-				struct series *s = &ser[st][i];
+		for (int st = 0; ret == PC_OK && st < PC_NR_STATES; st++) {
+			if (!(states & PC_ST(st)))
+				continue;
+			if (pc_an_stopped(c)) {
+				ret = PC_ERR_INTR;
+				goto out;
+			}
+			ret = pc_an_arm(&in, st);
+			if (ret == PC_OK)
+				pc_an_variant(&in, variant[st], sizeof(variant[st]));
+			for (int i = 0; ret == PC_OK && i < nstep; i++) {
+				char what[48];
 				double cost, mps;
 				uint64_t hits;
-				char what[48];
 
-				if (!(states & PC_ST(st)))
-					continue;
-				if (pc_an_stopped(c)) {
-					ret = PC_ERR_INTR;
-					goto out;
-				}
-				snprintf(what, sizeof(what), "scaling, %d thread%s, %s", t,
-					 t == 1 ? "" : "s", pc_state_name(st));
+				snprintf(what, sizeof(what), "scaling, %s, %d thread%s",
+					 pc_state_name(st), step[i], step[i] == 1 ? "" : "s");
 				pc_progress_at(c->prog, m->name, what,
-					       (rep + (double)i / nstep) / total);
-				ret = pc_an_arm(&in, st);
-				if (ret == PC_OK) {
-					pc_an_variant(&in, variant[st], sizeof(variant[st]));
-					ret = round_once(c, &in, os, t, n, &cost, &mps, &hits,
-							 why, sizeof(why));
-					m->disarm(&in);
-				}
-				if (ret != PC_OK) {
-					if (!why[0])
-						snprintf(why, sizeof(why), "%s",
-							 in.why[0] ? in.why : pc_strerror(ret));
-					if (st == PC_ABSENT)
-						break;
-					pc_analysis_status(c, m, pc_state_name(st), "scaling",
-							   "failed", why);
-					states &= ~PC_ST(st);
-					why[0] = '\0';
-					ret = PC_OK;
-					continue;
-				}
-				if (e->cfg.warmup && rep == 0)
-					continue;
-				s->cost[s->n] = cost;
-				s->mps[s->n] = mps;
-				s->n++;
-				s->fired += n * (uint64_t)t;
-				if (hits != PC_HITS_UNKNOWN) {
-					s->hits_known = true;
-					s->hits += hits;
-				}
+					       (rep + (double)st / PC_NR_STATES) / total);
+				ret = round_once(c, &in, os, step[i], n, &cost, &mps, &hits,
+						 why, sizeof(why));
+				if (ret == PC_OK && !(e->cfg.warmup && rep == 0))
+					record(&ser[st][i], cost, mps, hits, n * (uint64_t)step[i]);
 			}
+			m->disarm(&in);
+			if (ret == PC_OK)
+				continue;
+			if (!why[0])
+				snprintf(why, sizeof(why), "%s", in.why[0] ? in.why : pc_strerror(ret));
+			if (st == PC_ABSENT)
+				break;
+			/* a state that fails is dropped, the others go on */
+			pc_analysis_status(c, m, pc_state_name(st), "scaling", "failed", why);
+			states &= ~PC_ST(st);
+			why[0] = '\0';
+			ret = PC_OK;
 		}
 	}
 	if (ret == PC_OK) {
