@@ -47,8 +47,8 @@ static void plot_usage(FILE *f)
 		   "  --help    this text\n\n"
 		   "Needs gnuplot (Debian: gnuplot-nox, installed by scripts/deps.sh run).\n"
 		   "Exit status: 0 drawn, 1 gnuplot missing or failed (the .gp and .dat\n"
-		   "files are still written), 2 usage error or a missing, malformed or\n"
-		   "foreign input file (named with file:line).\n");
+		   "files are still written), 2 usage error, a missing, malformed or\n"
+		   "foreign input file (named with file:line) or DIR not writable.\n");
 }
 
 static bool same(const char *a, const char *b)
@@ -286,9 +286,10 @@ int cmd_plot(int argc, char **argv)
 		return ret;
 	ret = pc_plot_open(&p, run.dir, err, sizeof(err));
 	if (ret != PC_OK) {
-		fprintf(stderr, "probecost plot: %s\n", err);
+		fprintf(stderr, "probecost plot: %s; copy the run directory somewhere writable\n",
+			err);
 		pc_run_free(&run);
-		return 1;
+		return 2;
 	}
 	for (size_t i = 0; i < run.nrows; i++) {
 		const struct pc_rrow *r = &run.rows[i];

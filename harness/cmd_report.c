@@ -37,8 +37,9 @@ static void report_usage(FILE *f)
 		   "(results.csv and meta.csv, as probecost run writes them).\n\n"
 		   "  --stdout  also print report.txt on standard output\n"
 		   "  --help    this text\n\n"
-		   "Exit status: 0 written, 1 writing failed, 2 usage error or a\n"
-		   "missing, malformed or foreign input file (named with file:line).\n",
+		   "Exit status: 0 written, 1 writing failed, 2 usage error, a missing,\n"
+		   "malformed or foreign input file (named with file:line) or DIR not\n"
+		   "writable.\n",
 		WIDTH);
 }
 
@@ -840,6 +841,12 @@ int cmd_report(int argc, char **argv)
 				  optind, &run);
 	if (ret)
 		return ret;
+	if (access(run.dir, W_OK) < 0) {
+		fprintf(stderr, "probecost report: %s is not writable (%s); copy the run directory somewhere writable\n",
+			run.dir, strerror(errno));
+		pc_run_free(&run);
+		return 2;
+	}
 	pc_doc_init(&d);
 	ret = report_build(&run, &d);
 	if (ret == PC_OK)
