@@ -34,11 +34,34 @@ static const char *const mechs[] = {
 
 static const struct pc_opts opts = { .payload = 64, .cpu = -1 };
 
-/* What we may leave behind, as one string to compare. */
+/* Append the lines of @text that name this process's group or instances. */
+static void ours(char *buf, size_t len, const char *what, const char *text)
+{
+	char grp[64], inst[64];
+	const char *p = text;
+
+	snprintf(grp, sizeof(grp), "probecost_%d/", (int)getpid());
+	snprintf(inst, sizeof(inst), "probecost-%d-", (int)getpid());
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (strstr(line, grp) || !strncmp(line, inst, strlen(inst)))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s %s\n", what, line);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/*
+ * What this process may leave behind, as one string to compare: its own
+ * event group and instances only, so another probecost run on the
+ * machine cannot make this test fail or pass.
+ */
 static void snapshot(char *buf, size_t len)
 {
 	const char *root = pc_tracefs(false);
-	char path[512], tmp[4096];
+	char path[512], tmp[8192];
 	struct dirent *d;
 	DIR *dp;
 
@@ -47,15 +70,14 @@ static void snapshot(char *buf, size_t len)
 		return;
 	snprintf(path, sizeof(path), "%s/uprobe_events", root);
 	if (pc_read_file(path, tmp, sizeof(tmp)) == PC_OK)
-		snprintf(buf + strlen(buf), len - strlen(buf), "uprobe_events:\n%s\n", tmp);
+		ours(buf, len, "uprobe_events", tmp);
 	snprintf(path, sizeof(path), "%s/kprobe_events", root);
 	if (pc_read_file(path, tmp, sizeof(tmp)) == PC_OK)
-		snprintf(buf + strlen(buf), len - strlen(buf), "kprobe_events:\n%s\n", tmp);
+		ours(buf, len, "kprobe_events", tmp);
 	snprintf(path, sizeof(path), "%s/instances", root);
 	dp = opendir(path);
 	while (dp && (d = readdir(dp)))
-		if (d->d_name[0] != '.')
-			snprintf(buf + strlen(buf), len - strlen(buf), "instance %s\n", d->d_name);
+		ours(buf, len, "instance", d->d_name);
 	if (dp)
 		closedir(dp);
 }
