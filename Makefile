@@ -21,7 +21,7 @@ CPPFLAGS += -Iharness -Ikmod $(PKG_CFLAGS) -DPC_GIT_REV='"$(GIT_REV)"'
 LDLIBS   += $(PKG_LIBS) -lpfm -lcsv -lm
 
 # user-space mechanism parts; kernel parts are named kmod_*.c
-MECH_SRCS := $(filter-out %/kmod_%.c,$(wildcard mechanisms/*/*.c))
+MECH_SRCS := $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_%,$(notdir $(f))),,$(f)))
 LIB_SRCS  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(MECH_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 MAIN_OBJ  := $(BUILD)/harness/main.o
