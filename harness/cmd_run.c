@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "errors.h"
+#include "modmech.h"
 #include "opts.h"
 #include "registry.h"
 #include "stats.h"
@@ -431,6 +432,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "probecost run: timer: %s\n", e.timer.why);
 		goto out;
 	}
+	pc_modmech_use_timer(&e.timer);
 	open_counters(&e, a.no_counters);
 	write_meta(&res, &a, &e, &tp, os, logical);
 
@@ -446,6 +448,8 @@ int cmd_run(int argc, char **argv)
 	       e.hw.nr ? "pmu" : e.hw.why);
 	for (size_t i = 0; i < a.nmechs; i++) {
 		ret = pc_engine_run(&e, a.mechs[i]);
+		if (ret == PC_OK && pc_modmech_is(a.mechs[i]) && !stop_signal)
+			ret = pc_modmech_toggle_rows(&e, a.mechs[i]);
 		if (ret == PC_ERR_INTR)
 			break;
 		if (ret != PC_OK) {
