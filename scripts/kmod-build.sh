@@ -1,8 +1,10 @@
 #!/bin/sh
 # Build probecost.ko against one kernel's build tree.
 #
-#   scripts/kmod-build.sh [KDIR]
+#   scripts/kmod-build.sh [--fresh] [KDIR]
 #
+# --fresh removes the previous build first, so every file is compiled
+# (and every warning shows) again.
 # KDIR defaults to /lib/modules/$(uname -r)/build. The sources (kmod/ and
 # mechanisms/*/kmod_*.[ch]) are symlinked into build/kmod/<release>/,
 # which kbuild builds as an external module (M=). Prints, on the last
@@ -12,6 +14,8 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+fresh=0
+[ "${1:-}" = "--fresh" ] && { fresh=1; shift; }
 kdir=${1:-/lib/modules/$(uname -r)/build}
 
 if [ ! -f "$kdir/Makefile" ]; then
@@ -36,6 +40,7 @@ linux-headers-*) rel=${rel#linux-headers-} ;;
 *) rel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || echo "$rel") ;;
 esac
 out="$top/build/kmod/$rel"
+[ $fresh -eq 0 ] || rm -rf "$out"
 mkdir -p "$out"
 ln -sf "$top/kmod/Kbuild" "$out/Kbuild"
 for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/mechanisms/*/kmod_*.c "$top"/mechanisms/*/kmod_*.h; do
