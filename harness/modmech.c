@@ -565,15 +565,68 @@ static void reap_opt_marks(char *report, size_t len, size_t *off)
 	closedir(d);
 }
 
+/* Our tracefs instances and kprobe events whose run is gone. */
+static void reap_tracefs(char *report, size_t len, size_t *off)
+{
+	char path[PATH_MAX], line[512], why[256];
+	const char *root;
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	if (pc_tracefs_root(&root, why, sizeof(why)) != PC_OK)
+		return;
+	snprintf(path, sizeof(path), "%s/instances", root);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		struct pc_tracefs_inst ti;
+		int pid;
+
+		if (sscanf(de->d_name, "probecost-%d-", &pid) != 1 || pid_alive(pid))
+			continue;
+		snprintf(ti.path, sizeof(ti.path), "%s/instances/%s", root, de->d_name);
+		if (pc_tracefs_instance_remove(&ti) == PC_OK && *off < len)
+			*off += (size_t)snprintf(report + *off, len - *off,
+						 "%sremoved tracefs instance %s of dead pid %d",
+						 *off ? "; " : "", de->d_name, pid);
+	}
+	if (d)
+		closedir(d);
+
+	snprintf(path, sizeof(path), "%s/kprobe_events", root);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char group[64], event[128], def[256];
+		int pid;
+
+		/* "p:probecost_<pid>/<event> probecost:pcsite_..." */
+		if (sscanf(line, "%*c:%63[^/]/%127s", group, event) != 2 ||
+		    sscanf(group, "probecost_%d", &pid) != 1 || pid_alive(pid) ||
+		    !strstr(line, PROBECOST_MODULE ":pcsite_"))
+			continue;
+		snprintf(def, sizeof(def), "-:%s/%s\n", group, event);
+		if (pc_tracefs_write(path, def, true, why, sizeof(why)) == PC_OK && *off < len)
+			*off += (size_t)snprintf(report + *off, len - *off,
+						 "%sremoved kprobe event %s/%s of dead pid %d",
+						 *off ? "; " : "", group, event, pid);
+	}
+	if (f)
+		fclose(f);
+}
+
 static int mm_reap(const struct pc_mech *m, char *report, size_t len)
 {
+	static bool swept;
 	size_t off = 0;
 
-	/* one sweep serves the whole family */
-	if (mm_id(m) != 0)
-		return PC_OK;
+	/* one sweep per process serves the whole family */
+	(void)m;
 	report[0] = '\0';
+	if (swept)
+		return PC_OK;
+	swept = true;
 	reap_opt_marks(report, len, &off);
+	reap_tracefs(report, len, &off);
 	return PC_OK;
 }
 

@@ -125,7 +125,7 @@ fi
 
 # ---- the initramfs ----
 root="$work/root"
-mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/out"
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" "$root/out"
 cp "$busybox" "$root/bin/busybox"
 copy_with_libs() {
 	# $1 host file, $2 path in the guest

@@ -30,7 +30,7 @@ nested() {
 if [ "$mode" = det ]; then
 	ktap_plan 1
 else
-	ktap_plan 9
+	ktap_plan 10
 	check "insmod probecost.ko ($PC_INSMOD)" [ "$PC_INSMOD" = ok ]
 	nested "verify, invert, verify, restore" pcdev restore
 	nested "malformed ioctls get their errno" pcdev bad
@@ -51,6 +51,24 @@ if dmesg | grep -Eq "$bad_dmesg"; then
 else
 	ok 0 "dmesg clean after the fuzz run"
 fi
+
+# a run killed while recording through a kprobe event leaves the event,
+# its instance and debug.kprobes-optimization=0; the next run reaps them
+"$PROBECOST" run --mech kprobe-int3 --state recording --events 100000000 --repeat 6 \
+	--warmup 0 --out /tmp/killed >/dev/null 2>&1 &
+pid=$!
+i=0
+while ! grep -q pcsite_kprobe_int3 $tfs/kprobe_events && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 $pid
+wait $pid 2>/dev/null
+before="$(grep -c probecost $tfs/kprobe_events) event(s), $(ls $tfs/instances | grep -c probecost) instance(s), optimization=$(cat /proc/sys/debug/kprobes-optimization)"
+"$PROBECOST" run --mech kprobe-int3 --state absent --events 100 --repeat 6 --warmup 0 \
+	--out /tmp/next >/tmp/next.out 2>&1
+after="$(grep -c probecost $tfs/kprobe_events) event(s), $(ls $tfs/instances | grep -c probecost) instance(s), optimization=$(cat /proc/sys/debug/kprobes-optimization)"
+diag "left by the killed run: $before; after the next run: $after"
+grep 'probecost run: kprobe-int3' /tmp/next.out | sed 's/^/# /'
+[ "$after" = "0 event(s), 0 instance(s), optimization=1" ] && [ "$before" != "$after" ]
+ok $? "the next run reaps what a SIGKILLed recording run left"
 
 # arm everything, kill the holder: close must disarm; then rmmod
 pcdev armall >/tmp/armall.out 2>&1 &

@@ -248,7 +248,9 @@ static int cmd_armall(void)
 	int fd = dev_open();
 
 	for (uint32_t m = 0; m < PROBECOST_NR_MECHS; m++) {
-		int e = arm(fd, m, m % 2 ? PROBECOST_RECORDING : PROBECOST_ENABLED);
+		/* the handlers of branch and static-key also in their recording mode */
+		int e = arm(fd, m, m == PROBECOST_MECH_BRANCH || m == PROBECOST_MECH_STATIC_KEY ?
+			    PROBECOST_RECORDING : PROBECOST_ENABLED);
 
 		if (e)
 			printf("# arm %u: %s\n", m, strerror(e));
