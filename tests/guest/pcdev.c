@@ -303,7 +303,7 @@ static int cmd_fuzz(uint64_t seed, unsigned long count)
 	printf("KTAP version 1\n1..1\n# fuzz seed %llu, %lu calls\n",
 	       (unsigned long long)seed, count);
 	fflush(stdout);
-	for (unsigned long i = 0; i < count; i++) {
+	for (unsigned long i = 0; i < count;) {
 		unsigned char buf[512];
 		uint64_t r = rnd();
 		int k = (int)(r % 6), e;
@@ -332,6 +332,7 @@ static int cmd_fuzz(uint64_t seed, unsigned long count)
 		if (!(rnd() % 64))
 			cmd = rnd();	/* a random command number */
 		e = xioctl(fd, cmd, buf);
+		i++;
 		switch (e) {
 		case 0:
 		case EINVAL:
