@@ -65,7 +65,7 @@ fuzz: deps
 	PC_FUZZ_CALLS=$${PC_FUZZ_CALLS:-100000} sh tests/kmod-fuzz.sh
 
 deps:
-	@scripts/deps.sh build run test
+	@scripts/deps.sh build run test guest
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -66,6 +66,23 @@ static void print_kernel(void)
 	}
 }
 
+static void probe_line(const char *event, int *ok)
+{
+	char why[256], line[300];
+	const char *p;
+
+	if (pc_event_probe(event, why, sizeof(why)) == PC_OK) {
+		kv(event, "opens");
+		if (ok)
+			(*ok)++;
+		return;
+	}
+	/* why starts with the event name again: drop it */
+	p = strchr(why, ':');
+	snprintf(line, sizeof(line), "no: %s", p ? p + 2 : why);
+	kv(event, line);
+}
+
 static void print_counters(void)
 {
 	char why[256];
@@ -76,24 +93,11 @@ static void print_counters(void)
 		kv("libpfm4", why);
 		return;
 	}
-	for (int i = 0; pc_hw_events[i]; i++) {
-		char line[300];
-
-		if (pc_event_probe(pc_hw_events[i], why, sizeof(why)) == PC_OK) {
-			kv(pc_hw_events[i], "opens");
-			ok++;
-		} else {
-			/* why starts with the event name again: drop it */
-			const char *p = strchr(why, ':');
-
-			snprintf(line, sizeof(line), "no: %s", p ? p + 2 : why);
-			kv(pc_hw_events[i], line);
-		}
-	}
+	for (int i = 0; pc_hw_events[i]; i++)
+		probe_line(pc_hw_events[i], &ok);
 	section("software counters");
 	for (int i = 0; pc_sw_events[i]; i++)
-		kv(pc_sw_events[i], pc_event_probe(pc_sw_events[i], why, sizeof(why)) == PC_OK ?
-		   "opens" : why);
+		probe_line(pc_sw_events[i], NULL);
 	if (!ok)
 		printf("  => no hardware PMU events: runs time with the timer below; cache\n"
 		       "     impact comes from the victim method, not from miss counters\n");

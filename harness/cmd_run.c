@@ -28,7 +28,7 @@
 #include "version.h"
 
 #define DEFAULT_REPEATS 31
-#define QUICK_REPEATS 7
+#define QUICK_REPEATS 21
 #define DEFAULT_TARGET_NS 2e6
 #define QUICK_TARGET_NS 0.5e6
 #define MAX_PAYLOAD 4096
@@ -101,57 +101,56 @@ static void guest_arg(struct run_args *a, const char *opt, const char *val)
 		a->gargs[a->ngargs++] = val;
 }
 
+static int add_mech(void *ctx, const char *tok)
+{
+	struct run_args *a = ctx;
+	const struct pc_mech *m = pc_registry_find(tok);
+	char names[1024];
+
+	if (!m) {
+		pc_registry_names(names, sizeof(names));
+		return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
+				      tok, names);
+	}
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (a->mechs[i] == m)
+			return PC_OK;
+	if (a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
+		a->mechs[a->nmechs++] = m;
+	return PC_OK;
+}
+
+static int add_state(void *ctx, const char *tok)
+{
+	struct run_args *a = ctx;
+	enum pc_state st = pc_state_parse(tok);
+
+	if (st == PC_NR_STATES)
+		return pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, enabled, recording",
+				      tok);
+	a->states |= PC_ST(st);
+	return PC_OK;
+}
+
 static int parse_mechs(struct run_args *a, const char *list)
 {
-	char *dup = strdup(list), *save = NULL, *tok;
-	int ret = PC_OK;
+	int ret;
 
-	if (!dup)
-		return PC_ERR_NOMEM;
 	a->nmechs = 0;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		const struct pc_mech *m = pc_registry_find(tok);
-		char names[1024];
-
-		if (!m) {
-			pc_registry_names(names, sizeof(names));
-			ret = pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
-					     tok, names);
-			break;
-		}
-		for (size_t i = 0; i < a->nmechs; i++)
-			if (a->mechs[i] == m)
-				m = NULL;
-		if (m && a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
-			a->mechs[a->nmechs++] = m;
-	}
+	ret = pc_opt_each(list, add_mech, a);
 	if (ret == PC_OK && !a->nmechs)
 		ret = pc_usage_error("run", "--mech: empty list; see probecost list");
-	free(dup);
 	return ret;
 }
 
 static int parse_states(struct run_args *a, const char *list)
 {
-	char *dup = strdup(list), *save = NULL, *tok;
-	int ret = PC_OK;
+	int ret;
 
-	if (!dup)
-		return PC_ERR_NOMEM;
 	a->states = 0;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		enum pc_state st = pc_state_parse(tok);
-
-		if (st == PC_NR_STATES) {
-			ret = pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, enabled, recording",
-					     tok);
-			break;
-		}
-		a->states |= PC_ST(st);
-	}
+	ret = pc_opt_each(list, add_state, a);
 	if (ret == PC_OK && !a->states)
 		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, enabled, recording");
-	free(dup);
 	return ret;
 }
 
@@ -390,6 +389,9 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta(r, "tsc_mhz", buf);
 	meta(r, "counters", e->hw.nr ? "pmu" : "none");
 	meta(r, "counters_reason", e->hw.nr ? "hardware group open (user+kernel)" : e->hw.why);
+	meta(r, "software_counters", !e->sw.nr ? e->sw.why :
+	     e->sw.user_only ? "user mode only (perf_event_paranoid forbids kernel counting)" :
+			       "user+kernel");
 	snprintf(buf, sizeof(buf), "%d", pc_perf_paranoid());
 	meta(r, "perf_event_paranoid", buf);
 	meta_u64(r, "repeats", a->repeats);
@@ -414,7 +416,9 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 	} else {
 		pc_group_open(&e->hw, pc_hw_events);
 	}
-	pc_group_open(&e->sw, pc_sw_events);
+	/* the software group only flags disturbed samples: user-only will do */
+	if (pc_group_open(&e->sw, pc_sw_events) == PC_ERR_PERM)
+		pc_group_open_plm(&e->sw, pc_sw_events, false);
 	return PC_OK;
 }
 
@@ -556,11 +560,12 @@ int cmd_run(int argc, char **argv)
 	e.on_row = print_row;
 	e.arg = &pr;
 
+	/* a bad output place is bad input: refused before measuring, exit 2 */
 	ret = pc_results_open(&res, "results", a.out, why, sizeof(why));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: %s\n", why);
 		pc_topo_fini(&tp);
-		return pc_exit_status(ret);
+		return 2;
 	}
 	e.res = &res;
 

@@ -43,6 +43,12 @@ int pc_pfm_init(char *why, size_t len)
 int pc_event_encode(const char *name, struct perf_event_attr *attr,
 		    char *why, size_t len)
 {
+	return pc_event_encode_plm(name, attr, true, why, len);
+}
+
+int pc_event_encode_plm(const char *name, struct perf_event_attr *attr,
+			bool kernel, char *why, size_t len)
+{
 	pfm_perf_encode_arg_t arg;
 	int ret;
 
@@ -54,7 +60,7 @@ int pc_event_encode(const char *name, struct perf_event_attr *attr,
 	arg.attr = attr;
 	arg.size = sizeof(arg);
 	/* PLM0 = kernel, PLM3 = user: probe costs live on both sides */
-	ret = pfm_get_os_event_encoding(name, PFM_PLM0 | PFM_PLM3,
+	ret = pfm_get_os_event_encoding(name, (kernel ? PFM_PLM0 : 0) | PFM_PLM3,
 					PFM_OS_PERF_EVENT_EXT, &arg);
 	if (ret != PFM_SUCCESS) {
 		snprintf(why, len, "libpfm4 cannot encode event '%s': %s",
@@ -96,6 +102,11 @@ void pc_group_close(struct pc_group *g)
 
 int pc_group_open(struct pc_group *g, const char *const *names)
 {
+	return pc_group_open_plm(g, names, true);
+}
+
+int pc_group_open_plm(struct pc_group *g, const char *const *names, bool kernel)
+{
 	struct perf_event_attr attr;
 	char why[200];
 	int ret;
@@ -108,7 +119,7 @@ int pc_group_open(struct pc_group *g, const char *const *names)
 			ret = PC_ERR_INVAL;
 			goto err;
 		}
-		ret = pc_event_encode(names[i], &attr, why, sizeof(why));
+		ret = pc_event_encode_plm(names[i], &attr, kernel, why, sizeof(why));
 		if (ret != PC_OK) {
 			snprintf(g->why, sizeof(g->why), "%s", why);
 			goto err;
@@ -132,6 +143,7 @@ int pc_group_open(struct pc_group *g, const char *const *names)
 		g->name[i] = names[i];
 		g->nr = i + 1;
 	}
+	g->user_only = !kernel;
 	return PC_OK;
 err:
 	pc_group_close(g);

@@ -25,6 +25,7 @@ struct pc_group {
 	int nr;				/* events open */
 	int fd[PC_MAX_EVENTS];
 	const char *name[PC_MAX_EVENTS];
+	bool user_only;			/* kernel mode excluded */
 	char why[256];			/* why not open, when nr == 0 */
 };
 
@@ -47,6 +48,9 @@ int pc_pfm_init(char *why, size_t len);
 struct perf_event_attr;
 int pc_event_encode(const char *name, struct perf_event_attr *attr,
 		    char *why, size_t len);
+/* The same, counting user mode only when !@kernel. */
+int pc_event_encode_plm(const char *name, struct perf_event_attr *attr,
+			bool kernel, char *why, size_t len);
 
 /*
  * Open @names as one group on the calling thread (any CPU). All or none:
@@ -54,6 +58,12 @@ int pc_event_encode(const char *name, struct perf_event_attr *attr,
  * the errno text.
  */
 int pc_group_open(struct pc_group *g, const char *const *names);
+/*
+ * The same, user mode only when !@kernel: for diagnostics (context
+ * switches) where perf_event_paranoid forbids kernel counting, never for
+ * costs, which would lose their kernel half.
+ */
+int pc_group_open_plm(struct pc_group *g, const char *const *names, bool kernel);
 int pc_group_read(const struct pc_group *g, struct pc_counts *c);
 void pc_group_close(struct pc_group *g);
 

@@ -25,6 +25,9 @@ enum metric {
 #define SLOT_REF2 PC_NR_STATES
 #define NR_SLOTS (PC_NR_STATES + 1)
 
+/* How often a measurement pair disturbed by a context switch is redone. */
+#define MAX_RETRIES 4
+
 struct slot {
 	uint64_t n;
 	double cost;			/* timer unit per event */
@@ -34,7 +37,8 @@ struct slot {
 	bool multiplexed;
 	uint64_t hits, lost, missed;
 	bool hits_known;
-	uint64_t ctxsw;
+	uint64_t ctxsw;			/* switches in the kept N/2N pair */
+	unsigned int retries;		/* pairs measured again */
 	char variant[64];
 };
 
@@ -49,6 +53,8 @@ struct state_acc {
 	uint64_t hits, fired, lost, missed;
 	bool hits_known;
 	unsigned int multiplexed;
+	unsigned int disturbed;		/* repeats kept despite a switch */
+	unsigned int retries;
 };
 
 struct mrun {
@@ -126,7 +132,8 @@ static int timed_fire(struct mrun *r, uint64_t n, uint64_t *ticks,
 		pc_group_read(&e->hw, hw1);
 	if (e->sw.nr && ctxsw) {
 		pc_group_read(&e->sw, &s1);
-		*ctxsw += s1.val[1] - s0.val[1];
+		/* context switches + migrations: the thread left the PU */
+		*ctxsw += (s1.val[1] - s0.val[1]) + (s1.val[2] - s0.val[2]);
 	}
 	*ticks = f->self_timed ? f->ticks : t1 - t0;
 	return ret;
@@ -166,12 +173,23 @@ static int measure_slot(struct mrun *r, enum pc_state st, struct slot *s)
 		goto out;
 	s->warm = tval(e, t);
 
-	ret = timed_fire(r, r->n, &t1, &f1, &a1, &b1, &s->ctxsw);
-	if (ret != PC_OK)
-		goto out;
-	ret = timed_fire(r, 2 * r->n, &t2, &f2, &a2, &b2, &s->ctxsw);
-	if (ret != PC_OK)
-		goto out;
+	/*
+	 * A pair during which the thread was switched out measured somebody
+	 * else too: measure it again, a bounded number of times, and keep
+	 * the count so a reader can see how disturbed the machine was.
+	 */
+	for (int attempt = 0; ; attempt++) {
+		s->ctxsw = 0;
+		ret = timed_fire(r, r->n, &t1, &f1, &a1, &b1, &s->ctxsw);
+		if (ret != PC_OK)
+			goto out;
+		ret = timed_fire(r, 2 * r->n, &t2, &f2, &a2, &b2, &s->ctxsw);
+		if (ret != PC_OK)
+			goto out;
+		if (!s->ctxsw || attempt == MAX_RETRIES)
+			break;
+		s->retries++;
+	}
 
 	s->total_n = tval(e, t1);
 	s->total_2n = tval(e, t2);
@@ -270,6 +288,8 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		a->lost += s->lost;
 		a->missed += s->missed;
 		a->multiplexed += s->multiplexed;
+		a->disturbed += s->ctxsw > 0;
+		a->retries += s->retries;
 
 		if (!e->res)
 			continue;
@@ -289,10 +309,14 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 				  unit, be, 0, s->arm);
 		pc_results_sample(e->res, r->m->name, s->variant, sn, rep, "disarm-latency",
 				  unit, be, 0, s->disarm);
-		if (e->sw.nr)
+		if (e->sw.nr) {
 			pc_results_sample(e->res, r->m->name, s->variant, sn, rep,
 					  "context-switches", "count", "software",
 					  3 * s->n, (double)s->ctxsw);
+			pc_results_sample(e->res, r->m->name, s->variant, sn, rep,
+					  "retries", "count", "software", 3 * s->n,
+					  (double)s->retries);
+		}
 		if (s->hits_known)
 			pc_results_sample(e->res, r->m->name, s->variant, sn, rep, "hits",
 					  "events", "mechanism", 3 * s->n, (double)s->hits);
@@ -382,6 +406,10 @@ static void emit_rows(struct mrun *r, int st)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
 			 "%scounter group multiplexed in %u of %zu repeats",
 			 note[0] ? "; " : "", a->multiplexed, a->n);
+	if (a->disturbed)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+			 "%scontext switch during %u of %zu kept repeats (after %u retries)",
+			 note[0] ? "; " : "", a->disturbed, a->n, a->retries);
 	snprintf(variant, sizeof(variant), "%s%s", a->variant, a->variant_mixed ? "|mixed" : "");
 
 	for (int i = 0; i < NR_METRICS; i++) {

@@ -73,6 +73,21 @@ int pc_opt_bad(const char *cmd, const struct option *lo, char *const *argv,
 	return pc_usage_error(cmd, "unknown option '%s'; valid: %s", arg, valid);
 }
 
+int pc_opt_each(const char *list, int (*fn)(void *ctx, const char *item),
+		void *ctx)
+{
+	char *dup = strdup(list), *save = NULL, *tok;
+	int ret = PC_OK;
+
+	if (!dup)
+		return PC_ERR_NOMEM;
+	for (tok = strtok_r(dup, ",", &save); tok && ret == PC_OK;
+	     tok = strtok_r(NULL, ",", &save))
+		ret = fn(ctx, tok);
+	free(dup);
+	return ret;
+}
+
 int pc_opt_no_args(const char *cmd, int argc, char *const *argv, int optind)
 {
 	if (optind < argc)

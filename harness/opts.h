@@ -26,6 +26,13 @@ int pc_opt_u64(const char *cmd, const char *opt, const char *arg,
 int pc_opt_bad(const char *cmd, const struct option *lo, char *const *argv,
 	       int optind, int optopt, int ret);
 
+/*
+ * Call @fn for each comma-separated item of @list (empty items skipped);
+ * stops at and returns the first error.
+ */
+int pc_opt_each(const char *list, int (*fn)(void *ctx, const char *item),
+		void *ctx);
+
 /* Reject leftover positional arguments. */
 int pc_opt_no_args(const char *cmd, int argc, char *const *argv, int optind);
 

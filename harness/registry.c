@@ -67,8 +67,13 @@ static int name_ok(const char *s)
 
 int pc_registry_check(void)
 {
-	for (size_t i = 0; i < PC_REGISTRY_LEN; i++) {
-		const struct pc_mech *m = pc_registry[i];
+	return pc_registry_check_list(pc_registry, PC_REGISTRY_LEN);
+}
+
+int pc_registry_check_list(const struct pc_mech *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_mech *m = list[i];
 
 		if (!name_ok(m->name)) {
 			fprintf(stderr, "probecost: registry entry %zu: name \"%s\" is not [a-z0-9-]+\n",
@@ -86,7 +91,7 @@ int pc_registry_check(void)
 			return PC_ERR_INVAL;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(pc_registry[j]->name, m->name)) {
+			if (!strcmp(list[j]->name, m->name)) {
 				fprintf(stderr, "probecost: mechanism name %s registered twice (entries %zu and %zu)\n",
 					m->name, j, i);
 				return PC_ERR_INVAL;

@@ -16,6 +16,8 @@ const struct pc_mech *pc_registry_find(const char *name);
  * states include absent. Prints the offender and returns PC_ERR_INVAL.
  */
 int pc_registry_check(void);
+/* The same checks on any list (the registry's, or a test's). */
+int pc_registry_check_list(const struct pc_mech *const *list, size_t n);
 /* Comma-separated list of all names, for error messages. */
 void pc_registry_names(char *buf, size_t len);
 

@@ -50,8 +50,8 @@ static int make_dirs(const char *path, char *err, size_t len)
 
 			*p = '\0';
 			if (mkdir(tmp, 0755) < 0 && errno != EEXIST) {
-				snprintf(err, len, "cannot create directory %s: %s", tmp,
-					 strerror(errno));
+				snprintf(err, len, "cannot create directory %s: %s; choose a writable place with --out",
+					 tmp, strerror(errno));
 				return PC_ERR_IO;
 			}
 			*p = c;

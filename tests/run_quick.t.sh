@@ -1,0 +1,77 @@
+#!/bin/sh
+# Integration: `probecost run --mech none,user-branch --quick` writes the
+# three files with the documented schema, consistent with each other, and
+# the orderings that must hold do.
+. tests/ktap.sh
+
+TMP=$(mktemp -d)
+BIN=$(pwd)/$PROBECOST
+trap 'rm -rf "$TMP"' EXIT
+
+ktap_plan 14
+(cd "$TMP" && "$BIN" run --mech none,user-branch --quick >"$TMP/out" 2>&1)
+rc=$?
+ok $rc "run exits 0"
+[ $rc -eq 0 ] || diag "$(cat "$TMP/out")"
+
+run=$(readlink "$TMP/results/latest")
+check "results/latest points at the run directory" [ -n "$run" -a -d "$TMP/results/$run" ]
+dir=$TMP/results/$run
+check "results.csv, samples.csv and meta.csv exist" \
+	[ -s "$dir/results.csv" -a -s "$dir/samples.csv" -a -s "$dir/meta.csv" ]
+check "no .part file is left" [ -z "$(ls "$dir" | grep '\.part$')" ]
+check "the summary names the directory" grep -q "results: results/$run" "$TMP/out"
+
+# the rest is easier to say in Python's csv module (an independent reader)
+python3 - "$dir" >"$TMP/py" 2>&1 <<'PY'
+import csv, statistics, sys
+d = sys.argv[1]
+res = list(csv.DictReader(open(d + "/results.csv")))
+smp = list(csv.DictReader(open(d + "/samples.csv")))
+meta = {r["key"]: r["value"] for r in csv.DictReader(open(d + "/meta.csv"))}
+hdr = next(csv.reader(open(d + "/results.csv")))
+want = ["run_id", "mechanism", "family", "where", "variant", "state", "metric",
+        "unit", "backend", "median", "ci95_low", "ci95_high", "p10", "p90",
+        "min", "repeats", "events"]
+def row(m, s, metric="overhead"):
+    r = [x for x in res if x["mechanism"] == m and x["state"] == s and x["metric"] == metric]
+    return r[0] if len(r) == 1 else None
+def say(ok, what):
+    print(("ok " if ok else "FAIL ") + what)
+
+say(hdr[:len(want)] == want, "results.csv columns start with the documented schema")
+keys = {(r["mechanism"], r["state"]) for r in res if r["metric"] == "overhead"}
+say(keys == {("none", "absent"), ("user-branch", "absent"), ("user-branch", "disabled"),
+             ("user-branch", "enabled")}, "one overhead row per mechanism x state: %s" % sorted(keys))
+ov = [r for r in res if r["metric"] == "overhead"]
+say(all(r["unit"] in ("ns", "instructions") and r["backend"] in ("tsc", "clock", "icount")
+        and r["repeats"] == "21" and r["status"] == "ok" for r in ov),
+    "every overhead row has a unit, a backend, 21 repeats, status ok")
+en, di = row("user-branch", "enabled"), row("user-branch", "disabled")
+say(float(en["ci95_low"]) > float(di["ci95_high"]),
+    "user-branch enabled > disabled beyond the CI (%s > %s)" % (en["ci95_low"], di["ci95_high"]))
+say(en["hit_ratio"] == "1" and di["hit_ratio"] == "0",
+    "hits per event: enabled 1, disabled 0 (%s, %s)" % (en["hit_ratio"], di["hit_ratio"]))
+ids = {r["run_id"] for r in res} | {r["run_id"] for r in smp} | {meta["run_id"]}
+say(len(ids) == 1, "one run_id across the three files")
+need = ["kernel", "cpu_model", "topology", "timer_backend", "timer_reason", "counters",
+        "counters_reason", "git_revision", "probecost_version", "command", "bound_pu"]
+say(all(meta.get(k) for k in need) and meta.get("status") == "complete",
+    "meta.csv has host facts, backend and reason, version, command; status complete")
+bad = []
+for r in ov:
+    v = [float(s["value"]) for s in smp if s["mechanism"] == r["mechanism"]
+         and s["state"] == r["state"] and s["metric"] == "overhead"]
+    if len(v) != 21 or abs(statistics.median(v) - float(r["median"])) > 1e-5 * max(1, abs(float(r["median"]))):
+        bad.append((r["mechanism"], r["state"], len(v)))
+say(not bad, "each overhead median is the median of its 21 raw samples %s" % bad)
+cold = row("user-branch", "enabled", "first-hit")
+say(cold is not None and float(cold["median"]) > 0, "the cold first hit is kept as its own row")
+PY
+while read -r verdict what; do
+	case $verdict in
+	ok) ok 0 "$what" ;;
+	*) ok 1 "$verdict $what" ;;
+	esac
+done <"$TMP/py"
+ktap_finish
