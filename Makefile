@@ -78,6 +78,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	scripts/bench.sh
+	scripts/bench-kmod.sh
 
 clean:
 	rm -rf $(BUILD)
