@@ -18,7 +18,7 @@ void pc_modmech_use_timer(const struct pc_timer *t);
 bool pc_modmech_is(const struct pc_mech *m);
 
 /*
- * Measure the in-kernel toggle costs of @m (cfg.repeats times) and write
+ * Measure the in-kernel toggle costs of @m (cfg.repeats times, at most 11) and write
  * them as rows: toggle-enable, toggle-disable, and for kprobe-optimized
  * optimize-delay. Unavailable: nothing is written (the engine's rows
  * already say why).

@@ -228,7 +228,7 @@ if ! grep -q PCOUT-END "$work/out.b64" 2>/dev/null; then
 fi
 mkdir -p "$work/back"
 tr -d '\r' <"$work/out.b64" | sed -n '/^PCOUT-BEGIN$/,/^PCOUT-END$/p' | sed '1d;$d' |
-	base64 -d | gzip -dc | tar -C "$work/back" -xf - || die "the guest's output archive is corrupt"
+	base64 -d | gzip -dc | tar -C "$work/back" -mxf - || die "the guest's output archive is corrupt"
 cp "$console" "$work/back/guest-console.log"
 rc=$(cat "$work/back/guest-rc" 2>/dev/null || echo 1)
 if [ -n "$out" ]; then
