@@ -87,7 +87,7 @@ int pc_krun(const struct pc_kmech *m, bool absent, struct probecost_run *r)
 		if (done == r->n)
 			break;
 		cond_resched();
-		if (fatal_signal_pending(current) || signal_pending(current)) {
+		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
