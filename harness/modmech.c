@@ -342,7 +342,7 @@ static int kprobe_event_define(struct mm_priv *p, struct pc_inst *in)
 			 info->probe_offset);
 	else
 		snprintf(where, sizeof(where), "%s:%s", PROBECOST_MODULE, info->site);
-	snprintf(def, sizeof(def), "%c:%s/%s %s payload=+0(@%s):string\n", p->sp->kind,
+	snprintf(def, sizeof(def), "%c:%s/%s %s payload=@%s:string\n", p->sp->kind,
 		 p->group, p->event, where, PROBECOST_PAYLOAD_SYMBOL);
 	snprintf(path, sizeof(path), "%s/kprobe_events", root);
 	ret = pc_tracefs_write(path, def, true, why, sizeof(why));

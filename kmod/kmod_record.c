@@ -4,9 +4,9 @@
  * and pc_record(), which writes one pc_record event.
  *
  * pc_payload holds pc_payload_len bytes: len - 1 bytes of 'p' and a NUL,
- * so a kprobe_events fetch of it as a string ("+0(@pc_payload):string"
- * or "@pc_payload:string") copies the same number of bytes as the trace
- * events' memcpy of the dynamic array.
+ * so a kprobe_events fetch of it as a string ("@pc_payload:string", the
+ * string stored at the symbol) copies the same number of bytes as the
+ * trace events' memcpy of the dynamic array.
  */
 #include <linux/string.h>
 

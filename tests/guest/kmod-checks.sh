@@ -30,7 +30,7 @@ nested() {
 if [ "$mode" = det ]; then
 	ktap_plan 1
 else
-	ktap_plan 10
+	ktap_plan 11
 	check "insmod probecost.ko ($PC_INSMOD)" [ "$PC_INSMOD" = ok ]
 	nested "verify, invert, verify, restore" pcdev restore
 	nested "malformed ioctls get their errno" pcdev bad
@@ -54,11 +54,19 @@ fi
 
 # a run killed while recording through a kprobe event leaves the event,
 # its instance and debug.kprobes-optimization=0; the next run reaps them
-"$PROBECOST" run --mech kprobe-int3 --state recording --events 100000000 --repeat 6 \
-	--warmup 0 --out /tmp/killed >/dev/null 2>&1 &
+# (on the way, the kprobe event must record the payload: 15 bytes + NUL)
+"$PROBECOST" run --mech kprobe-int3 --state recording --payload 16 --events 100000000 \
+	--repeat 6 --warmup 0 --out /tmp/killed >/dev/null 2>&1 &
 pid=$!
 i=0
-while ! grep -q pcsite_kprobe_int3 $tfs/kprobe_events && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+until grep -qs 'payload=' $tfs/instances/probecost-*-kprobe-int3/trace || [ $i -ge 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+rec=$(grep -hs -m1 'payload=' $tfs/instances/probecost-*-kprobe-int3/trace)
+diag "recorded: ${rec##*: }"
+case "$rec" in *'payload="ppppppppppppppp"'*) ok 0 "kprobe_events recording carries the payload" ;;
+*) ok 1 "kprobe_events recording carries the payload" ;; esac
 kill -9 $pid
 wait $pid 2>/dev/null
 before="$(grep -c probecost $tfs/kprobe_events) event(s), $(ls $tfs/instances | grep -c probecost) instance(s), optimization=$(cat /proc/sys/debug/kprobes-optimization)"
