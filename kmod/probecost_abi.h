@@ -78,9 +78,11 @@ enum probecost_state {
 #define PROBECOST_EVENT_GROUP		"probecost"
 #define PROBECOST_EVENT_TRACEPOINT	"pcsite_tracepoint"
 #define PROBECOST_EVENT_RECORD		"pc_record"
-/* Data symbol holding the payload as a NUL-terminated string, for
+/*
+ * Data symbol holding the payload as a NUL-terminated string, for
  * kprobe_events recording: "payload=@pc_payload:string" reads the string
- * stored at the symbol (N - 1 bytes and the NUL). */
+ * stored at the symbol (N - 1 bytes and the NUL).
+ */
 #define PROBECOST_PAYLOAD_SYMBOL	"pc_payload"
 
 /* PROBECOST_IOC_VERSION (out) */
