@@ -270,37 +270,6 @@ static int verify_variant(struct mm_priv *p, struct pc_inst *in)
 
 /* ---- recording: instance, events, counts ---- */
 
-struct rb_counts {
-	uint64_t written;	/* entries + overrun */
-	uint64_t dropped;
-};
-
-static void rb_counts(struct mm_priv *p, struct rb_counts *c)
-{
-	char file[PATH_MAX + 64], line[256];
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-	memset(c, 0, sizeof(*c));
-	for (long cpu = 0; cpu < ncpu; cpu++) {
-		FILE *f;
-
-		snprintf(file, sizeof(file), "%s/per_cpu/cpu%ld/stats", p->ti.path, cpu);
-		f = fopen(file, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			unsigned long long v;
-
-			if (sscanf(line, "entries: %llu", &v) == 1 ||
-			    sscanf(line, "overrun: %llu", &v) == 1)
-				c->written += v;
-			else if (sscanf(line, "dropped events: %llu", &v) == 1)
-				c->dropped += v;
-		}
-		fclose(f);
-	}
-}
-
 /* nmissed of our kprobe event, from kprobe_profile; 0 when absent */
 static uint64_t kprobe_event_missed(struct mm_priv *p)
 {
@@ -328,13 +297,9 @@ static uint64_t kprobe_event_missed(struct mm_priv *p)
 static int kprobe_event_define(struct mm_priv *p, struct pc_inst *in)
 {
 	const struct probecost_info *info = &p->mod.info[p->id];
-	char path[PATH_MAX], def[512], where[96], why[256];
-	const char *root;
+	char def[512], where[96], why[256];
 	int ret;
 
-	ret = pc_tracefs_root(&root, why, sizeof(why));
-	if (ret != PC_OK)
-		return pc_inst_fail(in, ret, "%s", why);
 	pc_tracefs_group(p->group, sizeof(p->group));
 	snprintf(p->event, sizeof(p->event), "%s", info->site);
 	if (p->sp->at_body)
@@ -344,8 +309,7 @@ static int kprobe_event_define(struct mm_priv *p, struct pc_inst *in)
 		snprintf(where, sizeof(where), "%s:%s", PROBECOST_MODULE, info->site);
 	snprintf(def, sizeof(def), "%c:%s/%s %s payload=@%s:string\n", p->sp->kind,
 		 p->group, p->event, where, PROBECOST_PAYLOAD_SYMBOL);
-	snprintf(path, sizeof(path), "%s/kprobe_events", root);
-	ret = pc_tracefs_write(path, def, true, why, sizeof(why));
+	ret = pc_tracefs_dynevent_add("kprobe_events", def, why, sizeof(why));
 	if (ret != PC_OK)
 		return pc_inst_fail(in, ret, "defining the kprobe event: %s", why);
 	p->event_defined = true;
@@ -354,15 +318,12 @@ static int kprobe_event_define(struct mm_priv *p, struct pc_inst *in)
 
 static void kprobe_event_remove(struct mm_priv *p)
 {
-	char path[PATH_MAX], def[160], why[256];
-	const char *root;
+	char why[256];
 
-	if (!p->event_defined || pc_tracefs_root(&root, why, sizeof(why)) != PC_OK)
-		return;
-	snprintf(path, sizeof(path), "%s/kprobe_events", root);
-	snprintf(def, sizeof(def), "-:%s/%s\n", p->group, p->event);
 	/* busy while enabled anywhere: the instance is removed first */
-	if (pc_tracefs_write(path, def, true, why, sizeof(why)) == PC_OK)
+	if (p->event_defined &&
+	    pc_tracefs_dynevent_del("kprobe_events", p->group, p->event, why,
+				    sizeof(why)) == PC_OK)
 		p->event_defined = false;
 }
 
@@ -494,12 +455,11 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 {
 	struct mm_priv *p = in->priv;
 	struct probecost_run r;
-	struct rb_counts c0, c1;
-	uint64_t miss0 = 0;
+	uint64_t w0 = 0, l0 = 0, w1, l1, miss0 = 0;
 	int ret;
 
 	if (p->st == PC_RECORDING) {
-		rb_counts(p, &c0);
+		pc_tracefs_instance_written(&p->ti, &w0, &l0);
 		miss0 = kprobe_event_missed(p);
 	}
 	ret = pc_module_run(&p->mod, p->id, n, &r, in->why, sizeof(in->why));
@@ -510,9 +470,9 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	out->hits = r.hits;
 	out->missed = r.missed;
 	if (p->st == PC_RECORDING) {
-		rb_counts(p, &c1);
-		out->hits = c1.written - c0.written;
-		out->lost = c1.dropped - c0.dropped;
+		pc_tracefs_instance_written(&p->ti, &w1, &l1);
+		out->hits = w1 - w0;
+		out->lost = l1 - l0;
 		out->missed += kprobe_event_missed(p) - miss0;
 	}
 	return PC_OK;
@@ -565,58 +525,10 @@ static void reap_opt_marks(char *report, size_t len, size_t *off)
 	closedir(d);
 }
 
-/* Our tracefs instances and kprobe events whose run is gone. */
-static void reap_tracefs(char *report, size_t len, size_t *off)
-{
-	char path[PATH_MAX], line[512], why[256];
-	const char *root;
-	struct dirent *de;
-	FILE *f;
-	DIR *d;
-
-	if (pc_tracefs_root(&root, why, sizeof(why)) != PC_OK)
-		return;
-	snprintf(path, sizeof(path), "%s/instances", root);
-	d = opendir(path);
-	while (d && (de = readdir(d))) {
-		struct pc_tracefs_inst ti;
-		int pid;
-
-		if (sscanf(de->d_name, "probecost-%d-", &pid) != 1 || pid_alive(pid))
-			continue;
-		snprintf(ti.path, sizeof(ti.path), "%s/instances/%s", root, de->d_name);
-		if (pc_tracefs_instance_remove(&ti) == PC_OK && *off < len)
-			*off += (size_t)snprintf(report + *off, len - *off,
-						 "%sremoved tracefs instance %s of dead pid %d",
-						 *off ? "; " : "", de->d_name, pid);
-	}
-	if (d)
-		closedir(d);
-
-	snprintf(path, sizeof(path), "%s/kprobe_events", root);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		char group[64], event[128], def[256];
-		int pid;
-
-		/* "p:probecost_<pid>/<event> probecost:pcsite_..." */
-		if (sscanf(line, "%*c:%63[^/]/%127s", group, event) != 2 ||
-		    sscanf(group, "probecost_%d", &pid) != 1 || pid_alive(pid) ||
-		    !strstr(line, PROBECOST_MODULE ":pcsite_"))
-			continue;
-		snprintf(def, sizeof(def), "-:%s/%s\n", group, event);
-		if (pc_tracefs_write(path, def, true, why, sizeof(why)) == PC_OK && *off < len)
-			*off += (size_t)snprintf(report + *off, len - *off,
-						 "%sremoved kprobe event %s/%s of dead pid %d",
-						 *off ? "; " : "", group, event, pid);
-	}
-	if (f)
-		fclose(f);
-}
-
 static int mm_reap(const struct pc_mech *m, char *report, size_t len)
 {
 	static bool swept;
+	char tr[512];
 	size_t off = 0;
 
 	/* one sweep per process serves the whole family */
@@ -626,7 +538,10 @@ static int mm_reap(const struct pc_mech *m, char *report, size_t len)
 		return PC_OK;
 	swept = true;
 	reap_opt_marks(report, len, &off);
-	reap_tracefs(report, len, &off);
+	/* instances and kprobe events of dead runs: the shared sweep */
+	pc_tracefs_reap(tr, sizeof(tr));
+	if (tr[0] && off < len)
+		snprintf(report + off, len - off, "%s%s", off ? "; " : "", tr);
 	return PC_OK;
 }
 

@@ -13,6 +13,16 @@
 
 extern const struct pc_mech pc_mech_none;
 extern const struct pc_mech pc_mech_user_branch;
+extern const struct pc_mech pc_mech_usdt;
+extern const struct pc_mech pc_mech_user_static_key;
+extern const struct pc_mech pc_mech_syscall_tracepoint;
+extern const struct pc_mech pc_mech_uprobe_nop;
+extern const struct pc_mech pc_mech_uprobe_nop5;
+extern const struct pc_mech pc_mech_uprobe_push;
+extern const struct pc_mech pc_mech_uprobe_ret;
+extern const struct pc_mech pc_mech_uretprobe;
+extern const struct pc_mech pc_mech_ftrace_function;
+extern const struct pc_mech pc_mech_live_kprobe;
 /* probecost.ko's, generated in modmech.c from the ABI's list */
 extern const struct pc_mech pc_mech_tracepoint;
 extern const struct pc_mech pc_mech_branch;
@@ -25,6 +35,16 @@ extern const struct pc_mech pc_mech_kretprobe;
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
 	&pc_mech_user_branch,
+	&pc_mech_usdt,
+	&pc_mech_user_static_key,
+	&pc_mech_uprobe_nop,
+	&pc_mech_uprobe_nop5,
+	&pc_mech_uprobe_push,
+	&pc_mech_uprobe_ret,
+	&pc_mech_uretprobe,
+	&pc_mech_syscall_tracepoint,
+	&pc_mech_ftrace_function,
+	&pc_mech_live_kprobe,
 	&pc_mech_tracepoint,
 	&pc_mech_branch,
 	&pc_mech_static_key,

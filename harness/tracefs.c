@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Private tracefs instances and writes to tracefs control files. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,8 +132,21 @@ int pc_tracefs_instance_event(struct pc_tracefs_inst *ti, const char *group,
 {
 	char file[PATH_MAX + 300];
 
+	int ret;
+
 	snprintf(file, sizeof(file), "%s/events/%s/%s/enable", ti->path, group, event);
-	return pc_tracefs_write(file, on ? "1" : "0", false, why, len);
+	/*
+	 * A dynamic event just defined can be missing from an instance for a
+	 * moment while another process creates or resizes its own instance
+	 * (seen with two concurrent runs): retry briefly before failing.
+	 */
+	for (int i = 0; i < 50; i++) {
+		ret = pc_tracefs_write(file, on ? "1" : "0", false, why, len);
+		if (ret == PC_OK || !on || access(file, F_OK) == 0)
+			break;
+		usleep(2000);
+	}
+	return ret;
 }
 
 int pc_tracefs_instance_counts(struct pc_tracefs_inst *ti, uint64_t *entries,
@@ -165,4 +182,277 @@ int pc_tracefs_instance_clear(struct pc_tracefs_inst *ti)
 
 	snprintf(file, sizeof(file), "%s/trace", ti->path);
 	return pc_tracefs_write(file, "", false, why, sizeof(why));
+}
+
+int pc_tracefs_instance_written(struct pc_tracefs_inst *ti, uint64_t *written,
+				uint64_t *lost)
+{
+	char file[PATH_MAX + 64], buf[512];
+	cpu_set_t set;
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+
+	*written = *lost = 0;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return PC_ERR_SYS;
+	for (int cpu = 0; cpu < ncpu && cpu < CPU_SETSIZE; cpu++) {
+		unsigned long long v;
+		ssize_t n;
+		char *p;
+		int fd;
+
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		snprintf(file, sizeof(file), "%s/per_cpu/cpu%d/stats", ti->path, cpu);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return PC_ERR_SYS;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return PC_ERR_IO;
+		buf[n] = '\0';
+		if ((p = strstr(buf, "entries: ")) && sscanf(p, "entries: %llu", &v) == 1)
+			*written += v;
+		if ((p = strstr(buf, "\noverrun: ")) && sscanf(p, "\noverrun: %llu", &v) == 1) {
+			*written += v;
+			*lost += v;
+		}
+		if ((p = strstr(buf, "dropped events: ")) &&
+		    sscanf(p, "dropped events: %llu", &v) == 1)
+			*lost += v;
+	}
+	return PC_OK;
+}
+
+int pc_tracefs_instance_set(struct pc_tracefs_inst *ti, const char *file,
+			    const char *val, char *why, size_t len)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", ti->path, file);
+	return pc_tracefs_write(path, val, false, why, len);
+}
+
+/* The kernel's last complaint in error_log, e.g. "Invalid fetch argument". */
+static void last_error(const char *root, char *buf, size_t len)
+{
+	char path[PATH_MAX], line[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/error_log", root);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *e = strstr(line, "error: ");
+
+		if (e) {
+			e[strcspn(e, "\n")] = '\0';
+			snprintf(buf, len, "%s", e + 7);
+		}
+	}
+	fclose(f);
+}
+
+int pc_tracefs_dynevent_add(const char *file, const char *def, char *why,
+			    size_t len)
+{
+	char path[PATH_MAX], line[1024], kerr[256];
+	const char *root;
+	int ret;
+
+	ret = pc_tracefs_root(&root, why, len);
+	if (ret != PC_OK)
+		return ret;
+	snprintf(path, sizeof(path), "%s/%s", root, file);
+	if (access(path, F_OK) < 0) {
+		snprintf(why, len, "%s does not exist (CONFIG_%s_EVENTS off in this kernel)",
+			 path, strncmp(file, "uprobe", 6) ? "KPROBE" : "UPROBE");
+		return PC_ERR_UNSUPPORTED;
+	}
+	snprintf(line, sizeof(line), "%s\n", def);
+	ret = pc_tracefs_write(path, line, true, why, len);
+	if (ret != PC_OK) {
+		last_error(root, kerr, sizeof(kerr));
+		if (kerr[0])
+			snprintf(why + strlen(why), len - strlen(why), " (kernel: %s)", kerr);
+	}
+	return ret;
+}
+
+int pc_tracefs_dynevent_del(const char *file, const char *group,
+			    const char *event, char *why, size_t len)
+{
+	char path[PATH_MAX], line[300];
+	const char *root;
+	int ret;
+
+	if (!pc_tracefs_dynevent_exists(file, group, event))
+		return PC_OK;
+	ret = pc_tracefs_root(&root, why, len);
+	if (ret != PC_OK)
+		return ret;
+	snprintf(path, sizeof(path), "%s/%s", root, file);
+	snprintf(line, sizeof(line), "-:%s/%s\n", group, event);
+	ret = pc_tracefs_write(path, line, true, why, len);
+	if (ret != PC_OK && !pc_tracefs_dynevent_exists(file, group, event))
+		ret = PC_OK;	/* somebody else removed it meanwhile */
+	return ret;
+}
+
+/* Calls @fn(group, event, arg) for every line of a dynamic events file. */
+static void dynevent_each(const char *file,
+			  void (*fn)(const char *group, const char *event, void *arg),
+			  void *arg)
+{
+	const char *root = pc_tracefs(false);
+	char path[PATH_MAX], line[1024], group[128], event[128];
+	FILE *f;
+
+	if (!root)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", root, file);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	/* "p:GROUP/EVENT PATH:OFFSET args" (r: for return probes) */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*[a-z0-9]:%127[^/]/%127s", group, event) == 2)
+			fn(group, event, arg);
+	fclose(f);
+}
+
+struct exists_arg {
+	const char *group, *event;
+	bool found;
+};
+
+static void exists_cb(const char *group, const char *event, void *arg)
+{
+	struct exists_arg *a = arg;
+
+	if (!strcmp(group, a->group) && !strcmp(event, a->event))
+		a->found = true;
+}
+
+bool pc_tracefs_dynevent_exists(const char *file, const char *group,
+				const char *event)
+{
+	struct exists_arg a = { group, event, false };
+
+	dynevent_each(file, exists_cb, &a);
+	return a.found;
+}
+
+static bool pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static void say(char *report, size_t len, const char *fmt, const char *what,
+		const char *detail)
+{
+	size_t off = strlen(report);
+
+	if (off + 2 >= len)
+		return;
+	snprintf(report + off, len - off, "%s", off ? "; " : "");
+	off = strlen(report);
+	snprintf(report + off, len - off, fmt, what, detail);
+}
+
+struct stale {
+	char group[128][128];
+	char event[128][128];
+	int n;
+};
+
+static void stale_cb(const char *group, const char *event, void *arg)
+{
+	struct stale *s = arg;
+	char *end;
+	long pid;
+
+	if (strncmp(group, "probecost_", 10) || s->n >= 128)
+		return;
+	pid = strtol(group + 10, &end, 10);
+	if (*end || pid_alive(pid))
+		return;
+	snprintf(s->group[s->n], sizeof(s->group[0]), "%s", group);
+	snprintf(s->event[s->n], sizeof(s->event[0]), "%s", event);
+	s->n++;
+}
+
+static void reap_instances(const char *root, char *report, size_t len)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/instances", root);
+	dp = opendir(dir);
+	if (!dp)
+		return;
+	while ((d = readdir(dp))) {
+		struct pc_tracefs_inst ti;
+		char *end;
+		long pid;
+
+		if (strncmp(d->d_name, "probecost-", 10))
+			continue;
+		pid = strtol(d->d_name + 10, &end, 10);
+		if (*end != '-' || pid_alive(pid))
+			continue;
+		if ((size_t)snprintf(ti.path, sizeof(ti.path), "%s/%.255s", dir,
+				     d->d_name) >= sizeof(ti.path))
+			continue;
+		if (pc_tracefs_instance_remove(&ti) == PC_OK)
+			say(report, len, "removed tracefs instance %s%s", d->d_name,
+			    " left by a killed run");
+		else
+			say(report, len, "could not remove tracefs instance %s%s", d->d_name,
+			    " (busy: a reader still has it open?)");
+	}
+	closedir(dp);
+}
+
+static void reap_events(const char *file, char *report, size_t len)
+{
+	static struct stale s;
+	char why[256], name[300];
+
+	s.n = 0;
+	dynevent_each(file, stale_cb, &s);
+	for (int i = 0; i < s.n; i++) {
+		snprintf(name, sizeof(name), "%s/%s", s.group[i], s.event[i]);
+		if (pc_tracefs_dynevent_del(file, s.group[i], s.event[i], why,
+					    sizeof(why)) == PC_OK)
+			say(report, len, "removed stale %s from %s", name, file);
+		else
+			say(report, len, "could not remove stale %s: %s", name, why);
+	}
+}
+
+int pc_tracefs_reap(char *report, size_t len)
+{
+	const char *root = pc_tracefs(false);
+	char dir[PATH_MAX];
+	int fd;
+
+	if (len)
+		report[0] = '\0';
+	if (!root || access(root, W_OK) < 0)
+		return PC_OK;	/* nothing we could have left, or could clean */
+	snprintf(dir, sizeof(dir), "%s/instances", root);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+	/* instances first: an event enabled in one cannot be deleted */
+	reap_instances(root, report, len);
+	reap_events("uprobe_events", report, len);
+	reap_events("kprobe_events", report, len);
+	if (fd >= 0)
+		close(fd);
+	return PC_OK;
 }

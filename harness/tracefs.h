@@ -45,5 +45,40 @@ int pc_tracefs_instance_counts(struct pc_tracefs_inst *ti, uint64_t *entries,
 			       uint64_t *overrun);
 /* Empty the instance's buffer. */
 int pc_tracefs_instance_clear(struct pc_tracefs_inst *ti);
+/*
+ * Events written and events lost, summed over the CPUs this thread may
+ * run on only (cheaper than all CPUs: one small read per CPU). Written
+ * is entries + overrun, which never decreases while nobody reads the
+ * buffer; lost is overrun (overwritten unread) + dropped events.
+ */
+int pc_tracefs_instance_written(struct pc_tracefs_inst *ti, uint64_t *written,
+				uint64_t *lost);
+/* Write @val to the instance file @file (e.g. "current_tracer"). */
+int pc_tracefs_instance_set(struct pc_tracefs_inst *ti, const char *file,
+			    const char *val, char *why, size_t len);
+
+/*
+ * Dynamic events. @file is "uprobe_events" or "kprobe_events" below the
+ * tracefs root; @def a full definition ("p:GROUP/EVENT PATH:OFFSET ...").
+ * On failure @why carries the kernel's own complaint from error_log.
+ */
+int pc_tracefs_dynevent_add(const char *file, const char *def, char *why,
+			    size_t len);
+/* Remove "@group/@event" from @file; PC_OK when it does not exist. */
+int pc_tracefs_dynevent_del(const char *file, const char *group,
+			    const char *event, char *why, size_t len);
+/* True when "@group/@event" is defined in @file. */
+bool pc_tracefs_dynevent_exists(const char *file, const char *group,
+				const char *event);
+
+/*
+ * Remove what killed probecost runs left behind: instances
+ * probecost-<pid>-* and dynamic events of group probecost_<pid> whose
+ * process is gone. Anything of a live process is left alone, so two runs
+ * never reap each other. @report gets one sentence per thing removed (or
+ * that could not be), "" when there was nothing. Serialized by a lock on
+ * the instances directory, so concurrent runs report each item once.
+ */
+int pc_tracefs_reap(char *report, size_t len);
 
 #endif

@@ -8,7 +8,7 @@
 # printed and the script exits 1. Installed packages are never touched.
 set -eu
 
-build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev"
+build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev systemtap-sdt-dev"
 run="gnuplot-nox"
 usdt="systemtap-sdt-dev"
 guest="qemu-system-x86 busybox-static cpio kmod"

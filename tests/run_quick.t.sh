@@ -42,7 +42,8 @@ def say(ok, what):
 say(hdr[:len(want)] == want, "results.csv columns start with the documented schema")
 keys = {(r["mechanism"], r["state"]) for r in res if r["metric"] == "overhead"}
 say(keys == {("none", "absent"), ("user-branch", "absent"), ("user-branch", "disabled"),
-             ("user-branch", "enabled")}, "one overhead row per mechanism x state: %s" % sorted(keys))
+             ("user-branch", "enabled"), ("user-branch", "recording")},
+    "one overhead row per mechanism x state: %s" % sorted(keys))
 ov = [r for r in res if r["metric"] == "overhead"]
 say(all(r["unit"] in ("ns", "instructions") and r["backend"] in ("tsc", "clock", "icount")
         and r["repeats"] == "21" and r["status"] == "ok" for r in ov),

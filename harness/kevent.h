@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Live-kernel sites without a module: a cheap system call (getppid)
+ * fired from user space, and the kernel instrumentation on its path --
+ * the syscall tracepoint, the function tracer's fentry site, a kprobe.
+ *
+ * Each mechanism's site is the same loop of getppid() calls; the
+ * instrumentation is in the kernel, compiled in (tracepoint, fentry nop)
+ * or planted at run time (kprobe). For the compiled-in ones "absent"
+ * cannot be had without another kernel, so absent and disabled are the
+ * same measurement of the same kernel, and the rows say so.
+ *
+ * Recording goes into a private instance that records only this thread
+ * (set_event_pid / set_ftrace_pid), so other processes' getppid calls
+ * neither count as hits nor fill the buffer.
+ */
+#ifndef PC_KEVENT_H
+#define PC_KEVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "site.h"
+#include "tracefs.h"
+
+/* One getppid() site, its absent twin and both fire loops. */
+#define PC_GETPPID_SITE(id)						\
+	static PC_SITE void pcsite_##id(uint64_t x)			\
+	{								\
+		PC_SITE_WORK(x);					\
+		pc_getppid();						\
+	}								\
+	static PC_SITE void pcsite_##id##_absent(uint64_t x)		\
+	{								\
+		PC_SITE_WORK(x);					\
+		pc_getppid();						\
+	}								\
+	PC_FIRE_LOOP(id##_loop, pcsite_##id)				\
+	PC_FIRE_LOOP(id##_loop_absent, pcsite_##id##_absent)
+
+/* getppid() without libc in between: one syscall instruction. */
+void pc_getppid(void);
+
+/*
+ * The kernel function a getppid() enters (__x64_sys_getppid on x86-64,
+ * or what this kernel calls it), looked up in available_filter_functions
+ * (@ftrace: it must be traceable) or /proc/kallsyms (it must exist).
+ */
+int pc_kevent_getppid_func(bool ftrace, char *func, size_t flen, char *why,
+			   size_t len);
+
+/* Recording into a private, thread-filtered instance. */
+struct pc_krec {
+	struct pc_tracefs_inst ti;
+	char group[64], event[64];	/* the event enabled, "" none */
+	bool function;			/* function tracer on */
+	uint64_t last, last_lost;
+};
+
+/* Enable @group/@event in the instance probecost-<pid>-@tag. */
+int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
+		  const char *event, char *why, size_t len);
+/* Turn the function tracer on for @func in the instance. */
+int pc_krec_function(struct pc_krec *k, const char *tag, const char *func,
+		     char *why, size_t len);
+/* Events written (and lost) since the previous call or the start. */
+int pc_krec_hits(struct pc_krec *k, uint64_t *hits, uint64_t *lost);
+/* Stop recording; the instance stays for the next time. */
+int pc_krec_off(struct pc_krec *k, char *why, size_t len);
+/* Remove the instance. */
+void pc_krec_fini(struct pc_krec *k);
+
+/*
+ * The mechanism ops shared by syscall-tracepoint, ftrace-function and
+ * live-kprobe; each mechanism's .data is a struct pc_kevent_desc.
+ *
+ *              tracepoint           function tracer       kprobe
+ *   absent     = disabled: compiled into the kernel   nothing planted
+ *   disabled   static key off       fentry nop            defined, off
+ *   enabled    perf tracepoint      perf ftrace:function  perf kprobe PMU
+ *              count                count, ip filter      count
+ *   recording  event in instance    function tracer in    kprobe event in
+ *                                   instance, filtered    instance
+ */
+enum pc_kevent_kind {
+	PC_KEV_TRACEPOINT,
+	PC_KEV_FUNCTION,
+	PC_KEV_KPROBE,
+};
+
+struct pc_kevent_desc {
+	enum pc_kevent_kind kind;
+	const char *group, *event;	/* the tracepoint */
+	void (*loop)(uint64_t n), (*loop_absent)(uint64_t n);
+};
+
+struct pc_mech;
+struct pc_inst;
+struct pc_fire;
+enum pc_state;
+
+int pc_kevent_available(const struct pc_mech *m, char *why, size_t len);
+int pc_kevent_setup(struct pc_inst *in);
+int pc_kevent_arm(struct pc_inst *in, enum pc_state st);
+int pc_kevent_disarm(struct pc_inst *in);
+int pc_kevent_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
+int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len);
+void pc_kevent_teardown(struct pc_inst *in);
+
+#endif

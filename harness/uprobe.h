@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Uprobes on this process's own code, in the three forms a mechanism
+ * needs, all attached at the site's file offset in /proc/self/exe:
+ *
+ *   disabled   the probe is *defined* (a line in uprobe_events, group
+ *              probecost_<pid>) but not enabled anywhere: no breakpoint
+ *              is written, so the site runs untouched. (A perf uprobe
+ *              opened and then PERF_EVENT_IOC_DISABLEd is *not* this: its
+ *              int3 stays in the text and every hit still traps, it only
+ *              stops counting; docs/mechanisms-user.md has the figures.)
+ *   enabled    a counting perf event on the uprobe PMU for this thread;
+ *              hits = the perf count.
+ *   recording  the defined event enabled in a private tracefs instance,
+ *              each hit writing the payload into its ring buffer; hits =
+ *              events written, lost = events overwritten or dropped.
+ *
+ * The payload is fetched by the kernel from the address the site
+ * receives (@fetch, in uprobe_events syntax: "%di" for the first
+ * argument register, "-8(%bp)" for a stack slot as USDT notes give it).
+ */
+#ifndef PC_UPROBE_H
+#define PC_UPROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mech.h"
+#include "tracefs.h"
+
+struct pc_uprobe {
+	char name[48];		/* event name: [a-z0-9_] */
+	uint64_t offset;	/* the site's file offset */
+	uint64_t ref_ctr;	/* semaphore's file offset; 0: none */
+	bool ret;		/* uretprobe */
+	char fetch[32];		/* where the payload pointer is */
+	enum pc_state state;	/* armed state; PC_ABSENT: nothing */
+	int fd;			/* perf event, enabled state */
+	bool defined;		/* line present in uprobe_events */
+	char group[48];
+	struct pc_tracefs_inst ti;	/* created on first recording */
+	uint64_t last, last_lost;	/* counts at the previous read */
+};
+
+/* Root, a uprobe PMU and tracefs' uprobe_events; or why not. */
+int pc_uprobe_available(char *why, size_t len);
+
+/* The file offset of code or data at @addr in its mapped file. */
+int pc_uprobe_file_offset(const void *addr, uint64_t *off, char *why,
+			  size_t len);
+
+/*
+ * Prepare a probe on @site (and with @semaphore != NULL a USDT semaphore
+ * the kernel raises while attached). Nothing is attached yet.
+ */
+int pc_uprobe_init(struct pc_uprobe *u, const char *name, const void *site,
+		   bool ret, const void *semaphore, const char *fetch,
+		   char *why, size_t len);
+/* Attach in @st (from nothing attached); @payload bytes when recording. */
+int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
+		  char *why, size_t len);
+/* Hits (and lost events) since the previous call or the arm. */
+int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost);
+/* Detach whatever is attached; safe when nothing is. */
+int pc_uprobe_disarm(struct pc_uprobe *u, char *why, size_t len);
+/* Remove the tracefs instance; call after disarm. */
+void pc_uprobe_fini(struct pc_uprobe *u);
+
+/*
+ * How the kernel executes the probed instruction, read back: a forked
+ * child attaches a uprobe to @site, calls @call once, and reports what
+ * changed in its address space (@semaphore: a USDT semaphore the probe
+ * must raise for @call to reach @site, or NULL) -- an [uprobes] XOL area created (the
+ * instruction was single-stepped out of line), an [uprobes-trampoline]
+ * and a call written over the site (optimized), or neither (emulated).
+ * For a uretprobe it reports the return trampoline instead.
+ */
+int pc_uprobe_execution(const void *site, const void *semaphore,
+			void (*call)(void), bool ret, char *buf, size_t len);
+
+/*
+ * Some probes act system-wide whatever we ask: a tracefs uprobe plants its
+ * int3 in every process that maps the binary (so a second probecost run
+ * would trap on, and count into, the first one's probe), and an enabled
+ * tracepoint or ftrace site is live for every task. Mechanisms that use
+ * them hold this cross-process lock from setup to teardown, so two runs
+ * at once measure them one after the other. Nests within a process.
+ */
+int pc_probe_lock(char *why, size_t len);
+void pc_probe_unlock(void);
+
+/* The mechanism `reap` op shared by everything that uses tracefs. */
+int pc_uprobe_reap(const struct pc_mech *m, char *report, size_t len);
+
+#endif

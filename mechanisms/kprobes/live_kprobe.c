@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `live-kprobe`: a kprobe on getppid's kernel entry function, planted in
+ * the running kernel through the perf kprobe PMU -- no module.
+ *
+ * Unlike the tracepoint and the fentry nop, a kprobe leaves nothing in
+ * the text until armed, so absent (nothing) and disabled (the event
+ * defined in kprobe_events, not enabled) are both free. Enabled is a
+ * counting perf kprobe; recording the kprobe event enabled in a private
+ * instance. Needs CONFIG_KPROBES; where it is off (as on this project's
+ * Firecracker host) the mechanism is unsupported with that reason.
+ */
+#include "kevent.h"
+#include "mech.h"
+#include "uprobe.h"
+
+PC_GETPPID_SITE(live_kprobe)
+
+static const struct pc_kevent_desc lk_desc = {
+	.kind = PC_KEV_KPROBE,
+	.loop = live_kprobe_loop,
+	.loop_absent = live_kprobe_loop_absent,
+};
+
+const struct pc_mech pc_mech_live_kprobe = {
+	.name = "live-kprobe",
+	.summary = "perf kprobe PMU on getppid's kernel entry (live kernel)",
+	.family = PC_FAM_DYNAMIC,
+	.where = PC_WHERE_KERNEL,
+	.states = PC_ST_ALL,
+	.data = &lk_desc,
+	.available = pc_kevent_available,
+	.setup = pc_kevent_setup,
+	.arm = pc_kevent_arm,
+	.disarm = pc_kevent_disarm,
+	.fire = pc_kevent_fire,
+	.variant = pc_kevent_variant,
+	.teardown = pc_kevent_teardown,
+	.reap = pc_uprobe_reap,
+};

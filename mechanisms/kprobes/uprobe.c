@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `uprobe-nop`, `uprobe-nop5`, `uprobe-push`, `uprobe-ret`, `uretprobe`:
+ * dynamic probes on user code, one generated family.
+ *
+ * A uprobe replaces the first byte of the probed instruction with int3;
+ * each hit traps into the kernel, runs the consumers, then has to execute
+ * the displaced instruction somehow -- and that is where the instruction
+ * class shows in the cost (as in the BPF selftests' trigger benchmarks,
+ * whose targets these mirror):
+ *
+ *   nop, push   emulated in the kernel: one trap, no return to user
+ *               space until done;
+ *   ret         not emulated: single-stepped out of line in the [uprobes]
+ *               XOL page, which costs a second trap (the debug exception);
+ *   nop5        on kernels with uprobe optimization (6.18+) the int3 is
+ *               replaced, after the first hit, by a call into an
+ *               [uprobes-trampoline] page that enters the kernel by the
+ *               uprobe syscall: no trap at all;
+ *   uretprobe   an entry int3 that swaps the return address for a
+ *               trampoline, which re-enters the kernel on return.
+ *
+ * Which of these the kernel really does is read back at setup (see
+ * pc_uprobe_execution()) and shown in the variant, never assumed.
+ *
+ * The sites are written in assembly so that their first instruction is
+ * exactly the one named; each takes the payload address in %rdi (where
+ * the recording probe fetches it from). The store every site does
+ * (PC_SITE_WORK) is in the loop, because the ret site has no room for it.
+ * A dynamic probe needs nothing compiled in, so the absent twin is the
+ * same code: absent and disabled differ only in that the disabled probe
+ * is defined in uprobe_events (and must cost nothing).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "mech.h"
+#include "site.h"
+#include "uprobe.h"
+
+#define UP_ASM_FN(sym, body)					\
+	".p2align 4\n"						\
+	".globl " sym "\n"					\
+	".type " sym ", @function\n"				\
+	sym ":\n" body "\n"					\
+	".size " sym ", . - " sym "\n"
+
+/* A site, its absent twin, their fire loops and a one-hit call. */
+#define UP_SITE(id, body)						\
+	__asm__(".pushsection .text\n"					\
+		UP_ASM_FN("pcsite_" #id, body)				\
+		UP_ASM_FN("pcsite_" #id "_absent", body)		\
+		".popsection\n");					\
+	void pcsite_##id(const void *payload);				\
+	void pcsite_##id##_absent(const void *payload);			\
+	static PC_SITE void up_loop_##id(uint64_t n)			\
+	{								\
+		for (uint64_t i = 0; i < n; i++) {			\
+			pcsite_##id(pc_payload);			\
+			PC_SITE_WORK(i);				\
+		}							\
+	}								\
+	static PC_SITE void up_loop_##id##_absent(uint64_t n)		\
+	{								\
+		for (uint64_t i = 0; i < n; i++) {			\
+			pcsite_##id##_absent(pc_payload);		\
+			PC_SITE_WORK(i);				\
+		}							\
+	}								\
+	static void up_call_##id(void)					\
+	{								\
+		pcsite_##id(pc_payload);				\
+	}
+
+UP_SITE(uprobe_nop, "nop\n ret")
+UP_SITE(uprobe_nop5, ".byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n ret")
+UP_SITE(uprobe_push, "push %rbp\n pop %rbp\n ret")
+UP_SITE(uprobe_ret, "ret")
+UP_SITE(uretprobe, "nop\n ret")
+
+struct up_variant {
+	const char *insn;		/* the probed instruction */
+	void (*site)(const void *);
+	void (*loop)(uint64_t), (*loop_absent)(uint64_t);
+	void (*call)(void);
+	bool ret;
+};
+
+struct up_priv {
+	struct pc_uprobe u;
+	enum pc_state state;
+	unsigned char orig;		/* first byte of the site, unprobed */
+	char exec[96];			/* how the kernel runs it, read back */
+};
+
+static const struct up_variant *variant_of(const struct pc_inst *in)
+{
+	return in->mech->data;
+}
+
+static int up_available(const struct pc_mech *m, char *why, size_t len)
+{
+	(void)m;
+	return pc_uprobe_available(why, len);
+}
+
+static int up_setup_locked(struct pc_inst *in)
+{
+	const struct up_variant *v = variant_of(in);
+	struct up_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return PC_ERR_NOMEM;
+	in->priv = p;
+	p->orig = *(const volatile unsigned char *)v->site;
+	ret = pc_uprobe_init(&p->u, in->mech->name, (const void *)v->site, v->ret, NULL,
+			     "%di", in->why, sizeof(in->why));
+	if (ret != PC_OK)
+		return ret;
+	pc_uprobe_execution((const void *)v->site, NULL, v->call, v->ret, p->exec,
+			    sizeof(p->exec));
+	return PC_OK;
+}
+
+static void up_teardown(struct pc_inst *in);
+
+static int up_setup(struct pc_inst *in)
+{
+	int ret = pc_probe_lock(in->why, sizeof(in->why));
+
+	if (ret != PC_OK)
+		return ret;
+	ret = up_setup_locked(in);
+	if (ret != PC_OK)
+		up_teardown(in);	/* the engine skips teardown after a failed setup */
+	return ret;
+}
+
+static int up_arm(struct pc_inst *in, enum pc_state st)
+{
+	struct up_priv *p = in->priv;
+
+	p->state = st;
+	return pc_uprobe_arm(&p->u, st, in->opts->payload, in->why, sizeof(in->why));
+}
+
+static int up_disarm(struct pc_inst *in)
+{
+	struct up_priv *p = in->priv;
+
+	p->state = PC_ABSENT;
+	return pc_uprobe_disarm(&p->u, in->why, sizeof(in->why));
+}
+
+static int up_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	const struct up_variant *v = variant_of(in);
+	struct up_priv *p = in->priv;
+
+	if (p->state == PC_ABSENT)
+		v->loop_absent(n);
+	else
+		v->loop(n);
+	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
+		/* nothing counts here; what proves "no hits" is an intact site */
+		if (*(const volatile unsigned char *)v->site != p->orig)
+			return pc_inst_fail(in, PC_ERR_VERIFY,
+					    "%s: a breakpoint is in the site although the probe is %s",
+					    in->mech->name, pc_state_name(p->state));
+		out->hits = 0;
+		return PC_OK;
+	}
+	if (pc_uprobe_hits(&p->u, &out->hits, &out->lost) != PC_OK)
+		return pc_inst_fail(in, PC_ERR_SYS, "%s: reading the hit count failed",
+				    in->mech->name);
+	return PC_OK;
+}
+
+static int up_variant(struct pc_inst *in, char *buf, size_t len)
+{
+	const struct up_variant *v = variant_of(in);
+	struct up_priv *p = in->priv;
+
+	switch (p->state) {
+	case PC_ABSENT:
+		snprintf(buf, len, "%s", v->insn);
+		break;
+	case PC_DISABLED:
+		snprintf(buf, len, "%s:defined-not-attached", v->insn);
+		break;
+	default:
+		snprintf(buf, len, "%s:%s", v->insn, p->exec);
+		break;
+	}
+	return PC_OK;
+}
+
+static void up_teardown(struct pc_inst *in)
+{
+	struct up_priv *p = in->priv;
+
+	if (p) {
+		pc_uprobe_fini(&p->u);
+		free(p);
+		in->priv = NULL;
+	}
+	pc_probe_unlock();
+}
+
+#define UP_VARIANT(id, insn_, ret_)					\
+	static const struct up_variant up_##id = {			\
+		.insn = insn_,						\
+		.site = pcsite_##id,					\
+		.loop = up_loop_##id,					\
+		.loop_absent = up_loop_##id##_absent,			\
+		.call = up_call_##id,					\
+		.ret = ret_,						\
+	}
+
+#define UP_MECH(id, name_, summary_)					\
+	const struct pc_mech pc_mech_##id = {				\
+		.name = name_,						\
+		.summary = summary_,					\
+		.family = PC_FAM_DYNAMIC,				\
+		.where = PC_WHERE_USER,					\
+		.states = PC_ST_ALL,					\
+		.data = &up_##id,					\
+		.available = up_available,				\
+		.setup = up_setup,					\
+		.arm = up_arm,						\
+		.disarm = up_disarm,					\
+		.fire = up_fire,					\
+		.variant = up_variant,					\
+		.teardown = up_teardown,				\
+		.reap = pc_uprobe_reap,					\
+	}
+
+UP_VARIANT(uprobe_nop, "nop", false);
+UP_VARIANT(uprobe_nop5, "nop5", false);
+UP_VARIANT(uprobe_push, "push", false);
+UP_VARIANT(uprobe_ret, "ret", false);
+UP_VARIANT(uretprobe, "nop", true);
+
+UP_MECH(uprobe_nop, "uprobe-nop", "uprobe on a 1-byte nop (emulated by the kernel)");
+UP_MECH(uprobe_nop5, "uprobe-nop5", "uprobe on a 5-byte nop (optimizable into a call)");
+UP_MECH(uprobe_push, "uprobe-push", "uprobe on push %rbp (emulated by the kernel)");
+UP_MECH(uprobe_ret, "uprobe-ret", "uprobe on ret (single-stepped out of line)");
+UP_MECH(uretprobe, "uretprobe", "return probe via the kernel's return trampoline");

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `syscall-tracepoint`: the kernel's own static tracepoint on a syscall
+ * path, syscalls:sys_enter_getppid, measured without a module.
+ *
+ * A tracepoint is compiled into the kernel behind a static key: disabled
+ * it is a 5-byte nop in the syscall entry path. It cannot be compiled out
+ * on a running kernel, so "absent" is the same measurement as "disabled"
+ * (the rows' variants say so) and the disabled cost is not separable from
+ * the syscall itself. Enabled adds the tracepoint's callbacks, counted by
+ * perf; recording writes the event into a private instance's ring buffer.
+ * The cost model, with the other live-kernel mechanisms, is in kevent.h.
+ */
+#include "kevent.h"
+#include "mech.h"
+#include "uprobe.h"
+
+PC_GETPPID_SITE(syscall_tracepoint)
+
+static const struct pc_kevent_desc st_desc = {
+	.kind = PC_KEV_TRACEPOINT,
+	.group = "syscalls",
+	.event = "sys_enter_getppid",
+	.loop = syscall_tracepoint_loop,
+	.loop_absent = syscall_tracepoint_loop_absent,
+};
+
+const struct pc_mech pc_mech_syscall_tracepoint = {
+	.name = "syscall-tracepoint",
+	.summary = "syscalls:sys_enter_getppid on a getppid() loop (live kernel)",
+	.family = PC_FAM_STATIC,
+	.where = PC_WHERE_KERNEL,
+	.states = PC_ST_ALL,
+	.data = &st_desc,
+	.available = pc_kevent_available,
+	.setup = pc_kevent_setup,
+	.arm = pc_kevent_arm,
+	.disarm = pc_kevent_disarm,
+	.fire = pc_kevent_fire,
+	.variant = pc_kevent_variant,
+	.teardown = pc_kevent_teardown,
+	.reap = pc_uprobe_reap,
+};
