@@ -1,10 +1,12 @@
 # probecost -- measure what Linux instrumentation costs.
 #
 #   make            build the harness at build/probecost
-#   make run        install what is missing, build, run the default suite
+#   make run        install what is missing, build, run the default suite,
+#                   then report (report.txt, report.md) and plot it
 #   make test       install what is missing, build, run the whole test suite
 #   make bench      the benchmark figures quoted in the issues' notes
 #   make kmod       build probecost.ko against the running kernel (KDIR=)
+#   make fuzz       100,000 random ioctls against probecost.ko in the guest
 #   make clean
 
 CC      ?= gcc
@@ -21,15 +23,17 @@ CPPFLAGS += -Iharness -Ikmod $(PKG_CFLAGS) -DPC_GIT_REV='"$(GIT_REV)"'
 LDLIBS   += $(PKG_LIBS) -lpfm -lcsv -lm
 
 # user-space mechanism parts; kernel parts are named kmod_*.c
-MECH_SRCS := $(filter-out %/kmod_%.c,$(wildcard mechanisms/*/*.c))
+MECH_SRCS := $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_%,$(notdir $(f))),,$(f)))
 LIB_SRCS  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(MECH_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 MAIN_OBJ  := $(BUILD)/harness/main.o
 
 TEST_SRCS := $(wildcard tests/unit/*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# programs the tests run inside the QEMU guest: static, no libraries to pack
+GUEST_BINS := $(BUILD)/tests-guest/pcdev
 
-.PHONY: all deps run test bench kmod clean tests
+.PHONY: all deps run test bench kmod fuzz clean tests
 all: $(BUILD)/probecost
 
 $(BUILD)/%.o: %.c
@@ -47,14 +51,31 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprobecost.a tests/ktap.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libprobecost.a -Wl,--no-whole-archive $(LDLIBS)
 
-tests: $(BUILD)/probecost $(TEST_BINS)
+$(BUILD)/tests-guest/%: tests/guest/%.c kmod/probecost_abi.h tests/ktap.h
+	@mkdir -p $(dir $@)
+	$(CC) -Ikmod -Itests $(CFLAGS) -static -o $@ $<
+
+tests: $(BUILD)/probecost $(TEST_BINS) $(GUEST_BINS)
+
+kmod:
+	@scripts/kmod-build.sh $(KDIR)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory tests
+	scripts/deps.sh guest
+	PC_FUZZ_CALLS=$${PC_FUZZ_CALLS:-100000} sh tests/kmod-fuzz.sh
 
 deps:
-	@scripts/deps.sh build run test
+	@scripts/deps.sh build run test guest
 
+# a run that completed (0) or lost a mechanism (1) is reported and plotted
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/probecost run
+	@st=0; $(BUILD)/probecost run || st=$$?; \
+	if [ $$st -le 1 ]; then \
+		$(BUILD)/probecost report results/latest && \
+		$(BUILD)/probecost plot results/latest || st=$$?; \
+	fi; exit $$st
 
 test: deps
 	@$(MAKE) --no-print-directory tests
@@ -63,6 +84,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	scripts/bench.sh
+	scripts/bench-kmod.sh
 
 clean:
 	rm -rf $(BUILD)

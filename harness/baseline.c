@@ -13,7 +13,7 @@
 #include "mech.h"
 #include "site.h"
 
-uint64_t pc_site_sink;
+_Thread_local uint64_t pc_site_sink;
 
 static PC_SITE void pcsite_none(uint64_t x)
 {

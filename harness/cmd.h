@@ -17,6 +17,10 @@ struct pc_cmd {
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_churn(int argc, char **argv);
 
 #endif

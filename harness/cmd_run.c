@@ -14,10 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyses.h"
 #include "cmd.h"
 #include "engine.h"
 #include "errors.h"
+#include "guestrun.h"
+#include "modmech.h"
+#include "module.h"
 #include "opts.h"
+#include "progress.h"
 #include "registry.h"
 #include "stats.h"
 #include "sysinfo.h"
@@ -57,11 +62,20 @@ static void run_usage(FILE *f)
 		   "  --timer KIND     tsc, icount or clock (default: tsc if invariant)\n"
 		   "  --out DIR        write into DIR instead of results/<run-id>\n"
 		   "  --no-counters    do not open hardware counters even if present\n"
+		   "  --vm             run the module mechanisms in the QEMU guest even\n"
+		   "                   where probecost.ko could load here\n"
+		   "  --no-vm          never boot the guest: module mechanisms are then\n"
+		   "                   unsupported on a host that cannot load modules\n"
+		   "  --kernel SERIES  guest kernel: 6.1 (default) or 6.12, or an ABI name\n"
+		   "                   such as 6.1.0-56-amd64; implies --vm\n"
+		   "  --deterministic  guest under -icount shift=0, costs in emulated\n"
+		   "                   instructions (--timer icount); implies --vm\n"
+		   "%s"
 		   "  --help           this text\n\n"
 		   "Exit status: 0 done, 1 a mechanism failed, 2 usage error,\n"
 		   "130/143 interrupted by SIGINT/SIGTERM (completed rows are kept).\n",
 		QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
-		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD);
+		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD, pc_analyses_help);
 }
 
 struct run_args {
@@ -69,12 +83,27 @@ struct run_args {
 	size_t nmechs;
 	unsigned int states;
 	bool quick, no_counters;
+	unsigned int analyses;
 	uint64_t repeats, warmup, events, payload;
 	int cpu;
 	enum pc_timer_kind timer;
 	const char *out;
 	char cmdline[1024];
+	bool vm, no_vm, deterministic, analyses_set;
+	const char *series;
+	/* what the guest's `probecost run` is given besides --mech and --out */
+	const char *gargs[24];
+	int ngargs;
 };
+
+static void guest_arg(struct run_args *a, const char *opt, const char *val)
+{
+	if (a->ngargs + 2 >= (int)(sizeof(a->gargs) / sizeof(a->gargs[0])))
+		return;
+	a->gargs[a->ngargs++] = opt;
+	if (val)
+		a->gargs[a->ngargs++] = val;
+}
 
 static int add_mech(void *ctx, const char *tok)
 {
@@ -143,6 +172,11 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "timer", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-counters", no_argument, NULL, 'N' },
+		{ "analyses", required_argument, NULL, 'a' },
+		{ "vm", no_argument, NULL, 'V' },
+		{ "no-vm", no_argument, NULL, 'X' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "deterministic", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -157,6 +191,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->payload = 64;
 	a->cpu = -1;
 	a->timer = PC_NR_TIMERS;
+	a->analyses = ~0u;
+	a->series = "6.1";
 	for (size_t i = 0; i < pc_registry_count() && i < 64; i++)
 		a->mechs[a->nmechs++] = pc_registry_get(i);
 
@@ -169,20 +205,25 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 's':
 			ret = parse_states(a, optarg);
+			guest_arg(a, "--state", optarg);
 			break;
 		case 'q':
 			a->quick = true;
+			guest_arg(a, "--quick", NULL);
 			break;
 		case 'r':
 			ret = pc_opt_u64("run", "--repeat", optarg, PC_STATS_MIN_CI_N,
 					 100000, &a->repeats);
 			repeat_set = true;
+			guest_arg(a, "--repeat", optarg);
 			break;
 		case 'w':
 			ret = pc_opt_u64("run", "--warmup", optarg, 0, 1000, &a->warmup);
+			guest_arg(a, "--warmup", optarg);
 			break;
 		case 'n':
 			ret = pc_opt_u64("run", "--events", optarg, 1, 1ull << 32, &a->events);
+			guest_arg(a, "--events", optarg);
 			break;
 		case 'c':
 			ret = pc_opt_u64("run", "--cpu", optarg, 0, 65535, &v);
@@ -190,12 +231,15 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 'p':
 			ret = pc_opt_u64("run", "--payload", optarg, 0, MAX_PAYLOAD, &a->payload);
+			guest_arg(a, "--payload", optarg);
 			break;
 		case 't':
 			a->timer = pc_timer_parse(optarg);
 			if (a->timer == PC_NR_TIMERS)
 				ret = pc_usage_error("run", "--timer: unknown backend '%s'; valid: tsc, icount, clock",
 						     optarg);
+			else if (!a->deterministic)
+				guest_arg(a, "--timer", optarg);
 			break;
 		case 'o':
 			if (!*optarg)
@@ -204,6 +248,28 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 'N':
 			a->no_counters = true;
+			break;
+		case 'a':
+			ret = pc_analyses_parse("run", optarg, &a->analyses);
+			guest_arg(a, "--analyses", optarg);
+			a->analyses_set = true;
+			break;
+		case 'V':
+			a->vm = true;
+			break;
+		case 'X':
+			a->no_vm = true;
+			break;
+		case 'k':
+			if (!pc_guest_series_ok(optarg))
+				ret = pc_usage_error("run", "--kernel: unknown series '%s'; valid: 6.1, 6.12 or a Debian ABI name such as 6.1.0-56-amd64",
+						     optarg);
+			a->series = optarg;
+			a->vm = true;
+			break;
+		case 'D':
+			a->deterministic = true;
+			a->vm = true;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -215,10 +281,17 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	}
 	if (ret == PC_OK)
 		ret = pc_opt_no_args("run", argc, argv, optind);
+	if (ret == PC_OK && a->vm && a->no_vm)
+		ret = pc_usage_error("run", "--no-vm contradicts --vm, --kernel and --deterministic");
+	if (ret == PC_OK && a->deterministic && a->timer != PC_NR_TIMERS &&
+	    a->timer != PC_TIMER_ICOUNT)
+		ret = pc_usage_error("run", "--deterministic measures emulated instructions: --timer must be icount or left out");
 	if (ret == PC_OK && a->quick && !repeat_set)
 		a->repeats = QUICK_REPEATS;
 	if (ret == PC_OK && a->quick && a->warmup > 1)
 		a->warmup = 1;
+	if (a->analyses == ~0u)
+		a->analyses = a->quick ? PC_AN_QUICK : PC_AN_FULL;
 	return ret;
 }
 
@@ -236,6 +309,7 @@ struct printer {
 	const char *mech;
 	double cost;
 	const char *unit;
+	struct pc_progress *prog;
 };
 
 static void fmt_ci(char *buf, size_t len, const struct pc_stats *st)
@@ -251,6 +325,7 @@ static void print_row(const struct pc_row *row, void *arg)
 	struct printer *p = arg;
 	char ci[64], hits[32];
 
+	pc_progress_clear(p->prog);
 	if (!p->mech || strcmp(p->mech, row->mechanism)) {
 		p->mech = row->mechanism;
 		printf("\n%s (%s, %s)\n", row->mechanism, row->family, row->where);
@@ -261,6 +336,12 @@ static void print_row(const struct pc_row *row, void *arg)
 	}
 	if (!strcmp(row->metric, "cost")) {
 		p->cost = row->st.median;
+		return;
+	}
+	if (pc_analysis_headline(row->metric)) {
+		fmt_ci(ci, sizeof(ci), &row->st);
+		printf("  %-10s %-22s %s %.4g %s %s (%s)\n", row->state, row->variant,
+		       row->metric, row->st.median, ci, row->unit, row->backend);
 		return;
 	}
 	if (strcmp(row->metric, "overhead"))
@@ -338,6 +419,8 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta_u64(r, "warmup", a->warmup);
 	meta_u64(r, "events", a->events);
 	meta_u64(r, "payload", a->payload);
+	pc_analyses_names(a->analyses, buf, sizeof(buf));
+	meta(r, "analyses", buf);
 	snprintf(buf, sizeof(buf), "%.0f", e->cfg.target);
 	meta(r, "target_fire_n", buf);
 }
@@ -362,6 +445,97 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 	return PC_OK;
 }
 
+/*
+ * Should the module mechanisms run in the QEMU guest? Asked for (--vm,
+ * --kernel, --deterministic), or needed: this kernel cannot load modules
+ * at all. Never inside the guest itself, never with --no-vm.
+ */
+static bool use_guest(const struct run_args *a, size_t *nmod)
+{
+	*nmod = 0;
+	for (size_t i = 0; i < a->nmechs; i++)
+		*nmod += pc_modmech_is(a->mechs[i]);
+	if (!*nmod || a->no_vm || pc_in_guest())
+		return false;
+	return a->vm || !pc_module_loadable();
+}
+
+/* `--mech` for the guest: the selected module mechanisms. */
+static void guest_mechs(const struct run_args *a, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->nmechs && off < len; i++)
+		if (pc_modmech_is(a->mechs[i]))
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+						a->mechs[i]->name);
+}
+
+static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
+{
+	char mechs[1024], why[512];
+	const char *args[40];
+	struct pc_guest_req req = {
+		.series = a->series,
+		.deterministic = a->deterministic,
+		.args = args,
+	};
+	int n = 0, ret;
+
+	guest_mechs(a, mechs, sizeof(mechs));
+	args[n++] = "--mech";
+	args[n++] = mechs;
+	args[n++] = "--no-counters";
+	if (a->deterministic) {
+		args[n++] = "--timer";
+		args[n++] = "icount";
+	}
+	for (int i = 0; i < a->ngargs; i++)
+		args[n++] = a->gargs[i];
+	/*
+	 * Under TCG the victim walk times emulated cache-less memory and one
+	 * vCPU cannot scale: by default the guest runs only the analyses
+	 * whose figures mean the same there.
+	 */
+	if (!a->analyses_set) {
+		args[n++] = "--analyses";
+		args[n++] = "disabled,footprint";
+	}
+	args[n] = NULL;
+
+	printf("\nprobecost run: %s: the %zu module mechanisms run in a QEMU guest (Debian %s kernel, TCG%s)\n",
+	       a->vm ? "--vm" : "this kernel cannot load modules (CONFIG_MODULES off)",
+	       nmod, a->series, a->deterministic ? ", -icount shift=0: costs in instructions" : "");
+	fflush(stdout);
+	if (e->res) {
+		pc_results_meta(e->res, "vm_series", a->series);
+		pc_results_meta(e->res, "vm_deterministic", a->deterministic ? "yes" : "no");
+	}
+	ret = pc_guest_run(e, &req, why, sizeof(why));
+	if (ret == PC_ERR_UNSUPPORTED) {
+		for (size_t i = 0; i < a->nmechs; i++) {
+			const struct pc_mech *m = a->mechs[i];
+			struct pc_row row = {
+				.mechanism = m->name, .family = pc_family_name(m->family),
+				.where = "guest", .variant = "", .state = "absent",
+				.metric = "overhead", .unit = "", .backend = "",
+				.hit_ratio = NAN, .status = "unsupported", .note = why,
+			};
+
+			if (!pc_modmech_is(m))
+				continue;
+			pc_results_row(e->res, &row);
+			if (e->on_row)
+				e->on_row(&row, e->arg);
+		}
+		return PC_OK;
+	}
+	if (ret != PC_OK && ret != PC_ERR_INTR)
+		fprintf(stderr, "probecost run: guest: %s\n", why);
+	return ret;
+}
+
 /* Clean up what a killed earlier run left armed, and say so. */
 static void reap_leftovers(const struct run_args *a)
 {
@@ -380,11 +554,14 @@ int cmd_run(int argc, char **argv)
 	struct pc_engine e;
 	struct run_args a;
 	struct printer pr = { 0 };
+	struct pc_progress prog;
+	struct pc_actx ac;
 	struct pc_topo tp;
 	struct sigaction sa;
 	char why[512];
 	int ret, os, logical, status = 0;
-	bool any_failed = false;
+	bool any_failed = false, guest;
+	size_t nmod;
 
 	ret = parse_args(&a, argc, argv);
 	if (ret == 1)
@@ -416,6 +593,10 @@ int cmd_run(int argc, char **argv)
 	e.stop = &stop_signal;
 	e.on_row = print_row;
 	e.arg = &pr;
+	e.on_progress = pc_progress_engine;
+	e.progress_arg = &prog;
+	pr.prog = &prog;
+	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a.quick };
 
 	/* a bad output place is bad input: refused before measuring, exit 2 */
 	ret = pc_results_open(&res, "results", a.out, why, sizeof(why));
@@ -436,6 +617,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "probecost run: timer: %s\n", e.timer.why);
 		goto out;
 	}
+	pc_modmech_use_timer(&e.timer);
 	open_counters(&e, a.no_counters);
 	write_meta(&res, &a, &e, &tp, os, logical);
 
@@ -449,8 +631,21 @@ int cmd_run(int argc, char **argv)
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,
 	       e.hw.nr ? "pmu" : e.hw.why);
+	guest = use_guest(&a, &nmod);
+	pc_progress_init(&prog, 0);
+	for (size_t i = 0; i < a.nmechs; i++)
+		if (!guest || !pc_modmech_is(a.mechs[i]))
+			prog.total += 1 + pc_analyses_units(a.mechs[i], a.analyses);
+	pc_progress_init(&prog, prog.total);
 	for (size_t i = 0; i < a.nmechs; i++) {
+		if (guest && pc_modmech_is(a.mechs[i]))
+			continue;
 		ret = pc_engine_run(&e, a.mechs[i]);
+		pc_progress_next(&prog);
+		if (ret == PC_OK)
+			ret = pc_analyses_run(&ac, a.mechs[i], a.analyses);
+		if (ret == PC_OK && pc_modmech_is(a.mechs[i]) && !stop_signal)
+			ret = pc_modmech_toggle_rows(&e, a.mechs[i]);
 		if (ret == PC_ERR_INTR)
 			break;
 		if (ret != PC_OK) {
@@ -459,6 +654,12 @@ int cmd_run(int argc, char **argv)
 			any_failed = true;
 		}
 	}
+	if (guest && !stop_signal) {
+		ret = run_in_guest(&e, &a, nmod);
+		if (ret != PC_OK && ret != PC_ERR_INTR)
+			any_failed = true;
+	}
+	pc_progress_clear(&prog);
 	if (stop_signal) {
 		meta(&res, "status", "interrupted");
 		status = 128 + stop_signal;

@@ -49,6 +49,10 @@ struct pc_engine {
 	/* called for every row written, e.g. to print the human table */
 	void (*on_row)(const struct pc_row *row, void *arg);
 	void *arg;
+	/* called before each measured slot, e.g. for a progress line */
+	void (*on_progress)(const struct pc_mech *m, enum pc_state st,
+			    unsigned int rep, unsigned int total, void *arg);
+	void *progress_arg;
 };
 
 /*

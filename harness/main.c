@@ -18,6 +18,10 @@ static const struct pc_cmd commands[] = {
 	{ "list", "mechanisms, their families, states and availability here", cmd_list },
 	{ "info", "this machine: CPU, topology, kernel config, counters, timer", cmd_info },
 	{ "run", "measure mechanisms and write results/<run-id>/", cmd_run },
+	{ "report", "report.txt (e-mail, 72 columns) and report.md from a run", cmd_report },
+	{ "plot", "gnuplot charts (PNG, SVG, text) of a run into DIR/plots/", cmd_plot },
+	{ "compare", "changes between two runs, tested; exit 1 on a regression", cmd_compare },
+	{ "history", "append a run to a history CSV; plot trends over time", cmd_history },
 	{ "churn", "how often tracepoints and kprobe targets break between kernels", cmd_churn },
 };
 

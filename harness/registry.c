@@ -23,6 +23,14 @@ extern const struct pc_mech pc_mech_uprobe_ret;
 extern const struct pc_mech pc_mech_uretprobe;
 extern const struct pc_mech pc_mech_ftrace_function;
 extern const struct pc_mech pc_mech_live_kprobe;
+/* probecost.ko's, generated in modmech.c from the ABI's list */
+extern const struct pc_mech pc_mech_tracepoint;
+extern const struct pc_mech pc_mech_branch;
+extern const struct pc_mech pc_mech_static_key;
+extern const struct pc_mech pc_mech_kprobe_int3;
+extern const struct pc_mech pc_mech_kprobe_optimized;
+extern const struct pc_mech pc_mech_kprobe_ftrace;
+extern const struct pc_mech pc_mech_kretprobe;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
@@ -37,6 +45,13 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
+	&pc_mech_tracepoint,
+	&pc_mech_branch,
+	&pc_mech_static_key,
+	&pc_mech_kprobe_int3,
+	&pc_mech_kprobe_optimized,
+	&pc_mech_kprobe_ftrace,
+	&pc_mech_kretprobe,
 };
 
 #define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))

@@ -4,7 +4,7 @@
  *
  * A site is a function the fire loop calls once per event. Every site of
  * every mechanism does the same work (PC_SITE_WORK: one relaxed store to a
- * shared sink, so the call cannot be optimised away) and differs from its
+ * per-thread sink, so the call cannot be optimised away) and differs from its
  * `absent` twin only by the instrumentation. Sites are PC_SITE: never
  * inlined and, with GCC, opaque to inter-procedural analysis (noipa), so
  * the compiler cannot hoist a flag load out of the loop or notice that a
@@ -36,7 +36,11 @@
 #define PC_SITE __attribute__((noinline, noipa, used, aligned(64)))
 #endif
 
-extern uint64_t pc_site_sink;
+/*
+ * Per thread: a shared sink would bounce its cache line between CPUs and
+ * make the scaling analysis measure false sharing instead of probes.
+ */
+extern _Thread_local uint64_t pc_site_sink;
 
 /*
  * The bytes a recording consumer copies per event (--payload, at most

@@ -2,6 +2,7 @@
 /* Per-thread flight-recorder rings (see uring.h). */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "errors.h"
@@ -45,6 +46,12 @@ struct pc_uring *pc_uring_get(void)
 		free(r);
 		return NULL;
 	}
+	/*
+	 * Fault the pages in now, as LTTng-UST populates its buffers: a
+	 * first-touch page fault per 4 KiB would otherwise be charged to the
+	 * first pass of events through the ring and not to arming.
+	 */
+	memset(r->buf, 0, r->slots * r->slot);
 	r->next = rings;
 	rings = r;
 	pthread_mutex_unlock(&rings_lock);

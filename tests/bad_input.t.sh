@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every row of tests/bad_input.tsv: the exit status and the message
+# Every row of tests/bad_input*.tsv: the exit status and the message
 # fragment it promises; and no run directory left behind by commands
 # refused before measuring.
 . tests/ktap.sh
@@ -10,7 +10,7 @@ BIN=$(pwd)/$PROBECOST
 : >"$TMP/file-not-dir"
 trap 'rm -rf "$TMP"' EXIT
 
-grep -v '^#' tests/bad_input.tsv | grep . >"$TMP/rows"
+cat tests/bad_input*.tsv | grep -v '^#' | grep . >"$TMP/rows"
 ktap_plan $(($(wc -l <"$TMP/rows") + 1))
 
 while IFS='	' read -r want frag args; do

@@ -1,0 +1,863 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `probecost report DIR`: report.txt (plain text, every line within 72
+ * columns, ready to paste into an e-mail) and report.md (the same
+ * document in Markdown), built from a run directory.
+ *
+ * The document: the environment (CPU, kernel, timing backend, counters,
+ * noise floor), then per family a table of mechanism x state with median
+ * and 95% CI, then the analyses that have rows (disabled-probe overhead,
+ * toggle cost, cache impact, scaling), then what was not measured and
+ * why. Every figure carries its unit and backend; a section whose data is
+ * absent says why instead of vanishing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "doc.h"
+#include "errors.h"
+#include "mech.h"
+#include "opts.h"
+#include "rundir.h"
+
+#define WIDTH 72
+#define MAX_MECHS 256
+
+static void report_usage(FILE *f)
+{
+	fprintf(f, "usage: probecost report [--stdout] DIR\n\n"
+		   "Writes DIR/report.txt (plain text, lines within %d columns, for\n"
+		   "e-mail) and DIR/report.md (the same in Markdown) from the run in DIR\n"
+		   "(results.csv and meta.csv, as probecost run writes them).\n\n"
+		   "  --stdout  also print report.txt on standard output\n"
+		   "  --help    this text\n\n"
+		   "Exit status: 0 written, 1 writing failed, 2 usage error, a missing,\n"
+		   "malformed or foreign input file (named with file:line) or DIR not\n"
+		   "writable.\n",
+		WIDTH);
+}
+
+/* ---- formatting ---- */
+
+static void fmt_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (a >= 1e9)
+		snprintf(buf, len, "%.3g", v);
+	else if (a >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (a != 0 && a < 0.01)
+		snprintf(buf, len, "%.2g", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
+static void fmt_ci(char *buf, size_t len, const struct pc_rrow *r)
+{
+	char lo[32], hi[32];
+
+	if (isnan(r->ci_lo) || isnan(r->ci_hi)) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	fmt_num(lo, sizeof(lo), r->ci_lo);
+	fmt_num(hi, sizeof(hi), r->ci_hi);
+	snprintf(buf, len, "[%.24s, %.24s]", lo, hi);
+}
+
+/* ---- the run, indexed ---- */
+
+struct mech {
+	const char *name, *family, *where;
+};
+
+struct rep {
+	const struct pc_run *run;
+	struct pc_doc *doc;
+	struct mech mechs[MAX_MECHS];
+	size_t nmechs;
+	const char *families[16];
+	size_t nfam;
+};
+
+static void index_run(struct rep *r)
+{
+	for (size_t i = 0; i < r->run->nrows; i++) {
+		const struct pc_rrow *w = &r->run->rows[i];
+		size_t m, f;
+
+		for (m = 0; m < r->nmechs; m++)
+			if (!strcmp(r->mechs[m].name, w->mechanism))
+				break;
+		if (m == r->nmechs && m < MAX_MECHS) {
+			r->mechs[m] = (struct mech){ w->mechanism, w->family, w->where };
+			r->nmechs++;
+		}
+		for (f = 0; f < r->nfam; f++)
+			if (!strcmp(r->families[f], w->family))
+				break;
+		if (f == r->nfam && f < sizeof(r->families) / sizeof(r->families[0]))
+			r->families[r->nfam++] = w->family;
+	}
+}
+
+static const struct pc_rrow *find(const struct rep *r, const char *mech,
+				  const char *state, const char *metric)
+{
+	return pc_run_find(r->run, mech, state, metric);
+}
+
+static const struct pc_rrow *measured(const struct rep *r, const char *mech,
+				      const char *state, const char *metric)
+{
+	for (size_t i = 0; i < r->run->nrows; i++) {
+		const struct pc_rrow *w = &r->run->rows[i];
+
+		if (!strcmp(w->mechanism, mech) && !strcmp(w->state, state) &&
+		    !strcmp(w->metric, metric) && pc_rrow_measured(w))
+			return w;
+	}
+	return NULL;
+}
+
+static bool any_metric(const struct rep *r, bool (*pred)(const struct pc_rrow *))
+{
+	for (size_t i = 0; i < r->run->nrows; i++)
+		if (pred(&r->run->rows[i]))
+			return true;
+	return false;
+}
+
+/* States in method order, then any state this version does not know. */
+static size_t states_of(const struct rep *r, const char *mech, const char **out,
+			size_t max)
+{
+	size_t n = 0;
+
+	for (int st = 0; st < PC_NR_STATES && n < max; st++)
+		if (find(r, mech, pc_state_name(st), NULL))
+			out[n++] = pc_state_name(st);
+	for (size_t i = 0; i < r->run->nrows && n < max; i++) {
+		const struct pc_rrow *w = &r->run->rows[i];
+		bool seen = false;
+
+		if (strcmp(w->mechanism, mech) || !strcmp(w->state, "-"))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(out[k], w->state))
+				seen = true;
+		if (!seen)
+			out[n++] = w->state;
+	}
+	return n;
+}
+
+/* ---- environment ---- */
+
+struct backend {
+	const char *backend, *unit;
+	char wheres[64];
+};
+
+/* Noise floor of one timer backend: the baseline's absent' - absent. */
+static void noise_floor(const struct rep *r, const struct backend *b,
+			char *buf, size_t len)
+{
+	const struct pc_rrow *best = NULL;
+	double widths[MAX_MECHS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->run->nrows; i++) {
+		const struct pc_rrow *w = &r->run->rows[i];
+
+		if (strcmp(w->state, "absent") || strcmp(w->metric, "overhead") ||
+		    strcmp(w->backend, b->backend) || strcmp(w->unit, b->unit) ||
+		    !pc_rrow_measured(w) || isnan(w->ci_lo))
+			continue;
+		if (!strcmp(w->family, "baseline") && !best)
+			best = w;
+		if (n < MAX_MECHS)
+			widths[n++] = fmax(fabs(w->ci_lo), fabs(w->ci_hi));
+	}
+	if (best) {
+		char ci[64], v[32];
+
+		fmt_ci(ci, sizeof(ci), best);
+		fmt_num(v, sizeof(v), fmax(fabs(best->ci_lo), fabs(best->ci_hi)));
+		snprintf(buf, len, "+/-%s %s (%s): absent' - absent of %s, 95%% CI %s",
+			 v, b->unit, b->backend, best->mechanism, ci);
+	} else if (n) {
+		char v[32];
+
+		/* insertion sort: n is small */
+		for (size_t i = 1; i < n; i++)
+			for (size_t k = i; k > 0 && widths[k] < widths[k - 1]; k--) {
+				double t = widths[k];
+
+				widths[k] = widths[k - 1];
+				widths[k - 1] = t;
+			}
+		fmt_num(v, sizeof(v), widths[n / 2]);
+		snprintf(buf, len, "+/-%s %s (%s): median over %zu mechanism%s of the absent' - absent 95%% CI (no baseline mechanism ran on this backend)",
+			 v, b->unit, b->backend, n, n == 1 ? "" : "s");
+	} else {
+		snprintf(buf, len, "%s (%s): unknown, no absent overhead row with a CI",
+			 b->unit, b->backend);
+	}
+}
+
+static size_t timer_backends(const struct rep *r, struct backend *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->run->nrows; i++) {
+		const struct pc_rrow *w = &r->run->rows[i];
+		size_t k;
+
+		if (strcmp(w->metric, "overhead") || !pc_rrow_measured(w))
+			continue;
+		for (k = 0; k < n; k++)
+			if (!strcmp(out[k].backend, w->backend) && !strcmp(out[k].unit, w->unit))
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			out[n] = (struct backend){ w->backend, w->unit, "" };
+			n++;
+		}
+		if (!strstr(out[k].wheres, w->where)) {
+			size_t off = strlen(out[k].wheres);
+
+			snprintf(out[k].wheres + off, sizeof(out[k].wheres) - off, "%s%s",
+				 off ? ", " : "", w->where);
+		}
+	}
+	return n;
+}
+
+static void environment(struct rep *r)
+{
+	const struct pc_run *run = r->run;
+	struct pc_doc *d = r->doc;
+	struct backend be[8];
+	size_t nbe = timer_backends(r, be, 8);
+	const char *ctr = pc_run_meta(run, "counters", "?");
+
+	pc_doc_heading(d, "Environment");
+	pc_doc_kv(d, "run", "%s, started %s, %s", pc_run_meta(run, "run_id", "?"),
+		  pc_run_meta(run, "started_utc", "?"),
+		  pc_run_meta(run, "status", "status unknown (meta.csv has none: killed?)"));
+	pc_doc_kv(d, "host", "%s%s", pc_run_meta(run, "host", "?"),
+		  !strcmp(pc_run_meta(run, "in_guest", "no"), "yes") ?
+		  " (probecost's QEMU guest)" : "");
+	pc_doc_kv(d, "cpu", "%s", pc_run_meta(run, "cpu_model", "?"));
+	pc_doc_kv(d, "topology", "%s", pc_run_meta(run, "topology", "?"));
+	pc_doc_kv(d, "kernel", "%s", pc_run_meta(run, "kernel", "?"));
+	pc_doc_kv(d, "timer", "%s (%s): %s", pc_run_meta(run, "timer_backend", "?"),
+		  pc_run_meta(run, "timer_unit", "?"),
+		  pc_run_meta(run, "timer_reason", "no reason recorded"));
+	for (size_t i = 0; i < nbe; i++) {
+		char nf[512];
+
+		noise_floor(r, &be[i], nf, sizeof(nf));
+		if (nbe > 1)
+			pc_doc_kv(d, "backend", "%s (%s) for where = %s", be[i].backend,
+				  be[i].unit, be[i].wheres);
+		pc_doc_kv(d, "noise floor", "%s", nf);
+	}
+	pc_doc_kv(d, "counters", "%s%s%s", ctr, strcmp(ctr, "pmu") ? ": " : "",
+		  strcmp(ctr, "pmu") ? pc_run_meta(run, "counters_reason", "") : "");
+	pc_doc_kv(d, "method", "%s repeats (+%s warm-up), N %s, payload %s B",
+		  pc_run_meta(run, "repeats", "?"), pc_run_meta(run, "warmup", "?"),
+		  strcmp(pc_run_meta(run, "events", "0"), "0") ?
+		  pc_run_meta(run, "events", "?") : "calibrated per mechanism",
+		  pc_run_meta(run, "payload", "?"));
+	pc_doc_kv(d, "analyses", "%s", pc_run_meta(run, "analyses", "none recorded"));
+	pc_doc_kv(d, "command", "%s", pc_run_meta(run, "command", "?"));
+	pc_doc_kv(d, "probecost", "%s (%s)", pc_run_meta(run, "probecost_version", "?"),
+		  pc_run_meta(run, "git_revision", "?"));
+	pc_doc_para(d, "Overhead is a state's per-event cost minus that of the same site compiled without instrumentation (absent), from N/2N differencing: medians over the repeats with distribution-free 95%% confidence intervals. The absent row of each mechanism is its own noise floor; an interval containing 0 means no overhead could be measured.");
+}
+
+/* ---- overhead per family ---- */
+
+static void group_row(struct rep *r, const struct mech *m, const struct pc_rrow *any)
+{
+	const struct pc_rrow *cost = measured(r, m->name, "absent", "cost");
+	char c[32];
+
+	if (cost) {
+		fmt_num(c, sizeof(c), cost->median);
+		pc_doc_group(r->doc, "%s (%s; %s, %s; absent costs %s/event)", m->name,
+			     m->where, any->unit, any->backend, c);
+	} else {
+		pc_doc_group(r->doc, "%s (%s; %s, %s)", m->name, m->where, any->unit,
+			     any->backend);
+	}
+}
+
+static void state_row(struct rep *r, const char *state, const struct pc_rrow *w,
+		      const char *unit)
+{
+	char med[48], ci[64], st[32], var[160];
+	const char *cells[4] = { st, var, med, ci };
+
+	snprintf(st, sizeof(st), "  %s", state);
+	if (!pc_rrow_measured(w)) {
+		snprintf(var, sizeof(var), "%s (see below)", w->status);
+		pc_doc_row(r->doc, (const char *[]){ st, var, "-", "-" });
+		return;
+	}
+	fmt_num(med, sizeof(med), w->median);
+	if (strcmp(w->status, "ok"))
+		strcat(med, " !");
+	fmt_ci(ci, sizeof(ci), w);
+	if (strcmp(w->unit, unit))
+		snprintf(var, sizeof(var), "%s [%s]", w->variant, w->unit);
+	else
+		snprintf(var, sizeof(var), "%s", w->variant);
+	pc_doc_row(r->doc, cells);
+}
+
+static void family_tables(struct rep *r)
+{
+	static const char *const head[] = { "mechanism / state", "variant", "median", "95% CI" };
+
+	pc_doc_heading(r->doc, "Overhead per event, state minus absent");
+	for (size_t f = 0; f < r->nfam; f++) {
+		char title[96];
+		bool any = false;
+
+		for (size_t m = 0; m < r->nmechs; m++)
+			if (!strcmp(r->mechs[m].family, r->families[f]) &&
+			    find(r, r->mechs[m].name, NULL, "overhead"))
+				any = true;
+		if (!any)
+			continue;
+		snprintf(title, sizeof(title), "Family: %s", r->families[f]);
+		pc_doc_subheading(r->doc, title);
+		pc_doc_table(r->doc, 4, head, "llrr");
+		for (size_t m = 0; m < r->nmechs; m++) {
+			const struct mech *mc = &r->mechs[m];
+			const char *states[16];
+			const struct pc_rrow *first = NULL;
+			size_t ns;
+
+			if (strcmp(mc->family, r->families[f]))
+				continue;
+			ns = states_of(r, mc->name, states, 16);
+			for (size_t s = 0; s < ns && !first; s++)
+				first = measured(r, mc->name, states[s], "overhead");
+			if (!first) {
+				const struct pc_rrow *w = find(r, mc->name, NULL, "overhead");
+
+				if (!w)
+					continue;
+				pc_doc_group(r->doc, "%s (%s): %s (see below)", mc->name,
+					     mc->where, w->status);
+				continue;
+			}
+			group_row(r, mc, first);
+			for (size_t s = 0; s < ns; s++) {
+				const struct pc_rrow *w = measured(r, mc->name, states[s], "overhead");
+
+				if (!w)
+					w = find(r, mc->name, states[s], "overhead");
+				if (w)
+					state_row(r, states[s], w, first->unit);
+			}
+		}
+	}
+}
+
+/* ---- disabled-probe overhead ---- */
+
+static const struct pc_rrow *insn_delta(const struct rep *r, const char *mech,
+					const struct pc_rrow *ovh)
+{
+	const struct pc_rrow *w = measured(r, mech, "disabled", "disabled-instructions");
+
+	if (w)
+		return w;
+	w = measured(r, mech, "disabled", "instructions-overhead");
+	if (w)
+		return w;
+	return !strcmp(ovh->unit, "instructions") ? ovh : NULL;
+}
+
+static void disabled_section(struct rep *r)
+{
+	static const char *const head[] = {
+		"mechanism", "overhead", "95% CI", "CI excl. 0", "insn",
+	};
+	bool any = false, dedicated = false;
+
+	for (size_t m = 0; m < r->nmechs; m++)
+		if (find(r, r->mechs[m].name, "disabled", NULL))
+			any = true;
+	if (!any)
+		return;
+	pc_doc_heading(r->doc, "Disabled-probe overhead");
+	for (size_t m = 0; m < r->nmechs; m++)
+		if (measured(r, r->mechs[m].name, "disabled", "disabled-overhead"))
+			dedicated = true;
+	pc_doc_para(r->doc, "What an instrumented site costs while nobody traces. %s \"insn\" is the exact difference in retired instructions per event where a PMU or the deterministic guest counts them.",
+		    dedicated ? "From the disabled analysis (absent, disabled and absent' alternating, twice the repeats) where it ran, else from the main measurement." :
+		    "From the main measurement (the disabled analysis did not run).");
+	pc_doc_table(r->doc, 5, head, "lrrlr");
+	for (size_t m = 0; m < r->nmechs; m++) {
+		const char *name = r->mechs[m].name;
+		const struct pc_rrow *w = measured(r, name, "disabled", "disabled-overhead");
+		const struct pc_rrow *in;
+		char med[64], ci[64], ins[32], v[32];
+
+		if (!w)
+			w = measured(r, name, "disabled", "overhead");
+		if (!w) {
+			w = find(r, name, "disabled", "overhead");
+			if (w)
+				pc_doc_row(r->doc, (const char *[]){ name, w->status, "-", "-", "-" });
+			continue;
+		}
+		fmt_num(v, sizeof(v), w->median);
+		snprintf(med, sizeof(med), "%s %s", v, w->unit);
+		fmt_ci(ci, sizeof(ci), w);
+		in = insn_delta(r, name, w);
+		fmt_num(ins, sizeof(ins), in ? in->median : NAN);
+		pc_doc_row(r->doc, (const char *[]){
+			name, med, ci,
+			isnan(w->ci_lo) ? "n/a" : (w->ci_lo > 0 || w->ci_hi < 0) ? "yes" : "no",
+			ins });
+	}
+}
+
+/* ---- tables of one row kind, grouped by mechanism ---- */
+
+struct grouped {
+	size_t ncols;
+	const char *const *head;
+	const char *align;
+	bool (*pick)(const struct pc_rrow *w);
+	/* the cell after the state: the toggle, the event, the set ... */
+	void (*what)(const struct pc_rrow *w, char *buf, size_t len);
+	/* a cell after the CI, or NULL */
+	void (*extra)(const struct rep *r, const struct pc_rrow *w, char *buf,
+		      size_t len);
+	bool unit_in_group;	/* "mech (where; unit, backend)" */
+	bool absent_is_noise;	/* label absent rows as the noise floor */
+};
+
+/*
+ * Every picked row, mechanisms in run order, states in method order:
+ * state, what, median, 95% CI [, extra], under a line per mechanism.
+ */
+static void grouped_table(struct rep *r, const struct grouped *g)
+{
+	pc_doc_table(r->doc, g->ncols, g->head, g->align);
+	for (size_t m = 0; m < r->nmechs; m++) {
+		const char *name = r->mechs[m].name;
+		const char *states[16];
+		size_t ns = states_of(r, name, states, 16);
+		bool group = false;
+
+		for (size_t s = 0; s < ns; s++) {
+			for (size_t i = 0; i < r->run->nrows; i++) {
+				const struct pc_rrow *w = &r->run->rows[i];
+				char st[48], what[64], med[48], ci[64], extra[48] = "";
+
+				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
+				    !g->pick(w))
+					continue;
+				if (!group && g->unit_in_group)
+					pc_doc_group(r->doc, "%s (%s; %s, %s)", name, w->where,
+						     w->unit, w->backend);
+				else if (!group)
+					pc_doc_group(r->doc, "%s (%s; %s)", name, w->where,
+						     w->backend);
+				group = true;
+				snprintf(st, sizeof(st), "  %s%s", states[s],
+					 g->absent_is_noise && !strcmp(states[s], "absent") ?
+					 " (noise)" : "");
+				g->what(w, what, sizeof(what));
+				fmt_num(med, sizeof(med), w->median);
+				fmt_ci(ci, sizeof(ci), w);
+				if (g->extra)
+					g->extra(r, w, extra, sizeof(extra));
+				pc_doc_row(r->doc, (const char *[]){ st, what, med, ci, extra });
+			}
+		}
+	}
+}
+
+/* ---- toggle cost ---- */
+
+static bool is_toggle(const char *metric)
+{
+	size_t n = strlen(metric);
+
+	return n >= 11 && !strcmp(metric + n - 11, "arm-latency");
+}
+
+static bool toggle_row(const struct pc_rrow *w)
+{
+	return is_toggle(w->metric) && strcmp(w->state, "absent") && pc_rrow_measured(w);
+}
+
+static void toggle_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 8), w->metric);
+}
+
+static void toggle_section(struct rep *r)
+{
+	static const char *const head[] = { "mechanism / state", "toggle", "median", "95% CI" };
+
+	if (!any_metric(r, toggle_row))
+		return;
+	pc_doc_heading(r->doc, "Toggle cost: arm and disarm latency");
+	pc_doc_para(r->doc, "Time to switch a site from nothing armed into the state (arm) and back (disarm), one call each, measured around the mechanism's own arm and disarm.");
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "llrr", .pick = toggle_row,
+		.what = toggle_what, .unit_in_group = true,
+	});
+}
+
+/* ---- cache impact ---- */
+
+static bool pmu_miss_row(const struct pc_rrow *w)
+{
+	size_t n = strlen(w->metric);
+
+	return !strcmp(w->backend, "pmu") && strstr(w->metric, "miss") && n > 9 &&
+	       !strcmp(w->metric + n - 9, "-overhead") && pc_rrow_measured(w);
+}
+
+static bool victim_k1_row(const struct pc_rrow *w)
+{
+	size_t n = strlen(w->metric);
+
+	return !strncmp(w->metric, "victim-", 7) && n > 3 &&
+	       !strcmp(w->metric + n - 3, "-k1") && pc_rrow_measured(w);
+}
+
+static bool footprint_row(const struct pc_rrow *w)
+{
+	return !strncmp(w->metric, "footprint-", 10) && pc_rrow_measured(w);
+}
+
+static bool pmu_row(const struct pc_rrow *w)
+{
+	return pmu_miss_row(w) && strcmp(w->state, "absent");
+}
+
+static void pmu_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 9), w->metric);
+}
+
+static void pmu_table(struct rep *r)
+{
+	static const char *const head[] = { "mechanism / state", "event", "median", "95% CI" };
+
+	pc_doc_subheading(r->doc, "(a) PMU: misses per event, state minus absent");
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "llrr", .pick = pmu_row,
+		.what = pmu_what,
+	});
+}
+
+static void victim_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 10), w->metric + 7);
+}
+
+static void victim_table(struct rep *r)
+{
+	static const char *const head[] = { "mechanism / state", "set", "median", "95% CI" };
+
+	pc_doc_subheading(r->doc, "(b) Victim: walk time added per probe hit (k = 1)");
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "llrr", .pick = victim_k1_row,
+		.what = victim_what, .unit_in_group = true, .absent_is_noise = true,
+	});
+}
+
+static void footprint_table(struct rep *r)
+{
+	static const char *const head[] = { "mechanism", "object", "at site", "out of line" };
+
+	pc_doc_subheading(r->doc, "(c) Static footprint, bytes (from the ELF symbol table)");
+	pc_doc_table(r->doc, 4, head, "llrr");
+	for (size_t m = 0; m < r->nmechs; m++) {
+		const char *name = r->mechs[m].name;
+		const struct pc_rrow *site = measured(r, name, "-", "footprint-site");
+		const struct pc_rrow *ool = measured(r, name, "-", "footprint-handler");
+		char a[32], b[32];
+
+		if (!site && !ool)
+			continue;
+		fmt_num(a, sizeof(a), site ? site->median : NAN);
+		fmt_num(b, sizeof(b), ool ? ool->median : NAN);
+		if (site && site->median > 0)
+			memmove(a + 1, a, strlen(a) + 1), a[0] = '+';
+		pc_doc_row(r->doc, (const char *[]){
+			name, site ? site->variant : ool->variant, a, b });
+	}
+}
+
+static void cache_section(struct rep *r)
+{
+	const char *ctr = pc_run_meta(r->run, "counters", "?");
+	bool pmu = any_metric(r, pmu_miss_row), victim = any_metric(r, victim_k1_row);
+	bool fp = any_metric(r, footprint_row);
+
+	pc_doc_heading(r->doc, "Cache impact");
+	if (pmu)
+		pmu_table(r);
+	else
+		pc_doc_para(r->doc, "(a) PMU: no cache-miss counts: %s%s%s.", ctr,
+			    strcmp(ctr, "pmu") ? ": " : "",
+			    strcmp(ctr, "pmu") ? pc_run_meta(r->run, "counters_reason", "") :
+			    " but no miss events opened");
+	if (victim) {
+		victim_table(r);
+		pc_doc_para(r->doc, "A pointer-chasing walk over a working set sized to the cache level; k probe hits run between walks. Rows for k = 8 and 64 (and the walk time) are in results.csv, the curves in plots/.");
+	} else {
+		pc_doc_para(r->doc, "(b) Victim: not run (analysis victim; see probecost run --help).");
+	}
+	if (fp)
+		footprint_table(r);
+	else
+		pc_doc_para(r->doc, "(c) Static footprint: not run (analysis footprint).");
+}
+
+/* ---- scaling ---- */
+
+static bool scaling_row(const struct pc_rrow *w)
+{
+	return !strncmp(w->metric, "scaling-cost-t", 14) && pc_rrow_measured(w);
+}
+
+static void scaling_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", w->metric + 14);
+}
+
+/* The throughput row beside a cost row: same mechanism, state, threads. */
+static void scaling_rate(const struct rep *r, const struct pc_rrow *w, char *buf,
+			 size_t len)
+{
+	const struct pc_rrow *tp;
+	char metric[48];
+
+	snprintf(metric, sizeof(metric), "scaling-throughput-t%s", w->metric + 14);
+	tp = measured(r, w->mechanism, w->state, metric);
+	fmt_num(buf, len, tp ? tp->median : NAN);
+}
+
+static void scaling_section(struct rep *r)
+{
+	static const char *const head[] = {
+		"mechanism / state", "threads", "cost", "95% CI", "Mevents/s",
+	};
+
+	if (!any_metric(r, scaling_row))
+		return;
+	pc_doc_heading(r->doc, "Scaling: all threads firing one probe");
+	pc_doc_para(r->doc, "Per-event cost per thread and aggregate throughput with 1..all PUs firing the same armed site, one thread per core first, SMT siblings last.");
+	grouped_table(r, &(struct grouped){
+		.ncols = 5, .head = head, .align = "lrrrr", .pick = scaling_row,
+		.what = scaling_what, .extra = scaling_rate, .unit_in_group = true,
+	});
+}
+
+/* ---- not measured, warnings ---- */
+
+static void not_measured(struct rep *r)
+{
+	bool heading = false;
+
+	for (size_t m = 0; m < r->nmechs; m++) {
+		const char *name = r->mechs[m].name;
+
+		for (size_t i = 0; i < r->run->nrows; i++) {
+			const struct pc_rrow *w = &r->run->rows[i];
+			char states[128], what[96];
+			bool dup = false;
+
+			if (strcmp(w->mechanism, name) || pc_rrow_measured(w))
+				continue;
+			/* one line per (status, metric, note): states joined */
+			for (size_t k = 0; k < i && !dup; k++) {
+				const struct pc_rrow *o = &r->run->rows[k];
+
+				dup = !strcmp(o->mechanism, name) && !pc_rrow_measured(o) &&
+				      !strcmp(o->status, w->status) && !strcmp(o->metric, w->metric) &&
+				      !strcmp(o->note, w->note);
+			}
+			if (dup)
+				continue;
+			states[0] = '\0';
+			for (size_t k = i; k < r->run->nrows; k++) {
+				const struct pc_rrow *o = &r->run->rows[k];
+				size_t off = strlen(states);
+
+				if (!strcmp(o->mechanism, name) && !pc_rrow_measured(o) &&
+				    !strcmp(o->status, w->status) && !strcmp(o->metric, w->metric) &&
+				    !strcmp(o->note, w->note) && strcmp(o->state, "-"))
+					snprintf(states + off, sizeof(states) - off, "%s%s",
+						 off ? ", " : "", o->state);
+			}
+			if (!strcmp(w->metric, "overhead"))
+				snprintf(what, sizeof(what), "%s", states[0] ? states : "all");
+			else if (states[0])
+				snprintf(what, sizeof(what), "%s (%s)", states, w->metric);
+			else
+				snprintf(what, sizeof(what), "%s", w->metric);
+			if (!heading) {
+				pc_doc_heading(r->doc, "Not measured, and why");
+				heading = true;
+			}
+			pc_doc_kv(r->doc, name, "%s: %s: %s", what, w->status,
+				  w->note[0] ? w->note : "no reason recorded");
+		}
+	}
+}
+
+static void warnings(struct rep *r)
+{
+	bool heading = false;
+
+	for (size_t i = 0; i < r->run->nrows; i++) {
+		const struct pc_rrow *w = &r->run->rows[i];
+		bool dup = false;
+
+		if (!pc_rrow_measured(w) || !w->note[0] ||
+		    (strcmp(w->status, "ok") && strcmp(w->status, "miscount")) ||
+		    (!strcmp(w->status, "ok") && !strstr(w->note, "multiplexed")))
+			continue;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = !strcmp(r->run->rows[k].mechanism, w->mechanism) &&
+			      !strcmp(r->run->rows[k].state, w->state) &&
+			      !strcmp(r->run->rows[k].note, w->note);
+		if (dup)
+			continue;
+		if (!heading) {
+			pc_doc_heading(r->doc, "Warnings (figures marked !)");
+			heading = true;
+		}
+		pc_doc_kv(r->doc, w->mechanism, "%s: %s: %s", w->state, w->status, w->note);
+	}
+}
+
+/* ---- output ---- */
+
+static int write_file(const struct pc_doc *d, const char *dir, const char *name,
+		      bool md)
+{
+	char path[PATH_MAX + 32], part[PATH_MAX + 40];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(part, sizeof(part), "%s.part", path);
+	f = fopen(part, "w");
+	if (!f) {
+		fprintf(stderr, "probecost report: cannot write %s: %s\n", part, strerror(errno));
+		return PC_ERR_IO;
+	}
+	ret = md ? pc_doc_write_md(d, f) : pc_doc_write_text(d, f, WIDTH);
+	if (fclose(f) == EOF && ret == PC_OK)
+		ret = PC_ERR_IO;
+	if (ret == PC_OK && rename(part, path) < 0)
+		ret = PC_ERR_IO;
+	if (ret != PC_OK) {
+		fprintf(stderr, "probecost report: writing %s failed: %s\n", path,
+			ret == PC_ERR_NOMEM ? "out of memory" : strerror(errno));
+		unlink(part);
+	}
+	return ret;
+}
+
+static int report_build(const struct pc_run *run, struct pc_doc *d)
+{
+	struct rep r;
+	char title[128];
+
+	memset(&r, 0, sizeof(r));
+	r.run = run;
+	r.doc = d;
+	index_run(&r);
+	snprintf(title, sizeof(title), "probecost report: run %s",
+		 pc_run_meta(run, "run_id", "?"));
+	pc_doc_title(d, title);
+	environment(&r);
+	family_tables(&r);
+	disabled_section(&r);
+	toggle_section(&r);
+	cache_section(&r);
+	scaling_section(&r);
+	not_measured(&r);
+	warnings(&r);
+	return d->failed ? PC_ERR_NOMEM : PC_OK;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "stdout", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pc_run run;
+	struct pc_doc d;
+	bool to_stdout = false;
+	int c, ret;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			to_stdout = true;
+			break;
+		case 'h':
+			report_usage(stdout);
+			return 0;
+		default:
+			return pc_exit_status(pc_opt_bad("report", lo, argv, optind, optopt, c));
+		}
+	}
+	ret = pc_run_load_operand("report", "probecost report [--stdout] DIR", argc, argv,
+				  optind, &run);
+	if (ret)
+		return ret;
+	if (access(run.dir, W_OK) < 0) {
+		fprintf(stderr, "probecost report: %s is not writable (%s); copy the run directory somewhere writable\n",
+			run.dir, strerror(errno));
+		pc_run_free(&run);
+		return 2;
+	}
+	pc_doc_init(&d);
+	ret = report_build(&run, &d);
+	if (ret == PC_OK)
+		ret = write_file(&d, run.dir, "report.txt", false);
+	if (ret == PC_OK)
+		ret = write_file(&d, run.dir, "report.md", true);
+	if (ret == PC_OK && to_stdout)
+		ret = pc_doc_write_text(&d, stdout, WIDTH);
+	if (ret == PC_OK)
+		fprintf(stderr, "probecost report: wrote %s/report.txt and report.md\n", run.dir);
+	pc_doc_free(&d);
+	pc_run_free(&run);
+	return ret == PC_OK ? 0 : 1;
+}

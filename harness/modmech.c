@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mechanisms of probecost.ko, as seen by the harness: one generated
+ * `struct pc_mech` per line of PROBECOST_MECHS in the ABI header, all
+ * sharing the ops below; what differs between them is data (mm_spec).
+ *
+ * The module times itself (rdtsc_ordered() around its chunks), so fire()
+ * returns self-timed ticks and the engine does not add its own syscall
+ * around them. What the harness adds per state:
+ *
+ *   recording  a private tracefs instance receives the events: the
+ *              module's trace event (tracepoint; pc_record for branch and
+ *              static-key handlers), or for the kprobe family a
+ *              kprobe_events definition on the same site and offset the
+ *              module would probe, fetching the same payload bytes. Hits
+ *              are then what the ring buffer received (entries +
+ *              overrun), lost what it dropped.
+ *   kprobes    the variant is read back from <debugfs>/kprobes/list
+ *              ([OPTIMIZED], [FTRACE]) and must be the one asked for;
+ *              kprobe-int3 turns debug.kprobes-optimization off while
+ *              armed and restores it on disarm.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "errors.h"
+#include "mech.h"
+#include "modmech.h"
+#include "module.h"
+#include "sysinfo.h"
+#include "tracefs.h"
+
+#define OPT_SYSCTL	"/proc/sys/debug/kprobes-optimization"
+#define OPT_MARK_DIR	"/run"
+#define OPT_WAIT_MS	20000
+#define INSTANCE_KB	1024
+
+enum mm_rec {
+	MM_REC_EVENT,		/* the module's trace event @event */
+	MM_REC_KPROBE,		/* a kprobe_events definition */
+};
+
+struct mm_spec {
+	enum mm_rec rec;
+	const char *event;	/* MM_REC_EVENT */
+	char kind;		/* MM_REC_KPROBE: 'p' or 'r' */
+	bool at_body;		/* probe the body offset, not the entry */
+	const char *want;	/* kprobes: the variant that must be read back */
+	const char *toggle;	/* what the toggle rows time */
+	const char *variant;	/* others: what the site is */
+};
+
+/* One line each for `probecost list`. */
+#define MM_SUMMARY_TRACEPOINT	"TRACE_EVENT site: static-key nop, probe call, ring buffer"
+#define MM_SUMMARY_BRANCH	"global flag test + call: the markers-era kernel tracepoint"
+#define MM_SUMMARY_STATIC_KEY	"static_branch_unlikely: a patched nop/jmp (jump label)"
+#define MM_SUMMARY_KPROBE_INT3	"kprobe on a body instruction, optimizer off: int3 trap"
+#define MM_SUMMARY_KPROBE_OPT	"kprobe on a body instruction after the optimizer: jmp to a detour"
+#define MM_SUMMARY_KPROBE_FTRACE	"kprobe on the function entry: through the fentry call and ftrace"
+#define MM_SUMMARY_KRETPROBE	"kretprobe: entry probe plus a hijacked return"
+
+static const struct mm_spec mm_specs[PROBECOST_NR_MECHS] = {
+	[PROBECOST_MECH_TRACEPOINT] = {
+		.toggle = "tracepoint_probe_register / _unregister (key patch, RCU publish)",
+		.rec = MM_REC_EVENT, .event = PROBECOST_EVENT_TRACEPOINT,
+		.variant = "trace-event",
+	},
+	[PROBECOST_MECH_BRANCH] = {
+		.toggle = "one store to the flag",
+		.rec = MM_REC_EVENT, .event = PROBECOST_EVENT_RECORD,
+		.variant = "flag-test",
+	},
+	[PROBECOST_MECH_STATIC_KEY] = {
+		.toggle = "static_branch_enable / _disable (text_poke_bp)",
+		.rec = MM_REC_EVENT, .event = PROBECOST_EVENT_RECORD,
+		.variant = "jump-label",
+	},
+	[PROBECOST_MECH_KPROBE_INT3] = {
+		.toggle = "register_kprobe / unregister_kprobe, optimizer off",
+		.rec = MM_REC_KPROBE, .kind = 'p', .at_body = true, .want = "int3",
+	},
+	[PROBECOST_MECH_KPROBE_OPT] = {
+		.toggle = "register_kprobe / unregister_kprobe of an optimized probe",
+		.rec = MM_REC_KPROBE, .kind = 'p', .at_body = true, .want = "optimized",
+	},
+	[PROBECOST_MECH_KPROBE_FTRACE] = {
+		.toggle = "register_kprobe / unregister_kprobe on the ftrace entry",
+		.rec = MM_REC_KPROBE, .kind = 'p', .want = "ftrace",
+	},
+	[PROBECOST_MECH_KRETPROBE] = {
+		.toggle = "register_kretprobe / unregister_kretprobe",
+		.rec = MM_REC_KPROBE, .kind = 'r', .want = "kretprobe",
+	},
+};
+
+struct mm_priv {
+	struct pc_module mod;
+	const struct mm_spec *sp;
+	uint32_t id;
+	enum pc_state st;
+	struct pc_tracefs_inst ti;
+	char group[64], event[64];
+	bool event_defined;
+	bool opt_saved;
+	char opt_prev[16];
+};
+
+/* The run's timer: the module's ticks are TSC ticks, converted if need be. */
+static const struct pc_timer *mm_timer;
+
+void pc_modmech_use_timer(const struct pc_timer *t)
+{
+	mm_timer = t;
+}
+
+/* TSC ticks from the module in the unit of the run's timer ticks. */
+static uint64_t mm_ticks(const struct mm_priv *p, uint64_t tsc)
+{
+	if (!mm_timer || mm_timer->kind != PC_TIMER_CLOCK || !p->mod.ver.tsc_khz)
+		return tsc;
+	/* the clock backend counts ns */
+	return (uint64_t)((double)tsc * 1e6 / (double)p->mod.ver.tsc_khz + 0.5);
+}
+
+static uint32_t mm_id(const struct pc_mech *m)
+{
+	return ((const struct mm_spec *)m->data) - mm_specs;
+}
+
+/* ---- debug.kprobes-optimization, saved in /run so a killed run can be undone ---- */
+
+static void opt_mark_path(char *buf, size_t len, int pid)
+{
+	snprintf(buf, len, "%s/probecost-kprobes-optimization.%d", OPT_MARK_DIR, pid);
+}
+
+static int opt_off(struct mm_priv *p, struct pc_inst *in)
+{
+	char mark[128], why[256];
+	FILE *f;
+	int ret;
+
+	if (pc_read_file(OPT_SYSCTL, p->opt_prev, sizeof(p->opt_prev)) != PC_OK)
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
+				    "%s missing: cannot turn the kprobe optimizer off for an int3 measurement",
+				    OPT_SYSCTL);
+	opt_mark_path(mark, sizeof(mark), (int)getpid());
+	f = fopen(mark, "w");
+	if (f) {
+		fprintf(f, "%s\n", p->opt_prev);
+		fclose(f);
+	}
+	p->opt_saved = true;
+	ret = pc_tracefs_write(OPT_SYSCTL, "0", false, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "%s", why);
+	return PC_OK;
+}
+
+static void opt_restore(struct mm_priv *p)
+{
+	char mark[128], why[256];
+
+	if (!p->opt_saved)
+		return;
+	pc_tracefs_write(OPT_SYSCTL, p->opt_prev, false, why, sizeof(why));
+	opt_mark_path(mark, sizeof(mark), (int)getpid());
+	unlink(mark);
+	p->opt_saved = false;
+}
+
+/* ---- the kprobes list: the variant actually in force ---- */
+
+static const char *debugfs_root(void)
+{
+	static const char *const root = "/sys/kernel/debug";
+	char probe[64];
+
+	snprintf(probe, sizeof(probe), "%s/kprobes", root);
+	if (access(probe, F_OK) == 0)
+		return root;
+	if (pc_is_root())
+		mount("debugfs", root, "debugfs", 0, NULL);
+	return root;
+}
+
+/*
+ * The variant of the probe on @site: "int3", "optimized", "ftrace", with
+ * "kretprobe:" in front for a return probe, "none" when nothing is on it.
+ */
+static int read_variant(const char *site, char *buf, size_t len)
+{
+	char path[128], line[512], pat[80];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kprobes/list", debugfs_root());
+	f = fopen(path, "r");
+	if (!f)
+		return PC_ERR_IO;
+	snprintf(pat, sizeof(pat), " %s+0x", site);
+	snprintf(buf, len, "none");
+	while (fgets(line, sizeof(line), f)) {
+		char type = '?';
+		const char *base;
+
+		if (!strstr(line, pat))
+			continue;
+		sscanf(line, "%*s %c", &type);
+		base = strstr(line, "[OPTIMIZED]") ? "optimized" :
+		       strstr(line, "[FTRACE]") ? "ftrace" : "int3";
+		snprintf(buf, len, "%s%s%s%s", type == 'r' ? "kretprobe:" : "", base,
+			 strstr(line, "[DISABLED]") ? "|disabled" : "",
+			 strstr(line, "[GONE]") ? "|gone" : "");
+		break;
+	}
+	fclose(f);
+	return PC_OK;
+}
+
+static bool variant_ok(const struct mm_spec *sp, const char *v)
+{
+	if (!strcmp(sp->want, "kretprobe"))
+		return !strncmp(v, "kretprobe:", 10) && !strchr(v, '|');
+	return !strcmp(v, sp->want);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Wait (the optimizer works in the background) until @want is in force. */
+static int verify_variant(struct mm_priv *p, struct pc_inst *in)
+{
+	const char *site = p->mod.info[p->id].site;
+	char v[64] = "none";
+	long waited = 0;
+
+	for (;;) {
+		if (read_variant(site, v, sizeof(v)) != PC_OK)
+			return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
+					    "cannot read %s/kprobes/list (debugfs): the variant cannot be verified",
+					    debugfs_root());
+		if (variant_ok(p->sp, v))
+			return PC_OK;
+		if (strcmp(p->sp->want, "optimized") || waited >= OPT_WAIT_MS)
+			break;
+		sleep_ms(10);
+		waited += 10;
+	}
+	return pc_inst_fail(in, PC_ERR_VERIFY,
+			    "asked for a %s kprobe on %s, but kprobes/list says %s%s",
+			    p->sp->want, site, v,
+			    !strcmp(p->sp->want, "optimized") ?
+			    " after 20 s (is debug.kprobes-optimization 0?)" : "");
+}
+
+/* ---- recording: instance, events, counts ---- */
+
+/* nmissed of our kprobe event, from kprobe_profile; 0 when absent */
+static uint64_t kprobe_event_missed(struct mm_priv *p)
+{
+	char path[PATH_MAX], line[512], name[192];
+	const char *root;
+	unsigned long long hit, miss;
+	uint64_t out = 0;
+	FILE *f;
+
+	if (!p->event_defined || pc_tracefs_root(&root, line, sizeof(line)) != PC_OK)
+		return 0;
+	snprintf(path, sizeof(path), "%s/kprobe_profile", root);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%191s %llu %llu", name, &hit, &miss) == 3 &&
+		    !strcmp(name, p->event))
+			out = miss;
+	}
+	fclose(f);
+	return out;
+}
+
+static int kprobe_event_define(struct mm_priv *p, struct pc_inst *in)
+{
+	const struct probecost_info *info = &p->mod.info[p->id];
+	char def[512], where[96], why[256];
+	int ret;
+
+	pc_tracefs_group(p->group, sizeof(p->group));
+	snprintf(p->event, sizeof(p->event), "%s", info->site);
+	if (p->sp->at_body)
+		snprintf(where, sizeof(where), "%s:%s+%u", PROBECOST_MODULE, info->site,
+			 info->probe_offset);
+	else
+		snprintf(where, sizeof(where), "%s:%s", PROBECOST_MODULE, info->site);
+	snprintf(def, sizeof(def), "%c:%s/%s %s payload=@%s:string\n", p->sp->kind,
+		 p->group, p->event, where, PROBECOST_PAYLOAD_SYMBOL);
+	ret = pc_tracefs_dynevent_add("kprobe_events", def, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "defining the kprobe event: %s", why);
+	p->event_defined = true;
+	return PC_OK;
+}
+
+static void kprobe_event_remove(struct mm_priv *p)
+{
+	char why[256];
+
+	/* busy while enabled anywhere: the instance is removed first */
+	if (p->event_defined &&
+	    pc_tracefs_dynevent_del("kprobe_events", p->group, p->event, why,
+				    sizeof(why)) == PC_OK)
+		p->event_defined = false;
+}
+
+static int recording_on(struct mm_priv *p, struct pc_inst *in)
+{
+	char why[256];
+	int ret;
+
+	ret = pc_tracefs_instance_create(&p->ti, in->mech->name, INSTANCE_KB, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "%s", why);
+	if (p->sp->rec == MM_REC_KPROBE) {
+		ret = kprobe_event_define(p, in);
+		if (ret != PC_OK)
+			return ret;
+		ret = pc_tracefs_instance_event(&p->ti, p->group, p->event, true, why,
+						sizeof(why));
+	} else {
+		ret = pc_tracefs_instance_event(&p->ti, PROBECOST_EVENT_GROUP, p->sp->event,
+						true, why, sizeof(why));
+	}
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "enabling the recording event: %s", why);
+	return PC_OK;
+}
+
+static void recording_off(struct mm_priv *p)
+{
+	pc_tracefs_instance_remove(&p->ti);
+	kprobe_event_remove(p);
+}
+
+/* ---- the ops ---- */
+
+static int mm_available(const struct pc_mech *m, char *why, size_t len)
+{
+	struct pc_module mod;
+	uint32_t id = mm_id(m);
+	int ret = pc_module_open(&mod, why, len);
+
+	if (ret != PC_OK)
+		return ret == PC_ERR_BUSY ? PC_ERR_BUSY : ret;
+	if (id >= mod.ver.nr_mechs) {
+		snprintf(why, len, "probecost.ko does not know %s: rebuild and reload it", m->name);
+		ret = PC_ERR_ABI;
+	} else if (mod.info[id].err) {
+		snprintf(why, len, "%s", mod.info[id].why);
+		ret = PC_ERR_UNSUPPORTED;
+	}
+	pc_module_close(&mod);
+	return ret;
+}
+
+static int mm_setup(struct pc_inst *in)
+{
+	struct mm_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return PC_ERR_NOMEM;
+	p->id = mm_id(in->mech);
+	p->sp = in->mech->data;
+	ret = pc_module_open(&p->mod, in->why, sizeof(in->why));
+	if (ret != PC_OK) {
+		free(p);
+		return ret;
+	}
+	in->priv = p;
+	return PC_OK;
+}
+
+static void mm_teardown(struct pc_inst *in)
+{
+	struct mm_priv *p = in->priv;
+
+	if (!p)
+		return;
+	pc_module_close(&p->mod);
+	free(p);
+	in->priv = NULL;
+}
+
+static int mm_disarm(struct pc_inst *in)
+{
+	struct mm_priv *p = in->priv;
+	int ret;
+
+	ret = pc_module_disarm(&p->mod, p->id);
+	recording_off(p);
+	opt_restore(p);
+	p->st = PC_ABSENT;
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "probecost.ko disarm failed: %s", strerror(errno));
+	if (p->ti.path[0] || p->event_defined)
+		return pc_inst_fail(in, PC_ERR_BUSY, "tracefs instance or kprobe event could not be removed");
+	return PC_OK;
+}
+
+static int mm_arm(struct pc_inst *in, enum pc_state st)
+{
+	struct mm_priv *p = in->priv;
+	bool probed = p->sp->want && (st == PC_ENABLED || st == PC_RECORDING);
+	int ret;
+
+	if (probed && !strcmp(p->sp->want, "int3")) {
+		ret = opt_off(p, in);
+		if (ret != PC_OK)
+			return ret;
+	}
+	if (st == PC_RECORDING) {
+		/* the payload first: the event may fire as soon as it exists */
+		ret = pc_module_arm(&p->mod, p->id, st, in->opts->payload, in->why,
+				    sizeof(in->why));
+		if (ret == PC_OK)
+			ret = recording_on(p, in);
+	} else {
+		ret = pc_module_arm(&p->mod, p->id, st, in->opts->payload, in->why,
+				    sizeof(in->why));
+	}
+	if (ret != PC_OK)
+		return ret;
+	p->st = st;
+	if (probed)
+		return verify_variant(p, in);
+	return PC_OK;
+}
+
+static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	struct mm_priv *p = in->priv;
+	struct probecost_run r;
+	uint64_t w0 = 0, l0 = 0, w1, l1, miss0 = 0;
+	int ret;
+
+	if (p->st == PC_RECORDING) {
+		pc_tracefs_instance_written(&p->ti, &w0, &l0);
+		miss0 = kprobe_event_missed(p);
+	}
+	ret = pc_module_run(&p->mod, p->id, n, &r, in->why, sizeof(in->why));
+	if (ret != PC_OK)
+		return ret;
+	out->ticks = mm_ticks(p, r.ticks);
+	out->self_timed = true;
+	out->hits = r.hits;
+	out->missed = r.missed;
+	if (p->st == PC_RECORDING) {
+		pc_tracefs_instance_written(&p->ti, &w1, &l1);
+		out->hits = w1 - w0;
+		out->lost = l1 - l0;
+		out->missed += kprobe_event_missed(p) - miss0;
+	}
+	return PC_OK;
+}
+
+static int mm_variant(struct pc_inst *in, char *buf, size_t len)
+{
+	struct mm_priv *p = in->priv;
+
+	if (!p->sp->want) {
+		snprintf(buf, len, "%s", p->sp->variant);
+		return PC_OK;
+	}
+	if (p->st == PC_ABSENT || p->st == PC_DISABLED) {
+		snprintf(buf, len, "unprobed");
+		return PC_OK;
+	}
+	return read_variant(p->mod.info[p->id].site, buf, len);
+}
+
+/* ---- reap: what a killed run left behind ---- */
+
+static bool pid_alive(int pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+static void reap_opt_marks(char *report, size_t len, size_t *off)
+{
+	DIR *d = opendir(OPT_MARK_DIR);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX], prev[16], why[256];
+		int pid;
+
+		if (sscanf(de->d_name, "probecost-kprobes-optimization.%d", &pid) != 1 ||
+		    pid_alive(pid))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", OPT_MARK_DIR, de->d_name);
+		if (pc_read_file(path, prev, sizeof(prev)) == PC_OK &&
+		    pc_tracefs_write(OPT_SYSCTL, prev, false, why, sizeof(why)) == PC_OK && *off < len)
+			*off += (size_t)snprintf(report + *off, len - *off,
+						 "%srestored debug.kprobes-optimization=%s left by pid %d",
+						 *off ? "; " : "", prev, pid);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+static int mm_reap(const struct pc_mech *m, char *report, size_t len)
+{
+	static bool swept;
+	char tr[512];
+	size_t off = 0;
+
+	/* one sweep per process serves the whole family */
+	(void)m;
+	report[0] = '\0';
+	if (swept)
+		return PC_OK;
+	swept = true;
+	reap_opt_marks(report, len, &off);
+	/* instances and kprobe events of dead runs: the shared sweep */
+	pc_tracefs_reap(tr, sizeof(tr));
+	if (tr[0] && off < len)
+		snprintf(report + off, len - off, "%s%s", off ? "; " : "", tr);
+	return PC_OK;
+}
+
+/* ---- toggle costs: rows written beside the engine's ---- */
+
+static void toggle_row(struct pc_engine *e, const struct pc_mech *m, const char *metric,
+		       const char *unit, const char *backend, const char *variant,
+		       double *v, size_t n, const char *status, const char *note)
+{
+	struct pc_row row = {
+		.mechanism = m->name,
+		.family = pc_family_name(m->family),
+		.where = m->where == PC_WHERE_MODULE && e->cfg.where ? e->cfg.where :
+			 pc_where_name(m->where),
+		.variant = variant,
+		.state = "enabled",
+		.metric = metric,
+		.unit = unit,
+		.backend = backend,
+		.hit_ratio = NAN,
+		.status = status,
+		.note = note,
+	};
+
+	if (n && pc_stats_compute(v, n, &row.st) != PC_OK)
+		return;
+	if (e->res)
+		pc_results_row(e->res, &row);
+	if (e->on_row)
+		e->on_row(&row, e->arg);
+}
+
+bool pc_modmech_is(const struct pc_mech *m)
+{
+	return m->where == PC_WHERE_MODULE && m->data >= (const void *)mm_specs &&
+	       m->data < (const void *)(mm_specs + PROBECOST_NR_MECHS);
+}
+
+/*
+ * Toggles wait on RCU and the optimizer: a dozen repeats give the median
+ * and its CI without doubling a guest run.
+ */
+#define TOGGLE_MAX_REPEATS 11
+
+int pc_modmech_toggle_rows(struct pc_engine *e, const struct pc_mech *m)
+{
+	unsigned int reps = e->cfg.repeats < TOGGLE_MAX_REPEATS ? e->cfg.repeats :
+			    TOGGLE_MAX_REPEATS;
+	double *en = calloc(reps, sizeof(double)), *dis = calloc(reps, sizeof(double));
+	double *opt = calloc(reps, sizeof(double));
+	struct pc_inst in = { .mech = m, .opts = &e->cfg.opts };
+	const char *unit = e->timer.unit, *be = e->timer.backend;
+	char note[300] = "", en_note[300], dis_note[300];
+	struct mm_priv *p;
+	size_t n = 0;
+	int ret;
+
+	if (!en || !dis || !opt) {
+		ret = PC_ERR_NOMEM;
+		goto out;
+	}
+	if (pc_mech_available(m, note, sizeof(note)) != PC_OK) {
+		ret = PC_OK;	/* the engine already said why */
+		goto out;
+	}
+	ret = mm_setup(&in);
+	if (ret != PC_OK)
+		goto out;
+	p = in.priv;
+	if (p->sp->want && !strcmp(p->sp->want, "int3"))
+		ret = opt_off(p, &in);
+	for (unsigned int i = 0; ret == PC_OK && i < reps; i++) {
+		struct probecost_toggle t;
+
+		if (e->stop && *e->stop)
+			break;
+		ret = pc_module_toggle(&p->mod, p->id, &t, in.why, sizeof(in.why));
+		if (ret != PC_OK)
+			break;
+		if (e->timer.kind == PC_TIMER_CLOCK) {
+			double khz = (double)p->mod.ver.tsc_khz;
+
+			en[n] = khz > 0 ? (double)t.enable_ticks * 1e6 / khz : NAN;
+			dis[n] = khz > 0 ? (double)t.disable_ticks * 1e6 / khz : NAN;
+			unit = "ns";
+			be = "tsc-kernel";
+		} else {
+			en[n] = pc_timer_value(&e->timer, (double)t.enable_ticks);
+			dis[n] = pc_timer_value(&e->timer, (double)t.disable_ticks);
+		}
+		opt[n] = (double)t.optimize_ns;
+		n++;
+	}
+	opt_restore(p);
+	if (ret == PC_OK && n) {
+		snprintf(en_note, sizeof(en_note), "in-kernel, switching on: %s", p->sp->toggle);
+		snprintf(dis_note, sizeof(dis_note), "in-kernel, switching off: %s", p->sp->toggle);
+		toggle_row(e, m, "toggle-enable", unit, be, "kernel", en, n, "ok", en_note);
+		toggle_row(e, m, "toggle-disable", unit, be, "kernel", dis, n, "ok", dis_note);
+		if (p->sp->want && !strcmp(p->sp->want, "optimized"))
+			toggle_row(e, m, "optimize-delay", "ns", "ktime", "kernel", opt, n, "ok",
+				   "register_kprobe until the first hit through the jump (kernel clock; virtual time in the guest; a probe re-registered before the old one is freed is reused already optimized)");
+	} else if (ret != PC_OK) {
+		toggle_row(e, m, "toggle-enable", "", "", "", NULL, 0,
+			   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed", in.why);
+		ret = ret == PC_ERR_UNSUPPORTED ? PC_OK : ret;
+	}
+	mm_teardown(&in);
+out:
+	free(en);
+	free(dis);
+	free(opt);
+	return ret;
+}
+
+/* ---- the generated family ---- */
+
+#define MM_FAMILY_STATIC	PC_FAM_STATIC
+#define MM_FAMILY_JUMP		PC_FAM_JUMP
+#define MM_FAMILY_DYNAMIC	PC_FAM_DYNAMIC
+
+#define MM_MECH(id, sym, hname, fam)					\
+	const struct pc_mech pc_mech_##sym = {				\
+		.name = hname,						\
+		.summary = MM_SUMMARY_##id,					\
+		.family = MM_FAMILY_##fam,				\
+		.where = PC_WHERE_MODULE,				\
+		.states = PC_ST_ALL,					\
+		.data = &mm_specs[PROBECOST_MECH_##id],			\
+		.available = mm_available,				\
+		.setup = mm_setup,					\
+		.arm = mm_arm,						\
+		.disarm = mm_disarm,					\
+		.fire = mm_fire,					\
+		.variant = mm_variant,					\
+		.teardown = mm_teardown,				\
+		.reap = mm_reap,					\
+	};
+PROBECOST_MECHS(MM_MECH)

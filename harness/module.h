@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The harness's side of probecost.ko: open /dev/probecost, check the ABI
+ * version before anything else, and wrap the ioctls so that every errno
+ * becomes an enum pc_err with a sentence saying what to do.
+ */
+#ifndef PC_MODULE_H
+#define PC_MODULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probecost_abi.h"
+
+struct pc_module {
+	int fd;
+	struct probecost_version ver;
+	struct probecost_info info[PROBECOST_NR_MECHS];
+};
+
+/*
+ * Open the device and read the version and every mechanism's info.
+ * Errors: PC_ERR_UNSUPPORTED (no module here, with how to get one),
+ * PC_ERR_PERM, PC_ERR_BUSY (another run holds it), PC_ERR_ABI.
+ */
+int pc_module_open(struct pc_module *mod, char *why, size_t len);
+void pc_module_close(struct pc_module *mod);
+
+/* Why the module cannot be used natively here, or PC_OK. */
+int pc_module_usable(char *why, size_t len);
+
+/* Can this kernel load modules at all? (CONFIG_MODULES, lockdown aside) */
+bool pc_module_loadable(void);
+
+int pc_module_arm(struct pc_module *mod, uint32_t mech, uint32_t state,
+		  uint32_t payload, char *why, size_t len);
+int pc_module_disarm(struct pc_module *mod, uint32_t mech);
+int pc_module_run(struct pc_module *mod, uint32_t mech, uint64_t n,
+		  struct probecost_run *out, char *why, size_t len);
+int pc_module_toggle(struct pc_module *mod, uint32_t mech,
+		     struct probecost_toggle *out, char *why, size_t len);
+
+#endif

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scaling: T threads, one per PU, fire the same armed probe at once.
+ *
+ * A probe that takes a global lock, bounces a shared counter's cache line
+ * or funnels into one ring buffer gets dearer per event as CPUs are
+ * added; a per-CPU design stays flat. Threads are placed with hwloc one
+ * per core first, SMT siblings last (pc_topo_spread), so the first steps
+ * of the curve are not confused with two threads sharing a core.
+ *
+ *   scaling-cost-t<T>        mean per-thread time per event (timer unit)
+ *   scaling-throughput-t<T>  T * N events over the span from the first
+ *                            thread's start to the last one's end, in
+ *                            M events/s (time timers only)
+ *
+ * Thread counts: 1 to 4, then powers of two, the number of cores and all
+ * PUs, so a big machine is covered in a few steps.
+ *
+ * Only mechanisms flagged PC_MECH_MT (fire() safe on several threads),
+ * absent included: its curve is what the machine does without a probe.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyses.h"
+#include "errors.h"
+
+#define MAX_THREADS 256
+#define MAX_STEPS 32
+
+/* Workers start only once all of them exist; a failed create cancels. */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int state;		/* 0 wait, 1 go, -1 cancel */
+};
+
+struct worker {
+	pthread_t th;
+	struct pc_actx *c;
+	struct pc_inst *in;
+	struct gate *gate;
+	pthread_barrier_t *go;
+	int os;			/* PU to bind to */
+	uint64_t n;
+	uint64_t t0, t1;	/* timer ticks around the timed fire */
+	double dur;		/* timer units, self-timed when the mechanism is */
+	uint64_t hits;
+	int ret;
+	char why[256];
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	const struct pc_timer *t = &w->c->e->timer;
+	struct pc_fire f;
+	int state;
+
+	pthread_mutex_lock(&w->gate->mu);
+	while (!(state = w->gate->state))
+		pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+	pthread_mutex_unlock(&w->gate->mu);
+	if (state < 0)
+		return NULL;
+	w->ret = pc_topo_bind(w->c->topo, w->os, w->why, sizeof(w->why));
+	/* warm this CPU's view of the site before the common start */
+	if (w->ret == PC_OK)
+		w->ret = w->in->mech->fire(w->in, w->n / 8 ? w->n / 8 : 1, &f);
+	pthread_barrier_wait(w->go);
+	if (w->ret != PC_OK)
+		return NULL;
+	memset(&f, 0, sizeof(f));
+	f.hits = PC_HITS_UNKNOWN;
+	w->t0 = pc_timer_read(t);
+	w->ret = w->in->mech->fire(w->in, w->n, &f);
+	w->t1 = pc_timer_read(t);
+	w->dur = pc_timer_value(t, (double)(f.self_timed ? f.ticks : w->t1 - w->t0));
+	w->hits = f.hits;
+	return NULL;
+}
+
+/* One round: @nt threads fire @n events each; per-event cost and M/s. */
+static int round_once(struct pc_actx *c, struct pc_inst *in, const int *os,
+		      int nt, uint64_t n, double *cost, double *mps,
+		      uint64_t *hits, char *why, size_t len)
+{
+	struct worker w[MAX_THREADS];
+	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	pthread_barrier_t go;
+	uint64_t first = UINT64_MAX, last = 0;
+	double sum = 0;
+	int started = 0, ret = PC_OK;
+
+	if (pthread_barrier_init(&go, NULL, (unsigned int)nt) != 0)
+		return PC_ERR_SYS;
+	*hits = 0;
+	for (int i = 0; i < nt; i++) {
+		w[i] = (struct worker){ .c = c, .in = in, .gate = &gate, .go = &go,
+					.os = os[i], .n = n };
+		if (pthread_create(&w[i].th, NULL, work, &w[i]) != 0)
+			break;
+		started++;
+	}
+	pthread_mutex_lock(&gate.mu);
+	gate.state = started < nt ? -1 : 1;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+	for (int i = 0; i < started; i++)
+		pthread_join(w[i].th, NULL);
+	pthread_barrier_destroy(&go);
+	if (started < nt) {
+		snprintf(why, len, "could not start %d threads (only %d)", nt, started);
+		return PC_ERR_SYS;
+	}
+	for (int i = 0; i < nt; i++) {
+		if (w[i].ret != PC_OK) {
+			snprintf(why, len, "thread on PU %d: %.200s", w[i].os,
+				 w[i].why[0] ? w[i].why : in->why[0] ? in->why :
+				 pc_strerror(w[i].ret));
+			ret = w[i].ret;
+			continue;
+		}
+		sum += w[i].dur;
+		if (w[i].t0 < first)
+			first = w[i].t0;
+		if (w[i].t1 > last)
+			last = w[i].t1;
+		if (w[i].hits == PC_HITS_UNKNOWN || *hits == PC_HITS_UNKNOWN)
+			*hits = PC_HITS_UNKNOWN;
+		else
+			*hits += w[i].hits;
+	}
+	if (ret != PC_OK)
+		return ret;
+	*cost = sum / nt / (double)n;
+	*mps = c->e->timer.kind == PC_TIMER_ICOUNT ? NAN :
+	       (double)nt * (double)n /
+	       (pc_timer_value(&c->e->timer, (double)(last - first)) * 1e-9) / 1e6;
+	return PC_OK;
+}
+
+struct series {
+	double *cost, *mps;
+	size_t n;
+	uint64_t hits, fired;
+	bool hits_known;
+};
+
+static void record(struct series *s, double cost, double mps, uint64_t hits,
+		   uint64_t fired)
+{
+	s->cost[s->n] = cost;
+	s->mps[s->n] = mps;
+	s->n++;
+	s->fired += fired;
+	if (hits != PC_HITS_UNKNOWN) {
+		s->hits_known = true;
+		s->hits += hits;
+	}
+}
+
+static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
+		 const int *os, const struct series *s, const char *variant,
+		 uint64_t n)
+{
+	const struct pc_engine *e = c->e;
+	double expect = (st == PC_ENABLED || st == PC_RECORDING) ? 1 : 0;
+	double ratio = s->hits_known && s->fired ? (double)s->hits / (double)s->fired : NAN;
+	const char *status = "ok";
+	char metric[48], note[256], pus[128] = "";
+	size_t off = 0;
+
+	for (int i = 0; i < nt && off < sizeof(pus); i++)
+		off += (size_t)snprintf(pus + off, sizeof(pus) - off, "%s%d",
+					i ? "," : "", os[i]);
+	snprintf(note, sizeof(note), "%d thread%s on PUs (OS index) %s", nt,
+		 nt == 1 ? "" : "s", pus);
+	if (!isnan(ratio) && fabs(ratio - expect) > 1e-9) {
+		status = "miscount";
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+			 "; counted %.6g hits per event, expected %g", ratio, expect);
+	}
+	snprintf(metric, sizeof(metric), "scaling-cost-t%d", nt);
+	pc_analysis_emit(c, m, &(struct pc_arow){
+		.variant = variant, .state = pc_state_name(st), .metric = metric,
+		.unit = e->timer.unit, .backend = e->timer.backend, .v = s->cost,
+		.n = s->n, .events = n, .hit_ratio = ratio, .status = status,
+		.note = note,
+	});
+	if (e->timer.kind == PC_TIMER_ICOUNT)
+		return;
+	snprintf(metric, sizeof(metric), "scaling-throughput-t%d", nt);
+	pc_analysis_emit(c, m, &(struct pc_arow){
+		.variant = variant, .state = pc_state_name(st), .metric = metric,
+		.unit = "Mevents/s", .backend = e->timer.backend, .v = s->mps,
+		.n = s->n, .events = n * (uint64_t)nt, .hit_ratio = ratio,
+		.status = status, .note = note,
+	});
+}
+
+static enum pc_state dearest(unsigned int states)
+{
+	enum pc_state d = PC_ABSENT;
+
+	for (int st = 0; st < PC_NR_STATES; st++)
+		if (states & PC_ST(st))
+			d = st;
+	return d;
+}
+
+static int steps(const struct pc_topo *tp, int npu, int *out)
+{
+	int n = 0;
+
+	for (int t = 1; t <= npu && n < MAX_STEPS; t++)
+		if (t <= 4 || !(t & (t - 1)) || t == tp->cores || t == npu)
+			out[n++] = t;
+	return n;
+}
+
+int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
+{
+	const struct pc_engine *e = c->e;
+	unsigned int reps = e->cfg.repeats, total = reps + (e->cfg.warmup ? 1 : 0);
+	struct series ser[PC_NR_STATES][MAX_STEPS];
+	char variant[PC_NR_STATES][64], why[256] = "";
+	int os[MAX_THREADS], step[MAX_STEPS], npu, nstep, ret = PC_OK;
+	unsigned int states = 0;
+	struct pc_inst in;
+	uint64_t n;
+
+	if (!(m->flags & PC_MECH_MT))
+		return PC_OK;
+	npu = pc_topo_spread(c->topo, os, MAX_THREADS);
+	if (npu < 1) {
+		pc_analysis_status(c, m, "-", "scaling", "unsupported",
+				   "hwloc lists no PU this process may run on");
+		return PC_OK;
+	}
+	nstep = steps(c->topo, npu, step);
+	for (int st = 0; st < PC_NR_STATES; st++)
+		if (pc_an_wants(c, m, st))
+			states |= PC_ST(st);
+	if (pc_an_open(c, m, "scaling", &in) != PC_OK)
+		return PC_OK;
+	memset(ser, 0, sizeof(ser));
+	memset(variant, 0, sizeof(variant));
+	for (int st = 0; st < PC_NR_STATES; st++)
+		for (int i = 0; i < nstep; i++) {
+			ser[st][i].cost = calloc(reps, sizeof(double));
+			ser[st][i].mps = calloc(reps, sizeof(double));
+			if (!ser[st][i].cost || !ser[st][i].mps)
+				ret = PC_ERR_NOMEM;
+		}
+	/* N from the dearest state, so no round of T threads drags on */
+	if (ret == PC_OK)
+		ret = pc_an_calibrate(e, &in, dearest(states), &n);
+	/* arm once per state and repeat, then every thread count in turn */
+	for (unsigned int rep = 0; ret == PC_OK && rep < total; rep++) {
+		for (int st = 0; ret == PC_OK && st < PC_NR_STATES; st++) {
+			if (!(states & PC_ST(st)))
+				continue;
+			if (pc_an_stopped(c)) {
+				ret = PC_ERR_INTR;
+				goto out;
+			}
+			ret = pc_an_arm(&in, st);
+			if (ret == PC_OK)
+				pc_an_variant(&in, variant[st], sizeof(variant[st]));
+			for (int i = 0; ret == PC_OK && i < nstep; i++) {
+				char what[48];
+				double cost, mps;
+				uint64_t hits;
+
+				snprintf(what, sizeof(what), "scaling, %s, %d thread%s",
+					 pc_state_name(st), step[i], step[i] == 1 ? "" : "s");
+				pc_progress_at(c->prog, m->name, what,
+					       (rep + (double)st / PC_NR_STATES) / total);
+				ret = round_once(c, &in, os, step[i], n, &cost, &mps, &hits,
+						 why, sizeof(why));
+				if (ret == PC_OK && !(e->cfg.warmup && rep == 0))
+					record(&ser[st][i], cost, mps, hits, n * (uint64_t)step[i]);
+			}
+			m->disarm(&in);
+			if (ret == PC_OK)
+				continue;
+			if (!why[0])
+				snprintf(why, sizeof(why), "%s", in.why[0] ? in.why : pc_strerror(ret));
+			if (st == PC_ABSENT)
+				break;
+			/* a state that fails is dropped, the others go on */
+			pc_analysis_status(c, m, pc_state_name(st), "scaling", "failed", why);
+			states &= ~PC_ST(st);
+			why[0] = '\0';
+			ret = PC_OK;
+		}
+	}
+	if (ret == PC_OK) {
+		for (int st = 0; st < PC_NR_STATES; st++)
+			for (int i = 0; i < nstep; i++)
+				if ((states & PC_ST(st)) && ser[st][i].n)
+					emit(c, m, st, step[i], os, &ser[st][i], variant[st], n);
+	} else if (ret != PC_ERR_INTR && ret != PC_ERR_NOMEM) {
+		pc_analysis_status(c, m, "-", "scaling",
+				   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
+				   why[0] ? why : pc_strerror(ret));
+		ret = PC_OK;
+	}
+out:
+	for (int st = 0; st < PC_NR_STATES; st++)
+		for (int i = 0; i < nstep; i++) {
+			free(ser[st][i].cost);
+			free(ser[st][i].mps);
+		}
+	pc_an_close(&in);
+	return ret;
+}

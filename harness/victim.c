@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+/* The victim walk: cache impact of probe hits on someone else's data. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyses.h"
+#include "errors.h"
+#include "ranktest.h"
+#include "victim.h"
+
+#define LINE 64
+#define SEED 0x9e3779b97f4a7c15ull
+/* an LLC walk this large takes ~50 ms per pass in a VM; beyond it, cap */
+#define LLC_CAP (16ull << 20)
+
+struct chain {
+	void *mem;
+	void *head;
+	size_t lines;
+};
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* One random cycle through every line (Sattolo): no stride to prefetch. */
+static int chain_init(struct chain *c, size_t bytes)
+{
+	size_t n = bytes / LINE, *perm;
+	uint64_t s = SEED;
+
+	memset(c, 0, sizeof(*c));
+	if (n < 2)
+		return PC_ERR_INVAL;
+	c->mem = aligned_alloc(LINE, n * LINE);
+	perm = malloc(n * sizeof(*perm));
+	if (!c->mem || !perm) {
+		free(c->mem);
+		free(perm);
+		c->mem = NULL;
+		return PC_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = xorshift(&s) % i, t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		*(void **)((char *)c->mem + perm[i] * LINE) =
+			(char *)c->mem + perm[(i + 1) % n] * LINE;
+	c->head = (char *)c->mem + perm[0] * LINE;
+	c->lines = n;
+	free(perm);
+	return PC_OK;
+}
+
+static void *walk(const struct chain *c)
+{
+	void *p = c->head;
+
+	for (size_t i = 0; i < c->lines; i++)
+		p = *(void *volatile *)p;
+	return p;
+}
+
+static void *volatile walk_sink;
+
+/*
+ * Fastest of the passes of the timed walk that follows k probe hits: the
+ * misses the hits cause recur in every pass, an interrupt only in some.
+ */
+static int pass(const struct pc_timer *t, const struct chain *c,
+		struct pc_inst *in, uint64_t k, unsigned int passes, double *best)
+{
+	struct pc_fire f;
+	int ret;
+
+	*best = INFINITY;
+	for (unsigned int p = 0; p < passes; p++) {
+		uint64_t t0, t1;
+		double d;
+
+		walk_sink = walk(c);
+		memset(&f, 0, sizeof(f));
+		ret = in->mech->fire(in, k, &f);
+		if (ret != PC_OK)
+			return ret;
+		t0 = pc_timer_read(t);
+		walk_sink = walk(c);
+		t1 = pc_timer_read(t);
+		d = pc_timer_value(t, (double)(t1 - t0));
+		if (d < *best)
+			*best = d;
+	}
+	return PC_OK;
+}
+
+static int alloc_out(struct pc_victim_out *out, const struct pc_victim_cfg *cfg)
+{
+	for (int st = 0; st < PC_NR_STATES; st++)
+		for (size_t s = 0; s < cfg->nsets; s++)
+			for (size_t k = 0; k < cfg->nk; k++) {
+				out->slow[st][s][k] = calloc(cfg->repeats, sizeof(double));
+				if (!out->slow[st][s][k])
+					return PC_ERR_NOMEM;
+			}
+	for (size_t s = 0; s < cfg->nsets; s++) {
+		out->walk[s] = calloc(cfg->repeats, sizeof(double));
+		if (!out->walk[s])
+			return PC_ERR_NOMEM;
+	}
+	return PC_OK;
+}
+
+void pc_victim_out_free(struct pc_victim_out *out)
+{
+	for (int st = 0; st < PC_NR_STATES; st++)
+		for (int s = 0; s < PC_VICTIM_MAX_SETS; s++)
+			for (int k = 0; k < PC_VICTIM_MAX_K; k++)
+				free(out->slow[st][s][k]);
+	for (int s = 0; s < PC_VICTIM_MAX_SETS; s++)
+		free(out->walk[s]);
+	memset(out, 0, sizeof(*out));
+}
+
+/* Slots of one repeat: every state, then absent' closing the bracket. */
+#define REF2 PC_NR_STATES
+
+int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
+		      struct pc_victim_cfg *cfg, struct pc_victim_out *out)
+{
+	struct chain ch[PC_VICTIM_MAX_SETS];
+	double w[PC_NR_STATES + 1][PC_VICTIM_MAX_SETS][PC_VICTIM_MAX_K];
+	unsigned int total = cfg->warmup + cfg->repeats;
+	int ret = PC_OK;
+
+	memset(out, 0, sizeof(*out));
+	memset(ch, 0, sizeof(ch));
+	cfg->states |= PC_ST(PC_ABSENT);
+	if (cfg->nsets > PC_VICTIM_MAX_SETS || cfg->nk > PC_VICTIM_MAX_K ||
+	    !cfg->nsets || !cfg->nk || !cfg->repeats || !cfg->passes)
+		return PC_ERR_INVAL;
+	ret = alloc_out(out, cfg);
+	for (size_t s = 0; ret == PC_OK && s < cfg->nsets; s++) {
+		ret = chain_init(&ch[s], cfg->bytes[s]);
+		out->lines[s] = ch[s].lines;
+	}
+	for (unsigned int rep = 0; ret == PC_OK && rep < total; rep++) {
+		for (int slot = 0; slot <= REF2; slot++) {
+			enum pc_state st = slot == REF2 ? PC_ABSENT : slot;
+
+			if (!(cfg->states & PC_ST(st)))
+				continue;
+			if (cfg->stop && *cfg->stop) {
+				ret = PC_ERR_INTR;
+				goto out;
+			}
+			if (cfg->tick)
+				cfg->tick(cfg->arg, pc_state_name(st),
+					  ((double)rep + (double)slot / (REF2 + 1)) / total);
+			ret = pc_an_arm(in, st);
+			if (ret == PC_OK) {
+				pc_an_variant(in, out->variant[st], sizeof(out->variant[st]));
+				for (size_t s = 0; ret == PC_OK && s < cfg->nsets; s++)
+					for (size_t k = 0; ret == PC_OK && k < cfg->nk; k++)
+						ret = pass(t, &ch[s], in, cfg->k[k],
+							   cfg->passes, &w[slot][s][k]);
+				in->mech->disarm(in);
+			}
+			if (ret == PC_OK)
+				continue;
+			snprintf(out->why, sizeof(out->why), "%s: %.200s", pc_state_name(st),
+				 in->why[0] ? in->why : pc_strerror(ret));
+			if (st == PC_ABSENT)
+				goto out;
+			/* a state that cannot be armed is dropped, the rest go on */
+			cfg->states &= ~PC_ST(st);
+			ret = PC_OK;
+		}
+		if (rep < cfg->warmup)
+			continue;
+		for (size_t s = 0; s < cfg->nsets; s++) {
+			out->walk[s][out->n] = (w[PC_ABSENT][s][0] + w[REF2][s][0]) / 2;
+			for (size_t k = 0; k < cfg->nk; k++) {
+				double ref = (w[PC_ABSENT][s][k] + w[REF2][s][k]) / 2;
+				double kk = (double)cfg->k[k];
+
+				for (int st = 0; st < PC_NR_STATES; st++)
+					if (cfg->states & PC_ST(st))
+						out->slow[st][s][k][out->n] = st == PC_ABSENT ?
+							(w[REF2][s][k] - w[PC_ABSENT][s][k]) / kk :
+							(w[st][s][k] - ref) / kk;
+			}
+		}
+		out->n++;
+	}
+out:
+	in->mech->disarm(in);
+	for (size_t s = 0; s < PC_VICTIM_MAX_SETS; s++)
+		free(ch[s].mem);
+	return ret;
+}
+
+/* ---- the analysis ---- */
+
+struct tick_arg {
+	struct pc_actx *c;
+	const char *mech;
+	const char *what;
+};
+
+static void tick(void *arg, const char *state, double frac)
+{
+	struct tick_arg *a = arg;
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s, %s", a->what, state);
+	pc_progress_at(a->c->prog, a->mech, what, frac);
+}
+
+static void kib(char *buf, size_t len, uint64_t b)
+{
+	if (b >= (4u << 20))
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(b >> 20));
+	else
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(b >> 10));
+}
+
+/*
+ * A set fills the level but one way: every cache set keeps one way for
+ * the walker's own code and stack, so a clean pass does not miss, while
+ * probe lines beyond that way evict victim lines (ways unknown: 7/8).
+ */
+static int one_set(const struct pc_topo *tp, hwloc_obj_type_t type,
+		   const char *name, uint64_t cap, size_t *bytes, char *note,
+		   size_t len)
+{
+	hwloc_obj_t o = hwloc_get_obj_by_type(tp->t, type, 0);
+	int ways = o && o->attr ? o->attr->cache.associativity : 0;
+	uint64_t size = o && o->attr ? o->attr->cache.size : 0;
+	char a[32], b[32];
+
+	if (!size)
+		return PC_ERR_UNSUPPORTED;
+	*bytes = ways > 1 ? size / (uint64_t)ways * (uint64_t)(ways - 1) : size / 8 * 7;
+	kib(b, sizeof(b), size);
+	if (*bytes > cap) {
+		*bytes = cap;
+		kib(a, sizeof(a), *bytes);
+		snprintf(note, len, "walk over %s, capped (%s %s would take seconds per pass)",
+			 a, name, b);
+		return PC_OK;
+	}
+	kib(a, sizeof(a), *bytes);
+	if (ways > 1)
+		snprintf(note, len, "walk over %s: %s %s, %d-way, less one way", a, name, b, ways);
+	else
+		snprintf(note, len, "walk over %s: 7/8 of %s %s", a, name, b);
+	return PC_OK;
+}
+
+static int pick_sets(const struct pc_topo *tp, bool llc, struct pc_victim_cfg *cfg,
+		     const char **names, char notes[][160], char *why, size_t len)
+{
+	if (!llc) {
+		if (one_set(tp, HWLOC_OBJ_L1CACHE, "L1d", UINT64_MAX, &cfg->bytes[0],
+			    notes[0], 160) != PC_OK) {
+			snprintf(why, len, "hwloc reports no L1d size, so no working set can be sized to it");
+			return PC_ERR_UNSUPPORTED;
+		}
+		names[0] = "l1d";
+		cfg->nsets = 1;
+		if (tp->l2 > tp->l1d &&
+		    one_set(tp, HWLOC_OBJ_L2CACHE, "L2", UINT64_MAX, &cfg->bytes[1],
+			    notes[1], 160) == PC_OK) {
+			names[1] = "l2";
+			cfg->nsets = 2;
+		}
+		return PC_OK;
+	}
+	if (tp->l3 <= tp->l2 ||
+	    one_set(tp, HWLOC_OBJ_L3CACHE, "L3", LLC_CAP, &cfg->bytes[0], notes[0],
+		    160) != PC_OK) {
+		snprintf(why, len, "hwloc reports no cache level above L2 (L3 %llu KiB), so L2 is the LLC: see victim-l2",
+			 (unsigned long long)(tp->l3 >> 10));
+		return PC_ERR_UNSUPPORTED;
+	}
+	names[0] = "llc";
+	cfg->nsets = 1;
+	return PC_OK;
+}
+
+static void emit(struct pc_actx *c, const struct pc_mech *m,
+		 const struct pc_victim_cfg *cfg, const struct pc_victim_out *o,
+		 const char **names, char notes[][160])
+{
+	const struct pc_engine *e = c->e;
+	char metric[64], note[256];
+
+	for (size_t s = 0; s < cfg->nsets; s++) {
+		snprintf(metric, sizeof(metric), "victim-%s-walk", names[s]);
+		snprintf(note, sizeof(note), "%s (%zu lines): time of one walk",
+			 notes[s], o->lines[s]);
+		pc_analysis_emit(c, m, &(struct pc_arow){
+			.variant = o->variant[PC_ABSENT], .state = "absent",
+			.metric = metric, .unit = e->timer.unit,
+			.backend = e->timer.backend, .v = o->walk[s], .n = o->n,
+			.events = o->lines[s], .hit_ratio = NAN, .note = note,
+		});
+		for (int st = 0; st < PC_NR_STATES; st++) {
+			if (!(cfg->states & PC_ST(st)))
+				continue;
+			for (size_t k = 0; k < cfg->nk; k++) {
+				snprintf(metric, sizeof(metric), "victim-%s-k%llu", names[s],
+					 (unsigned long long)cfg->k[k]);
+				snprintf(note, sizeof(note), "%s: %s per probe hit, %llu hits between walks",
+					 notes[s], st == PC_ABSENT ?
+					 "noise floor (absent' - absent)" : "walk time added",
+					 (unsigned long long)cfg->k[k]);
+				pc_analysis_emit(c, m, &(struct pc_arow){
+					.variant = o->variant[st], .state = pc_state_name(st),
+					.metric = metric, .unit = e->timer.unit,
+					.backend = e->timer.backend, .v = o->slow[st][s][k],
+					.n = o->n, .events = cfg->k[k], .hit_ratio = NAN,
+					.note = note,
+				});
+			}
+		}
+	}
+}
+
+int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc)
+{
+	const struct pc_engine *e = c->e;
+	const char *metric = llc ? "victim-llc" : "victim";
+	struct pc_victim_cfg cfg = {
+		.k = { 1, 8, 64 },
+		.nk = 3,
+		.passes = llc ? 2 : 5,
+		.repeats = llc && e->cfg.repeats > 7 ? 7 : e->cfg.repeats,
+		.warmup = e->cfg.warmup ? 1 : 0,
+		.stop = e->stop,
+	};
+	struct tick_arg ta = { c, m->name, llc ? "victim walk, LLC" : "victim walk" };
+	struct pc_victim_out out;
+	const char *names[PC_VICTIM_MAX_SETS];
+	char notes[PC_VICTIM_MAX_SETS][160], why[256];
+	struct pc_inst in;
+	int ret;
+
+	if (e->timer.kind == PC_TIMER_ICOUNT) {
+		pc_analysis_status(c, m, "-", metric, "unsupported",
+				   "the icount timer counts instructions: a cache miss costs none, so a victim cannot see it");
+		return PC_OK;
+	}
+	ret = pick_sets(c->topo, llc, &cfg, names, notes, why, sizeof(why));
+	if (ret != PC_OK) {
+		pc_analysis_status(c, m, "-", metric, "unsupported", why);
+		return PC_OK;
+	}
+	for (int st = 0; st < PC_NR_STATES; st++)
+		if (pc_an_wants(c, m, st))
+			cfg.states |= PC_ST(st);
+	cfg.tick = tick;
+	cfg.arg = &ta;
+	if (pc_an_open(c, m, metric, &in) != PC_OK)
+		return PC_OK;
+	ret = pc_victim_measure(&e->timer, &in, &cfg, &out);
+	if (ret == PC_OK && out.n) {
+		emit(c, m, &cfg, &out, names, notes);
+		if (out.why[0])
+			pc_analysis_status(c, m, "-", metric, "unsupported", out.why);
+	} else if (ret != PC_ERR_INTR) {
+		pc_analysis_status(c, m, "-", metric,
+				   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
+				   out.why[0] ? out.why : pc_strerror(ret));
+		ret = PC_OK;
+	}
+	pc_victim_out_free(&out);
+	pc_an_close(&in);
+	return ret;
+}

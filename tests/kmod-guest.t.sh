@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: MIT
+# probecost.ko in the QEMU guest, for both Debian series, deterministic
+# mode (-icount shift=0). One boot per series runs every in-guest check
+# (tests/guest/kmod-checks.sh: restore, bad ioctls, fuzz + dmesg, close
+# and rmmod with everything armed) and a `probecost run` whose results
+# are checked here: hits, variants, orderings. A second 6.1 boot repeats
+# the run: the instruction costs must be identical.
+. tests/ktap.sh
+
+mechs="tracepoint branch static-key kprobe-int3 kprobe-optimized kprobe-ftrace kretprobe"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+boot() {
+	# boot SERIES MODE OUTDIR
+	scripts/guest.sh --kernel "$1" --deterministic --timeout 900 \
+		--file build/tests-guest/pcdev --file tests/ktap.sh:/ktap.sh \
+		--script tests/guest/kmod-checks.sh --out "$3" -- "$2" 2>"$3.err"
+}
+
+# field of the overhead row of MECH STATE in results.csv FILE (1-based)
+field() {
+	awk -F, -v m="$2" -v s="$3" -v f="$4" \
+		'$2 == m && $6 == s && $7 == "overhead" { print $f; exit }' "$1"
+}
+
+# hit ratio, variant and status of every mechanism x state
+check_rows() {
+	res=$1
+	bad=""
+	for m in $mechs; do
+		for st in absent disabled enabled recording; do
+			status=$(field "$res" "$m" "$st" 21)
+			ratio=$(field "$res" "$m" "$st" 18)
+			variant=$(field "$res" "$m" "$st" 5)
+			unit=$(field "$res" "$m" "$st" 8)
+			case $st in enabled|recording) want=1 ;; *) want=0 ;; esac
+			[ "$status" = ok ] || bad="$bad $m/$st:status=$status"
+			[ "$unit" = instructions ] || bad="$bad $m/$st:unit=$unit"
+			awk -v r="$ratio" -v w="$want" 'BEGIN { exit !(r != "" && r + 0 == w) }' ||
+				bad="$bad $m/$st:hits/event=$ratio(want $want)"
+			case "$m/$st" in
+			kprobe-int3/enabled|kprobe-int3/recording) wv=int3 ;;
+			kprobe-optimized/enabled|kprobe-optimized/recording) wv=optimized ;;
+			kprobe-ftrace/enabled|kprobe-ftrace/recording) wv=ftrace ;;
+			kretprobe/enabled|kretprobe/recording) wv="kretprobe:*" ;;
+			*) wv="*" ;;
+			esac
+			# shellcheck disable=SC2254
+			case "$variant" in $wv) ;; *) bad="$bad $m/$st:variant=$variant(want $wv)" ;; esac
+		done
+	done
+	[ -z "$bad" ] || diag "wrong:$bad"
+	[ -z "$bad" ]
+}
+
+gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 > b + 0) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 <= b + 0) }'; }
+
+check_order() {
+	res=$1
+	bad=""
+	i3=$(field "$res" kprobe-int3 enabled 10)
+	op=$(field "$res" kprobe-optimized enabled 10)
+	gt "$i3" "$op" || bad="$bad int3($i3)<=optimized($op)"
+	sk=$(field "$res" static-key disabled 10)
+	br=$(field "$res" branch disabled 10)
+	le "$sk" "$br" || bad="$bad static-key.disabled($sk)>branch.disabled($br)"
+	for m in $mechs; do
+		en=$(field "$res" "$m" enabled 10)
+		di=$(field "$res" "$m" disabled 10)
+		gt "$en" "$di" || bad="$bad $m.enabled($en)<=disabled($di)"
+	done
+	[ -z "$bad" ] || diag "violated:$bad"
+	[ -z "$bad" ]
+}
+
+costs() {
+	awk -F, '$7 == "cost" || $7 == "overhead" { print $2, $6, $7, $10 }' "$1" | sort
+}
+
+ktap_plan 7
+for series in 6.1 6.12; do
+	out="$tmp/$series"
+	boot "$series" full "$out"
+	rc=$?
+	if [ $rc -eq 4 ]; then
+		why=$(tail -n 1 "$out.err")
+		for t in "guest checks" "hits, variants" "orderings"; do
+			skip "$series: $t" "$why"
+		done
+		continue
+	fi
+	if [ -f "$out/checks.tap" ]; then
+		sed 's/^/    /' "$out/checks.tap"
+	else
+		sed 's/^/# /' "$out.err"
+	fi
+	ok $rc "$series: guest checks (restore, bad ioctls, fuzz, close and rmmod armed)"
+	res="$out/det/results.csv"
+	if [ -f "$res" ]; then
+		check_rows "$res"
+		ok $? "$series: every mechanism x state counts n hits (0 when off) with the variant asked for"
+		check_order "$res"
+		ok $? "$series: int3 > optimized, static-key.disabled <= branch.disabled, enabled > disabled"
+	else
+		ok 1 "$series: every mechanism x state counts n hits (0 when off) with the variant asked for"
+		ok 1 "$series: int3 > optimized, static-key.disabled <= branch.disabled, enabled > disabled"
+	fi
+done
+
+out="$tmp/6.1-again"
+boot 6.1 det "$out"
+rc=$?
+if [ $rc -eq 4 ]; then
+	skip "6.1: two boots give identical instruction costs" "$(tail -n 1 "$out.err")"
+elif [ -f "$out/det/results.csv" ] && [ -f "$tmp/6.1/det/results.csv" ]; then
+	costs "$tmp/6.1/det/results.csv" >"$tmp/a"
+	costs "$out/det/results.csv" >"$tmp/b"
+	if [ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b"; then
+		diag "$(wc -l <"$tmp/a") cost and overhead medians identical"
+		ok 0 "6.1: two boots give identical instruction costs"
+	else
+		diff "$tmp/a" "$tmp/b" | head -20 | sed 's/^/# /'
+		ok 1 "6.1: two boots give identical instruction costs"
+	fi
+else
+	sed 's/^/# /' "$out.err"
+	ok 1 "6.1: two boots give identical instruction costs"
+fi
+ktap_finish

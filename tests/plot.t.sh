@@ -1,0 +1,60 @@
+#!/bin/sh
+# `probecost plot` on the committed fixture run: every chart exists as
+# PNG, SVG and dumb text, non-empty and of its format, with its .gp and
+# .dat beside it; the text plots name the mechanisms; render.gp
+# re-renders everything by itself (the scripts are editable and whole).
+. tests/ktap.sh
+
+TMP=$(mktemp -d)
+BIN=$(pwd)/$PROBECOST
+trap 'rm -rf "$TMP"' EXIT
+
+if ! command -v gnuplot >/dev/null 2>&1; then
+	ktap_plan 1
+	skip "plot" "gnuplot is not installed (scripts/deps.sh run installs gnuplot-nox)"
+	ktap_finish
+fi
+cp -r tests/fixtures/run "$TMP/run"
+P=$TMP/run/plots
+charts="overhead-baseline-ns overhead-static-ns overhead-dynamic-instructions scaling-throughput victim-l1d victim-l2"
+
+ktap_plan 9
+"$BIN" plot "$TMP/run" >"$TMP/out" 2>&1
+rc=$?
+ok $rc "plot exits 0"
+[ $rc -eq 0 ] || diag "$(cat "$TMP/out")"
+
+missing=""
+for c in $charts; do
+	for e in png svg txt gp dat; do
+		[ -s "$P/$c.$e" ] || missing="$missing $c.$e"
+	done
+done
+ok "$([ -z "$missing" ] && echo 0 || echo 1)" "every chart as non-empty png, svg, txt, gp and dat"
+[ -z "$missing" ] || diag "missing or empty:$missing"
+
+bad=""
+for c in $charts; do
+	head -c 8 "$P/$c.png" | od -An -c | grep -q 'P   N   G' || bad="$bad $c.png"
+	grep -q '<svg' "$P/$c.svg" || bad="$bad $c.svg"
+done
+ok "$([ -z "$bad" ] && echo 0 || echo 1)" "PNG files start with the PNG signature, SVG files hold an <svg> element"
+[ -z "$bad" ] || diag "not of their format:$bad"
+
+check "the static family's text plot names its mechanisms" \
+	sh -c "grep -q 'user-branch disabled' '$P/overhead-static-ns.txt' &&
+	       grep -q 'usdt-semaphore-guarded-very-long-mechanism-name enabled' '$P/overhead-static-ns.txt'"
+check "the guest family's text plot names kprobe" grep -q 'kprobe enabled' "$P/overhead-dynamic-instructions.txt"
+check "the scaling text plot names both mechanisms" \
+	sh -c "grep -q 'none absent' '$P/scaling-throughput.txt' && grep -q 'user-branch enabled' '$P/scaling-throughput.txt'"
+check "text plots are 72 columns wide, or 48 more than their longest label" \
+	sh -c "! awk 'length(\$0) > 72' '$P'/overhead-baseline-ns.txt '$P'/scaling-throughput.txt '$P'/victim-l1d.txt | grep -q . &&
+	       ! awk 'length(\$0) > 104' '$P'/overhead-static-ns.txt | grep -q ."
+check "unsupported and failed rows are not drawn" sh -c "! grep -q 'kprobe-ftrace' '$P'/*.dat"
+
+rm -f "$P"/*.png "$P"/*.svg "$P"/*.txt
+(cd "$P" && gnuplot render.gp) >"$TMP/gp" 2>&1
+n=$(ls "$P"/*.png "$P"/*.svg "$P"/*.txt 2>/dev/null | wc -l)
+ok "$([ "$n" -eq 18 ] && echo 0 || echo 1)" "gnuplot render.gp alone re-renders the 18 files ($n)"
+[ "$n" -eq 18 ] || diag "$(cat "$TMP/gp")"
+ktap_finish

@@ -1,0 +1,43 @@
+#!/bin/sh
+# `probecost report` on the committed fixture run: output identical to
+# the golden files, every line of the text within 72 columns and plain
+# ASCII, unsupported mechanisms listed with their reason, and nothing
+# but report.txt and report.md added to the run directory.
+. tests/ktap.sh
+
+TMP=$(mktemp -d)
+BIN=$(pwd)/$PROBECOST
+trap 'rm -rf "$TMP"' EXIT
+cp -r tests/fixtures/run "$TMP/run"
+
+ktap_plan 8
+"$BIN" report "$TMP/run" >"$TMP/out" 2>&1
+rc=$?
+ok $rc "report exits 0"
+[ $rc -eq 0 ] || diag "$(cat "$TMP/out")"
+
+same() {
+	if diff -u "$1" "$2" >"$TMP/diff"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "$(head -40 "$TMP/diff")"
+		diag "(if the change is intended: cp $2 $1)"
+	fi
+}
+same tests/fixtures/report.golden.txt "$TMP/run/report.txt" "report.txt matches the golden file"
+same tests/fixtures/report.golden.md "$TMP/run/report.md" "report.md matches the golden file"
+
+long=$(awk 'length($0) > 72 { printf "%d: %s\n", NR, $0 }' "$TMP/run/report.txt")
+ok "$([ -z "$long" ] && echo 0 || echo 1)" "every line of report.txt is within 72 columns"
+[ -z "$long" ] || diag "$long"
+check "report.txt is plain printable ASCII" \
+	sh -c "! LC_ALL=C grep -n '[^ -~]' '$TMP/run/report.txt'"
+tr -s ' \n' '  ' <"$TMP/run/report.txt" >"$TMP/flat"
+check "an unsupported mechanism is listed with its reason" \
+	grep -q "kprobe-ftrace absent, disabled, enabled, recording: unsupported: CONFIG_KPROBES is off in this kernel" "$TMP/flat"
+"$BIN" report --stdout "$TMP/run" >"$TMP/stdout" 2>/dev/null
+check "--stdout prints report.txt" cmp -s "$TMP/stdout" "$TMP/run/report.txt"
+check "only report.txt and report.md were added" \
+	[ "$(ls "$TMP/run" | tr '\n' ' ')" = "meta.csv report.md report.txt results.csv samples.csv " ]
+ktap_finish

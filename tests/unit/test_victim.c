@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The victim method tells a cache-hungry probe from an empty one.
+ *
+ * Two fake mechanisms: "empty", whose enabled hit does nothing, and
+ * "hungry", whose enabled hit sweeps twice the L1d -- evicting the
+ * victim's whole working set. Walking an L1d-sized set after one hit,
+ * the victim must slow down more for every repeat of the hungry probe
+ * than for any repeat of the empty one; and a state that cannot be armed
+ * is dropped with its reason, not measured.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "ktap.h"
+#include "mech.h"
+#include "ranktest.h"
+#include "topo.h"
+#include "victim.h"
+
+static enum pc_state armed;
+static volatile unsigned char *sweep;
+static size_t sweep_len;
+
+static int fake_arm(struct pc_inst *in, enum pc_state st)
+{
+	if (st == PC_RECORDING)
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "fake has no recording");
+	armed = st;
+	return PC_OK;
+}
+
+static int fake_disarm(struct pc_inst *in)
+{
+	(void)in;
+	armed = PC_ABSENT;
+	return PC_OK;
+}
+
+static int empty_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	(void)in;
+	out->hits = armed == PC_ENABLED ? n : 0;
+	return PC_OK;
+}
+
+static int hungry_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	(void)in;
+	for (uint64_t i = 0; armed == PC_ENABLED && i < n; i++)
+		for (size_t k = 0; k < sweep_len; k += 64)
+			sweep[k]++;
+	out->hits = armed == PC_ENABLED ? n : 0;
+	return PC_OK;
+}
+
+static const struct pc_mech empty = {
+	.name = "empty", .summary = "no work", .states = PC_ST_ALL,
+	.arm = fake_arm, .disarm = fake_disarm, .fire = empty_fire,
+};
+
+static const struct pc_mech hungry = {
+	.name = "hungry", .summary = "sweeps 2 x L1d per hit", .states = PC_ST_ALL,
+	.arm = fake_arm, .disarm = fake_disarm, .fire = hungry_fire,
+};
+
+static int measure(const struct pc_mech *m, const struct pc_timer *t, size_t bytes,
+		   struct pc_victim_out *out, unsigned int *states)
+{
+	struct pc_opts opts = { 0 };
+	struct pc_inst in = { .mech = m, .opts = &opts };
+	struct pc_victim_cfg cfg = {
+		.bytes = { bytes }, .nsets = 1, .k = { 1, 4 }, .nk = 2,
+		.passes = 5, .repeats = 9, .warmup = 1,
+		.states = PC_ST(PC_ENABLED) | PC_ST(PC_RECORDING),
+	};
+	int ret = pc_victim_measure(t, &in, &cfg, out);
+
+	*states = cfg.states;
+	return ret;
+}
+
+static double max_of(const double *v, size_t n)
+{
+	double m = v[0];
+
+	for (size_t i = 1; i < n; i++)
+		if (v[i] > m)
+			m = v[i];
+	return m;
+}
+
+static double min_of(const double *v, size_t n)
+{
+	double m = v[0];
+
+	for (size_t i = 1; i < n; i++)
+		if (v[i] < m)
+			m = v[i];
+	return m;
+}
+
+int main(void)
+{
+	struct pc_victim_out e, h;
+	struct pc_timer t;
+	struct pc_topo tp;
+	unsigned int se, sh;
+	size_t l1d;
+	double he, hh;
+
+	ktap_plan(5);
+	if (pc_topo_init(&tp) != PC_OK || pc_timer_init(&t, PC_NR_TIMERS) != PC_OK ||
+	    t.kind == PC_TIMER_ICOUNT) {
+		for (int i = 0; i < 5; i++)
+			ktap_skip("no topology or no time-based timer (icount cannot see misses)",
+				  "victim");
+		return ktap_finish();
+	}
+	l1d = tp.l1d ? tp.l1d : 32768;
+	pc_topo_bind(&tp, 0, e.why, sizeof(e.why));
+	sweep_len = 2 * l1d;
+	sweep = calloc(1, sweep_len);
+
+	KTAP_OK(measure(&empty, &t, l1d / 8 * 7, &e, &se) == PC_OK && e.n == 9,
+		"empty probe measured: 9 repeats over a %zu KiB set", l1d / 8 * 7 / 1024);
+	KTAP_OK(measure(&hungry, &t, l1d / 8 * 7, &h, &sh) == PC_OK && h.n == 9,
+		"hungry probe measured");
+	he = pc_median(e.slow[PC_ENABLED][0][0], e.n);
+	hh = pc_median(h.slow[PC_ENABLED][0][0], h.n);
+	ktap_diag("slowdown per hit, k=1: empty %.1f %s, hungry %.1f %s; noise (absent) %.1f",
+		  he, t.unit, hh, t.unit, pc_median(e.slow[PC_ABSENT][0][0], e.n));
+	KTAP_OK(hh > he, "hungry slows the victim more than empty (medians %.1f > %.1f)", hh, he);
+	KTAP_OK(min_of(h.slow[PC_ENABLED][0][0], h.n) > max_of(e.slow[PC_ENABLED][0][0], e.n),
+		"every hungry repeat is above every empty repeat");
+	KTAP_OK(!(sh & PC_ST(PC_RECORDING)) && (sh & PC_ST(PC_ENABLED)) &&
+		strstr(h.why, "fake has no recording"),
+		"a state that cannot be armed is dropped with its reason: %s", h.why);
+
+	pc_victim_out_free(&e);
+	pc_victim_out_free(&h);
+	free((void *)sweep);
+	pc_topo_fini(&tp);
+	return ktap_finish();
+}
