@@ -645,6 +645,9 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (!pc_is_root())
+		fprintf(stderr, "probecost run: not root (uid %d): uprobes, tracefs events and the kernel module need root; those mechanisms are reported unsupported, the others run\n",
+			(int)getuid());
 	reap_leftovers(&a);
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,
