@@ -279,7 +279,7 @@ static void environment(struct rep *r)
 	pc_doc_kv(d, "method", "%s repeats (+%s warm-up), N %s, payload %s B",
 		  pc_run_meta(run, "repeats", "?"), pc_run_meta(run, "warmup", "?"),
 		  strcmp(pc_run_meta(run, "events", "0"), "0") ?
-		  pc_run_meta(run, "events", "?") : "calibrated per mechanism",
+		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
 	pc_doc_kv(d, "analyses", "%s", pc_run_meta(run, "analyses", "none recorded"));
 	pc_doc_kv(d, "command", "%s", pc_run_meta(run, "command", "?"));

@@ -69,7 +69,10 @@ static void run_usage(FILE *f)
 		   "  --kernel SERIES  guest kernel: 6.1 (default) or 6.12, or an ABI name\n"
 		   "                   such as 6.1.0-56-amd64; implies --vm\n"
 		   "  --deterministic  guest under -icount shift=0, costs in emulated\n"
-		   "                   instructions (--timer icount); implies --vm\n"
+		   "                   instructions (--timer icount): the guest's default;\n"
+		   "                   given explicitly, implies --vm\n"
+		   "  --no-deterministic  guest timed in TCG-emulated ns instead (not\n"
+		   "                   hardware time; for orderings only)\n"
 		   "%s"
 		   "  --help           this text\n\n"
 		   "Exit status: 0 done, 1 a mechanism failed, 2 usage error,\n"
@@ -89,7 +92,7 @@ struct run_args {
 	enum pc_timer_kind timer;
 	const char *out;
 	char cmdline[1024];
-	bool vm, no_vm, deterministic, analyses_set;
+	bool vm, no_vm, deterministic, det_set, no_det, analyses_set;
 	const char *series;
 	/* what the guest's `probecost run` is given besides --mech and --out */
 	const char *gargs[24];
@@ -177,6 +180,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "no-vm", no_argument, NULL, 'X' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "deterministic", no_argument, NULL, 'D' },
+		{ "no-deterministic", no_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -238,8 +242,6 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			if (a->timer == PC_NR_TIMERS)
 				ret = pc_usage_error("run", "--timer: unknown backend '%s'; valid: tsc, icount, clock",
 						     optarg);
-			else if (!a->deterministic)
-				guest_arg(a, "--timer", optarg);
 			break;
 		case 'o':
 			if (!*optarg)
@@ -269,7 +271,11 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 'D':
 			a->deterministic = true;
+			a->det_set = true;
 			a->vm = true;
+			break;
+		case 'Z':
+			a->no_det = true;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -283,9 +289,18 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		ret = pc_opt_no_args("run", argc, argv, optind);
 	if (ret == PC_OK && a->vm && a->no_vm)
 		ret = pc_usage_error("run", "--no-vm contradicts --vm, --kernel and --deterministic");
-	if (ret == PC_OK && a->deterministic && a->timer != PC_NR_TIMERS &&
+	if (ret == PC_OK && a->det_set && a->no_det)
+		ret = pc_usage_error("run", "--deterministic contradicts --no-deterministic");
+	if (ret == PC_OK && a->det_set && a->timer != PC_NR_TIMERS &&
 	    a->timer != PC_TIMER_ICOUNT)
 		ret = pc_usage_error("run", "--deterministic measures emulated instructions: --timer must be icount or left out");
+	/*
+	 * A guest measures instructions unless told otherwise: TCG's emulated
+	 * nanoseconds are neither hardware time nor repeatable, while icount
+	 * gives an exact, repeatable path length.
+	 */
+	if (!a->no_det)
+		a->deterministic = true;
 	if (ret == PC_OK && a->quick && !repeat_set)
 		a->repeats = QUICK_REPEATS;
 	if (ret == PC_OK && a->quick && a->warmup > 1)
@@ -490,6 +505,9 @@ static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 	if (a->deterministic) {
 		args[n++] = "--timer";
 		args[n++] = "icount";
+	} else if (a->timer != PC_NR_TIMERS) {
+		args[n++] = "--timer";
+		args[n++] = pc_timer_name(a->timer);
 	}
 	for (int i = 0; i < a->ngargs; i++)
 		args[n++] = a->gargs[i];
@@ -627,6 +645,9 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (!pc_is_root())
+		fprintf(stderr, "probecost run: not root (uid %d): uprobes, tracefs events and the kernel module need root; those mechanisms are reported unsupported, the others run\n",
+			(int)getuid());
 	reap_leftovers(&a);
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,

@@ -131,9 +131,14 @@ static int timed_fire(struct mrun *r, uint64_t n, uint64_t *ticks,
 	t1 = pc_timer_read(&e->timer);
 	if (hw1 && e->hw.nr)
 		pc_group_read(&e->hw, hw1);
-	if (e->sw.nr && ctxsw) {
+	/*
+	 * Context switches + migrations: the thread left the PU. Not for a
+	 * self-timed fire: the module times only its interrupts-off chunks
+	 * and yields between them on purpose, so a switch there measured
+	 * nothing.
+	 */
+	if (e->sw.nr && ctxsw && !f->self_timed) {
 		pc_group_read(&e->sw, &s1);
-		/* context switches + migrations: the thread left the PU */
 		*ctxsw += (s1.val[1] - s0.val[1]) + (s1.val[2] - s0.val[2]);
 	}
 	*ticks = f->self_timed ? f->ticks : t1 - t0;

@@ -21,6 +21,11 @@ enum pc_timer_kind pc_timer_parse(const char *s)
 	return PC_NR_TIMERS;
 }
 
+const char *pc_timer_name(enum pc_timer_kind k)
+{
+	return (unsigned int)k < PC_NR_TIMERS ? timer_names[k] : "?";
+}
+
 /* Both flags are needed for ticks to mean the same time on every PU. */
 static int tsc_invariant(void)
 {

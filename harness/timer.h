@@ -38,6 +38,8 @@ struct pc_timer {
 
 /* Parse "tsc" / "icount" / "clock"; PC_NR_TIMERS when unknown. */
 enum pc_timer_kind pc_timer_parse(const char *s);
+/* The name of @k, "?" when out of range. */
+const char *pc_timer_name(enum pc_timer_kind k);
 
 /*
  * Set up @t as @kind, or pick the best available when @kind is

@@ -174,7 +174,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 . /guest.env
 export PC_KVER PC_DETERMINISTIC PC_TIMER
-export PROBECOST=/bin/probecost PC_KMOD=/probecost.ko HOME=/out
+export PROBECOST=/bin/probecost PC_KMOD=/probecost.ko PROBECOST_KO=/probecost.ko HOME=/out
 PC_INSMOD="no module"
 if [ -f /probecost.ko ]; then
 	if err=$(insmod /probecost.ko 2>&1); then PC_INSMOD=ok; else PC_INSMOD="insmod: $err"; fi
