@@ -108,4 +108,21 @@ int pc_kevent_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len);
 void pc_kevent_teardown(struct pc_inst *in);
 
+/*
+ * The ops every live-kernel mechanism shares; a mechanism's table adds
+ * its name, summary, family and desc (.data). Its stale-event reaper is
+ * the uprobe one: both clean the probecost_<pid> event groups.
+ */
+#define PC_KEVENT_OPS					\
+	.where = PC_WHERE_KERNEL,			\
+	.states = PC_ST_ALL,				\
+	.available = pc_kevent_available,		\
+	.setup = pc_kevent_setup,			\
+	.arm = pc_kevent_arm,				\
+	.disarm = pc_kevent_disarm,			\
+	.fire = pc_kevent_fire,				\
+	.variant = pc_kevent_variant,			\
+	.teardown = pc_kevent_teardown,			\
+	.reap = pc_uprobe_reap
+
 #endif
