@@ -84,6 +84,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	scripts/bench.sh
+	scripts/bench-uprobe.sh
 	scripts/bench-kmod.sh
 
 clean:

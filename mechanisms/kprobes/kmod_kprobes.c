@@ -211,9 +211,8 @@ static u64 pc_kp_missed(struct pc_kp *k)
 static int pc_kp_wait_optimized(struct pc_kp *k, u64 *ns)
 {
 	u64 start = ktime_get_ns();
-	int waited;
 
-	for (waited = 0; waited < PC_KP_OPT_WAIT_MS; waited++) {
+	while (ktime_get_ns() - start < PC_KP_OPT_WAIT_MS * NSEC_PER_MSEC) {
 		k->last_in_nmi = true;
 		preempt_disable();
 		k->site(0);
@@ -222,7 +221,8 @@ static int pc_kp_wait_optimized(struct pc_kp *k, u64 *ns)
 			*ns = ktime_get_ns() - start;
 			return 0;
 		}
-		msleep(1);
+		/* msleep(1) may oversleep a jiffy: too coarse for a delay */
+		usleep_range(100, 200);
 	}
 	return -ETIMEDOUT;
 }
