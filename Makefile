@@ -71,6 +71,7 @@ deps:
 # a run that completed (0) or lost a mechanism (1) is reported and plotted
 run: deps
 	@$(MAKE) --no-print-directory all
+	@scripts/kmod-native.sh
 	@st=0; $(BUILD)/probecost run || st=$$?; \
 	if [ $$st -le 1 ]; then \
 		$(BUILD)/probecost report results/latest && \

@@ -93,6 +93,7 @@ struct run_args {
 	const char *out;
 	char cmdline[1024];
 	bool vm, no_vm, deterministic, det_set, no_det, analyses_set;
+	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
 	/* what the guest's `probecost run` is given besides --mech and --out */
 	const char *gargs[24];
@@ -461,18 +462,35 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 }
 
 /*
- * Should the module mechanisms run in the QEMU guest? Asked for (--vm,
- * --kernel, --deterministic), or needed: this kernel cannot load modules
- * at all. Never inside the guest itself, never with --no-vm.
+ * Where do the module mechanisms run? In the guest when asked (--vm,
+ * --kernel, --deterministic) or when this kernel cannot have the module:
+ * no CONFIG_MODULES, or loading it failed (not built, lockdown, signature
+ * enforcement), said in one line. Natively otherwise, loading
+ * probecost.ko first if needed (and removing it again at the end). From
+ * inside the guest never another guest.
  */
-static bool use_guest(const struct run_args *a, size_t *nmod)
+static bool use_guest(struct run_args *a, size_t *nmod)
 {
+	char why[512];
+	int ret;
+
+	bool guest_ok = !a->no_vm && !pc_in_guest();
+
 	*nmod = 0;
 	for (size_t i = 0; i < a->nmechs; i++)
 		*nmod += pc_modmech_is(a->mechs[i]);
-	if (!*nmod || a->no_vm || pc_in_guest())
+	if (!*nmod)
 		return false;
-	return a->vm || !pc_module_loadable();
+	if (a->vm && guest_ok)
+		return true;
+	if (!pc_module_loadable())
+		return guest_ok;
+	ret = pc_module_autoload(&a->loaded_module, why, sizeof(why));
+	if (ret == PC_OK)
+		return false;
+	fprintf(stderr, "probecost run: the module mechanisms cannot run natively: %s%s\n", why,
+		guest_ok ? "; running them in the QEMU guest instead" : "");
+	return guest_ok;
 }
 
 /* `--mech` for the guest: the selected module mechanisms. */
@@ -692,6 +710,8 @@ int cmd_run(int argc, char **argv)
 	meta(&res, "finished_utc", why);
 	ret = PC_OK;
 out:
+	if (a.loaded_module && pc_module_unload(why, sizeof(why)) != PC_OK)
+		fprintf(stderr, "probecost run: %s: the module stays loaded\n", why);
 	pc_group_close(&e.hw);
 	pc_group_close(&e.sw);
 	if (pc_results_close(&res, true) != PC_OK) {

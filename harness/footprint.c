@@ -24,12 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "analyses.h"
 #include "elfsym.h"
 #include "errors.h"
+#include "module.h"
 #include "registry.h"
 
 static void ident(const char *name, char *buf, size_t len)
@@ -39,39 +39,6 @@ static void ident(const char *name, char *buf, size_t len)
 	for (; name[i] && i + 1 < len; i++)
 		buf[i] = name[i] == '-' ? '_' : name[i];
 	buf[i] = '\0';
-}
-
-/* Where probecost.ko may be: $PROBECOST_KO, next to the binary, installed. */
-static int find_module(char *path, size_t len)
-{
-	char exe[PATH_MAX], *slash;
-	struct utsname u;
-	ssize_t n;
-	const char *env = getenv("PROBECOST_KO");
-
-	if (env && *env) {
-		snprintf(path, len, "%s", env);
-		return access(path, R_OK) == 0 ? PC_OK : PC_ERR_UNSUPPORTED;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		if (snprintf(path, len, "%s/kmod/probecost.ko", exe) < (int)len &&
-		    access(path, R_OK) == 0)
-			return PC_OK;
-		if (snprintf(path, len, "%s/probecost.ko", exe) < (int)len &&
-		    access(path, R_OK) == 0)
-			return PC_OK;
-	}
-	if (uname(&u) == 0) {
-		snprintf(path, len, "/lib/modules/%s/extra/probecost.ko", u.release);
-		if (access(path, R_OK) == 0)
-			return PC_OK;
-	}
-	return PC_ERR_UNSUPPORTED;
 }
 
 /* The mechanism a pchandler_ symbol belongs to: the longest name match. */
@@ -154,7 +121,7 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 	memset(&z, 0, sizeof(z));
 	ident(m->name, id, sizeof(id));
 	if (m->where == PC_WHERE_MODULE) {
-		if (find_module(path, sizeof(path)) != PC_OK) {
+		if (pc_module_find(path, sizeof(path)) != PC_OK) {
 			pc_analysis_status(c, m, "-", "footprint-site", "unsupported",
 					   "probecost.ko not found (set PROBECOST_KO, or build it: make kmod)");
 			return PC_OK;

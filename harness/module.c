@@ -2,9 +2,12 @@
 /* /dev/probecost: open, ABI check, and the ioctls with errors explained. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -19,6 +22,121 @@ PROBECOST_ABI_SIZES(PC_ABI_ASSERT)
 bool pc_module_loadable(void)
 {
 	return strcmp(pc_kconfig("MODULES"), "n") != 0;
+}
+
+static void not_loaded(char *why, size_t len);
+
+int pc_module_find(char *path, size_t len)
+{
+	const char *env = getenv("PROBECOST_KO");
+	char exe[PATH_MAX], *slash;
+	struct utsname u;
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(path, len, "%s", env);
+		return access(path, R_OK) == 0 ? PC_OK : PC_ERR_UNSUPPORTED;
+	}
+	if (uname(&u) < 0)
+		return PC_ERR_SYS;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		if (snprintf(path, len, "%s/kmod/%s/probecost.ko", exe, u.release) < (int)len &&
+		    access(path, R_OK) == 0)
+			return PC_OK;
+		if (snprintf(path, len, "%s/kmod/probecost.ko", exe) < (int)len &&
+		    access(path, R_OK) == 0)
+			return PC_OK;
+		if (snprintf(path, len, "%s/probecost.ko", exe) < (int)len &&
+		    access(path, R_OK) == 0)
+			return PC_OK;
+	}
+	snprintf(path, len, "/lib/modules/%s/extra/probecost.ko", u.release);
+	return access(path, R_OK) == 0 ? PC_OK : PC_ERR_UNSUPPORTED;
+}
+
+/* Turn a finit_module errno into the cause and what to do. */
+static int load_error(int e, const char *path, char *why, size_t len)
+{
+	char mode[128];
+
+	switch (e) {
+	case EEXIST:
+		return PC_OK;
+	case EPERM:
+		pc_lockdown(mode, sizeof(mode));
+		if (strcmp(mode, "none") && strncmp(mode, "unknown", 7))
+			snprintf(why, len, "kernel lockdown (%s) forbids loading %s: boot with lockdown=none or use --vm",
+				 mode, path);
+		else
+			snprintf(why, len, "the kernel refused to load %s (EPERM: lockdown, a security module or modules_disabled=1): use --vm",
+				 path);
+		return PC_ERR_PERM;
+	case EKEYREJECTED:
+	case ENOKEY:
+	case EBADMSG:
+		snprintf(why, len, "module signature enforcement (CONFIG_MODULE_SIG_FORCE=%s or module.sig_enforce=1) rejects the unsigned %s: sign it with the kernel's key or use --vm",
+			 pc_kconfig("MODULE_SIG_FORCE"), path);
+		return PC_ERR_PERM;
+	case ENOEXEC:
+	case EINVAL:
+		snprintf(why, len, "%s was built for another kernel (%s): rebuild it with make kmod",
+			 path, strerror(e));
+		return PC_ERR_INVAL;
+	default:
+		snprintf(why, len, "loading %s failed: %s", path, strerror(e));
+		return PC_ERR_SYS;
+	}
+}
+
+int pc_module_autoload(bool *loaded, char *why, size_t len)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	*loaded = false;
+	if (access(PROBECOST_DEVICE, F_OK) == 0)
+		return PC_OK;
+	if (!pc_module_loadable()) {
+		not_loaded(why, len);
+		return PC_ERR_UNSUPPORTED;
+	}
+	if (!pc_is_root()) {
+		snprintf(why, len, "loading probecost.ko needs root (CAP_SYS_MODULE)");
+		return PC_ERR_PERM;
+	}
+	if (pc_module_find(path, sizeof(path)) != PC_OK) {
+		not_loaded(why, len);
+		return PC_ERR_UNSUPPORTED;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "open %s: %s", path, strerror(errno));
+		return PC_ERR_IO;
+	}
+	ret = (int)syscall(SYS_finit_module, fd, "", 0);
+	if (ret < 0) {
+		ret = load_error(errno, path, why, len);
+		close(fd);
+		return ret;
+	}
+	close(fd);
+	*loaded = true;
+	return PC_OK;
+}
+
+int pc_module_unload(char *why, size_t len)
+{
+	/* O_NONBLOCK: refuse at once if in use, never wait on a reference */
+	if (syscall(SYS_delete_module, PROBECOST_MODULE, O_NONBLOCK) < 0) {
+		snprintf(why, len, "rmmod %s: %s", PROBECOST_MODULE, strerror(errno));
+		return PC_ERR_SYS;
+	}
+	return PC_OK;
 }
 
 static void not_loaded(char *why, size_t len)

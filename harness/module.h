@@ -33,6 +33,24 @@ int pc_module_usable(char *why, size_t len);
 /* Can this kernel load modules at all? (CONFIG_MODULES, lockdown aside) */
 bool pc_module_loadable(void);
 
+/*
+ * Where the probecost.ko for this kernel is: $PROBECOST_KO, or what
+ * `make kmod` built (<binary dir>/kmod/<release>/), or next to the
+ * binary, or /lib/modules/<release>/extra/. PC_ERR_UNSUPPORTED if none.
+ */
+int pc_module_find(char *path, size_t len);
+
+/*
+ * Load probecost.ko into the running kernel when it is not loaded yet.
+ * *loaded says whether this call loaded it (and so pc_module_unload()
+ * should remove it at the end). Failures name the cause: no
+ * CONFIG_MODULES, not root, not built (make kmod), built for another
+ * kernel, kernel lockdown, signature enforcement.
+ */
+int pc_module_autoload(bool *loaded, char *why, size_t len);
+/* Remove the module loaded by pc_module_autoload(). */
+int pc_module_unload(char *why, size_t len);
+
 int pc_module_arm(struct pc_module *mod, uint32_t mech, uint32_t state,
 		  uint32_t payload, char *why, size_t len);
 int pc_module_disarm(struct pc_module *mod, uint32_t mech);
