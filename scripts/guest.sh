@@ -91,8 +91,10 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1 || [ ! -x /bin/busybox ] ||
 fi
 command -v qemu-system-x86_64 >/dev/null 2>&1 || skip "qemu-system-x86_64 not found"
 busybox=$(command -v busybox) || skip "busybox not found"
-file "$busybox" 2>/dev/null | grep -q 'statically linked' ||
-	[ -x /bin/busybox ] || skip "busybox is not the static build (install busybox-static)"
+# the initramfs has no libraries for it: it must be the static build
+# (ldd is in libc-bin, always there; file(1) may not be)
+ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
+	skip "$busybox is not the static build (install busybox-static)"
 
 pcbin="$top/build/probecost"
 [ -x "$pcbin" ] || die "$pcbin missing: run make first"
