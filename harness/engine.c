@@ -39,6 +39,7 @@ struct slot {
 	bool hits_known;
 	uint64_t ctxsw;			/* switches in the kept N/2N pair */
 	unsigned int retries;		/* pairs measured again */
+	bool linear;			/* the kept pair has T(2N) ~ 2 T(N) */
 	char variant[64];
 };
 
@@ -120,9 +121,11 @@ static int timed_fire(struct mrun *r, uint64_t n, uint64_t *ticks,
 	uint64_t t0, t1;
 	int ret;
 
+	bool guard = ctxsw && e->sw.nr;
+
 	memset(f, 0, sizeof(*f));
 	f->hits = PC_HITS_UNKNOWN;
-	if (e->sw.nr)
+	if (guard)
 		pc_group_read(&e->sw, &s0);
 	if (hw0 && e->hw.nr)
 		pc_group_read(&e->hw, hw0);
@@ -132,14 +135,14 @@ static int timed_fire(struct mrun *r, uint64_t n, uint64_t *ticks,
 	if (hw1 && e->hw.nr)
 		pc_group_read(&e->hw, hw1);
 	/*
-	 * Context switches + migrations: the thread left the PU. Not for a
-	 * self-timed fire: the module times only its interrupts-off chunks
-	 * and yields between them on purpose, so a switch there measured
-	 * nothing.
+	 * Context switches + migrations: the thread left the PU inside the
+	 * region our timer measured. A self-timed fire measured only its
+	 * own interrupts-off chunks, so switches around them cost it nothing.
 	 */
-	if (e->sw.nr && ctxsw && !f->self_timed) {
+	if (guard) {
 		pc_group_read(&e->sw, &s1);
-		*ctxsw += (s1.val[1] - s0.val[1]) + (s1.val[2] - s0.val[2]);
+		if (!f->self_timed)
+			*ctxsw += (s1.val[1] - s0.val[1]) + (s1.val[2] - s0.val[2]);
 	}
 	*ticks = f->self_timed ? f->ticks : t1 - t0;
 	return ret;
@@ -203,7 +206,8 @@ static int measure_slot(struct mrun *r, enum pc_state st, struct slot *s)
 		ret = timed_fire(r, 2 * s->n, &t2, &f2, &a2, &b2, &s->ctxsw);
 		if (ret != PC_OK)
 			goto out;
-		if ((!s->ctxsw && pair_linear(t1, t2)) || attempt == MAX_RETRIES)
+		s->linear = pair_linear(t1, t2);
+		if ((!s->ctxsw && s->linear) || attempt == MAX_RETRIES)
 			break;
 		s->retries++;
 	}
@@ -307,9 +311,7 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		a->multiplexed += s->multiplexed;
 		a->disturbed += s->ctxsw > 0;
 		/* still off after the retries: said in the row, never hidden */
-		if (!(s->total_n > 0 && s->total_2n >= 1.5 * s->total_n &&
-		      s->total_2n <= 2.5 * s->total_n))
-			a->nonlinear++;
+		a->nonlinear += !s->linear;
 		a->retries += s->retries;
 
 		if (!e->res)

@@ -39,7 +39,10 @@ struct pc_uring *pc_uring_get(void)
 	gen = pc_uring_gen;
 	r->payload = arm_payload;
 	r->slot = (uint32_t)((sizeof(struct pc_uring_hdr) + arm_payload + 7) & ~7ul);
-	r->slots = arm_bytes / r->slot ? arm_bytes / r->slot : 1;
+	/* a power of two, so the hot path indexes with a mask, not a divide */
+	r->slots = 1;
+	while (r->slots * 2 * r->slot <= arm_bytes)
+		r->slots *= 2;
 	r->buf = aligned_alloc(64, (r->slots * r->slot + 63) & ~63ul);
 	if (!r->buf) {
 		pthread_mutex_unlock(&rings_lock);

@@ -24,7 +24,7 @@
 
 struct pc_uring {
 	unsigned char *buf;
-	uint64_t slots;		/* records the ring holds */
+	uint64_t slots;		/* records the ring holds, a power of two */
 	uint32_t slot;		/* bytes per record, header included */
 	uint32_t payload;	/* payload bytes per record */
 	uint64_t written;
@@ -75,7 +75,7 @@ static inline int pc_uring_write(const void *src)
 		if (!r)
 			return 0;
 	}
-	h = (struct pc_uring_hdr *)(r->buf + (r->written % r->slots) * r->slot);
+	h = (struct pc_uring_hdr *)(r->buf + (r->written & (r->slots - 1)) * r->slot);
 	h->tsc = pc_uring_clock();
 	h->len = r->payload;
 	h->cpu_slot = 0;
