@@ -137,20 +137,13 @@ int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 
 /* ---- shared by the analysis files ---- */
 
-static const char *where_of(const struct pc_actx *c, const struct pc_mech *m)
-{
-	if (m->where == PC_WHERE_MODULE && c->e->cfg.where)
-		return c->e->cfg.where;
-	return pc_where_name(m->where);
-}
-
 static void write_row(struct pc_actx *c, const struct pc_mech *m,
 		      const struct pc_arow *a, const struct pc_stats *st)
 {
 	struct pc_row row = {
 		.mechanism = m->name,
 		.family = pc_family_name(m->family),
-		.where = where_of(c, m),
+		.where = pc_engine_where(c->e, m),
 		.variant = a->variant ? a->variant : "",
 		.state = a->state,
 		.metric = a->metric,
@@ -165,10 +158,7 @@ static void write_row(struct pc_actx *c, const struct pc_mech *m,
 	if (st)
 		row.st = *st;
 	pc_progress_clear(c->prog);
-	if (c->e->res)
-		pc_results_row(c->e->res, &row);
-	if (c->e->on_row)
-		c->e->on_row(&row, c->e->arg);
+	pc_engine_emit(c->e, &row);
 }
 
 void pc_analysis_emit(struct pc_actx *c, const struct pc_mech *m,

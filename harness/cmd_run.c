@@ -550,21 +550,11 @@ static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 	}
 	ret = pc_guest_run(e, &req, why, sizeof(why));
 	if (ret == PC_ERR_UNSUPPORTED) {
-		for (size_t i = 0; i < a->nmechs; i++) {
-			const struct pc_mech *m = a->mechs[i];
-			struct pc_row row = {
-				.mechanism = m->name, .family = pc_family_name(m->family),
-				.where = "guest", .variant = "", .state = "absent",
-				.metric = "overhead", .unit = "", .backend = "",
-				.hit_ratio = NAN, .status = "unsupported", .note = why,
-			};
-
-			if (!pc_modmech_is(m))
-				continue;
-			pc_results_row(e->res, &row);
-			if (e->on_row)
-				e->on_row(&row, e->arg);
-		}
+		for (size_t i = 0; i < a->nmechs; i++)
+			if (pc_modmech_is(a->mechs[i]))
+				pc_engine_status(e, a->mechs[i],
+						 (a->states & a->mechs[i]->states) | PC_ST(PC_ABSENT),
+						 "unsupported", why);
 		return PC_OK;
 	}
 	if (ret != PC_OK && ret != PC_ERR_INTR)

@@ -356,14 +356,14 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 	}
 }
 
-static const char *where_of(const struct pc_engine *e, const struct pc_mech *m)
+const char *pc_engine_where(const struct pc_engine *e, const struct pc_mech *m)
 {
 	if (m->where == PC_WHERE_MODULE && e->cfg.where)
 		return e->cfg.where;
 	return pc_where_name(m->where);
 }
 
-static void emit(struct pc_engine *e, struct pc_row *row)
+void pc_engine_emit(struct pc_engine *e, const struct pc_row *row)
 {
 	if (e->res)
 		pc_results_row(e->res, row);
@@ -371,15 +371,14 @@ static void emit(struct pc_engine *e, struct pc_row *row)
 		e->on_row(row, e->arg);
 }
 
-/* Rows saying a state could not be measured, and why. */
-static void emit_status(struct pc_engine *e, const struct pc_mech *m,
-			unsigned int states, const char *status, const char *why)
+void pc_engine_status(struct pc_engine *e, const struct pc_mech *m,
+		      unsigned int states, const char *status, const char *why)
 {
 	for (int st = 0; st < PC_NR_STATES; st++) {
 		struct pc_row row = {
 			.mechanism = m->name,
 			.family = pc_family_name(m->family),
-			.where = where_of(e, m),
+			.where = pc_engine_where(e, m),
 			.variant = "",
 			.state = pc_state_name(st),
 			.metric = "overhead",
@@ -391,7 +390,7 @@ static void emit_status(struct pc_engine *e, const struct pc_mech *m,
 		};
 
 		if (states & PC_ST(st))
-			emit(e, &row);
+			pc_engine_emit(e, &row);
 	}
 }
 
@@ -444,7 +443,7 @@ static void emit_rows(struct mrun *r, int st)
 		struct pc_row row = {
 			.mechanism = r->m->name,
 			.family = pc_family_name(r->m->family),
-			.where = where_of(e, r->m),
+			.where = pc_engine_where(e, r->m),
 			.variant = variant,
 			.state = pc_state_name(st),
 			.events = r->n[st],
@@ -473,7 +472,7 @@ static void emit_rows(struct mrun *r, int st)
 		row.backend = be;
 		if (pc_stats_compute(a->m[i], a->n, &row.st) != PC_OK)
 			continue;
-		emit(e, &row);
+		pc_engine_emit(e, &row);
 	}
 }
 
@@ -549,7 +548,7 @@ static int calibrate_all(struct mrun *r, unsigned int want)
 		if (st == PC_ABSENT)
 			return ret;
 		a->active = false;
-		emit_status(r->e, r->m, PC_ST(st) & want,
+		pc_engine_status(r->e, r->m, PC_ST(st) & want,
 			    ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
 			    r->in.why[0] ? r->in.why : pc_strerror(ret));
 	}
@@ -574,7 +573,7 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 
 	ret = pc_mech_available(m, why, sizeof(why));
 	if (ret != PC_OK) {
-		emit_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
+		pc_engine_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
 			    why[0] ? why : pc_strerror(ret));
 		return PC_OK;
 	}
@@ -587,7 +586,7 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 	if (m->setup) {
 		ret = m->setup(&r.in);
 		if (ret != PC_OK) {
-			emit_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
+			pc_engine_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
 				    r.in.why[0] ? r.in.why : pc_strerror(ret));
 			ret = ret == PC_ERR_UNSUPPORTED ? PC_OK : ret;
 			goto out_free;
@@ -595,7 +594,7 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 	}
 	ret = calibrate_all(&r, want);
 	if (ret != PC_OK) {
-		emit_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
+		pc_engine_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
 			    r.in.why[0] ? r.in.why : pc_strerror(ret));
 		ret = ret == PC_ERR_UNSUPPORTED ? PC_OK : ret;
 		goto out_teardown;
@@ -625,13 +624,13 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 			snprintf(a->why, sizeof(a->why), "%s",
 				 r.in.why[0] ? r.in.why : pc_strerror(ret));
 			if (st == PC_ABSENT) {
-				emit_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
+				pc_engine_status(e, m, want, ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
 					    a->why);
 				ret = ret == PC_ERR_UNSUPPORTED ? PC_OK : ret;
 				goto out_teardown;
 			}
 			a->active = false;
-			emit_status(e, m, PC_ST(st),
+			pc_engine_status(e, m, PC_ST(st),
 				    ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed", a->why);
 			ret = PC_OK;
 		}

@@ -63,4 +63,15 @@ struct pc_engine {
  */
 int pc_engine_run(struct pc_engine *e, const struct pc_mech *m);
 
+/*
+ * For code that writes rows beside the engine's (analyses, toggle rows,
+ * the guest merge): where a mechanism ran in this run, writing one row to
+ * results.csv and the on_row callback, and the "unsupported"/"failed"
+ * rows, one per state of @states, that carry the reason.
+ */
+const char *pc_engine_where(const struct pc_engine *e, const struct pc_mech *m);
+void pc_engine_emit(struct pc_engine *e, const struct pc_row *row);
+void pc_engine_status(struct pc_engine *e, const struct pc_mech *m,
+		      unsigned int states, const char *status, const char *why);
+
 #endif

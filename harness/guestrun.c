@@ -123,10 +123,7 @@ static int merge_results(struct pc_engine *e, const char *dir, char *why, size_t
 		row.missed = cell_u64(c[18]);
 		row.status = c[19];
 		row.note = c[20];
-		if (e->res)
-			pc_results_row(e->res, &row);
-		if (e->on_row)
-			e->on_row(&row, e->arg);
+		pc_engine_emit(e, &row);
 	}
 	pc_table_free(&t);
 	return PC_OK;

@@ -554,8 +554,7 @@ static void toggle_row(struct pc_engine *e, const struct pc_mech *m, const char 
 	struct pc_row row = {
 		.mechanism = m->name,
 		.family = pc_family_name(m->family),
-		.where = m->where == PC_WHERE_MODULE && e->cfg.where ? e->cfg.where :
-			 pc_where_name(m->where),
+		.where = pc_engine_where(e, m),
 		.variant = variant,
 		.state = "enabled",
 		.metric = metric,
@@ -568,10 +567,7 @@ static void toggle_row(struct pc_engine *e, const struct pc_mech *m, const char 
 
 	if (n && pc_stats_compute(v, n, &row.st) != PC_OK)
 		return;
-	if (e->res)
-		pc_results_row(e->res, &row);
-	if (e->on_row)
-		e->on_row(&row, e->arg);
+	pc_engine_emit(e, &row);
 }
 
 bool pc_modmech_is(const struct pc_mech *m)
