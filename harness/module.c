@@ -210,16 +210,6 @@ void pc_module_close(struct pc_module *mod)
 	mod->fd = -1;
 }
 
-int pc_module_usable(char *why, size_t len)
-{
-	struct pc_module mod;
-	int ret = pc_module_open(&mod, why, len);
-
-	if (ret == PC_OK)
-		pc_module_close(&mod);
-	return ret;
-}
-
 /* errno of a failed ioctl -> pc_err, with @what and advice in @why */
 static int ioctl_err(int e, const char *what, char *why, size_t len)
 {

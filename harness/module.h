@@ -27,9 +27,6 @@ struct pc_module {
 int pc_module_open(struct pc_module *mod, char *why, size_t len);
 void pc_module_close(struct pc_module *mod);
 
-/* Why the module cannot be used natively here, or PC_OK. */
-int pc_module_usable(char *why, size_t len);
-
 /* Can this kernel load modules at all? (CONFIG_MODULES, lockdown aside) */
 bool pc_module_loadable(void);
 

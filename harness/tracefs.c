@@ -149,41 +149,6 @@ int pc_tracefs_instance_event(struct pc_tracefs_inst *ti, const char *group,
 	return ret;
 }
 
-int pc_tracefs_instance_counts(struct pc_tracefs_inst *ti, uint64_t *entries,
-			       uint64_t *overrun)
-{
-	char file[PATH_MAX + 64], line[256];
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-	*entries = *overrun = 0;
-	for (long cpu = 0; cpu < ncpu; cpu++) {
-		FILE *f;
-
-		snprintf(file, sizeof(file), "%s/per_cpu/cpu%ld/stats", ti->path, cpu);
-		f = fopen(file, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			unsigned long long v;
-
-			if (sscanf(line, "entries: %llu", &v) == 1)
-				*entries += v;
-			else if (sscanf(line, "overrun: %llu", &v) == 1)
-				*overrun += v;
-		}
-		fclose(f);
-	}
-	return PC_OK;
-}
-
-int pc_tracefs_instance_clear(struct pc_tracefs_inst *ti)
-{
-	char file[PATH_MAX + 32], why[256];
-
-	snprintf(file, sizeof(file), "%s/trace", ti->path);
-	return pc_tracefs_write(file, "", false, why, sizeof(why));
-}
-
 int pc_tracefs_instance_written(struct pc_tracefs_inst *ti, uint64_t *written,
 				uint64_t *lost)
 {

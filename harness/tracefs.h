@@ -40,11 +40,6 @@ int pc_tracefs_instance_remove(struct pc_tracefs_inst *ti);
 /* Enable (@on) event "@group/@event" in the instance. */
 int pc_tracefs_instance_event(struct pc_tracefs_inst *ti, const char *group,
 			      const char *event, bool on, char *why, size_t len);
-/* Events now in the buffer and events lost (overrun), summed over CPUs. */
-int pc_tracefs_instance_counts(struct pc_tracefs_inst *ti, uint64_t *entries,
-			       uint64_t *overrun);
-/* Empty the instance's buffer. */
-int pc_tracefs_instance_clear(struct pc_tracefs_inst *ti);
 /*
  * Events written and events lost, summed over the CPUs this thread may
  * run on only (cheaper than all CPUs: one small read per CPU). Written

@@ -10,7 +10,6 @@ set -eu
 
 build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev systemtap-sdt-dev"
 run="gnuplot-nox xz-utils"
-usdt="systemtap-sdt-dev"
 guest="qemu-system-x86 busybox-static cpio kmod"
 test="python3"
 
@@ -20,10 +19,9 @@ for g in "$@"; do
 	case "$g" in
 	build) pkgs="$pkgs $build" ;;
 	run) pkgs="$pkgs $run" ;;
-	usdt) pkgs="$pkgs $usdt" ;;
 	guest) pkgs="$pkgs $guest" ;;
 	test) pkgs="$pkgs $test" ;;
-	*) echo "scripts/deps.sh: unknown group '$g' (build, run, usdt, guest, test)" >&2; exit 2 ;;
+	*) echo "scripts/deps.sh: unknown group '$g' (build, run, guest, test)" >&2; exit 2 ;;
 	esac
 done
 
