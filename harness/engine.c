@@ -329,9 +329,9 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		pc_results_sample(e->res, r->m->name, s->variant, sn, rep, "warm-hit",
 				  unit, be, 1, s->warm);
 		pc_results_sample(e->res, r->m->name, s->variant, sn, rep, "arm-latency",
-				  unit, be, 0, s->arm);
+				  e->timer.wait_unit, e->timer.wait_backend, 0, s->arm);
 		pc_results_sample(e->res, r->m->name, s->variant, sn, rep, "disarm-latency",
-				  unit, be, 0, s->disarm);
+				  e->timer.wait_unit, e->timer.wait_backend, 0, s->disarm);
 		if (e->sw.nr) {
 			pc_results_sample(e->res, r->m->name, s->variant, sn, rep,
 					  "context-switches", "count", "software",
@@ -458,6 +458,10 @@ static void emit_rows(struct mrun *r, int st)
 			if (e->timer.kind == PC_TIMER_ICOUNT)
 				continue;
 			unit = "Mevents/s";
+		}
+		if (i == M_ARM || i == M_DISARM) {
+			unit = e->timer.wait_unit;
+			be = e->timer.wait_backend;
 		}
 		if (i >= M_HW0) {
 			int ev = (i - M_HW0) / 2;

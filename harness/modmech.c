@@ -589,7 +589,7 @@ int pc_modmech_toggle_rows(struct pc_engine *e, const struct pc_mech *m)
 	double *en = calloc(reps, sizeof(double)), *dis = calloc(reps, sizeof(double));
 	double *opt = calloc(reps, sizeof(double));
 	struct pc_inst in = { .mech = m, .opts = &e->cfg.opts };
-	const char *unit = e->timer.unit, *be = e->timer.backend;
+	const char *unit = e->timer.wait_unit, *be = e->timer.wait_backend;
 	char note[300] = "", en_note[300], dis_note[300];
 	struct mm_priv *p;
 	size_t n = 0;

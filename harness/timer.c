@@ -118,6 +118,8 @@ int pc_timer_init(struct pc_timer *t, enum pc_timer_kind kind)
 
 	t->kind = kind;
 	t->backend = timer_names[kind];
+	t->wait_backend = kind == PC_TIMER_ICOUNT ? "icount-clock" : t->backend;
+	t->wait_unit = "ns";
 	switch (kind) {
 	case PC_TIMER_TSC:
 		t->unit = "ns";

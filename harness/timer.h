@@ -33,6 +33,13 @@ struct pc_timer {
 	double tsc_mhz;		/* calibrated frequency, tsc only */
 	const char *backend;	/* "tsc", "icount", "clock" */
 	const char *unit;	/* "ns" or "instructions" */
+	/*
+	 * The same ticks around code that may block (arm, disarm, toggles):
+	 * under icount the virtual clock also skips over idle time, so
+	 * there a tick is a virtual ns, not an instruction.
+	 */
+	const char *wait_backend;
+	const char *wait_unit;
 	char why[200];		/* why this backend (and not a better one) */
 };
 
