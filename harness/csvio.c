@@ -133,7 +133,12 @@ int pc_csvw_dbl(struct pc_csvw *w, double v)
 
 	if (isnan(v))
 		return put_field(w, "");
-	snprintf(buf, sizeof(buf), "%.6g", v);
+	/*
+	 * Nine significant digits: a median of samples that differ in sign is
+	 * an average of two large values, and at six digits their rounding
+	 * outweighs the median itself; icount figures stay exact too.
+	 */
+	snprintf(buf, sizeof(buf), "%.9g", v);
 	return put_field(w, buf);
 }
 
