@@ -2,10 +2,12 @@
 # Orderings the cost model of the user-space and live-kernel mechanisms
 # implies, from one native run: enabled costs more than disabled for
 # every mechanism measured, and a patched jump site (user-static-key)
-# costs no more when disabled than a flag test (user-branch) within the
-# CIs: its 95% CI does not lie wholly above the flag test's. (On this
-# kind of CPU both are hidden behind the call and store around them, and
-# alignment alone moves either by a few hundredths of a ns.) Overheads
+# costs no more when disabled than a flag test (user-branch): its 95% CI
+# does not start above the flag test's by more than 0.1 ns. (On this kind
+# of CPU both are hidden behind the call and store around them, and code
+# alignment alone moves either by a few hundredths of a ns, so a bare CI
+# comparison would test layout luck; a static key wrongly taking its
+# out-of-line path costs a nanosecond or more and still fails.) Overheads
 # are compared -- each state against its own mechanism's bracketing
 # absent twin -- never absolute costs of mechanisms measured at different
 # times, which load drift on a shared VM moves by tenths of a ns.
@@ -44,10 +46,11 @@ for m in mechs:
     ok(em > dm, '%s: enabled %.3f > disabled %.3f %s/event' % (m, em, dm, e['unit']))
 k, b = cost.get(('user-static-key', 'disabled')), cost.get(('user-branch', 'disabled'))
 if k and b:
-    ok(float(k['ci95_low']) <= float(b['ci95_high']),
-       'user-static-key disabled %.3f [%.3f, %.3f] <= user-branch disabled %.3f [%.3f, %.3f] %s/event'
+    slack = 0.1 if k['unit'] == 'ns' else 0.0
+    ok(float(k['ci95_low']) <= float(b['ci95_high']) + slack,
+       'user-static-key disabled %.3f [%.3f, %.3f] <= user-branch disabled %.3f [%.3f, %.3f] + %g %s/event'
        % (float(k['median']), float(k['ci95_low']), float(k['ci95_high']),
-          float(b['median']), float(b['ci95_low']), float(b['ci95_high']), k['unit']))
+          float(b['median']), float(b['ci95_low']), float(b['ci95_high']), slack, k['unit']))
 else:
     n += 1; skip += 1
     print('ok %d user-static-key vs user-branch # SKIP one was not measured' % n)
