@@ -3,11 +3,13 @@
  * perf_event counter groups, opened from event names that libpfm4 encodes.
  *
  * One group per kind: the hardware group (cycles, instructions, cache and
- * branch misses) and the software group (task-clock, context switches,
- * migrations, page faults). Both count user *and* kernel mode -- a probe's
- * cost is mostly in the kernel -- and are read with PERF_FORMAT_GROUP plus
- * time_enabled/time_running, so a group that was multiplexed off the PMU
- * is detected and flagged instead of silently scaled.
+ * branch misses) and the software set (context switches, migrations, page
+ * faults, task-clock). Both count user *and* kernel mode -- a probe's cost
+ * is mostly in the kernel. The hardware group is read with
+ * PERF_FORMAT_GROUP plus time_enabled/time_running, so a group that was
+ * multiplexed off the PMU is detected and flagged instead of silently
+ * scaled; software events never multiplex and are opened one by one (see
+ * counters.c for why).
  *
  * Where the hardware group cannot open (no PMU, as in most VMs, or
  * perf_event_paranoid forbids kernel counting) it stays closed with the
@@ -26,6 +28,7 @@ struct pc_group {
 	int fd[PC_MAX_EVENTS];
 	const char *name[PC_MAX_EVENTS];
 	bool user_only;			/* kernel mode excluded */
+	bool solo;			/* software only: each event opened alone */
 	char why[256];			/* why not open, when nr == 0 */
 };
 
@@ -36,7 +39,16 @@ struct pc_counts {
 };
 
 extern const char *const pc_hw_events[];	/* NULL-terminated */
-extern const char *const pc_sw_events[];
+extern const char *const pc_sw_events[];	/* indexed by enum pc_sw */
+
+/* Where each software event sits in pc_sw_events and in its counts. */
+enum pc_sw {
+	PC_SW_CTXSW,
+	PC_SW_MIGRATIONS,
+	PC_SW_PAGE_FAULTS,
+	PC_SW_TASK_CLOCK,
+	PC_SW_NR,
+};
 
 /* libpfm4 must be initialised once before encoding names. */
 int pc_pfm_init(char *why, size_t len);
@@ -53,9 +65,9 @@ int pc_event_encode_plm(const char *name, struct perf_event_attr *attr,
 			bool kernel, char *why, size_t len);
 
 /*
- * Open @names as one group on the calling thread (any CPU). All or none:
- * on failure nothing stays open and g->why says which event failed and
- * the errno text.
+ * Open @names on the calling thread (any CPU): as one group, or each
+ * alone when all are software events. All or none: on failure nothing
+ * stays open and g->why says which event failed and the errno text.
  */
 int pc_group_open(struct pc_group *g, const char *const *names);
 /*

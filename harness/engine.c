@@ -142,7 +142,8 @@ static int timed_fire(struct mrun *r, uint64_t n, uint64_t *ticks,
 	if (guard) {
 		pc_group_read(&e->sw, &s1);
 		if (!f->self_timed)
-			*ctxsw += (s1.val[1] - s0.val[1]) + (s1.val[2] - s0.val[2]);
+			*ctxsw += (s1.val[PC_SW_CTXSW] - s0.val[PC_SW_CTXSW]) +
+				  (s1.val[PC_SW_MIGRATIONS] - s0.val[PC_SW_MIGRATIONS]);
 	}
 	*ticks = f->self_timed ? f->ticks : t1 - t0;
 	return ret;
