@@ -157,15 +157,17 @@ int pc_disabled_run(struct pc_actx *c, const struct pc_mech *m)
 		struct slot s[3];
 
 		for (int i = 0; ret == PC_OK && i < 3; i++) {
+			int j = pc_slot_order(rep, i, 3);
+
 			if (pc_an_stopped(c)) {
 				ret = PC_ERR_INTR;
 				goto out;
 			}
 			pc_progress_at(c->prog, m->name, "disabled overhead",
 				       (double)rep / total);
-			ret = measure(c, &in, order[i], n, insn_ix, &s[i],
-				      i == 1 ? variant : tmp, sizeof(tmp));
-			if (i == 0)
+			ret = measure(c, &in, order[j], n, insn_ix, &s[j],
+				      j == 1 ? variant : tmp, sizeof(tmp));
+			if (j != 1)
 				memcpy(ref_variant, tmp, sizeof(tmp));
 		}
 		if (ret != PC_OK || rep < e->cfg.warmup)

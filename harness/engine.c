@@ -607,7 +607,8 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 
 	for (unsigned int rep = 0; rep < total; rep++) {
 		memset(done, 0, sizeof(done));
-		for (int slot = 0; slot < NR_SLOTS; slot++) {
+		for (int i = 0; i < NR_SLOTS; i++) {
+			int slot = pc_slot_order(rep, i, NR_SLOTS);
 			enum pc_state st = slot == SLOT_REF2 ? PC_ABSENT : slot;
 			struct state_acc *a = &r.acc[st];
 

@@ -56,6 +56,19 @@ struct pc_engine {
 };
 
 /*
+ * The @i-th slot measured in repeat @rep of @n: forward on even repeats
+ * (absent, disabled, enabled, recording, absent'), backward on odd ones.
+ * The bracketing absents cancel linear drift only for the middle slot;
+ * reversing every other repeat cancels it for every state over a pair of
+ * repeats, and turns a position effect in the noise floor (absent' -
+ * absent) into spread, where the CI shows it, instead of a bias.
+ */
+static inline int pc_slot_order(unsigned int rep, int i, int n)
+{
+	return rep & 1 ? n - 1 - i : i;
+}
+
+/*
  * Measure @m in the states asked for, writing rows and samples. An
  * unavailable mechanism or state yields "unsupported" rows with the
  * reason, and PC_OK. Returns PC_ERR_INTR when *stop was raised; the

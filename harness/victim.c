@@ -155,7 +155,8 @@ int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
 		out->lines[s] = ch[s].lines;
 	}
 	for (unsigned int rep = 0; ret == PC_OK && rep < total; rep++) {
-		for (int slot = 0; slot <= REF2; slot++) {
+		for (int i = 0; i <= REF2; i++) {
+			int slot = pc_slot_order(rep, i, REF2 + 1);
 			enum pc_state st = slot == REF2 ? PC_ABSENT : slot;
 
 			if (!(cfg->states & PC_ST(st)))
@@ -166,7 +167,7 @@ int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
 			}
 			if (cfg->tick)
 				cfg->tick(cfg->arg, pc_state_name(st),
-					  ((double)rep + (double)slot / (REF2 + 1)) / total);
+					  ((double)rep + (double)i / (REF2 + 1)) / total);
 			ret = pc_an_arm(in, st);
 			if (ret == PC_OK) {
 				pc_an_variant(in, out->variant[st], sizeof(out->variant[st]));
