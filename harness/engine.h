@@ -59,9 +59,10 @@ struct pc_engine {
  * The @i-th slot measured in repeat @rep of @n: forward on even repeats
  * (absent, disabled, enabled, recording, absent'), backward on odd ones.
  * The bracketing absents cancel linear drift only for the middle slot;
- * reversing every other repeat cancels it for every state over a pair of
- * repeats, and turns a position effect in the noise floor (absent' -
- * absent) into spread, where the CI shows it, instead of a bias.
+ * reversing every other repeat gives every other state the opposite
+ * error in the next repeat, and turns a position effect in the noise
+ * floor (absent' - absent) into spread, where the CI shows it, instead
+ * of a shift.
  */
 static inline int pc_slot_order(unsigned int rep, int i, int n)
 {
