@@ -19,13 +19,13 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
-CPPFLAGS += -Iharness -Ikmod $(PKG_CFLAGS) -DPC_GIT_REV='"$(GIT_REV)"'
+CPPFLAGS += -Iharness -Ikmod $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpfm -lcsv -lm
 
 # user-space mechanism parts; kernel parts are named kmod_*.c
 MECH_SRCS := $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_%,$(notdir $(f))),,$(f)))
 LIB_SRCS  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(MECH_SRCS)
-LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gitrev.o
 MAIN_OBJ  := $(BUILD)/harness/main.o
 
 TEST_SRCS := $(wildcard tests/unit/*.c)
@@ -33,12 +33,22 @@ TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # programs the tests run inside the QEMU guest: static, no libraries to pack
 GUEST_BINS := $(BUILD)/tests-guest/pcdev
 
-.PHONY: all deps run test bench kmod fuzz clean tests
+.PHONY: all deps run test bench kmod fuzz clean tests FORCE
 all: $(BUILD)/probecost
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The revision goes into one object, rewritten only when it changes: a -D
+# flag would leave objects compiled before a commit naming the old one.
+$(BUILD)/gitrev.c: FORCE
+	@mkdir -p $(BUILD)
+	@echo 'const char pc_git_rev[] = "$(GIT_REV)";' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/gitrev.o: $(BUILD)/gitrev.c
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libprobecost.a: $(LIB_OBJS)
 	@rm -f $@

@@ -126,7 +126,7 @@ int cmd_info(int argc, char **argv)
 	if (pc_opt_no_args("info", argc, argv, optind) != PC_OK)
 		return 2;
 
-	printf("probecost %s (%s)\n", PC_VERSION, PC_GIT_REV);
+	printf("probecost %s (%s)\n", PC_VERSION, pc_git_rev);
 	section("cpu");
 	pc_cpu_model(buf, sizeof(buf));
 	kv("model", buf);

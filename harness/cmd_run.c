@@ -404,7 +404,7 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 
 	meta(r, "run_id", r->run_id);
 	meta(r, "probecost_version", PC_VERSION);
-	meta(r, "git_revision", PC_GIT_REV);
+	meta(r, "git_revision", pc_git_rev);
 	meta(r, "command", a->cmdline);
 	utc_now(buf, sizeof(buf));
 	meta(r, "started_utc", buf);

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(name, "--version")) {
-		printf("probecost %s (%s)\n", PC_VERSION, PC_GIT_REV);
+		printf("probecost %s (%s)\n", PC_VERSION, pc_git_rev);
 		return 0;
 	}
 	for (size_t i = 0; i < NR_COMMANDS; i++)

@@ -8,7 +8,7 @@ TMP=$(mktemp -d)
 BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 14
+ktap_plan 15
 (cd "$TMP" && "$BIN" run --mech none,user-branch --quick >"$TMP/out" 2>&1)
 rc=$?
 ok $rc "run exits 0"
@@ -21,6 +21,9 @@ check "results.csv, samples.csv and meta.csv exist" \
 	[ -s "$dir/results.csv" -a -s "$dir/samples.csv" -a -s "$dir/meta.csv" ]
 check "no .part file is left" [ -z "$(ls "$dir" | grep '\.part$')" ]
 check "the summary names the directory" grep -q "results: results/$run" "$TMP/out"
+rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
+check "meta.csv names the revision the binary was built from ($rev)" \
+	grep -qx "git_revision,$rev" "$dir/meta.csv"
 
 # the rest is easier to say in Python's csv module (an independent reader)
 PYTHONPATH=tests python3 - "$dir" >"$TMP/py" 2>&1 <<'PY'
