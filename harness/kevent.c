@@ -12,6 +12,7 @@
 
 #include "errors.h"
 #include "kevent.h"
+#include "readback.h"
 #include "mech.h"
 #include "perfev.h"
 #include "sysinfo.h"
@@ -411,6 +412,24 @@ int pc_kevent_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	return PC_OK;
 }
 
+/*
+ * Append what the kernel patched at @func, read back: how a kprobe was
+ * placed (int3, optimized, ftrace) or how the ftrace call site calls out
+ * (trampoline or list function); "unread" where the list cannot be read.
+ */
+static void patched_as(enum pc_kevent_kind kind, const char *func, char *buf, size_t len)
+{
+	char mode[64];
+	size_t n = strlen(buf);
+	int ret = kind == PC_KEV_KPROBE ? pc_kprobe_list_variant(func, mode, sizeof(mode)) :
+					   pc_ftrace_callsite(func, mode, sizeof(mode));
+
+	if (ret != PC_OK)
+		snprintf(mode, sizeof(mode), "unread");
+	if (n < len)
+		snprintf(buf + n, len - n, ":%s", mode);
+}
+
 int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	static const char *const off[] = {
@@ -437,6 +456,8 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "instance-ring:%s", what);
 		break;
 	}
+	if (d->kind != PC_KEV_TRACEPOINT && p->state >= PC_ENABLED)
+		patched_as(d->kind, what, buf, len);
 	return PC_OK;
 }
 

@@ -28,13 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "errors.h"
+#include "readback.h"
 #include "mech.h"
 #include "modmech.h"
 #include "module.h"
@@ -180,54 +180,6 @@ static void opt_restore(struct mm_priv *p)
 	p->opt_saved = false;
 }
 
-/* ---- the kprobes list: the variant actually in force ---- */
-
-static const char *debugfs_root(void)
-{
-	static const char *const root = "/sys/kernel/debug";
-	char probe[64];
-
-	snprintf(probe, sizeof(probe), "%s/kprobes", root);
-	if (access(probe, F_OK) == 0)
-		return root;
-	if (pc_is_root())
-		mount("debugfs", root, "debugfs", 0, NULL);
-	return root;
-}
-
-/*
- * The variant of the probe on @site: "int3", "optimized", "ftrace", with
- * "kretprobe:" in front for a return probe, "none" when nothing is on it.
- */
-static int read_variant(const char *site, char *buf, size_t len)
-{
-	char path[128], line[512], pat[80];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/kprobes/list", debugfs_root());
-	f = fopen(path, "r");
-	if (!f)
-		return PC_ERR_IO;
-	snprintf(pat, sizeof(pat), " %s+0x", site);
-	snprintf(buf, len, "none");
-	while (fgets(line, sizeof(line), f)) {
-		char type = '?';
-		const char *base;
-
-		if (!strstr(line, pat))
-			continue;
-		sscanf(line, "%*s %c", &type);
-		base = strstr(line, "[OPTIMIZED]") ? "optimized" :
-		       strstr(line, "[FTRACE]") ? "ftrace" : "int3";
-		snprintf(buf, len, "%s%s%s%s", type == 'r' ? "kretprobe:" : "", base,
-			 strstr(line, "[DISABLED]") ? "|disabled" : "",
-			 strstr(line, "[GONE]") ? "|gone" : "");
-		break;
-	}
-	fclose(f);
-	return PC_OK;
-}
-
 static bool variant_ok(const struct mm_spec *sp, const char *v)
 {
 	if (!strcmp(sp->want, "kretprobe"))
@@ -250,10 +202,10 @@ static int verify_variant(struct mm_priv *p, struct pc_inst *in)
 	long waited = 0;
 
 	for (;;) {
-		if (read_variant(site, v, sizeof(v)) != PC_OK)
+		if (pc_kprobe_list_variant(site, v, sizeof(v)) != PC_OK)
 			return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
 					    "cannot read %s/kprobes/list (debugfs): the variant cannot be verified",
-					    debugfs_root());
+					    pc_debugfs_root());
 		if (variant_ok(p->sp, v))
 			return PC_OK;
 		if (strcmp(p->sp->want, "optimized") || waited >= OPT_WAIT_MS)
@@ -490,7 +442,7 @@ static int mm_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "unprobed");
 		return PC_OK;
 	}
-	return read_variant(p->mod.info[p->id].site, buf, len);
+	return pc_kprobe_list_variant(p->mod.info[p->id].site, buf, len);
 }
 
 /* ---- reap: what a killed run left behind ---- */
