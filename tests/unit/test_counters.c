@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,9 @@ static pid_t start_churn(void)
 
 	if (pid)
 		return pid;
+	/* never outlive the test, whatever becomes of it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	alarm(60);
 	for (;;) {
 		struct pc_group g;
 		pid_t kid = fork();
