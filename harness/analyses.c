@@ -263,7 +263,7 @@ int pc_an_timed_fire(const struct pc_engine *e, struct pc_inst *in,
 	ret = in->mech->fire(in, n, f);
 	t1 = pc_timer_read(&e->timer);
 	*dur = pc_timer_value(&e->timer, (double)(f->self_timed ? f->ticks : t1 - t0));
-	return ret;
+	return ret == PC_OK ? pc_mech_count(in, f) : ret;
 }
 
 int pc_an_calibrate(const struct pc_engine *e, struct pc_inst *in,
@@ -281,7 +281,7 @@ int pc_an_calibrate(const struct pc_engine *e, struct pc_inst *in,
 	ret = pc_an_arm(in, st);
 	if (ret != PC_OK)
 		return ret;
-	ret = in->mech->fire(in, 16, &f);
+	ret = pc_mech_fire(in, 16, &f);
 	while (ret == PC_OK) {
 		ret = pc_an_timed_fire(e, in, k, &d, &f);
 		if (ret != PC_OK || d >= e->cfg.target / 16 || k >= (1ull << 30))

@@ -59,7 +59,7 @@ static int measure(struct pc_actx *c, struct pc_inst *in, enum pc_state st,
 	if (ret != PC_OK)
 		return ret;
 	pc_an_variant(in, variant, vlen);
-	ret = in->mech->fire(in, n / 8 ? n / 8 : 1, &f);
+	ret = pc_mech_fire(in, n / 8 ? n / 8 : 1, &f);
 	if (ret == PC_OK && insn_ix >= 0)
 		pc_group_read(&e->hw, &a1);
 	if (ret == PC_OK)

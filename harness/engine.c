@@ -146,7 +146,7 @@ static int timed_fire(struct mrun *r, uint64_t n, uint64_t *ticks,
 				  (s1.val[PC_SW_MIGRATIONS] - s0.val[PC_SW_MIGRATIONS]);
 	}
 	*ticks = f->self_timed ? f->ticks : t1 - t0;
-	return ret;
+	return ret == PC_OK ? pc_mech_count(&r->in, f) : ret;
 }
 
 static void variant_of(struct mrun *r, char *buf, size_t len)
@@ -184,7 +184,7 @@ static int measure_slot(struct mrun *r, enum pc_state st, struct slot *s)
 		goto out;
 	s->first = tval(e, t);
 	warm = s->n / 8 ? s->n / 8 : 1;
-	ret = r->m->fire(&r->in, warm, &f);
+	ret = pc_mech_fire(&r->in, warm, &f);
 	if (ret != PC_OK)
 		goto out;
 	ret = timed_fire(r, 1, &t, &f, NULL, NULL, NULL);
@@ -503,7 +503,7 @@ static int calibrate(struct mrun *r, enum pc_state st)
 	ret = do_arm(r, st, NULL);
 	if (ret != PC_OK)
 		return ret;
-	ret = r->m->fire(&r->in, 16, &f);
+	ret = pc_mech_fire(&r->in, 16, &f);
 	while (ret == PC_OK) {
 		uint64_t t2;
 

@@ -386,12 +386,20 @@ int pc_kevent_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 {
 	const struct pc_kevent_desc *d = desc_of(in->mech);
 	struct kev_priv *p = in->priv;
-	uint64_t now;
 
+	(void)out;
 	if (p->state == PC_ABSENT)
 		d->loop_absent(n);
 	else
 		d->loop(n);
+	return PC_OK;
+}
+
+int pc_kevent_count(struct pc_inst *in, struct pc_fire *out)
+{
+	struct kev_priv *p = in->priv;
+	uint64_t now;
+
 	switch (p->state) {
 	case PC_ENABLED:
 		if (pc_perfev_count(p->fd, &now) != PC_OK)

@@ -105,6 +105,7 @@ int pc_kevent_setup(struct pc_inst *in);
 int pc_kevent_arm(struct pc_inst *in, enum pc_state st);
 int pc_kevent_disarm(struct pc_inst *in);
 int pc_kevent_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
+int pc_kevent_count(struct pc_inst *in, struct pc_fire *out);
 int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len);
 void pc_kevent_teardown(struct pc_inst *in);
 
@@ -121,6 +122,7 @@ void pc_kevent_teardown(struct pc_inst *in);
 	.arm = pc_kevent_arm,				\
 	.disarm = pc_kevent_disarm,			\
 	.fire = pc_kevent_fire,				\
+	.count = pc_kevent_count,			\
 	.variant = pc_kevent_variant,			\
 	.teardown = pc_kevent_teardown,			\
 	.reap = pc_uprobe_reap

@@ -60,6 +60,18 @@ int pc_inst_fail(struct pc_inst *in, int err, const char *fmt, ...)
 	return err;
 }
 
+int pc_mech_count(struct pc_inst *in, struct pc_fire *out)
+{
+	return in->mech->count ? in->mech->count(in, out) : PC_OK;
+}
+
+int pc_mech_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	int ret = in->mech->fire(in, n, out);
+
+	return ret == PC_OK ? pc_mech_count(in, out) : ret;
+}
+
 int pc_mech_available(const struct pc_mech *m, char *why, size_t len)
 {
 	if (len)

@@ -32,6 +32,12 @@
  *              itself (the kernel module) fills @out->ticks and sets
  *              @out->self_timed, and the engine then uses that instead of
  *              its own timer reads around the call.
+ *   count      optional; fill @out->hits (and lost, missed) with what the
+ *              instrumentation counted during the fire() just done, where
+ *              reading it takes syscalls (a perf count, per-CPU ring
+ *              stats). Callers time fire() alone and call pc_mech_count()
+ *              after their timer read, so the count never lands in the
+ *              measured region; pc_mech_fire() is both, for untimed fires.
  *   variant    optional; write the variant actually in force, read back
  *              from the system (e.g. "[OPTIMIZED]"), not the one asked for.
  *   teardown   optional; free what setup() took. Called after disarm().
@@ -123,6 +129,7 @@ struct pc_mech {
 	int (*arm)(struct pc_inst *in, enum pc_state st);
 	int (*disarm)(struct pc_inst *in);
 	int (*fire)(struct pc_inst *in, uint64_t n, struct pc_fire *out);
+	int (*count)(struct pc_inst *in, struct pc_fire *out);
 	int (*variant)(struct pc_inst *in, char *buf, size_t len);
 	void (*teardown)(struct pc_inst *in);
 	int (*reap)(const struct pc_mech *m, char *report, size_t len);
@@ -137,6 +144,11 @@ enum pc_state pc_state_parse(const char *s);
 /* Store a printf-style cause in in->why and return @err. */
 int pc_inst_fail(struct pc_inst *in, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* After fire(): the mechanism's count op, if it has one (see above). */
+int pc_mech_count(struct pc_inst *in, struct pc_fire *out);
+/* An untimed fire(n) and its count. */
+int pc_mech_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 
 /* Check availability; @why gets the reason when not PC_OK. */
 int pc_mech_available(const struct pc_mech *m, char *why, size_t len);

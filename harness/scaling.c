@@ -69,7 +69,7 @@ static void *work(void *arg)
 	w->ret = pc_topo_bind(w->c->topo, w->os, w->why, sizeof(w->why));
 	/* warm this CPU's view of the site before the common start */
 	if (w->ret == PC_OK)
-		w->ret = w->in->mech->fire(w->in, w->n / 8 ? w->n / 8 : 1, &f);
+		w->ret = pc_mech_fire(w->in, w->n / 8 ? w->n / 8 : 1, &f);
 	pthread_barrier_wait(w->go);
 	if (w->ret != PC_OK)
 		return NULL;
@@ -79,6 +79,8 @@ static void *work(void *arg)
 	w->ret = w->in->mech->fire(w->in, w->n, &f);
 	w->t1 = pc_timer_read(t);
 	w->dur = pc_timer_value(t, (double)(f.self_timed ? f.ticks : w->t1 - w->t0));
+	if (w->ret == PC_OK)
+		w->ret = pc_mech_count(w->in, &f);
 	w->hits = f.hits;
 	return NULL;
 }

@@ -91,7 +91,7 @@ static int pass(const struct pc_timer *t, const struct chain *c,
 
 		walk_sink = walk(c);
 		memset(&f, 0, sizeof(f));
-		ret = in->mech->fire(in, k, &f);
+		ret = pc_mech_fire(in, k, &f);
 		if (ret != PC_OK)
 			return ret;
 		t0 = pc_timer_read(t);

@@ -160,10 +160,19 @@ static int up_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	const struct up_variant *v = variant_of(in);
 	struct up_priv *p = in->priv;
 
+	(void)out;
 	if (p->state == PC_ABSENT)
 		v->loop_absent(n);
 	else
 		v->loop(n);
+	return PC_OK;
+}
+
+static int up_count(struct pc_inst *in, struct pc_fire *out)
+{
+	const struct up_variant *v = variant_of(in);
+	struct up_priv *p = in->priv;
+
 	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
 		/* nothing counts here; what proves "no hits" is an intact site */
 		if (*(const volatile unsigned char *)v->site != p->orig)
@@ -233,6 +242,7 @@ static void up_teardown(struct pc_inst *in)
 		.arm = up_arm,						\
 		.disarm = up_disarm,					\
 		.fire = up_fire,					\
+		.count = up_count,					\
 		.variant = up_variant,					\
 		.teardown = up_teardown,				\
 		.reap = pc_uprobe_reap,					\

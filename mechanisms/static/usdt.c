@@ -149,10 +149,18 @@ static int usdt_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 {
 	struct usdt_priv *p = in->priv;
 
+	(void)out;
 	if (p->state == PC_ABSENT)
 		usdt_loop_absent(n);
 	else
 		usdt_loop(n);
+	return PC_OK;
+}
+
+static int usdt_count(struct pc_inst *in, struct pc_fire *out)
+{
+	struct usdt_priv *p = in->priv;
+
 	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
 		if (*(const volatile unsigned char *)p->note.pc != p->orig ||
 		    __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_RELAXED))
@@ -209,6 +217,7 @@ const struct pc_mech pc_mech_usdt = {
 	.arm = usdt_arm,
 	.disarm = usdt_disarm,
 	.fire = usdt_fire,
+	.count = usdt_count,
 	.variant = usdt_variant,
 	.teardown = usdt_teardown,
 	.reap = pc_uprobe_reap,

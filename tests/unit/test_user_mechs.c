@@ -125,7 +125,7 @@ static void test_mech(const char *name)
 			m->disarm(&in);
 			continue;
 		}
-		if (m->fire(&in, n, &f) != PC_OK)
+		if (pc_mech_fire(&in, n, &f) != PC_OK)
 			f.hits = PC_HITS_UNKNOWN - 1;
 		KTAP_OK(f.hits == want, "%s %s: %llu hits counted for %llu events (want %llu)%s%s",
 			name, pc_state_name(st), (unsigned long long)f.hits,
@@ -156,7 +156,7 @@ static void test_payload(void)
 		return;
 	}
 	if (m->setup(&in) == PC_OK && m->arm(&in, PC_RECORDING) == PC_OK) {
-		m->fire(&in, 3, &f);
+		pc_mech_fire(&in, 3, &f);
 		snprintf(path, sizeof(path), "%s/instances/probecost-%d-uprobe_nop/trace",
 			 pc_tracefs(false), (int)getpid());
 		fp = fopen(path, "r");
