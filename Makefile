@@ -19,14 +19,18 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
-CPPFLAGS += -Iharness -Ikmod $(PKG_CFLAGS)
+# One folder per layer (docs/architecture.md); file names are unique
+# across them (tests/layout.t.sh), so every folder is on the include path.
+SRC_DIRS := $(sort $(dir $(wildcard harness/*/*.c harness/*/*.h mechanisms/*.h mechanisms/*/*.c mechanisms/*/*.h)))
+CPPFLAGS += $(patsubst %/,-I%,$(SRC_DIRS)) -Ikmod $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpfm -lcsv -lm
 
 # user-space mechanism parts; kernel parts are named kmod_*.c
-MECH_SRCS := $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_%,$(notdir $(f))),,$(f)))
-LIB_SRCS  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(MECH_SRCS)
+MECH_SRCS := $(wildcard mechanisms/*.c) \
+	     $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_%,$(notdir $(f))),,$(f)))
+LIB_SRCS  := $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c)) $(MECH_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gitrev.o
-MAIN_OBJ  := $(BUILD)/harness/main.o
+MAIN_OBJ  := $(BUILD)/harness/cli/main.o
 
 TEST_SRCS := $(wildcard tests/unit/*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))

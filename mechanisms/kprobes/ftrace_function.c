@@ -14,7 +14,7 @@
  */
 #include "kevent.h"
 #include "mech.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 
 PC_GETPPID_SITE(ftrace_function)
 

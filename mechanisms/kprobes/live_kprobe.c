@@ -12,7 +12,7 @@
  */
 #include "kevent.h"
 #include "mech.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 
 PC_GETPPID_SITE(live_kprobe)
 

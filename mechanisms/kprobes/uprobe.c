@@ -38,7 +38,7 @@
 #include "errors.h"
 #include "mech.h"
 #include "site.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 
 #define UP_ASM_FN(sym, body)					\
 	".p2align 4\n"						\

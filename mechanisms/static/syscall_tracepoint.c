@@ -13,7 +13,7 @@
  */
 #include "kevent.h"
 #include "mech.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 
 PC_GETPPID_SITE(syscall_tracepoint)
 

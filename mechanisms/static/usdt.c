@@ -33,7 +33,7 @@
 #include "errors.h"
 #include "mech.h"
 #include "site.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 #include "usdt_note.h"
 
 /* the name <sys/sdt.h> expects for probecost:usdt */

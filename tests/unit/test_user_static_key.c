@@ -19,7 +19,7 @@
 #include "ktap.h"
 #include "mech.h"
 #include "registry.h"
-#include "../../mechanisms/jump/text_poke.h"
+#include "text_poke.h"
 
 #define BATCH 4096
 #define TOGGLES 300

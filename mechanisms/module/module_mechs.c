@@ -36,8 +36,8 @@
 #include "errors.h"
 #include "readback.h"
 #include "mech.h"
-#include "modmech.h"
-#include "module.h"
+#include "module_mechs.h"
+#include "module_dev.h"
 #include "sysinfo.h"
 #include "tracefs.h"
 

@@ -16,7 +16,7 @@
 #include "mech.h"
 #include "perfev.h"
 #include "sysinfo.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 
 #define KREC_BUFFER_KB 4096
 

@@ -13,7 +13,7 @@
 #include "errors.h"
 #include "perfev.h"
 #include "sysinfo.h"
-#include "uprobe.h"
+#include "uprobe_attach.h"
 
 #define SELF_EXE "/proc/self/exe"
 #define REC_BUFFER_KB 4096	/* per CPU; a slot writes ~1 MB at 64 B */

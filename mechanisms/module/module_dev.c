@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "errors.h"
-#include "module.h"
+#include "module_dev.h"
 #include "sysinfo.h"
 
 #define PC_ABI_ASSERT(type, bytes) \

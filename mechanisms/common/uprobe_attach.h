@@ -19,8 +19,8 @@
  * receives (@fetch, in uprobe_events syntax: "%di" for the first
  * argument register, "-8(%bp)" for a stack slot as USDT notes give it).
  */
-#ifndef PC_UPROBE_H
-#define PC_UPROBE_H
+#ifndef PC_UPROBE_ATTACH_H
+#define PC_UPROBE_ATTACH_H
 
 #include <stdbool.h>
 #include <stddef.h>

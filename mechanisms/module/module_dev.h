@@ -4,8 +4,8 @@
  * version before anything else, and wrap the ioctls so that every errno
  * becomes an enum pc_err with a sentence saying what to do.
  */
-#ifndef PC_MODULE_H
-#define PC_MODULE_H
+#ifndef PC_MODULE_DEV_H
+#define PC_MODULE_DEV_H
 
 #include <stdbool.h>
 #include <stddef.h>

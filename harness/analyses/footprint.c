@@ -29,7 +29,7 @@
 #include "analyses.h"
 #include "elfsym.h"
 #include "errors.h"
-#include "module.h"
+#include "module_dev.h"
 #include "registry.h"
 
 static void ident(const char *name, char *buf, size_t len)

@@ -3,8 +3,8 @@
  * The probecost.ko mechanisms (harness/modmech.c): one generated
  * `struct pc_mech` per line of PROBECOST_MECHS, named pc_mech_<sym>.
  */
-#ifndef PC_MODMECH_H
-#define PC_MODMECH_H
+#ifndef PC_MODULE_MECHS_H
+#define PC_MODULE_MECHS_H
 
 #include <stdbool.h>
 
