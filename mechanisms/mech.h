@@ -4,7 +4,7 @@
  * measures must provide.
  *
  * A mechanism is one `const struct pc_mech` filled with designated
- * initializers and listed once in registry.c. The engine owns the method
+ * initializers and listed once in registry.c. The harness owns the method
  * (N/2N differencing, interleaving, statistics); a mechanism owns only its
  * site and how to switch the instrumentation at that site between states.
  *
@@ -29,9 +29,10 @@
  *   fire       run the site @n times, in the state last armed. Fill
  *              @out->hits with what the instrumentation itself counted
  *              (PC_HITS_UNKNOWN if it has no count); a mechanism that times
- *              itself (the kernel module) fills @out->ticks and sets
- *              @out->self_timed, and the engine then uses that instead of
- *              its own timer reads around the call.
+ *              itself (the kernel module) fills @out->ticks with TSC ticks
+ *              (@out->tsc_khz their rate) and sets @out->self_timed, and
+ *              the caller then uses that instead of its own timer reads
+ *              around the call.
  *   count      optional; fill @out->hits (and lost, missed) with what the
  *              instrumentation counted during the fire() just done, where
  *              reading it takes syscalls (a perf count, per-CPU ring
@@ -40,7 +41,16 @@
  *              measured region; pc_mech_fire() is both, for untimed fires.
  *   variant    optional; write the variant actually in force, read back
  *              from the system (e.g. "[OPTIMIZED]"), not the one asked for.
+ *   toggle     optional; with nothing armed, switch the site's
+ *              instrumentation on (@on, as in enabled) or off again, one
+ *              call each: the toggle a user makes when turning a compiled-
+ *              in tracepoint on or attaching a probe. The caller times
+ *              each call, unless the op times the switch itself (fills
+ *              @out->ticks and sets @out->self_timed, as fire() does); the
+ *              off call must be safe after a failed on, as disarm is.
  *   teardown   optional; free what setup() took. Called after disarm().
+ *              Not called after a setup() that failed: setup frees what it
+ *              took on its error paths.
  *   reap       optional; find and remove what a killed earlier run left
  *              behind (its tracefs events, an armed module), describing
  *              what it did in @report. Called before a run starts.
@@ -50,7 +60,11 @@
  * per thread.
  *
  * On failure an op stores the cause and what to do in in->why (use
- * pc_inst_fail()) so the engine can print one useful line.
+ * pc_inst_fail()) so the caller can print one useful line.
+ *
+ * A mechanism never times, counts or writes rows beyond the above: the
+ * measurement layer (harness/core/drive.h) does, the same way for the
+ * engine and every analysis.
  */
 #ifndef PC_MECH_H
 #define PC_MECH_H
@@ -92,8 +106,18 @@ struct pc_fire {
 	uint64_t hits;		/* events the instrumentation counted */
 	uint64_t lost;		/* events the consumer dropped (ring full) */
 	uint64_t missed;	/* hits the mechanism skipped (kprobe nmissed) */
-	uint64_t ticks;		/* self-timed duration, timer ticks */
+	uint64_t ticks;		/* self-timed duration, TSC ticks */
+	uint64_t tsc_khz;	/* their rate; 0: unknown (the run's TSC) */
 	bool self_timed;
+};
+
+/* What one toggle() call reports (zeroed by the caller, settle_ns NaN). */
+struct pc_toggle {
+	uint64_t ticks;		/* self-timed duration of the switch, TSC ticks */
+	uint64_t tsc_khz;	/* their rate; 0: unknown (the run's TSC) */
+	bool self_timed;
+	double settle_ns;	/* on: until the fast variant serves hits; NaN: none */
+	const char *what;	/* what the switch does, for the row's note */
 };
 
 /* Run-wide settings a mechanism may need; read-only for mechanisms. */
@@ -131,6 +155,7 @@ struct pc_mech {
 	int (*fire)(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 	int (*count)(struct pc_inst *in, struct pc_fire *out);
 	int (*variant)(struct pc_inst *in, char *buf, size_t len);
+	int (*toggle)(struct pc_inst *in, bool on, struct pc_toggle *out);
 	void (*teardown)(struct pc_inst *in);
 	int (*reap)(const struct pc_mech *m, char *report, size_t len);
 };

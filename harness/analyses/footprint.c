@@ -122,8 +122,8 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 	ident(m->name, id, sizeof(id));
 	if (m->where == PC_WHERE_MODULE) {
 		if (pc_module_find(path, sizeof(path)) != PC_OK) {
-			pc_analysis_status(c, m, "-", "footprint-site", "unsupported",
-					   "probecost.ko not found (set PROBECOST_KO, or build it: make kmod)");
+			pc_sink_note(&c->e->out, m, "-", "footprint-site", "unsupported",
+				     "probecost.ko not found (set PROBECOST_KO, or build it: make kmod)");
 			return PC_OK;
 		}
 	} else {
@@ -131,8 +131,8 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 	}
 	ret = pc_elfsyms_load(path, prefixes, &syms, why, sizeof(why));
 	if (ret != PC_OK) {
-		pc_analysis_status(c, m, "-", "footprint-site",
-				   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed", why);
+		pc_sink_note(&c->e->out, m, "-", "footprint-site",
+			     pc_status_of(ret), why);
 		return ret == PC_ERR_NOMEM ? ret : PC_OK;
 	}
 	attribute(&syms, id, &z);
@@ -144,7 +144,7 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 		snprintf(why, sizeof(why), "no symbol pcsite_%s in %s: the site is not probecost's code (%s)",
 			 id, obj, m->where == PC_WHERE_KERNEL ? "it is in the kernel image" :
 			 "does the mechanism follow the site.h naming contract?");
-		pc_analysis_status(c, m, "-", "footprint-site", "unsupported", why);
+		pc_sink_note(&c->e->out, m, "-", "footprint-site", "unsupported", why);
 		return PC_OK;
 	}
 	if (z.have_twin) {
@@ -152,7 +152,7 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 
 		snprintf(note, sizeof(note), "pcsite_%s %.0f B minus its absent twin %.0f B",
 			 id, z.site, z.twin);
-		pc_analysis_emit(c, m, &(struct pc_arow){
+		pc_sink_series(&c->e->out, m, &(struct pc_series){
 			.variant = obj, .state = "-", .metric = "footprint-site",
 			.unit = "bytes", .backend = "elf", .v = &v, .n = 1,
 			.hit_ratio = NAN, .note = note,
@@ -160,10 +160,10 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 	} else {
 		snprintf(why, sizeof(why), "pcsite_%s is %.0f B but has no absent twin pcsite_%s_absent to subtract",
 			 id, z.site, id);
-		pc_analysis_status(c, m, "-", "footprint-site", "unsupported", why);
+		pc_sink_note(&c->e->out, m, "-", "footprint-site", "unsupported", why);
 	}
 	snprintf(note, sizeof(note), "%s", z.list[0] ? z.list : "no out-of-line symbols");
-	pc_analysis_emit(c, m, &(struct pc_arow){
+	pc_sink_series(&c->e->out, m, &(struct pc_series){
 		.variant = obj, .state = "-", .metric = "footprint-handler",
 		.unit = "bytes", .backend = "elf", .v = &z.ool, .n = 1,
 		.hit_ratio = NAN, .note = note,

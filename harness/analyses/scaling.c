@@ -41,7 +41,7 @@ struct gate {
 struct worker {
 	pthread_t th;
 	struct pc_actx *c;
-	struct pc_inst *in;
+	struct pc_drive *d;
 	struct gate *gate;
 	pthread_barrier_t *go;
 	int os;			/* PU to bind to */
@@ -56,7 +56,6 @@ struct worker {
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	const struct pc_timer *t = &w->c->e->timer;
 	struct pc_fire f;
 	int state;
 
@@ -69,24 +68,17 @@ static void *work(void *arg)
 	w->ret = pc_topo_bind(w->c->topo, w->os, w->why, sizeof(w->why));
 	/* warm this CPU's view of the site before the common start */
 	if (w->ret == PC_OK)
-		w->ret = pc_mech_fire(w->in, w->n / 8 ? w->n / 8 : 1, &f);
+		w->ret = pc_drive_warm(w->d, w->n);
 	pthread_barrier_wait(w->go);
 	if (w->ret != PC_OK)
 		return NULL;
-	memset(&f, 0, sizeof(f));
-	f.hits = PC_HITS_UNKNOWN;
-	w->t0 = pc_timer_read(t);
-	w->ret = w->in->mech->fire(w->in, w->n, &f);
-	w->t1 = pc_timer_read(t);
-	w->dur = pc_timer_value(t, (double)(f.self_timed ? f.ticks : w->t1 - w->t0));
-	if (w->ret == PC_OK)
-		w->ret = pc_mech_count(w->in, &f);
+	w->ret = pc_drive_time(w->d, w->n, &w->dur, &f, &w->t0, &w->t1);
 	w->hits = f.hits;
 	return NULL;
 }
 
 /* One round: @nt threads fire @n events each; per-event cost and M/s. */
-static int round_once(struct pc_actx *c, struct pc_inst *in, const int *os,
+static int round_once(struct pc_actx *c, struct pc_drive *d, const int *os,
 		      int nt, uint64_t n, double *cost, double *mps,
 		      uint64_t *hits, char *why, size_t len)
 {
@@ -101,7 +93,7 @@ static int round_once(struct pc_actx *c, struct pc_inst *in, const int *os,
 		return PC_ERR_SYS;
 	*hits = 0;
 	for (int i = 0; i < nt; i++) {
-		w[i] = (struct worker){ .c = c, .in = in, .gate = &gate, .go = &go,
+		w[i] = (struct worker){ .c = c, .d = d, .gate = &gate, .go = &go,
 					.os = os[i], .n = n };
 		if (pthread_create(&w[i].th, NULL, work, &w[i]) != 0)
 			break;
@@ -121,7 +113,7 @@ static int round_once(struct pc_actx *c, struct pc_inst *in, const int *os,
 	for (int i = 0; i < nt; i++) {
 		if (w[i].ret != PC_OK) {
 			snprintf(why, len, "thread on PU %d: %.200s", w[i].os,
-				 w[i].why[0] ? w[i].why : in->why[0] ? in->why :
+				 w[i].why[0] ? w[i].why : d->in.why[0] ? d->in.why :
 				 pc_strerror(w[i].ret));
 			ret = w[i].ret;
 			continue;
@@ -139,9 +131,9 @@ static int round_once(struct pc_actx *c, struct pc_inst *in, const int *os,
 	if (ret != PC_OK)
 		return ret;
 	*cost = sum / nt / (double)n;
-	*mps = c->e->timer.kind == PC_TIMER_ICOUNT ? NAN :
+	*mps = c->e->mt.timer.kind == PC_TIMER_ICOUNT ? NAN :
 	       (double)nt * (double)n /
-	       (pc_timer_value(&c->e->timer, (double)(last - first)) * 1e-9) / 1e6;
+	       (pc_timer_value(&c->e->mt.timer, (double)(last - first)) * 1e-9) / 1e6;
 	return PC_OK;
 }
 
@@ -169,8 +161,7 @@ static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
 		 const int *os, const struct series *s, const char *variant,
 		 uint64_t n)
 {
-	const struct pc_engine *e = c->e;
-	double expect = (st == PC_ENABLED || st == PC_RECORDING) ? 1 : 0;
+	const struct pc_timer *tm = &c->e->mt.timer;
 	double ratio = s->hits_known && s->fired ? (double)s->hits / (double)s->fired : NAN;
 	const char *status = "ok";
 	char metric[48], note[256], pus[128] = "";
@@ -181,24 +172,25 @@ static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
 					i ? "," : "", os[i]);
 	snprintf(note, sizeof(note), "%d thread%s on PUs (OS index) %s", nt,
 		 nt == 1 ? "" : "s", pus);
-	if (!isnan(ratio) && fabs(ratio - expect) > 1e-9) {
+	if (pc_hits_miscount(st, ratio)) {
 		status = "miscount";
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
-			 "; counted %.6g hits per event, expected %g", ratio, expect);
+			 "; counted %.6g hits per event, expected %g", ratio,
+			 pc_hits_expected(st));
 	}
 	snprintf(metric, sizeof(metric), "scaling-cost-t%d", nt);
-	pc_analysis_emit(c, m, &(struct pc_arow){
+	pc_sink_series(&c->e->out, m, &(struct pc_series){
 		.variant = variant, .state = pc_state_name(st), .metric = metric,
-		.unit = e->timer.unit, .backend = e->timer.backend, .v = s->cost,
+		.unit = tm->unit, .backend = tm->backend, .v = s->cost,
 		.n = s->n, .events = n, .hit_ratio = ratio, .status = status,
 		.note = note,
 	});
-	if (e->timer.kind == PC_TIMER_ICOUNT)
+	if (tm->kind == PC_TIMER_ICOUNT)
 		return;
 	snprintf(metric, sizeof(metric), "scaling-throughput-t%d", nt);
-	pc_analysis_emit(c, m, &(struct pc_arow){
+	pc_sink_series(&c->e->out, m, &(struct pc_series){
 		.variant = variant, .state = pc_state_name(st), .metric = metric,
-		.unit = "Mevents/s", .backend = e->timer.backend, .v = s->mps,
+		.unit = "Mevents/s", .backend = tm->backend, .v = s->mps,
 		.n = s->n, .events = n * (uint64_t)nt, .hit_ratio = ratio,
 		.status = status, .note = note,
 	});
@@ -226,28 +218,26 @@ static int steps(const struct pc_topo *tp, int npu, int *out)
 
 int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 {
-	const struct pc_engine *e = c->e;
+	struct pc_engine *e = c->e;
 	unsigned int reps = e->cfg.repeats, total = reps + (e->cfg.warmup ? 1 : 0);
 	struct series ser[PC_NR_STATES][MAX_STEPS];
 	char variant[PC_NR_STATES][64], why[256] = "";
 	int os[MAX_THREADS], step[MAX_STEPS], npu, nstep, ret = PC_OK;
-	unsigned int states = 0;
-	struct pc_inst in;
+	unsigned int states;
+	struct pc_drive d;
 	uint64_t n;
 
 	if (!(m->flags & PC_MECH_MT))
 		return PC_OK;
 	npu = pc_topo_spread(c->topo, os, MAX_THREADS);
 	if (npu < 1) {
-		pc_analysis_status(c, m, "-", "scaling", "unsupported",
-				   "hwloc lists no PU this process may run on");
+		pc_sink_note(&e->out, m, "-", "scaling", "unsupported",
+			     "hwloc lists no PU this process may run on");
 		return PC_OK;
 	}
 	nstep = steps(c->topo, npu, step);
-	for (int st = 0; st < PC_NR_STATES; st++)
-		if (pc_an_wants(c, m, st))
-			states |= PC_ST(st);
-	if (pc_an_open(c, m, "scaling", &in) != PC_OK)
+	states = pc_engine_states(e, m);
+	if (pc_engine_open(e, m, "scaling", &d) != PC_OK)
 		return PC_OK;
 	memset(ser, 0, sizeof(ser));
 	memset(variant, 0, sizeof(variant));
@@ -260,19 +250,19 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 		}
 	/* N from the dearest state, so no round of T threads drags on */
 	if (ret == PC_OK)
-		ret = pc_an_calibrate(e, &in, dearest(states), &n);
+		ret = pc_drive_calibrate(&d, dearest(states), &n);
 	/* arm once per state and repeat, then every thread count in turn */
 	for (unsigned int rep = 0; ret == PC_OK && rep < total; rep++) {
 		for (int st = 0; ret == PC_OK && st < PC_NR_STATES; st++) {
 			if (!(states & PC_ST(st)))
 				continue;
-			if (pc_an_stopped(c)) {
+			if (pc_drive_stopped(&e->mt)) {
 				ret = PC_ERR_INTR;
 				goto out;
 			}
-			ret = pc_an_arm(&in, st);
+			ret = pc_drive_arm(&d, st, NULL);
 			if (ret == PC_OK)
-				pc_an_variant(&in, variant[st], sizeof(variant[st]));
+				pc_drive_variant(&d, variant[st], sizeof(variant[st]));
 			for (int i = 0; ret == PC_OK && i < nstep; i++) {
 				char what[48];
 				double cost, mps;
@@ -282,20 +272,21 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 					 pc_state_name(st), step[i], step[i] == 1 ? "" : "s");
 				pc_progress_at(c->prog, m->name, what,
 					       (rep + (double)st / PC_NR_STATES) / total);
-				ret = round_once(c, &in, os, step[i], n, &cost, &mps, &hits,
+				ret = round_once(c, &d, os, step[i], n, &cost, &mps, &hits,
 						 why, sizeof(why));
 				if (ret == PC_OK && !(e->cfg.warmup && rep == 0))
 					record(&ser[st][i], cost, mps, hits, n * (uint64_t)step[i]);
 			}
-			m->disarm(&in);
+			if (d.armed)
+				pc_drive_disarm(&d, NULL);
 			if (ret == PC_OK)
 				continue;
 			if (!why[0])
-				snprintf(why, sizeof(why), "%s", in.why[0] ? in.why : pc_strerror(ret));
+				snprintf(why, sizeof(why), "%s", d.in.why[0] ? d.in.why : pc_strerror(ret));
 			if (st == PC_ABSENT)
 				break;
 			/* a state that fails is dropped, the others go on */
-			pc_analysis_status(c, m, pc_state_name(st), "scaling", "failed", why);
+			pc_sink_note(&e->out, m, pc_state_name(st), "scaling", "failed", why);
 			states &= ~PC_ST(st);
 			why[0] = '\0';
 			ret = PC_OK;
@@ -307,9 +298,8 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 				if ((states & PC_ST(st)) && ser[st][i].n)
 					emit(c, m, st, step[i], os, &ser[st][i], variant[st], n);
 	} else if (ret != PC_ERR_INTR && ret != PC_ERR_NOMEM) {
-		pc_analysis_status(c, m, "-", "scaling",
-				   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
-				   why[0] ? why : pc_strerror(ret));
+		pc_sink_note(&e->out, m, "-", "scaling", pc_status_of(ret),
+			     why[0] ? why : pc_strerror(ret));
 		ret = PC_OK;
 	}
 out:
@@ -318,6 +308,6 @@ out:
 			free(ser[st][i].cost);
 			free(ser[st][i].mps);
 		}
-	pc_an_close(&in);
+	pc_drive_close(&d);
 	return ret;
 }

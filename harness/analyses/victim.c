@@ -78,28 +78,28 @@ static void *volatile walk_sink;
  * Fastest of the passes of the timed walk that follows k probe hits: the
  * misses the hits cause recur in every pass, an interrupt only in some.
  */
-static int pass(const struct pc_timer *t, const struct chain *c,
-		struct pc_inst *in, uint64_t k, unsigned int passes, double *best)
+static int pass(struct pc_drive *d, const struct chain *c, uint64_t k,
+		unsigned int passes, double *best)
 {
+	const struct pc_timer *t = &d->mt->timer;
 	struct pc_fire f;
 	int ret;
 
 	*best = INFINITY;
 	for (unsigned int p = 0; p < passes; p++) {
 		uint64_t t0, t1;
-		double d;
+		double w;
 
 		walk_sink = walk(c);
-		memset(&f, 0, sizeof(f));
-		ret = pc_mech_fire(in, k, &f);
+		ret = pc_drive_fire(d, k, &f);
 		if (ret != PC_OK)
 			return ret;
 		t0 = pc_timer_read(t);
 		walk_sink = walk(c);
 		t1 = pc_timer_read(t);
-		d = pc_timer_value(t, (double)(t1 - t0));
-		if (d < *best)
-			*best = d;
+		w = pc_timer_value(t, (double)(t1 - t0));
+		if (w < *best)
+			*best = w;
 	}
 	return PC_OK;
 }
@@ -135,8 +135,8 @@ void pc_victim_out_free(struct pc_victim_out *out)
 /* Slots of one repeat: every state, then absent' closing the bracket. */
 #define REF2 PC_NR_STATES
 
-int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
-		      struct pc_victim_cfg *cfg, struct pc_victim_out *out)
+int pc_victim_measure(struct pc_drive *d, struct pc_victim_cfg *cfg,
+		      struct pc_victim_out *out)
 {
 	struct chain ch[PC_VICTIM_MAX_SETS];
 	double w[PC_NR_STATES + 1][PC_VICTIM_MAX_SETS][PC_VICTIM_MAX_K];
@@ -161,26 +161,26 @@ int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
 
 			if (!(cfg->states & PC_ST(st)))
 				continue;
-			if (cfg->stop && *cfg->stop) {
+			if (pc_drive_stopped(d->mt)) {
 				ret = PC_ERR_INTR;
 				goto out;
 			}
 			if (cfg->tick)
 				cfg->tick(cfg->arg, pc_state_name(st),
 					  ((double)rep + (double)i / (REF2 + 1)) / total);
-			ret = pc_an_arm(in, st);
+			ret = pc_drive_arm(d, st, NULL);
 			if (ret == PC_OK) {
-				pc_an_variant(in, out->variant[st], sizeof(out->variant[st]));
+				pc_drive_variant(d, out->variant[st], sizeof(out->variant[st]));
 				for (size_t s = 0; ret == PC_OK && s < cfg->nsets; s++)
 					for (size_t k = 0; ret == PC_OK && k < cfg->nk; k++)
-						ret = pass(t, &ch[s], in, cfg->k[k],
-							   cfg->passes, &w[slot][s][k]);
-				in->mech->disarm(in);
+						ret = pass(d, &ch[s], cfg->k[k], cfg->passes,
+							   &w[slot][s][k]);
+				pc_drive_disarm(d, NULL);
 			}
 			if (ret == PC_OK)
 				continue;
 			snprintf(out->why, sizeof(out->why), "%s: %.200s", pc_state_name(st),
-				 in->why[0] ? in->why : pc_strerror(ret));
+				 d->in.why[0] ? d->in.why : pc_strerror(ret));
 			if (st == PC_ABSENT)
 				goto out;
 			/* a state that cannot be armed is dropped, the rest go on */
@@ -205,7 +205,8 @@ int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
 		out->n++;
 	}
 out:
-	in->mech->disarm(in);
+	if (d->armed)
+		pc_drive_disarm(d, NULL);
 	for (size_t s = 0; s < PC_VICTIM_MAX_SETS; s++)
 		free(ch[s].mem);
 	return ret;
@@ -304,17 +305,18 @@ static void emit(struct pc_actx *c, const struct pc_mech *m,
 		 const struct pc_victim_cfg *cfg, const struct pc_victim_out *o,
 		 const char **names, char notes[][160])
 {
-	const struct pc_engine *e = c->e;
+	const struct pc_timer *tm = &c->e->mt.timer;
+	struct pc_sink *so = &c->e->out;
 	char metric[64], note[256];
 
 	for (size_t s = 0; s < cfg->nsets; s++) {
 		snprintf(metric, sizeof(metric), "victim-%s-walk", names[s]);
 		snprintf(note, sizeof(note), "%s (%zu lines): time of one walk",
 			 notes[s], o->lines[s]);
-		pc_analysis_emit(c, m, &(struct pc_arow){
+		pc_sink_series(so, m, &(struct pc_series){
 			.variant = o->variant[PC_ABSENT], .state = "absent",
-			.metric = metric, .unit = e->timer.unit,
-			.backend = e->timer.backend, .v = o->walk[s], .n = o->n,
+			.metric = metric, .unit = tm->unit,
+			.backend = tm->backend, .v = o->walk[s], .n = o->n,
 			.events = o->lines[s], .hit_ratio = NAN, .note = note,
 		});
 		for (int st = 0; st < PC_NR_STATES; st++) {
@@ -327,10 +329,10 @@ static void emit(struct pc_actx *c, const struct pc_mech *m,
 					 notes[s], st == PC_ABSENT ?
 					 "noise floor (absent' - absent)" : "walk time added",
 					 (unsigned long long)cfg->k[k]);
-				pc_analysis_emit(c, m, &(struct pc_arow){
+				pc_sink_series(so, m, &(struct pc_series){
 					.variant = o->variant[st], .state = pc_state_name(st),
-					.metric = metric, .unit = e->timer.unit,
-					.backend = e->timer.backend, .v = o->slow[st][s][k],
+					.metric = metric, .unit = tm->unit,
+					.backend = tm->backend, .v = o->slow[st][s][k],
 					.n = o->n, .events = cfg->k[k], .hit_ratio = NAN,
 					.note = note,
 				});
@@ -341,7 +343,7 @@ static void emit(struct pc_actx *c, const struct pc_mech *m,
 
 int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc)
 {
-	const struct pc_engine *e = c->e;
+	struct pc_engine *e = c->e;
 	const char *metric = llc ? "victim-llc" : "victim";
 	struct pc_victim_cfg cfg = {
 		.k = { 1, 8, 64 },
@@ -349,44 +351,40 @@ int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc)
 		.passes = llc ? 2 : 5,
 		.repeats = llc && e->cfg.repeats > 7 ? 7 : e->cfg.repeats,
 		.warmup = e->cfg.warmup ? 1 : 0,
-		.stop = e->stop,
 	};
 	struct tick_arg ta = { c, m->name, llc ? "victim walk, LLC" : "victim walk" };
 	struct pc_victim_out out;
 	const char *names[PC_VICTIM_MAX_SETS];
 	char notes[PC_VICTIM_MAX_SETS][160], why[256];
-	struct pc_inst in;
+	struct pc_drive d;
 	int ret;
 
-	if (e->timer.kind == PC_TIMER_ICOUNT) {
-		pc_analysis_status(c, m, "-", metric, "unsupported",
-				   "the icount timer counts instructions: a cache miss costs none, so a victim cannot see it");
+	if (e->mt.timer.kind == PC_TIMER_ICOUNT) {
+		pc_sink_note(&e->out, m, "-", metric, "unsupported",
+			     "the icount timer counts instructions: a cache miss costs none, so a victim cannot see it");
 		return PC_OK;
 	}
 	ret = pick_sets(c->topo, llc, &cfg, names, notes, why, sizeof(why));
 	if (ret != PC_OK) {
-		pc_analysis_status(c, m, "-", metric, "unsupported", why);
+		pc_sink_note(&e->out, m, "-", metric, "unsupported", why);
 		return PC_OK;
 	}
-	for (int st = 0; st < PC_NR_STATES; st++)
-		if (pc_an_wants(c, m, st))
-			cfg.states |= PC_ST(st);
+	cfg.states = pc_engine_states(e, m);
 	cfg.tick = tick;
 	cfg.arg = &ta;
-	if (pc_an_open(c, m, metric, &in) != PC_OK)
+	if (pc_engine_open(e, m, metric, &d) != PC_OK)
 		return PC_OK;
-	ret = pc_victim_measure(&e->timer, &in, &cfg, &out);
+	ret = pc_victim_measure(&d, &cfg, &out);
 	if (ret == PC_OK && out.n) {
 		emit(c, m, &cfg, &out, names, notes);
 		if (out.why[0])
-			pc_analysis_status(c, m, "-", metric, "unsupported", out.why);
+			pc_sink_note(&e->out, m, "-", metric, "unsupported", out.why);
 	} else if (ret != PC_ERR_INTR) {
-		pc_analysis_status(c, m, "-", metric,
-				   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed",
-				   out.why[0] ? out.why : pc_strerror(ret));
+		pc_sink_note(&e->out, m, "-", metric, pc_status_of(ret),
+			     out.why[0] ? out.why : pc_strerror(ret));
 		ret = PC_OK;
 	}
 	pc_victim_out_free(&out);
-	pc_an_close(&in);
+	pc_drive_close(&d);
 	return ret;
 }

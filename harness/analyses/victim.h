@@ -23,12 +23,10 @@
 #ifndef PC_VICTIM_H
 #define PC_VICTIM_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mech.h"
-#include "timer.h"
+#include "drive.h"
 
 #define PC_VICTIM_MAX_SETS 3
 #define PC_VICTIM_MAX_K 4
@@ -44,7 +42,6 @@ struct pc_victim_cfg {
 	/* called before each slot with the fraction done, may be NULL */
 	void (*tick)(void *arg, const char *state, double frac);
 	void *arg;
-	volatile sig_atomic_t *stop;
 };
 
 struct pc_victim_out {
@@ -58,12 +55,13 @@ struct pc_victim_out {
 };
 
 /*
- * Measure @in (set up, nothing armed) with @t. States that cannot be
- * armed are dropped from @cfg->states with the reason in @out->why.
- * Returns PC_ERR_INTR when *stop was raised; @in is disarmed on return.
+ * Measure the open mechanism @d (nothing armed) with its meter's timer.
+ * States that cannot be armed are dropped from @cfg->states with the
+ * reason in @out->why. Returns PC_ERR_INTR when the meter's stop flag
+ * was raised; @d is disarmed on return.
  */
-int pc_victim_measure(const struct pc_timer *t, struct pc_inst *in,
-		      struct pc_victim_cfg *cfg, struct pc_victim_out *out);
+int pc_victim_measure(struct pc_drive *d, struct pc_victim_cfg *cfg,
+		      struct pc_victim_out *out);
 void pc_victim_out_free(struct pc_victim_out *out);
 
 #endif

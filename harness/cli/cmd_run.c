@@ -16,10 +16,8 @@
 
 #include "analyses.h"
 #include "cmd.h"
-#include "engine.h"
 #include "errors.h"
 #include "guestrun.h"
-#include "module_mechs.h"
 #include "module_dev.h"
 #include "opts.h"
 #include "progress.h"
@@ -419,15 +417,15 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta(r, "topology", buf);
 	snprintf(buf, sizeof(buf), "os=%d logical=%d", os, logical);
 	meta(r, "bound_pu", buf);
-	meta(r, "timer_backend", e->timer.backend);
-	meta(r, "timer_unit", e->timer.unit);
-	meta(r, "timer_reason", e->timer.why);
-	snprintf(buf, sizeof(buf), "%.3f", e->timer.tsc_mhz);
+	meta(r, "timer_backend", e->mt.timer.backend);
+	meta(r, "timer_unit", e->mt.timer.unit);
+	meta(r, "timer_reason", e->mt.timer.why);
+	snprintf(buf, sizeof(buf), "%.3f", e->mt.timer.tsc_mhz);
 	meta(r, "tsc_mhz", buf);
-	meta(r, "counters", e->hw.nr ? "pmu" : "none");
-	meta(r, "counters_reason", e->hw.nr ? "hardware group open (user+kernel)" : e->hw.why);
-	meta(r, "software_counters", !e->sw.nr ? e->sw.why :
-	     e->sw.user_only ? "user mode only (perf_event_paranoid forbids kernel counting)" :
+	meta(r, "counters", e->mt.hw.nr ? "pmu" : "none");
+	meta(r, "counters_reason", e->mt.hw.nr ? "hardware group open (user+kernel)" : e->mt.hw.why);
+	meta(r, "software_counters", !e->mt.sw.nr ? e->mt.sw.why :
+	     e->mt.sw.user_only ? "user mode only (perf_event_paranoid forbids kernel counting)" :
 			       "user+kernel");
 	snprintf(buf, sizeof(buf), "%d", pc_perf_paranoid());
 	meta(r, "perf_event_paranoid", buf);
@@ -437,7 +435,7 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta_u64(r, "payload", a->payload);
 	pc_analyses_names(a->analyses, buf, sizeof(buf));
 	meta(r, "analyses", buf);
-	snprintf(buf, sizeof(buf), "%.0f", e->cfg.target);
+	snprintf(buf, sizeof(buf), "%.0f", e->mt.target);
 	meta(r, "target_fire_n", buf);
 }
 
@@ -446,19 +444,25 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 	char why[256];
 
 	if (pc_pfm_init(why, sizeof(why)) != PC_OK) {
-		snprintf(e->hw.why, sizeof(e->hw.why), "%s", why);
+		snprintf(e->mt.hw.why, sizeof(e->mt.hw.why), "%s", why);
 		return PC_OK;
 	}
 	if (no_counters) {
-		memset(&e->hw, 0, sizeof(e->hw));
-		snprintf(e->hw.why, sizeof(e->hw.why), "--no-counters given");
+		memset(&e->mt.hw, 0, sizeof(e->mt.hw));
+		snprintf(e->mt.hw.why, sizeof(e->mt.hw.why), "--no-counters given");
 	} else {
-		pc_group_open(&e->hw, pc_hw_events);
+		pc_group_open(&e->mt.hw, pc_hw_events);
 	}
 	/* the software group only flags disturbed samples: user-only will do */
-	if (pc_group_open(&e->sw, pc_sw_events) == PC_ERR_PERM)
-		pc_group_open_plm(&e->sw, pc_sw_events, false);
+	if (pc_group_open(&e->mt.sw, pc_sw_events) == PC_ERR_PERM)
+		pc_group_open_plm(&e->mt.sw, pc_sw_events, false);
 	return PC_OK;
+}
+
+/* The module's mechanisms may run in the guest instead of here. */
+static bool is_module(const struct pc_mech *m)
+{
+	return m->where == PC_WHERE_MODULE;
 }
 
 /*
@@ -478,7 +482,7 @@ static bool use_guest(struct run_args *a, size_t *nmod)
 
 	*nmod = 0;
 	for (size_t i = 0; i < a->nmechs; i++)
-		*nmod += pc_modmech_is(a->mechs[i]);
+		*nmod += is_module(a->mechs[i]);
 	if (!*nmod)
 		return false;
 	if (a->vm && guest_ok)
@@ -500,14 +504,14 @@ static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < a->nmechs && off < len; i++)
-		if (pc_modmech_is(a->mechs[i]))
+		if (is_module(a->mechs[i]))
 			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
 						a->mechs[i]->name);
 }
 
 static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 {
-	char mechs[1024], why[512];
+	char mechs[1024], why[512], guest_an[128];
 	const char *args[40];
 	struct pc_guest_req req = {
 		.series = a->series,
@@ -535,8 +539,9 @@ static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 	 * whose figures mean the same there.
 	 */
 	if (!a->analyses_set) {
+		pc_analyses_names(PC_AN_GUEST, guest_an, sizeof(guest_an));
 		args[n++] = "--analyses";
-		args[n++] = "disabled,footprint";
+		args[n++] = guest_an;
 	}
 	args[n] = NULL;
 
@@ -544,17 +549,16 @@ static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 	       a->vm ? "--vm" : "this kernel cannot load modules (CONFIG_MODULES off)",
 	       nmod, a->series, a->deterministic ? ", -icount shift=0: costs in instructions" : "");
 	fflush(stdout);
-	if (e->res) {
-		pc_results_meta(e->res, "vm_series", a->series);
-		pc_results_meta(e->res, "vm_deterministic", a->deterministic ? "yes" : "no");
+	if (e->out.res) {
+		pc_results_meta(e->out.res, "vm_series", a->series);
+		pc_results_meta(e->out.res, "vm_deterministic", a->deterministic ? "yes" : "no");
 	}
-	ret = pc_guest_run(e, &req, why, sizeof(why));
+	ret = pc_guest_run(&e->out, e->mt.stop, &req, why, sizeof(why));
 	if (ret == PC_ERR_UNSUPPORTED) {
 		for (size_t i = 0; i < a->nmechs; i++)
-			if (pc_modmech_is(a->mechs[i]))
-				pc_engine_status(e, a->mechs[i],
-						 (a->states & a->mechs[i]->states) | PC_ST(PC_ABSENT),
-						 "unsupported", why);
+			if (is_module(a->mechs[i]))
+				pc_sink_status(&e->out, a->mechs[i],
+					       pc_engine_states(e, a->mechs[i]), "unsupported", why);
 		return PC_OK;
 	}
 	if (ret != PC_OK && ret != PC_ERR_INTR)
@@ -610,15 +614,15 @@ int cmd_run(int argc, char **argv)
 	memset(&e, 0, sizeof(e));
 	e.cfg.repeats = (unsigned int)a.repeats;
 	e.cfg.warmup = (unsigned int)a.warmup;
-	e.cfg.events = a.events;
-	e.cfg.target = a.quick ? QUICK_TARGET_NS : DEFAULT_TARGET_NS;
 	e.cfg.states = a.states;
 	e.cfg.opts.payload = (uint32_t)a.payload;
 	e.cfg.opts.cpu = os;
-	e.cfg.where = pc_in_guest() ? "guest" : NULL;
-	e.stop = &stop_signal;
-	e.on_row = print_row;
-	e.arg = &pr;
+	e.mt.events = a.events;
+	e.mt.target = a.quick ? QUICK_TARGET_NS : DEFAULT_TARGET_NS;
+	e.mt.stop = &stop_signal;
+	e.out.where = pc_in_guest() ? "guest" : NULL;
+	e.out.on_row = print_row;
+	e.out.arg = &pr;
 	e.on_progress = pc_progress_engine;
 	e.progress_arg = &prog;
 	pr.prog = &prog;
@@ -631,19 +635,18 @@ int cmd_run(int argc, char **argv)
 		pc_topo_fini(&tp);
 		return 2;
 	}
-	e.res = &res;
+	e.out.res = &res;
 
 	ret = pc_topo_bind(&tp, os, why, sizeof(why));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: %s\n", why);
 		goto out;
 	}
-	ret = pc_timer_init(&e.timer, a.timer);
+	ret = pc_timer_init(&e.mt.timer, a.timer);
 	if (ret != PC_OK) {
-		fprintf(stderr, "probecost run: timer: %s\n", e.timer.why);
+		fprintf(stderr, "probecost run: timer: %s\n", e.mt.timer.why);
 		goto out;
 	}
-	pc_modmech_use_timer(&e.timer);
 	open_counters(&e, a.no_counters);
 	write_meta(&res, &a, &e, &tp, os, logical);
 
@@ -658,23 +661,21 @@ int cmd_run(int argc, char **argv)
 			(int)getuid());
 	reap_leftovers(&a);
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
-	       PC_VERSION, res.run_id, os, logical, e.timer.backend, e.timer.unit,
-	       e.hw.nr ? "pmu" : e.hw.why);
+	       PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
+	       e.mt.hw.nr ? "pmu" : e.mt.hw.why);
 	guest = use_guest(&a, &nmod);
 	pc_progress_init(&prog, 0);
 	for (size_t i = 0; i < a.nmechs; i++)
-		if (!guest || !pc_modmech_is(a.mechs[i]))
+		if (!guest || !is_module(a.mechs[i]))
 			prog.total += 1 + pc_analyses_units(a.mechs[i], a.analyses);
 	pc_progress_init(&prog, prog.total);
 	for (size_t i = 0; i < a.nmechs; i++) {
-		if (guest && pc_modmech_is(a.mechs[i]))
+		if (guest && is_module(a.mechs[i]))
 			continue;
 		ret = pc_engine_run(&e, a.mechs[i]);
 		pc_progress_next(&prog);
 		if (ret == PC_OK)
 			ret = pc_analyses_run(&ac, a.mechs[i], a.analyses);
-		if (ret == PC_OK && pc_modmech_is(a.mechs[i]) && !stop_signal)
-			ret = pc_modmech_toggle_rows(&e, a.mechs[i]);
 		if (ret == PC_ERR_INTR)
 			break;
 		if (ret != PC_OK) {
@@ -702,8 +703,8 @@ int cmd_run(int argc, char **argv)
 out:
 	if (a.loaded_module && pc_module_unload(why, sizeof(why)) != PC_OK)
 		fprintf(stderr, "probecost run: %s: the module stays loaded\n", why);
-	pc_group_close(&e.hw);
-	pc_group_close(&e.sw);
+	pc_group_close(&e.mt.hw);
+	pc_group_close(&e.mt.sw);
 	if (pc_results_close(&res, true) != PC_OK) {
 		fprintf(stderr, "probecost run: writing results in %s failed\n", res.dir);
 		status = status ? status : 1;

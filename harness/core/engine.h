@@ -17,38 +17,29 @@
  * recording, absent'), arming and disarming around each; the first
  * repeats are warm-up and dropped; the cold first hit after arming is
  * kept apart from the warm steady state.
+ *
+ * How a mechanism is driven -- arming, timing, calibration, the N/2N pair
+ * and its disturbance rules -- is drive.h's, shared with the analyses;
+ * the engine adds the interleaving, the bracketing and the rows.
  */
 #ifndef PC_ENGINE_H
 #define PC_ENGINE_H
 
-#include <signal.h>
-#include <stdint.h>
-
-#include "counters.h"
+#include "drive.h"
 #include "mech.h"
-#include "results.h"
-#include "timer.h"
+#include "sink.h"
 
 struct pc_engine_cfg {
 	unsigned int repeats;	/* measured repeats, >= PC_STATS_MIN_CI_N */
 	unsigned int warmup;	/* repeats run first and dropped */
-	uint64_t events;	/* N; 0: calibrate per mechanism */
-	double target;		/* calibration: T(N) in timer units */
 	unsigned int states;	/* PC_ST() mask asked for */
 	struct pc_opts opts;
-	const char *where;	/* overrides "module" (e.g. "guest"), or NULL */
 };
 
 struct pc_engine {
 	struct pc_engine_cfg cfg;
-	struct pc_timer timer;
-	struct pc_group hw;	/* nr == 0: no hardware counters */
-	struct pc_group sw;
-	struct pc_results *res;
-	volatile sig_atomic_t *stop;	/* set by a signal handler */
-	/* called for every row written, e.g. to print the human table */
-	void (*on_row)(const struct pc_row *row, void *arg);
-	void *arg;
+	struct pc_meter mt;	/* timer, counters, N, stop flag */
+	struct pc_sink out;	/* where rows go */
 	/* called before each measured slot, e.g. for a progress line */
 	void (*on_progress)(const struct pc_mech *m, enum pc_state st,
 			    unsigned int rep, unsigned int total, void *arg);
@@ -69,23 +60,23 @@ static inline int pc_slot_order(unsigned int rep, int i, int n)
 	return rep & 1 ? n - 1 - i : i;
 }
 
+/* The states of @m this run measures: those asked for, and absent always. */
+unsigned int pc_engine_states(const struct pc_engine *e, const struct pc_mech *m);
+
 /*
  * Measure @m in the states asked for, writing rows and samples. An
  * unavailable mechanism or state yields "unsupported" rows with the
- * reason, and PC_OK. Returns PC_ERR_INTR when *stop was raised; the
- * mechanism is disarmed on every path.
+ * reason, and PC_OK. Returns PC_ERR_INTR when the stop flag was raised;
+ * the mechanism is disarmed on every path.
  */
 int pc_engine_run(struct pc_engine *e, const struct pc_mech *m);
 
 /*
- * For code that writes rows beside the engine's (analyses, toggle rows,
- * the guest merge): where a mechanism ran in this run, writing one row to
- * results.csv and the on_row callback, and the "unsupported"/"failed"
- * rows, one per state of @states, that carry the reason.
+ * Open @m for an analysis (or any measurement beside the main one) in
+ * @d, or write the row saying why it cannot be (state "-", metric
+ * @metric) and return that error: nothing is left to close then.
  */
-const char *pc_engine_where(const struct pc_engine *e, const struct pc_mech *m);
-void pc_engine_emit(struct pc_engine *e, const struct pc_row *row);
-void pc_engine_status(struct pc_engine *e, const struct pc_mech *m,
-		      unsigned int states, const char *status, const char *why);
+int pc_engine_open(struct pc_engine *e, const struct pc_mech *m,
+		   const char *metric, struct pc_drive *d);
 
 #endif

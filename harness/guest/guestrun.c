@@ -10,10 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "csvio.h"
 #include "errors.h"
 #include "guestrun.h"
-#include "results.h"
+#include "rundir.h"
 
 #define MAX_ARGS 64
 
@@ -61,123 +60,41 @@ static int guest_script(char *buf, size_t len, char *why, size_t wlen)
 	return PC_OK;
 }
 
-static uint64_t cell_u64(const char *s)
+/*
+ * The guest's run, read back with the run-directory reader (strict: a
+ * malformed file is an error, not a half merge) and written through the
+ * host run's sink: rows to results.csv and the table on screen, samples
+ * as they are, meta keys as guest_<key>.
+ */
+static int merge_run(struct pc_sink *out, const char *dir, char *why, size_t len)
 {
-	return *s ? strtoull(s, NULL, 10) : 0;
-}
-
-static double cell_dbl(const char *s)
-{
-	double v = NAN;
-
-	if (pc_parse_dbl(s, &v) != PC_OK)
-		v = NAN;
-	return v;
-}
-
-static int merge_results(struct pc_engine *e, const char *dir, char *why, size_t len)
-{
-	static const char *const need[] = {
-		"mechanism", "family", "where", "variant", "state", "metric", "unit",
-		"backend", "median", "ci95_low", "ci95_high", "p10", "p90", "min",
-		"repeats", "events", "hit_ratio", "lost", "missed", "status", "note", NULL,
-	};
-	int col[21];
-	char path[PATH_MAX + 32];
-	struct pc_table t;
+	char key[256];
+	struct pc_run r;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	ret = pc_table_load(path, need, &t, why, len);
+	ret = pc_run_load(dir, PC_RUN_SAMPLES, &r, why, len);
 	if (ret != PC_OK)
 		return ret;
-	for (int i = 0; need[i]; i++)
-		col[i] = pc_table_col(&t, need[i]);
-	for (size_t r = 0; r < t.nrows; r++) {
-		const char *c[21];
+	for (size_t i = 0; i < r.nrows; i++) {
 		struct pc_row row;
 
-		for (int i = 0; i < 21; i++)
-			c[i] = pc_table_cell(&t, r, col[i]);
-		memset(&row, 0, sizeof(row));
-		row.mechanism = c[0];
-		row.family = c[1];
-		row.where = c[2];
-		row.variant = c[3];
-		row.state = c[4];
-		row.metric = c[5];
-		row.unit = c[6];
-		row.backend = c[7];
-		row.st.median = cell_dbl(c[8]);
-		row.st.ci_lo = cell_dbl(c[9]);
-		row.st.ci_hi = cell_dbl(c[10]);
-		row.st.p10 = cell_dbl(c[11]);
-		row.st.p90 = cell_dbl(c[12]);
-		row.st.min = cell_dbl(c[13]);
-		row.st.max = NAN;
-		row.st.ci_level = NAN;
-		row.st.n = (size_t)cell_u64(c[14]);
-		row.events = cell_u64(c[15]);
-		row.hit_ratio = cell_dbl(c[16]);
-		row.lost = cell_u64(c[17]);
-		row.missed = cell_u64(c[18]);
-		row.status = c[19];
-		row.note = c[20];
-		pc_engine_emit(e, &row);
+		pc_rrow_row(&r.rows[i], &row);
+		pc_sink_row(out, &row);
 	}
-	pc_table_free(&t);
-	return PC_OK;
-}
+	for (size_t i = 0; i < pc_run_nsamples(&r); i++) {
+		struct pc_rsample s;
 
-static int merge_samples(struct pc_engine *e, const char *dir, char *why, size_t len)
-{
-	static const char *const need[] = {
-		"mechanism", "variant", "state", "repeat", "metric", "unit", "backend",
-		"events", "value", NULL,
-	};
-	int col[9];
-	char path[PATH_MAX + 32];
-	struct pc_table t;
-	int ret;
-
-	if (!e->res)
-		return PC_OK;
-	snprintf(path, sizeof(path), "%s/samples.csv", dir);
-	ret = pc_table_load(path, need, &t, why, len);
-	if (ret != PC_OK)
-		return ret;
-	for (int i = 0; need[i]; i++)
-		col[i] = pc_table_col(&t, need[i]);
-	for (size_t r = 0; r < t.nrows; r++)
-		pc_results_sample(e->res, pc_table_cell(&t, r, col[0]),
-				  pc_table_cell(&t, r, col[1]), pc_table_cell(&t, r, col[2]),
-				  (unsigned int)cell_u64(pc_table_cell(&t, r, col[3])),
-				  pc_table_cell(&t, r, col[4]), pc_table_cell(&t, r, col[5]),
-				  pc_table_cell(&t, r, col[6]),
-				  cell_u64(pc_table_cell(&t, r, col[7])),
-				  cell_dbl(pc_table_cell(&t, r, col[8])));
-	pc_table_free(&t);
-	return PC_OK;
-}
-
-static int merge_meta(struct pc_engine *e, const char *dir, char *why, size_t len)
-{
-	static const char *const need[] = { "key", "value", NULL };
-	char path[PATH_MAX + 32], key[256];
-	struct pc_table t;
-	int ret;
-
-	if (!e->res)
-		return PC_OK;
-	snprintf(path, sizeof(path), "%s/meta.csv", dir);
-	ret = pc_table_load(path, need, &t, why, len);
-	if (ret != PC_OK)
-		return ret;
-	for (size_t r = 0; r < t.nrows; r++) {
-		snprintf(key, sizeof(key), "guest_%s", pc_table_cell(&t, r, 0));
-		pc_results_meta(e->res, key, pc_table_cell(&t, r, 1));
+		pc_run_sample_at(&r, i, &s);
+		pc_sink_sample(out, s.mechanism, s.variant, s.state,
+			       isnan(s.repeat) ? 0 : (unsigned int)s.repeat, s.metric,
+			       s.unit, s.backend, isnan(s.events) ? 0 : (uint64_t)s.events,
+			       s.value);
 	}
-	pc_table_free(&t);
+	for (size_t i = 0; out->res && i < r.meta.nrows; i++) {
+		snprintf(key, sizeof(key), "guest_%s", pc_table_cell(&r.meta, i, 0));
+		pc_results_meta(out->res, key, pc_table_cell(&r.meta, i, 1));
+	}
+	pc_run_free(&r);
 	return PC_OK;
 }
 
@@ -193,7 +110,8 @@ static void rm_tree(const char *dir)
 		waitpid(pid, NULL, 0);
 }
 
-int pc_guest_run(struct pc_engine *e, const struct pc_guest_req *req, char *why, size_t len)
+int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
+		 const struct pc_guest_req *req, char *why, size_t len)
 {
 	char script[PATH_MAX], tmp[] = "/tmp/probecost-vm.XXXXXX", run[sizeof(tmp) + 8];
 	const char *argv[MAX_ARGS + 16];
@@ -242,10 +160,10 @@ int pc_guest_run(struct pc_engine *e, const struct pc_guest_req *req, char *why,
 			status = -1;
 			break;
 		}
-		if (e->stop && *e->stop)
+		if (stop && *stop)
 			kill(pid, SIGTERM);
 	}
-	if (e->stop && *e->stop) {
+	if (stop && *stop) {
 		rm_tree(tmp);
 		return PC_ERR_INTR;
 	}
@@ -255,11 +173,7 @@ int pc_guest_run(struct pc_engine *e, const struct pc_guest_req *req, char *why,
 		return PC_ERR_UNSUPPORTED;
 	}
 	snprintf(run, sizeof(run), "%s/run", tmp);
-	ret = merge_results(e, run, why, len);
-	if (ret == PC_OK)
-		ret = merge_samples(e, run, why, len);
-	if (ret == PC_OK)
-		ret = merge_meta(e, run, why, len);
+	ret = merge_run(out, run, why, len);
 	if (ret != PC_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		snprintf(why, len, "the guest run failed (scripts/guest.sh exit %d) and left no results",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);

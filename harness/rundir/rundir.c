@@ -125,6 +125,8 @@ static int parse_results(struct pc_run *r, char *err, size_t len)
 		w->hit_ratio = v[6];
 		w->repeats = c[0];
 		w->events = c[1];
+		w->lost = c[2];
+		w->missed = c[3];
 		w->line = t->line[i];
 	}
 	r->nrows = t->nrows;
@@ -175,13 +177,14 @@ static int parse_samples(struct pc_run *r, char *err, size_t len)
 	}
 	for (size_t k = 0; k < t->nrows; k++) {
 		const char *dummy;
-		double rep;
+		double rep, ev;
 
 		idx[k] = k;
 		if (nonempty(t, k, "mechanism", &dummy, err, len) != PC_OK ||
 		    nonempty(t, k, "state", &dummy, err, len) != PC_OK ||
 		    nonempty(t, k, "metric", &dummy, err, len) != PC_OK ||
 		    count(t, k, "repeat", &rep, err, len) != PC_OK ||
+		    count(t, k, "events", &ev, err, len) != PC_OK ||
 		    num(t, k, "value", &vals[k], err, len) != PC_OK) {
 			free(idx);
 			free(vals);
@@ -353,4 +356,66 @@ bool pc_rrow_measured(const struct pc_rrow *row)
 {
 	return (!strcmp(row->status, "ok") || !strcmp(row->status, "miscount")) &&
 	       !isnan(row->median);
+}
+
+static uint64_t u64_of(double v)
+{
+	return isnan(v) ? 0 : (uint64_t)v;
+}
+
+void pc_rrow_row(const struct pc_rrow *w, struct pc_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->mechanism = w->mechanism;
+	row->family = w->family;
+	row->where = w->where;
+	row->variant = w->variant;
+	row->state = w->state;
+	row->metric = w->metric;
+	row->unit = w->unit;
+	row->backend = w->backend;
+	row->st.median = w->median;
+	row->st.ci_lo = w->ci_lo;
+	row->st.ci_hi = w->ci_hi;
+	row->st.p10 = w->p10;
+	row->st.p90 = w->p90;
+	row->st.min = w->min;
+	row->st.max = NAN;
+	row->st.ci_level = NAN;
+	row->st.n = (size_t)u64_of(w->repeats);
+	row->events = u64_of(w->events);
+	row->hit_ratio = w->hit_ratio;
+	row->lost = u64_of(w->lost);
+	row->missed = u64_of(w->missed);
+	row->status = w->status;
+	row->note = w->note;
+}
+
+size_t pc_run_nsamples(const struct pc_run *r)
+{
+	return r->have_samples ? r->samp.nrows : 0;
+}
+
+/* A cell the loader validated as a number or empty. */
+static double valid_num(const struct pc_table *t, size_t row, const char *col)
+{
+	double v = NAN;
+
+	pc_parse_dbl(cell(t, row, col), &v);
+	return v;
+}
+
+void pc_run_sample_at(const struct pc_run *r, size_t i, struct pc_rsample *s)
+{
+	const struct pc_table *t = &r->samp;
+
+	s->mechanism = cell(t, i, "mechanism");
+	s->variant = cell(t, i, "variant");
+	s->state = cell(t, i, "state");
+	s->metric = cell(t, i, "metric");
+	s->unit = cell(t, i, "unit");
+	s->backend = cell(t, i, "backend");
+	s->repeat = valid_num(t, i, "repeat");
+	s->events = valid_num(t, i, "events");
+	s->value = valid_num(t, i, "value");
 }

@@ -18,13 +18,20 @@
 #include <stddef.h>
 
 #include "csvio.h"
+#include "results.h"
 
 struct pc_rrow {
 	const char *mechanism, *family, *where, *variant, *state;
 	const char *metric, *unit, *backend, *status, *note;
 	double median, ci_lo, ci_hi, p10, p90, min;	/* NaN: no value */
-	double repeats, events, hit_ratio;
+	double repeats, events, hit_ratio, lost, missed;
 	size_t line;		/* in results.csv */
+};
+
+/* One line of samples.csv, as validated by the loader. */
+struct pc_rsample {
+	const char *mechanism, *variant, *state, *metric, *unit, *backend;
+	double repeat, events, value;	/* NaN: empty */
 };
 
 /* The raw repeats of one row key, sorted by repeat. */
@@ -85,5 +92,16 @@ const struct pc_rrow *pc_run_find(const struct pc_run *r, const char *mech,
 
 /* True for a row with figures (status ok or miscount and a median). */
 bool pc_rrow_measured(const struct pc_rrow *row);
+
+/*
+ * @w as a row to write again (results.h), e.g. into another run; its
+ * strings stay the loaded run's.
+ */
+void pc_rrow_row(const struct pc_rrow *w, struct pc_row *row);
+
+/* Lines of samples.csv (PC_RUN_SAMPLES), in file order: 0 without it. */
+size_t pc_run_nsamples(const struct pc_run *r);
+/* The @i-th of them, @i < pc_run_nsamples(). */
+void pc_run_sample_at(const struct pc_run *r, size_t i, struct pc_rsample *s);
 
 #endif

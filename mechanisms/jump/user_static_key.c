@@ -15,7 +15,7 @@
  * to the toggle: every enable or disable rewrites code that other threads
  * may be executing, with the int3 protocol and three core-serializing
  * membarriers (text_poke.h); the arm/disarm latencies the engine records
- * are exactly that toggle. Recording writes the payload into the
+ * include that patch, and the toggle op measures it alone. Recording writes the payload into the
  * per-thread ring, as user-branch does, so the two differ only by how
  * the site is switched.
  */
@@ -217,6 +217,17 @@ static int usk_variant(struct pc_inst *in, char *buf, size_t len)
 	return PC_OK;
 }
 
+/*
+ * Toggle: the sites the disabled state runs, patched to the jmp (on) and
+ * back to the nop (off), as static_branch_enable/disable do in the
+ * kernel; the site is not fired in between.
+ */
+static int usk_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
+{
+	out->what = "patch nop5 <-> jmp: text_poke with the int3 protocol (2 mprotects, 3 SYNC_CORE membarriers)";
+	return patch_all(in, on);
+}
+
 static void usk_teardown(struct pc_inst *in)
 {
 	(void)in;
@@ -236,5 +247,6 @@ const struct pc_mech pc_mech_user_static_key = {
 	.disarm = usk_disarm,
 	.fire = usk_fire,
 	.variant = usk_variant,
+	.toggle = usk_toggle,
 	.teardown = usk_teardown,
 };

@@ -207,6 +207,17 @@ static int up_variant(struct pc_inst *in, char *buf, size_t len)
 	return PC_OK;
 }
 
+/*
+ * Toggle: attaching the counting perf event writes the int3 into the
+ * text (uprobe_register), closing it takes it out again: what perf, BPF
+ * or a tracer pays per attach and detach of a uprobe.
+ */
+static int up_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
+{
+	out->what = "perf_event_open on the uprobe PMU and close (uprobe_register / _unregister)";
+	return on ? up_arm(in, PC_ENABLED) : up_disarm(in);
+}
+
 static void up_teardown(struct pc_inst *in)
 {
 	struct up_priv *p = in->priv;
@@ -244,6 +255,7 @@ static void up_teardown(struct pc_inst *in)
 		.fire = up_fire,					\
 		.count = up_count,					\
 		.variant = up_variant,					\
+		.toggle = up_toggle,					\
 		.teardown = up_teardown,				\
 		.reap = pc_uprobe_reap,					\
 	}

@@ -5,8 +5,9 @@
  * sharing the ops below; what differs between them is data (mm_spec).
  *
  * The module times itself (rdtsc_ordered() around its chunks), so fire()
- * returns self-timed ticks and the engine does not add its own syscall
- * around them. What the harness adds per state:
+ * returns self-timed TSC ticks and the caller does not add its own
+ * syscall around them; so does toggle(), whose switches the module times
+ * in the kernel. What the harness adds per state:
  *
  *   recording  a private tracefs instance receives the events: the
  *              module's trace event (tracepoint; pc_record for branch and
@@ -32,12 +33,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "errors.h"
-#include "readback.h"
 #include "mech.h"
-#include "module_mechs.h"
 #include "module_dev.h"
+#include "readback.h"
 #include "sysinfo.h"
 #include "tracefs.h"
 
@@ -114,24 +113,8 @@ struct mm_priv {
 	bool event_defined;
 	bool opt_saved;
 	char opt_prev[16];
+	uint64_t toggle_off;	/* the off half of the last toggle cycle */
 };
-
-/* The run's timer: the module's ticks are TSC ticks, converted if need be. */
-static const struct pc_timer *mm_timer;
-
-void pc_modmech_use_timer(const struct pc_timer *t)
-{
-	mm_timer = t;
-}
-
-/* TSC ticks from the module in the unit of the run's timer ticks. */
-static uint64_t mm_ticks(const struct mm_priv *p, uint64_t tsc)
-{
-	if (!mm_timer || mm_timer->kind != PC_TIMER_CLOCK || !p->mod.ver.tsc_khz)
-		return tsc;
-	/* the clock backend counts ns */
-	return (uint64_t)((double)tsc * 1e6 / (double)p->mod.ver.tsc_khz + 0.5);
-}
 
 static uint32_t mm_id(const struct pc_mech *m)
 {
@@ -417,7 +400,8 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	ret = pc_module_run(&p->mod, p->id, n, &r, in->why, sizeof(in->why));
 	if (ret != PC_OK)
 		return ret;
-	out->ticks = mm_ticks(p, r.ticks);
+	out->ticks = r.ticks;
+	out->tsc_khz = p->mod.ver.tsc_khz;
 	out->self_timed = true;
 	out->hits = r.hits;
 	out->missed = r.missed;
@@ -497,112 +481,39 @@ static int mm_reap(const struct pc_mech *m, char *report, size_t len)
 	return PC_OK;
 }
 
-/* ---- toggle costs: rows written beside the engine's ---- */
-
-static void toggle_row(struct pc_engine *e, const struct pc_mech *m, const char *metric,
-		       const char *unit, const char *backend, const char *variant,
-		       double *v, size_t n, const char *status, const char *note)
-{
-	struct pc_row row = {
-		.mechanism = m->name,
-		.family = pc_family_name(m->family),
-		.where = pc_engine_where(e, m),
-		.variant = variant,
-		.state = "enabled",
-		.metric = metric,
-		.unit = unit,
-		.backend = backend,
-		.hit_ratio = NAN,
-		.status = status,
-		.note = note,
-	};
-
-	if (n && pc_stats_compute(v, n, &row.st) != PC_OK)
-		return;
-	pc_engine_emit(e, &row);
-}
-
-bool pc_modmech_is(const struct pc_mech *m)
-{
-	return m->where == PC_WHERE_MODULE && m->data >= (const void *)mm_specs &&
-	       m->data < (const void *)(mm_specs + PROBECOST_NR_MECHS);
-}
+/* ---- toggle: the module's in-kernel cycle ---- */
 
 /*
- * Toggles wait on RCU and the optimizer: a dozen repeats give the median
- * and its CI without doubling a guest run.
+ * PROBECOST_IOC_TOGGLE measures a whole cycle in one call, nothing armed
+ * (rdtsc_ordered() around the switch on and around the switch off): the
+ * on call makes it and keeps the off half for the off call.
  */
-#define TOGGLE_MAX_REPEATS 11
-
-int pc_modmech_toggle_rows(struct pc_engine *e, const struct pc_mech *m)
+static int mm_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
 {
-	unsigned int reps = e->cfg.repeats < TOGGLE_MAX_REPEATS ? e->cfg.repeats :
-			    TOGGLE_MAX_REPEATS;
-	double *en = calloc(reps, sizeof(double)), *dis = calloc(reps, sizeof(double));
-	double *opt = calloc(reps, sizeof(double));
-	struct pc_inst in = { .mech = m, .opts = &e->cfg.opts };
-	const char *unit = e->timer.wait_unit, *be = e->timer.wait_backend;
-	char note[300] = "", en_note[300], dis_note[300];
-	struct mm_priv *p;
-	size_t n = 0;
-	int ret;
+	struct mm_priv *p = in->priv;
+	struct probecost_toggle t;
+	int ret = PC_OK;
 
-	if (!en || !dis || !opt) {
-		ret = PC_ERR_NOMEM;
-		goto out;
+	out->what = p->sp->toggle;
+	out->tsc_khz = p->mod.ver.tsc_khz;
+	out->self_timed = true;
+	if (!on) {
+		out->ticks = p->toggle_off;
+		p->toggle_off = 0;
+		return PC_OK;
 	}
-	if (pc_mech_available(m, note, sizeof(note)) != PC_OK) {
-		ret = PC_OK;	/* the engine already said why */
-		goto out;
-	}
-	ret = mm_setup(&in);
-	if (ret != PC_OK)
-		goto out;
-	p = in.priv;
 	if (p->sp->want && !strcmp(p->sp->want, "int3"))
-		ret = opt_off(p, &in);
-	for (unsigned int i = 0; ret == PC_OK && i < reps; i++) {
-		struct probecost_toggle t;
-
-		if (e->stop && *e->stop)
-			break;
-		ret = pc_module_toggle(&p->mod, p->id, &t, in.why, sizeof(in.why));
-		if (ret != PC_OK)
-			break;
-		if (e->timer.kind == PC_TIMER_CLOCK) {
-			double khz = (double)p->mod.ver.tsc_khz;
-
-			en[n] = khz > 0 ? (double)t.enable_ticks * 1e6 / khz : NAN;
-			dis[n] = khz > 0 ? (double)t.disable_ticks * 1e6 / khz : NAN;
-			unit = "ns";
-			be = "tsc-kernel";
-		} else {
-			en[n] = pc_timer_value(&e->timer, (double)t.enable_ticks);
-			dis[n] = pc_timer_value(&e->timer, (double)t.disable_ticks);
-		}
-		opt[n] = (double)t.optimize_ns;
-		n++;
-	}
+		ret = opt_off(p, in);
+	if (ret == PC_OK)
+		ret = pc_module_toggle(&p->mod, p->id, &t, in->why, sizeof(in->why));
 	opt_restore(p);
-	if (ret == PC_OK && n) {
-		snprintf(en_note, sizeof(en_note), "in-kernel, switching on: %s", p->sp->toggle);
-		snprintf(dis_note, sizeof(dis_note), "in-kernel, switching off: %s", p->sp->toggle);
-		toggle_row(e, m, "toggle-enable", unit, be, "kernel", en, n, "ok", en_note);
-		toggle_row(e, m, "toggle-disable", unit, be, "kernel", dis, n, "ok", dis_note);
-		if (p->sp->want && !strcmp(p->sp->want, "optimized"))
-			toggle_row(e, m, "optimize-delay", "ns", "ktime", "kernel", opt, n, "ok",
-				   "register_kprobe until the first hit through the jump (kernel clock; virtual time in the guest; a probe re-registered before the old one is freed is reused already optimized)");
-	} else if (ret != PC_OK) {
-		toggle_row(e, m, "toggle-enable", "", "", "", NULL, 0,
-			   ret == PC_ERR_UNSUPPORTED ? "unsupported" : "failed", in.why);
-		ret = ret == PC_ERR_UNSUPPORTED ? PC_OK : ret;
-	}
-	mm_teardown(&in);
-out:
-	free(en);
-	free(dis);
-	free(opt);
-	return ret;
+	if (ret != PC_OK)
+		return ret;
+	out->ticks = t.enable_ticks;
+	p->toggle_off = t.disable_ticks;
+	if (p->sp->want && !strcmp(p->sp->want, "optimized"))
+		out->settle_ns = (double)t.optimize_ns;
+	return PC_OK;
 }
 
 /* ---- the generated family ---- */
@@ -625,6 +536,7 @@ out:
 		.disarm = mm_disarm,					\
 		.fire = mm_fire,					\
 		.variant = mm_variant,					\
+		.toggle = mm_toggle,					\
 		.teardown = mm_teardown,				\
 		.reap = mm_reap,					\
 	};

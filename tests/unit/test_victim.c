@@ -70,14 +70,18 @@ static int measure(const struct pc_mech *m, const struct pc_timer *t, size_t byt
 		   struct pc_victim_out *out, unsigned int *states)
 {
 	struct pc_opts opts = { 0 };
-	struct pc_inst in = { .mech = m, .opts = &opts };
+	struct pc_meter mt = { .timer = *t };
 	struct pc_victim_cfg cfg = {
 		.bytes = { bytes }, .nsets = 1, .k = { 1, 4 }, .nk = 2,
 		.passes = 5, .repeats = 9, .warmup = 1,
 		.states = PC_ST(PC_ENABLED) | PC_ST(PC_RECORDING),
 	};
-	int ret = pc_victim_measure(t, &in, &cfg, out);
+	struct pc_drive d;
+	int ret = pc_drive_open(&d, &mt, &opts, m);
 
+	if (ret == PC_OK)
+		ret = pc_victim_measure(&d, &cfg, out);
+	pc_drive_close(&d);
 	*states = cfg.states;
 	return ret;
 }

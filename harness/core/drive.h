@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Driving one mechanism: the one place where the method's rules live.
+ *
+ * The engine (the main N/2N run) and every analysis reach a mechanism
+ * only through these functions, so a rule changed here changes for all
+ * of them (docs/method.md gives the why of each):
+ *
+ *   open       available(), then setup(); a refusal keeps its reason, and
+ *              PC_ERR_UNSUPPORTED is never a failure (pc_status_of)
+ *   arm        from nothing armed; a failed arm is disarmed again (it may
+ *              have half-armed) and keeps its reason
+ *   time       the run's timer around fire() alone; a self-timed
+ *              mechanism's own ticks instead, TSC ticks converted to the
+ *              timer's unit; count() after the closing timer read
+ *   warm       fire(N/8) before a timed N, so the first timed fire does
+ *              not pay first-touch costs
+ *   calibrate  N, a power of two, with fire(2N) lasting about the
+ *              target: per size the faster of two timings, since the
+ *              first fire of a size may still pay first-touch costs
+ *   pair       fire(N) then fire(2N): cost = [T(2N) - T(N)] / N, fixed
+ *              costs cancel. A pair the thread was switched out during,
+ *              or far from T(2N) = 2 T(N), is measured again, at most
+ *              PC_DRIVE_RETRIES times; what stays disturbed is counted
+ *              for the row's note, never hidden
+ *   hits       enabled and recording count one hit per event, absent and
+ *              disabled none (pc_hits_expected)
+ *   toggle     the optional toggle op, timed like fire()
+ *
+ * A mechanism never sees the timer, the counters or the results: it
+ * switches and fires its site, and this layer measures.
+ */
+#ifndef PC_DRIVE_H
+#define PC_DRIVE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "mech.h"
+#include "timer.h"
+
+/* How often a disturbed N/2N pair is measured again. */
+#define PC_DRIVE_RETRIES 4
+
+/* What measures: one per run, shared by the engine and the analyses. */
+struct pc_meter {
+	struct pc_timer timer;
+	struct pc_group hw;	/* nr == 0: no hardware counters */
+	struct pc_group sw;	/* nr == 0: no disturbance guard */
+	uint64_t events;	/* N fixed by the user; 0: calibrate */
+	double target;		/* T(2N) to calibrate for, timer units */
+	volatile sig_atomic_t *stop;	/* set by a signal handler, or NULL */
+};
+
+/* One live mechanism. */
+struct pc_drive {
+	const struct pc_meter *mt;
+	struct pc_inst in;
+	bool armed;
+};
+
+/* One N/2N pair, as pc_drive_pair() measured it. */
+struct pc_pair {
+	uint64_t n;
+	double t_n, t_2n;		/* timer units, whole fire() calls */
+	double cost;			/* timer units per event */
+	double hw[PC_MAX_EVENTS];	/* per event, mt->hw's events */
+	bool multiplexed;		/* the hardware group was not always on */
+	bool hits_known;
+	uint64_t hits, lost, missed;	/* over both fires */
+	uint64_t ctxsw;			/* switches + migrations, kept pair */
+	unsigned int retries;		/* pairs measured again */
+	bool linear;			/* the kept pair has T(2N) ~ 2 T(N) */
+};
+
+/* A toggle's two switches, in a unit and backend of their own. */
+struct pc_toggled {
+	double on, off;			/* per switch */
+	double settle_ns;		/* NaN: the mechanism has none */
+	const char *unit, *backend;
+	const char *what;		/* what the switch does */
+};
+
+/* "unsupported" for PC_ERR_UNSUPPORTED, "failed" for anything else. */
+const char *pc_status_of(int err);
+
+/* Hits per event an honest count gives in @st: 1 or 0. */
+double pc_hits_expected(enum pc_state st);
+
+/*
+ * A counted hit ratio that is not the expected one (NaN: not counted,
+ * never a miscount).
+ */
+bool pc_hits_miscount(enum pc_state st, double ratio);
+
+/*
+ * Open @m: available() and setup(). PC_OK, or the error with its reason
+ * in d->in.why; nothing is left to close on failure.
+ */
+int pc_drive_open(struct pc_drive *d, const struct pc_meter *mt,
+		  const struct pc_opts *opts, const struct pc_mech *m);
+/* Disarm if armed, then teardown(). */
+void pc_drive_close(struct pc_drive *d);
+
+/*
+ * Arm @st from nothing armed; @lat (optional) gets the latency in the
+ * timer's wait unit. On failure the site is disarmed again and the
+ * reason stays in d->in.why.
+ */
+int pc_drive_arm(struct pc_drive *d, enum pc_state st, double *lat);
+int pc_drive_disarm(struct pc_drive *d, double *lat);
+
+/* The variant in force, read back; "default" when the mechanism has none. */
+void pc_drive_variant(struct pc_drive *d, char *buf, size_t len);
+
+/* An untimed fire(n) and its count. */
+int pc_drive_fire(struct pc_drive *d, uint64_t n, struct pc_fire *f);
+/* The warm-up before a timed fire of @n events: fire(n / 8), at least 1. */
+int pc_drive_warm(struct pc_drive *d, uint64_t n);
+
+/*
+ * One timed fire(n): @dur in timer units, @f the hits. Safe to call from
+ * several threads at once on a PC_MECH_MT mechanism; @t0/@t1 (optional)
+ * get the timer reads around the call, for spans across threads.
+ */
+int pc_drive_time(const struct pc_drive *d, uint64_t n, double *dur,
+		  struct pc_fire *f, uint64_t *t0, uint64_t *t1);
+
+/*
+ * N for state @st: mt->events when set, else calibrated (arms @st,
+ * disarms after). A state that cannot arm returns the arm's error.
+ */
+int pc_drive_calibrate(struct pc_drive *d, enum pc_state st, uint64_t *n);
+
+/* One N/2N pair on the armed site, with the disturbance rules. */
+int pc_drive_pair(struct pc_drive *d, uint64_t n, struct pc_pair *p);
+
+/*
+ * One on/off cycle of the toggle op, nothing armed before or after:
+ * PC_ERR_UNSUPPORTED when the mechanism has no toggle op.
+ */
+int pc_drive_toggle(struct pc_drive *d, struct pc_toggled *t);
+
+static inline bool pc_drive_stopped(const struct pc_meter *mt)
+{
+	return mt->stop && *mt->stop;
+}
+
+#endif
