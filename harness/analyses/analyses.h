@@ -18,7 +18,7 @@
  *   victim     cache impact without counters: a pointer-chasing walk
  *              over an L1d- and an L2-sized working set, k probe hits
  *              between walks; the walk's slowdown per probe hit.
- *              victim.c, the walk itself in victim_walk.c
+ *              victim.c; the walk itself, victim_walk.c (victim.h)
  *   victim-llc the same over an LLC-sized set: slow (a walk over most
  *              of the LLC per pass), so asked for explicitly.
  *   scaling    1..all PUs firing the same armed probe at once, one

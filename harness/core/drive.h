@@ -144,6 +144,20 @@ int pc_drive_pair(struct pc_drive *d, uint64_t n, struct pc_pair *p);
  */
 int pc_drive_toggle(struct pc_drive *d, struct pc_toggled *t);
 
+/*
+ * The @i-th slot measured in repeat @rep of @n: forward on even repeats
+ * (absent, disabled, enabled, recording, absent'), backward on odd ones.
+ * The bracketing absents cancel linear drift only for the middle slot;
+ * reversing every other repeat gives every other state the opposite
+ * error in the next repeat, and turns a position effect in the noise
+ * floor (absent' - absent) into spread, where the CI shows it, instead
+ * of a shift.
+ */
+static inline int pc_slot_order(unsigned int rep, int i, int n)
+{
+	return rep & 1 ? n - 1 - i : i;
+}
+
 static inline bool pc_drive_stopped(const struct pc_meter *mt)
 {
 	return mt->stop && *mt->stop;

@@ -46,19 +46,6 @@ struct pc_engine {
 	void *progress_arg;
 };
 
-/*
- * The @i-th slot measured in repeat @rep of @n: forward on even repeats
- * (absent, disabled, enabled, recording, absent'), backward on odd ones.
- * The bracketing absents cancel linear drift only for the middle slot;
- * reversing every other repeat gives every other state the opposite
- * error in the next repeat, and turns a position effect in the noise
- * floor (absent' - absent) into spread, where the CI shows it, instead
- * of a shift.
- */
-static inline int pc_slot_order(unsigned int rep, int i, int n)
-{
-	return rep & 1 ? n - 1 - i : i;
-}
 
 /* The states of @m this run measures: those asked for, and absent always. */
 unsigned int pc_engine_states(const struct pc_engine *e, const struct pc_mech *m);
