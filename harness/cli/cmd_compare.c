@@ -506,12 +506,12 @@ int cmd_compare(int argc, char **argv)
 		return 2;
 	}
 	ret = pc_run_load_cmd("compare", "base", argv[optind], PC_RUN_SAMPLES, &base);
-	if (ret)
-		return ret;
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
 	ret = pc_run_load_cmd("compare", "new", argv[optind + 1], PC_RUN_SAMPLES, &neu);
-	if (ret) {
+	if (ret != PC_OK) {
 		pc_run_free(&base);
-		return ret;
+		return pc_exit_status(ret);
 	}
 	rows = calloc(base.nrows + neu.nrows + 1, sizeof(*rows));
 	if (!rows) {

@@ -88,8 +88,8 @@ static int append(const char *file, const char *dir)
 	int ret;
 
 	ret = pc_run_load_cmd("history", NULL, dir, 0, &run);
-	if (ret)
-		return ret;
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
 	if (exists(file)) {
 		ret = pc_table_load(file, hist_cols, &old, err, sizeof(err));
 		if (ret != PC_OK) {

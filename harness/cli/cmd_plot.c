@@ -282,8 +282,8 @@ int cmd_plot(int argc, char **argv)
 		return pc_exit_status(pc_opt_bad("plot", lo, argv, optind, optopt, c));
 	}
 	ret = pc_run_load_operand("plot", "probecost plot DIR", argc, argv, optind, &run);
-	if (ret)
-		return ret;
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
 	ret = pc_plot_open(&p, run.dir, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost plot: %s; copy the run directory somewhere writable\n",

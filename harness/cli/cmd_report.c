@@ -839,8 +839,8 @@ int cmd_report(int argc, char **argv)
 	}
 	ret = pc_run_load_operand("report", "probecost report [--stdout] DIR", argc, argv,
 				  optind, &run);
-	if (ret)
-		return ret;
+	if (ret != PC_OK)
+		return pc_exit_status(ret);
 	if (access(run.dir, W_OK) < 0) {
 		fprintf(stderr, "probecost report: %s is not writable (%s); copy the run directory somewhere writable\n",
 			run.dir, strerror(errno));
