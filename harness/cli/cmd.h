@@ -11,19 +11,21 @@
  *    enum pc_err; never an exit status, never a positive special value.
  *  - --help is not an error: a parser sets the help field of its output
  *    struct and returns PC_OK; the caller then stops, successfully. A
- *    command that parses inline returns PC_OK after printing the usage.
+ *    command body that parses inline returns PC_OK after the usage.
  *  - A cmd_*() entry point turns the code into the exit status in one
  *    place, with pc_exit_status(): 0 ok, 2 usage or bad input, 1
  *    otherwise.
  *  - The only exit statuses that are not pc_exit_status() of a code are
- *    the PC_EXIT_* below, each stated in its command's --help text.
+ *    the PC_EXIT_* below; run's and compare's are stated in their --help
+ *    text: run 1 when a mechanism failed but the run completed, 130/143
+ *    after SIGINT/SIGTERM; compare 1 when a regression was found.
  */
 #ifndef PC_CMD_H
 #define PC_CMD_H
 
 #include <stdio.h>
 
-/* run: the run completed and was written, but a mechanism failed */
+/* run: the run completed, but a mechanism failed */
 #define PC_EXIT_MECH_FAILED 1
 /* run: stopped by SIGINT (130) or SIGTERM (143); completed rows are kept */
 #define PC_EXIT_SIGNAL(sig) (128 + (sig))
