@@ -64,6 +64,7 @@ static void churn_usage(FILE *f)
 struct churn_args {
 	const char *a, *b, *probes, *out, *plot, *dump, *index_src;
 	bool no_source;
+	bool help;	/* --help was shown: nothing else to do */
 };
 
 static int parse_args(struct churn_args *ca, int argc, char **argv)
@@ -112,7 +113,8 @@ static int parse_args(struct churn_args *ca, int argc, char **argv)
 			break;
 		case 'h':
 			churn_usage(stdout);
-			return 1;
+			ca->help = true;
+			return PC_OK;
 		default:
 			ret = pc_opt_bad("churn", lo, argv, optind, optopt, c);
 			break;
@@ -327,50 +329,40 @@ static int run_index(const char *src, const char *dir)
 	return PC_OK;
 }
 
-int cmd_churn(int argc, char **argv)
+/* Resolve and load kernels A and B, compare them and write the outputs. */
+static int run_diff(const struct churn_args *ca)
 {
 	struct churn_kernel a, b;
 	struct churn_src sa, sb;
 	struct churn_result r = { 0 };
 	struct churn_probes pl = { 0 };
-	struct churn_args ca;
 	struct churn_out o;
 	char out[PATH_MAX], err[PATH_MAX + 512] = "";
 	double t0;
 	int ret;
 
-	ret = parse_args(&ca, argc, argv);
-	if (ret == 1)
-		return 0;
-	if (ret != PC_OK)
-		return pc_exit_status(ret);
-	if (ca.dump)
-		return pc_exit_status(run_dump(ca.dump));
-	if (ca.index_src)
-		return pc_exit_status(run_index(ca.index_src, ca.a));
-
 	/* kernels first: a guest boot must not be wasted on a bad --out */
-	ret = resolve(&sa, ca.a, ca.no_source);
+	ret = resolve(&sa, ca->a, ca->no_source);
 	if (ret == PC_OK)
-		ret = resolve(&sb, ca.b, ca.no_source);
+		ret = resolve(&sb, ca->b, ca->no_source);
 	if (ret != PC_OK)
-		return pc_exit_status(ret);
+		return ret;
 	/* the figure the report gives: loading dumps and comparing them */
 	t0 = now();
-	ret = load_kernel(&a, &sa, ca.no_source);
+	ret = load_kernel(&a, &sa, ca->no_source);
 	if (ret != PC_OK)
-		return pc_exit_status(ret);
-	ret = load_kernel(&b, &sb, ca.no_source);
+		return ret;
+	ret = load_kernel(&b, &sb, ca->no_source);
 	if (ret != PC_OK) {
 		churn_kernel_free(&a);
-		return pc_exit_status(ret);
+		return ret;
 	}
 	ret = churn_diff(&a, &b, &r);
-	if (ret == PC_OK && ca.probes)
-		ret = churn_probes_check(&pl, ca.probes, &a, &r, err, sizeof(err));
+	if (ret == PC_OK && ca->probes)
+		ret = churn_probes_check(&pl, ca->probes, &a, &r, err, sizeof(err));
 	if (ret == PC_OK) {
-		if (ca.out)
-			snprintf(out, sizeof(out), "%s", ca.out);
+		if (ca->out)
+			snprintf(out, sizeof(out), "%s", ca->out);
 		else
 			label_path(out, sizeof(out), a.label, b.label);
 		if (churn_mkdirs(out, err, sizeof(err)) != PC_OK) {
@@ -381,9 +373,9 @@ int cmd_churn(int argc, char **argv)
 	}
 	if (ret == PC_OK) {
 		o.dir = out;
-		o.plot = ca.plot;
+		o.plot = ca->plot;
 		o.seconds = now() - t0;
-		ret = churn_write(&o, &a, &b, &r, ca.probes ? &pl : NULL, err, sizeof(err));
+		ret = churn_write(&o, &a, &b, &r, ca->probes ? &pl : NULL, err, sizeof(err));
 	}
 	if (ret != PC_OK)
 		fprintf(stderr, "probecost churn: %s\n", *err ? err : pc_strerror(ret));
@@ -391,5 +383,21 @@ int cmd_churn(int argc, char **argv)
 	churn_result_free(&r);
 	churn_kernel_free(&a);
 	churn_kernel_free(&b);
+	return ret;
+}
+
+int cmd_churn(int argc, char **argv)
+{
+	struct churn_args ca;
+	int ret = parse_args(&ca, argc, argv);
+
+	if (ret == PC_OK && !ca.help) {
+		if (ca.dump)
+			ret = run_dump(ca.dump);
+		else if (ca.index_src)
+			ret = run_index(ca.index_src, ca.a);
+		else
+			ret = run_diff(&ca);
+	}
 	return pc_exit_status(ret);
 }

@@ -458,7 +458,8 @@ static int parse_pct(const char *arg, double lo, double hi, bool open_lo,
 	return PC_OK;
 }
 
-int cmd_compare(int argc, char **argv)
+/* Compare the two runs argv names and print the rows; count regressions. */
+static int compare_main(int argc, char **argv, size_t *regressions)
 {
 	static const struct option lo[] = {
 		{ "threshold", required_argument, NULL, 't' },
@@ -471,7 +472,7 @@ int cmd_compare(int argc, char **argv)
 	struct opts o = { DEFAULT_THRESHOLD, DEFAULT_ALPHA, false, false };
 	struct pc_run base, neu;
 	struct cmp *rows;
-	size_t n, regressions = 0;
+	size_t n;
 	int c, ret = PC_OK;
 
 	opterr = 0;
@@ -492,24 +493,22 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'h':
 			compare_usage(stdout);
-			return 0;
+			return PC_OK;
 		default:
 			ret = pc_opt_bad("compare", lo, argv, optind, optopt, c);
 			break;
 		}
 	}
 	if (ret != PC_OK)
-		return 2;
-	if (argc - optind != 2) {
-		pc_usage_error("compare", "expected BASE_DIR NEW_DIR, got %d argument%s; see probecost compare --help",
-			       argc - optind, argc - optind == 1 ? "" : "s");
-		return 2;
-	}
+		return ret;
+	if (argc - optind != 2)
+		return pc_usage_error("compare", "expected BASE_DIR NEW_DIR, got %d argument%s; see probecost compare --help",
+				      argc - optind, argc - optind == 1 ? "" : "s");
 	ret = pc_run_load_cmd("compare", "base", argv[optind], PC_RUN_SAMPLES, &base);
-	if (ret)
+	if (ret != PC_OK)
 		return ret;
 	ret = pc_run_load_cmd("compare", "new", argv[optind + 1], PC_RUN_SAMPLES, &neu);
-	if (ret) {
+	if (ret != PC_OK) {
 		pc_run_free(&base);
 		return ret;
 	}
@@ -517,7 +516,7 @@ int cmd_compare(int argc, char **argv)
 	if (!rows) {
 		pc_run_free(&base);
 		pc_run_free(&neu);
-		return 1;
+		return PC_ERR_NOMEM;
 	}
 	n = build(&base, &neu, &o, rows);
 	if (n == SIZE_MAX) {
@@ -525,16 +524,26 @@ int cmd_compare(int argc, char **argv)
 		free(rows);
 		pc_run_free(&base);
 		pc_run_free(&neu);
-		return 1;
+		return PC_ERR_NOMEM;
 	}
 	if (o.ktap)
 		print_ktap(rows, n, &o, &base, &neu);
 	else
 		print_text(rows, n, &o, &base, &neu);
 	for (size_t i = 0; i < n; i++)
-		regressions += rows[i].v == V_REGRESSION;
+		*regressions += rows[i].v == V_REGRESSION;
 	free(rows);
 	pc_run_free(&base);
 	pc_run_free(&neu);
-	return regressions ? 1 : 0;
+	return PC_OK;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	size_t regressions = 0;
+	int ret = compare_main(argc, argv, &regressions);
+
+	if (ret == PC_OK && regressions)
+		return PC_EXIT_REGRESSION;
+	return pc_exit_status(ret);
 }

@@ -88,14 +88,15 @@ static int append(const char *file, const char *dir)
 	int ret;
 
 	ret = pc_run_load_cmd("history", NULL, dir, 0, &run);
-	if (ret)
+	if (ret != PC_OK)
 		return ret;
 	if (exists(file)) {
 		ret = pc_table_load(file, hist_cols, &old, err, sizeof(err));
 		if (ret != PC_OK) {
+			/* a history FILE that cannot be read is bad input, exit 2 */
 			fprintf(stderr, "probecost history: %s\n", err);
 			pc_run_free(&run);
-			return 2;
+			return PC_ERR_INVAL;
 		}
 	}
 	run_id = pc_run_meta(&run, "run_id", dir);
@@ -144,7 +145,8 @@ static int append(const char *file, const char *dir)
 out:
 	pc_table_free(&old);
 	pc_run_free(&run);
-	return ret == PC_OK ? 0 : 1;
+	/* the inputs were good: a failure here was writing FILE, exit 1 */
+	return ret == PC_OK ? PC_OK : PC_ERR_IO;
 }
 
 /* ---- trend plot ---- */
@@ -282,7 +284,7 @@ static int plot(const char *file, const char *out, const char *metric)
 	ret = pc_table_load(file, hist_cols, &t, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost history: %s\n", err);
-		return ret == PC_ERR_NOMEM ? 1 : 2;
+		return ret == PC_ERR_NOMEM ? ret : PC_ERR_INVAL;
 	}
 	for (size_t c = 0; c < NCOLS; c++)
 		v.c[c] = pc_table_col(&t, hist_cols[c]);
@@ -290,12 +292,12 @@ static int plot(const char *file, const char *out, const char *metric)
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost history: %s\n", err);
 		pc_table_free(&t);
-		return 2;
+		return ret;
 	}
 	if (mkdir(out, 0755) < 0 && !exists(out)) {
 		fprintf(stderr, "probecost history: cannot create %s\n", out);
 		pc_table_free(&t);
-		return 1;
+		return PC_ERR_IO;
 	}
 	ret = pc_plot_open(&p, out, err, sizeof(err));
 	/* one chart per (family, unit) of the metric, in order of appearance */
@@ -321,10 +323,14 @@ static int plot(const char *file, const char *out, const char *metric)
 	else
 		fprintf(stderr, "probecost history: %zu trend charts in %s\n", p.ncharts, p.dir);
 	pc_table_free(&t);
-	return ret == PC_OK ? 0 : 1;
+	/*
+	 * FILE was good input: a failure here was writing the charts or
+	 * running gnuplot, exit 1 (an OUT_DIR path too long included).
+	 */
+	return ret == PC_OK ? PC_OK : PC_ERR_IO;
 }
 
-int cmd_history(int argc, char **argv)
+static int history_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "metric", required_argument, NULL, 'm' },
@@ -339,23 +345,25 @@ int cmd_history(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (!*optarg) {
-				pc_usage_error("history", "--metric: empty name");
-				return 2;
-			}
+			if (!*optarg)
+				return pc_usage_error("history", "--metric: empty name");
 			metric = optarg;
 			break;
 		case 'h':
 			history_usage(stdout);
-			return 0;
+			return PC_OK;
 		default:
-			return pc_exit_status(pc_opt_bad("history", lo, argv, optind, optopt, c));
+			return pc_opt_bad("history", lo, argv, optind, optopt, c);
 		}
 	}
 	if (argc - optind == 3 && !strcmp(argv[optind], "append"))
 		return append(argv[optind + 1], argv[optind + 2]);
 	if (argc - optind == 3 && !strcmp(argv[optind], "plot"))
 		return plot(argv[optind + 1], argv[optind + 2], metric);
-	pc_usage_error("history", "expected 'append FILE RUN_DIR' or 'plot FILE OUT_DIR'; see probecost history --help");
-	return 2;
+	return pc_usage_error("history", "expected 'append FILE RUN_DIR' or 'plot FILE OUT_DIR'; see probecost history --help");
+}
+
+int cmd_history(int argc, char **argv)
+{
+	return pc_exit_status(history_main(argc, argv));
 }

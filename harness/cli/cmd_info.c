@@ -103,7 +103,7 @@ static void print_counters(void)
 		       "     impact comes from the victim method, not from miss counters\n");
 }
 
-int cmd_info(int argc, char **argv)
+static int info_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -112,19 +112,20 @@ int cmd_info(int argc, char **argv)
 	struct pc_topo tp;
 	struct pc_timer tm;
 	char buf[512];
-	int c;
+	int c, ret;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			info_usage(stdout);
-			return 0;
+			return PC_OK;
 		}
-		return pc_exit_status(pc_opt_bad("info", lo, argv, optind, optopt, c));
+		return pc_opt_bad("info", lo, argv, optind, optopt, c);
 	}
-	if (pc_opt_no_args("info", argc, argv, optind) != PC_OK)
-		return 2;
+	ret = pc_opt_no_args("info", argc, argv, optind);
+	if (ret != PC_OK)
+		return ret;
 
 	printf("probecost %s (%s)\n", PC_VERSION, pc_git_rev);
 	section("cpu");
@@ -159,5 +160,10 @@ int cmd_info(int argc, char **argv)
 	} else {
 		kv("backend", tm.why);
 	}
-	return 0;
+	return PC_OK;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	return pc_exit_status(info_main(argc, argv));
 }

@@ -35,7 +35,7 @@ static void states_str(unsigned int mask, char *buf, size_t len)
 	}
 }
 
-int cmd_list(int argc, char **argv)
+static int list_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "csv", no_argument, NULL, 'c' },
@@ -46,7 +46,7 @@ int cmd_list(int argc, char **argv)
 		"name", "family", "where", "states", "available", "reason",
 	};
 	struct pc_csvw w;
-	int csv = 0, c;
+	int csv = 0, c, ret;
 
 	opterr = 0;
 	optind = 1;
@@ -57,13 +57,14 @@ int cmd_list(int argc, char **argv)
 			break;
 		case 'h':
 			list_usage(stdout);
-			return 0;
+			return PC_OK;
 		default:
-			return pc_exit_status(pc_opt_bad("list", lo, argv, optind, optopt, c));
+			return pc_opt_bad("list", lo, argv, optind, optopt, c);
 		}
 	}
-	if (pc_opt_no_args("list", argc, argv, optind) != PC_OK)
-		return 2;
+	ret = pc_opt_no_args("list", argc, argv, optind);
+	if (ret != PC_OK)
+		return ret;
 
 	if (csv)
 		pc_csvw_stream(&w, stdout, cols, sizeof(cols) / sizeof(cols[0]));
@@ -90,7 +91,10 @@ int cmd_list(int argc, char **argv)
 			       states, ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : why);
 		}
 	}
-	if (csv)
-		return pc_csvw_close(&w, false) == PC_OK ? 0 : 1;
-	return 0;
+	return csv ? pc_csvw_close(&w, false) : PC_OK;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	return pc_exit_status(list_main(argc, argv));
 }

@@ -259,7 +259,7 @@ static int victim_charts(struct pc_plot *p, const struct pc_run *run)
 	return ret;
 }
 
-int cmd_plot(int argc, char **argv)
+static int plot_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -277,19 +277,20 @@ int cmd_plot(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			plot_usage(stdout);
-			return 0;
+			return PC_OK;
 		}
-		return pc_exit_status(pc_opt_bad("plot", lo, argv, optind, optopt, c));
+		return pc_opt_bad("plot", lo, argv, optind, optopt, c);
 	}
 	ret = pc_run_load_operand("plot", "probecost plot DIR", argc, argv, optind, &run);
-	if (ret)
+	if (ret != PC_OK)
 		return ret;
 	ret = pc_plot_open(&p, run.dir, err, sizeof(err));
 	if (ret != PC_OK) {
+		/* a run directory the charts cannot go into is bad input */
 		fprintf(stderr, "probecost plot: %s; copy the run directory somewhere writable\n",
 			err);
 		pc_run_free(&run);
-		return 2;
+		return PC_ERR_INVAL;
 	}
 	for (size_t i = 0; i < run.nrows; i++) {
 		const struct pc_rrow *r = &run.rows[i];
@@ -322,5 +323,14 @@ int cmd_plot(int argc, char **argv)
 			p.ncharts, p.dir);
 	pc_plot_close(&p);
 	pc_run_free(&run);
-	return ret == PC_OK ? 0 : 1;
+	/*
+	 * The run was good input: whatever failed here was writing the charts
+	 * or running gnuplot, exit 1 (a .dat writer's PC_ERR_INVAL included).
+	 */
+	return ret == PC_OK ? PC_OK : PC_ERR_IO;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	return pc_exit_status(plot_main(argc, argv));
 }

@@ -811,7 +811,7 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	return d->failed ? PC_ERR_NOMEM : PC_OK;
 }
 
-int cmd_report(int argc, char **argv)
+static int report_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "stdout", no_argument, NULL, 's' },
@@ -832,20 +832,21 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'h':
 			report_usage(stdout);
-			return 0;
+			return PC_OK;
 		default:
-			return pc_exit_status(pc_opt_bad("report", lo, argv, optind, optopt, c));
+			return pc_opt_bad("report", lo, argv, optind, optopt, c);
 		}
 	}
 	ret = pc_run_load_operand("report", "probecost report [--stdout] DIR", argc, argv,
 				  optind, &run);
-	if (ret)
+	if (ret != PC_OK)
 		return ret;
+	/* a run directory the report cannot go into is bad input */
 	if (access(run.dir, W_OK) < 0) {
 		fprintf(stderr, "probecost report: %s is not writable (%s); copy the run directory somewhere writable\n",
 			run.dir, strerror(errno));
 		pc_run_free(&run);
-		return 2;
+		return PC_ERR_INVAL;
 	}
 	pc_doc_init(&d);
 	ret = report_build(&run, &d);
@@ -859,5 +860,10 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "probecost report: wrote %s/report.txt and report.md\n", run.dir);
 	pc_doc_free(&d);
 	pc_run_free(&run);
-	return ret == PC_OK ? 0 : 1;
+	return ret;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	return pc_exit_status(report_main(argc, argv));
 }

@@ -91,6 +91,7 @@ struct run_args {
 	const char *out;
 	char cmdline[1024];
 	bool vm, no_vm, deterministic, det_set, no_det, analyses_set;
+	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
 	/* what the guest's `probecost run` is given besides --mech and --out */
@@ -278,7 +279,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 'h':
 			run_usage(stdout);
-			return 1;
+			a->help = true;
+			return PC_OK;
 		default:
 			ret = pc_opt_bad("run", lo, argv, optind, optopt, c);
 			break;
@@ -578,47 +580,48 @@ static void reap_leftovers(const struct run_args *a)
 	}
 }
 
-int cmd_run(int argc, char **argv)
+/*
+ * Measure what @a asks for. A run that completes sets @status to its own
+ * exit status: PC_EXIT_SIGNAL() when interrupted, PC_EXIT_MECH_FAILED
+ * when a mechanism failed, else 0; the code returned is then PC_OK or
+ * the failure to write the results.
+ */
+static int measure(struct run_args *a, int argc, char **argv, int *status)
 {
 	struct pc_results res;
 	struct pc_engine e;
-	struct run_args a;
 	struct printer pr = { 0 };
 	struct pc_progress prog;
 	struct pc_actx ac;
 	struct pc_topo tp;
 	struct sigaction sa;
 	char why[512];
-	int ret, os, logical, status = 0;
+	int ret, wret = PC_OK, os, logical;
 	bool any_failed = false, guest;
 	size_t nmod;
 
-	ret = parse_args(&a, argc, argv);
-	if (ret == 1)
-		return 0;	/* --help */
-	if (ret != PC_OK)
-		return pc_exit_status(ret);
-	join_cmdline(a.cmdline, sizeof(a.cmdline), argc - 1, argv + 1);
+	join_cmdline(a->cmdline, sizeof(a->cmdline), argc - 1, argv + 1);
 
-	if (pc_topo_init(&tp) != PC_OK) {
+	ret = pc_topo_init(&tp);
+	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: hwloc could not load the machine topology\n");
-		return 1;
+		return ret;
 	}
-	ret = pc_topo_pick(&tp, a.cpu, &os, &logical, why, sizeof(why));
+	ret = pc_topo_pick(&tp, a->cpu, &os, &logical, why, sizeof(why));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: %s\n", why);
 		pc_topo_fini(&tp);
-		return pc_exit_status(ret);
+		return ret;
 	}
 
 	memset(&e, 0, sizeof(e));
-	e.cfg.repeats = (unsigned int)a.repeats;
-	e.cfg.warmup = (unsigned int)a.warmup;
-	e.cfg.states = a.states;
-	e.cfg.opts.payload = (uint32_t)a.payload;
+	e.cfg.repeats = (unsigned int)a->repeats;
+	e.cfg.warmup = (unsigned int)a->warmup;
+	e.cfg.states = a->states;
+	e.cfg.opts.payload = (uint32_t)a->payload;
 	e.cfg.opts.cpu = os;
-	e.mt.events = a.events;
-	e.mt.target = a.quick ? QUICK_TARGET_NS : DEFAULT_TARGET_NS;
+	e.mt.events = a->events;
+	e.mt.target = a->quick ? QUICK_TARGET_NS : DEFAULT_TARGET_NS;
 	e.mt.stop = &stop_signal;
 	e.out.where = pc_in_guest() ? "guest" : NULL;
 	e.out.on_row = print_row;
@@ -626,14 +629,17 @@ int cmd_run(int argc, char **argv)
 	e.on_progress = pc_progress_engine;
 	e.progress_arg = &prog;
 	pr.prog = &prog;
-	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a.quick };
+	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a->quick };
 
-	/* a bad output place is bad input: refused before measuring, exit 2 */
-	ret = pc_results_open(&res, "results", a.out, why, sizeof(why));
+	/*
+	 * A bad output place is bad input, whatever the cause: refused
+	 * before measuring, exit 2.
+	 */
+	ret = pc_results_open(&res, "results", a->out, why, sizeof(why));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: %s\n", why);
 		pc_topo_fini(&tp);
-		return 2;
+		return PC_ERR_INVAL;
 	}
 	e.out.res = &res;
 
@@ -642,13 +648,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "probecost run: %s\n", why);
 		goto out;
 	}
-	ret = pc_timer_init(&e.mt.timer, a.timer);
+	ret = pc_timer_init(&e.mt.timer, a->timer);
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: timer: %s\n", e.mt.timer.why);
 		goto out;
 	}
-	open_counters(&e, a.no_counters);
-	write_meta(&res, &a, &e, &tp, os, logical);
+	open_counters(&e, a->no_counters);
+	write_meta(&res, a, &e, &tp, os, logical);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -659,63 +665,75 @@ int cmd_run(int argc, char **argv)
 	if (!pc_is_root())
 		fprintf(stderr, "probecost run: not root (uid %d): uprobes, tracefs events and the kernel module need root; those mechanisms are reported unsupported, the others run\n",
 			(int)getuid());
-	reap_leftovers(&a);
+	reap_leftovers(a);
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
 	       e.mt.hw.nr ? "pmu" : e.mt.hw.why);
-	guest = use_guest(&a, &nmod);
+	guest = use_guest(a, &nmod);
 	pc_progress_init(&prog, 0);
-	for (size_t i = 0; i < a.nmechs; i++)
-		if (!guest || !is_module(a.mechs[i]))
-			prog.total += 1 + pc_analyses_units(a.mechs[i], a.analyses);
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (!guest || !is_module(a->mechs[i]))
+			prog.total += 1 + pc_analyses_units(a->mechs[i], a->analyses);
 	pc_progress_init(&prog, prog.total);
-	for (size_t i = 0; i < a.nmechs; i++) {
-		if (guest && is_module(a.mechs[i]))
+	for (size_t i = 0; i < a->nmechs; i++) {
+		if (guest && is_module(a->mechs[i]))
 			continue;
-		ret = pc_engine_run(&e, a.mechs[i]);
+		ret = pc_engine_run(&e, a->mechs[i]);
 		pc_progress_next(&prog);
 		if (ret == PC_OK)
-			ret = pc_analyses_run(&ac, a.mechs[i], a.analyses);
+			ret = pc_analyses_run(&ac, a->mechs[i], a->analyses);
 		if (ret == PC_ERR_INTR)
 			break;
 		if (ret != PC_OK) {
-			fprintf(stderr, "probecost run: %s: %s\n", a.mechs[i]->name,
+			fprintf(stderr, "probecost run: %s: %s\n", a->mechs[i]->name,
 				pc_strerror(ret));
 			any_failed = true;
 		}
 	}
 	if (guest && !stop_signal) {
-		ret = run_in_guest(&e, &a, nmod);
+		ret = run_in_guest(&e, a, nmod);
 		if (ret != PC_OK && ret != PC_ERR_INTR)
 			any_failed = true;
 	}
 	pc_progress_clear(&prog);
 	if (stop_signal) {
 		meta(&res, "status", "interrupted");
-		status = 128 + stop_signal;
+		*status = PC_EXIT_SIGNAL(stop_signal);
 	} else {
 		meta(&res, "status", any_failed ? "failed" : "complete");
-		status = any_failed ? 1 : 0;
+		*status = any_failed ? PC_EXIT_MECH_FAILED : 0;
 	}
 	utc_now(why, sizeof(why));
 	meta(&res, "finished_utc", why);
 	ret = PC_OK;
 out:
-	if (a.loaded_module && pc_module_unload(why, sizeof(why)) != PC_OK)
+	if (a->loaded_module && pc_module_unload(why, sizeof(why)) != PC_OK)
 		fprintf(stderr, "probecost run: %s: the module stays loaded\n", why);
 	pc_group_close(&e.mt.hw);
 	pc_group_close(&e.mt.sw);
 	if (pc_results_close(&res, true) != PC_OK) {
 		fprintf(stderr, "probecost run: writing results in %s failed\n", res.dir);
-		status = status ? status : 1;
+		wret = PC_ERR_IO;
 	}
 	pc_topo_fini(&tp);
 	if (ret != PC_OK)
-		return pc_exit_status(ret);
+		return ret;
 	if (stop_signal)
 		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s\n",
 			stop_signal == SIGINT ? "SIGINT" : "SIGTERM", res.rows, res.samples, res.dir);
 	else
 		printf("\nresults: %s (%" PRIu64 " rows)\n", res.dir, res.rows);
-	return status;
+	return wret;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	int status = 0;
+	int ret = parse_args(&a, argc, argv);
+
+	if (ret == PC_OK && !a.help)
+		ret = measure(&a, argc, argv, &status);
+	/* a completed run's own status outranks failing to write its results */
+	return status ? status : pc_exit_status(ret);
 }

@@ -40,30 +40,28 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	const char *name;
+	const char *name = argc < 2 ? NULL : argv[1];
+	int ret = PC_OK;
 
 	if (pc_registry_check() != PC_OK)
-		return 1;
-	if (argc < 2) {
+		return PC_EXIT_BROKEN_BUILD;
+	if (!name) {
 		usage(stderr);
-		return 2;
-	}
-	name = argv[1];
-	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		ret = PC_ERR_USAGE;
+	} else if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
 		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(name, "--version")) {
+	} else if (!strcmp(name, "--version")) {
 		printf("probecost %s (%s)\n", PC_VERSION, pc_git_rev);
-		return 0;
+	} else {
+		/* a subcommand returns its exit status, mapped already */
+		for (size_t i = 0; i < NR_COMMANDS; i++)
+			if (!strcmp(name, commands[i].name))
+				return commands[i].run(argc - 1, argv + 1);
+		fprintf(stderr, "probecost: unknown command '%s'; valid:", name);
+		for (size_t i = 0; i < NR_COMMANDS; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+		fprintf(stderr, "\n");
+		ret = PC_ERR_USAGE;
 	}
-	for (size_t i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
-
-	fprintf(stderr, "probecost: unknown command '%s'; valid:", name);
-	for (size_t i = 0; i < NR_COMMANDS; i++)
-		fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
-	fprintf(stderr, "\n");
-	return 2;
+	return pc_exit_status(ret);
 }

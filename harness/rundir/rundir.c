@@ -267,21 +267,19 @@ int pc_run_load_cmd(const char *cmd, const char *what, const char *dir,
 	char err[1024];
 	int ret = pc_run_load(dir, flags, r, err, sizeof(err));
 
-	if (ret == PC_OK)
-		return 0;
-	fprintf(stderr, "probecost %s: %s%s%s\n", cmd, what ? what : "", what ? ": " : "",
-		err);
-	return ret == PC_ERR_NOMEM ? 1 : 2;
+	if (ret != PC_OK)
+		fprintf(stderr, "probecost %s: %s%s%s\n", cmd, what ? what : "",
+			what ? ": " : "", err);
+	return ret;
 }
 
 int pc_run_load_operand(const char *cmd, const char *usage, int argc,
 			char **argv, int optind, struct pc_run *r)
 {
-	if (optind != argc - 1) {
-		pc_usage_error(cmd, "%s; usage: %s", optind >= argc ?
-			       "missing the run directory" : "one run directory only", usage);
-		return 2;
-	}
+	if (optind != argc - 1)
+		return pc_usage_error(cmd, "%s; usage: %s", optind >= argc ?
+				      "missing the run directory" : "one run directory only",
+				      usage);
 	return pc_run_load_cmd(cmd, NULL, argv[optind], 0, r);
 }
 

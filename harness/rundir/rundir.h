@@ -64,14 +64,15 @@ void pc_run_free(struct pc_run *r);
 
 /*
  * pc_run_load() for a subcommand: on failure print "probecost CMD:
- * [WHAT: ]file:line: ..." and return the exit status (2 bad input, 1 out
- * of memory); 0 when loaded.
+ * [WHAT: ]file:line: ..." and return its code (PC_ERR_INVAL, or
+ * PC_ERR_NOMEM); PC_OK when loaded.
  */
 int pc_run_load_cmd(const char *cmd, const char *what, const char *dir,
 		    unsigned int flags, struct pc_run *r);
 /*
  * For a subcommand whose one operand is a run directory: refuse a missing
- * or extra operand (naming @usage), else pc_run_load_cmd() it.
+ * or extra operand (naming @usage; PC_ERR_USAGE), else pc_run_load_cmd()
+ * it.
  */
 int pc_run_load_operand(const char *cmd, const char *usage, int argc,
 			char **argv, int optind, struct pc_run *r);
