@@ -426,9 +426,7 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta(r, "tsc_mhz", buf);
 	meta(r, "counters", e->mt.hw.nr ? "pmu" : "none");
 	meta(r, "counters_reason", e->mt.hw.nr ? "hardware group open (user+kernel)" : e->mt.hw.why);
-	meta(r, "software_counters", !e->mt.sw.nr ? e->mt.sw.why :
-	     e->mt.sw.user_only ? "user mode only (perf_event_paranoid forbids kernel counting)" :
-			       "user+kernel");
+	meta(r, "software_counters", !e->mt.sw.nr ? e->mt.sw.why : "user+kernel");
 	snprintf(buf, sizeof(buf), "%d", pc_perf_paranoid());
 	meta(r, "perf_event_paranoid", buf);
 	meta_u64(r, "repeats", a->repeats);
@@ -455,9 +453,18 @@ static int open_counters(struct pc_engine *e, bool no_counters)
 	} else {
 		pc_group_open(&e->mt.hw, pc_hw_events);
 	}
-	/* the software group only flags disturbed samples: user-only will do */
-	if (pc_group_open(&e->mt.sw, pc_sw_events) == PC_ERR_PERM)
-		pc_group_open_plm(&e->mt.sw, pc_sw_events, false);
+	/*
+	 * The software group guards against disturbed pairs. Counted in user
+	 * mode only it would open and stay at zero: a context switch happens
+	 * in the kernel (perf stat -e context-switches:u counts 0 across
+	 * sleeps), so a guard that cannot count kernel mode is no guard.
+	 */
+	if (pc_group_open(&e->mt.sw, pc_sw_events) == PC_ERR_PERM) {
+		memset(&e->mt.sw, 0, sizeof(e->mt.sw));
+		snprintf(e->mt.sw.why, sizeof(e->mt.sw.why),
+			 "perf_event_paranoid %d forbids counting context switches (kernel mode) without root: disturbed pairs are found by T(2N)/T(N) alone",
+			 pc_perf_paranoid());
+	}
 	return PC_OK;
 }
 
