@@ -135,12 +135,12 @@ static uint64_t self_ticks(const struct pc_meter *mt, uint64_t ticks, uint64_t k
  * them (@hw0/@hw1) and the context switches of the thread added to
  * @ctxsw, when asked for.
  */
-static int timed(const struct pc_drive *d, uint64_t n, uint64_t *ticks,
+static int timed(struct pc_drive *d, uint64_t n, uint64_t *ticks,
 		 struct pc_fire *f, struct pc_counts *hw0, struct pc_counts *hw1,
 		 uint64_t *ctxsw, uint64_t *t0p, uint64_t *t1p)
 {
 	const struct pc_meter *mt = d->mt;
-	struct pc_inst *in = (struct pc_inst *)&d->in;
+	struct pc_inst *in = &d->in;
 	bool guard = ctxsw && mt->sw.nr;
 	struct pc_counts s0, s1;
 	uint64_t t0, t1;
@@ -176,7 +176,7 @@ static int timed(const struct pc_drive *d, uint64_t n, uint64_t *ticks,
 	return ret == PC_OK ? pc_mech_count(in, f) : ret;
 }
 
-int pc_drive_time(const struct pc_drive *d, uint64_t n, double *dur,
+int pc_drive_time(struct pc_drive *d, uint64_t n, double *dur,
 		  struct pc_fire *f, uint64_t *t0, uint64_t *t1)
 {
 	uint64_t ticks = 0;

@@ -126,7 +126,7 @@ int pc_drive_warm(struct pc_drive *d, uint64_t n);
  * several threads at once on a PC_MECH_MT mechanism; @t0/@t1 (optional)
  * get the timer reads around the call, for spans across threads.
  */
-int pc_drive_time(const struct pc_drive *d, uint64_t n, double *dur,
+int pc_drive_time(struct pc_drive *d, uint64_t n, double *dur,
 		  struct pc_fire *f, uint64_t *t0, uint64_t *t1);
 
 /*
