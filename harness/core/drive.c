@@ -333,6 +333,8 @@ int pc_drive_toggle(struct pc_drive *d, struct pc_toggled *out)
 
 		/* the off switch is safe on a half-done on switch, as disarm is */
 		memcpy(keep, d->in.why, sizeof(keep));
+		memset(&toff, 0, sizeof(toff));
+		toff.settle_ns = NAN;
 		d->in.mech->toggle(&d->in, false, &toff);
 		memcpy(d->in.why, keep, sizeof(keep));
 		return ret;

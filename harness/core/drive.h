@@ -25,7 +25,9 @@
  *              for the row's note, never hidden
  *   hits       enabled and recording count one hit per event, absent and
  *              disabled none (pc_hits_expected)
- *   toggle     the optional toggle op, timed like fire()
+ *   toggle     the optional toggle op: each switch timed around the op in
+ *              the timer's wait unit (it may block: virtual ns under
+ *              icount), or the mechanism's own TSC ticks
  *
  * A mechanism never sees the timer, the counters or the results: it
  * switches and fires its site, and this layer measures.

@@ -140,9 +140,9 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 				p->hw[i] - rf;
 			have[M_HW0 + 2 * i] = have[M_HW0 + 2 * i + 1] = true;
 		}
+		/* a value that does not exist (throughput of a cost <= 0) is NaN, never 0 */
 		for (int i = 0; i < NR_METRICS; i++)
-			if (have[i])
-				a->m[i][k] = v[i];
+			a->m[i][k] = have[i] ? v[i] : NAN;
 		a->n++;
 
 		if (a->n == 1)
@@ -304,7 +304,7 @@ static int calibrate_all(struct mrun *r, unsigned int want)
 		ret = pc_drive_calibrate(&r->d, st, &r->n[st]);
 		if (ret == PC_OK)
 			continue;
-		if (st == PC_ABSENT)
+		if (st == PC_ABSENT || ret == PC_ERR_INTR)
 			return ret;
 		a->active = false;
 		pc_sink_status(&r->e->out, r->m, PC_ST(st) & want, pc_status_of(ret),
@@ -316,6 +316,9 @@ static int calibrate_all(struct mrun *r, unsigned int want)
 /* The mechanism (all of @states) cannot be measured: rows, and the run goes on. */
 static int give_up(struct mrun *r, unsigned int states, int err)
 {
+	/* a signal (^C while waiting for a lock) is no verdict on the mechanism */
+	if (err == PC_ERR_INTR)
+		return err;
 	pc_sink_status(&r->e->out, r->m, states, pc_status_of(err),
 		       r->d.in.why[0] ? r->d.in.why : pc_strerror(err));
 	return err == PC_ERR_UNSUPPORTED ? PC_OK : err;
@@ -326,7 +329,7 @@ int pc_engine_open(struct pc_engine *e, const struct pc_mech *m,
 {
 	int ret = pc_drive_open(d, &e->mt, &e->cfg.opts, m);
 
-	if (ret != PC_OK)
+	if (ret != PC_OK && ret != PC_ERR_INTR)
 		pc_sink_note(&e->out, m, "-", metric, pc_status_of(ret), d->in.why);
 	return ret;
 }
@@ -385,7 +388,8 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 			}
 			/* a state that fails is its row; the others go on */
 			a->active = false;
-			give_up(&r, PC_ST(st), ret);
+			if (give_up(&r, PC_ST(st), ret) == PC_ERR_INTR)
+				goto out;
 			ret = PC_OK;
 		}
 		if (rep >= e->cfg.warmup)

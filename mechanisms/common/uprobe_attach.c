@@ -138,7 +138,7 @@ static int define(struct pc_uprobe *u, uint32_t payload, char *why, size_t len)
 int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
 		  char *why, size_t len)
 {
-	uint64_t lost;
+	uint64_t lost = 0;
 	int ret = PC_OK;
 
 	u->state = st;
@@ -342,19 +342,29 @@ int pc_probe_lock(char *why, size_t len)
 	const char *path = access("/run/lock", W_OK) == 0 ? "/run/lock/probecost-probes.lock" :
 			   "/tmp/probecost-probes.lock";
 
+	int err = 0;
+
 	if (lock_depth++)
 		return PC_OK;
 	lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
-		snprintf(why, len, "lock %s (serializes system-wide probes between runs): %s",
-			 path, strerror(errno));
-		if (lock_fd >= 0)
-			close(lock_fd);
-		lock_fd = -1;
-		lock_depth = 0;
-		return errno == EINTR ? PC_ERR_INTR : PC_ERR_SYS;
+	if (lock_fd < 0) {
+		err = errno;
+	} else if (flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		/* say why the run stands still: another run holds the probes */
+		fprintf(stderr, "probecost: waiting for another probecost run to finish with its system-wide probes (lock %s)\n",
+			path);
+		if (flock(lock_fd, LOCK_EX) < 0)
+			err = errno;
 	}
-	return PC_OK;
+	if (!err)
+		return PC_OK;
+	snprintf(why, len, "lock %s (serializes system-wide probes between runs): %s",
+		 path, strerror(err));
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	lock_depth = 0;
+	return err == EINTR ? PC_ERR_INTR : PC_ERR_SYS;
 }
 
 void pc_probe_unlock(void)

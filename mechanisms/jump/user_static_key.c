@@ -121,6 +121,9 @@ static int patch_all(struct pc_inst *in, bool on)
 		ret = pc_text_poke(entry_code(e), insn, 5, in->why, sizeof(in->why));
 		if (ret != PC_OK)
 			return ret;
+		/* patched, whatever the read-back says: disarm must restore it */
+		if (on)
+			usk_patched = true;
 		if (entry_reads(e) != (on ? 1 : 0))
 			return pc_inst_fail(in, PC_ERR_VERIFY,
 					    "user-static-key: site %p does not read back as %s after patching",
