@@ -683,82 +683,9 @@ static void scaling_section(struct rep *r)
 
 /* ---- not measured, warnings ---- */
 
-/* What of @name was not measured for this status and note: its states, or the metric. */
-static bool unmeasured_what(const struct rep *r, const char *name, const struct pc_rrow *w,
-			    char *what, size_t len)
-{
-	char states[128] = "";
-	const char *metric = NULL;
-
-	for (size_t k = 0; k < r->run->nrows; k++) {
-		const struct pc_rrow *o = &r->run->rows[k];
-		size_t off = strlen(states);
-
-		if (strcmp(o->mechanism, name) || pc_rrow_measured(o) ||
-		    strcmp(o->status, w->status) || strcmp(o->note, w->note))
-			continue;
-		if (!metric)
-			metric = o->metric;
-		if (strcmp(o->state, "-") && !strstr(states, o->state))
-			snprintf(states + off, sizeof(states) - off, "%s%s", off ? ", " : "",
-				 o->state);
-	}
-	if (!metric)
-		return false;
-	if (!strcmp(metric, "overhead"))
-		snprintf(what, len, "%s", states[0] ? states : "all");
-	else if (states[0])
-		snprintf(what, len, "%s (%s)", states, metric);
-	else
-		snprintf(what, len, "%s", metric);
-	return true;
-}
-
-/*
- * Each reason once: the mechanisms (and their states) that share a status
- * and a note are listed on one line, so "CONFIG_MODULES is off" is said
- * once for all eight module mechanisms rather than eight times.
- */
 static void not_measured(struct rep *r)
 {
-	bool heading = false;
-
-	for (size_t i = 0; i < r->run->nrows; i++) {
-		const struct pc_rrow *w = &r->run->rows[i];
-		char items[2048] = "", what[160];
-		size_t nmech = 0;
-		bool dup = false;
-
-		if (pc_rrow_measured(w))
-			continue;
-		for (size_t k = 0; k < i && !dup; k++) {
-			const struct pc_rrow *o = &r->run->rows[k];
-
-			dup = !pc_rrow_measured(o) && !strcmp(o->status, w->status) &&
-			      !strcmp(o->note, w->note);
-		}
-		if (dup)
-			continue;
-		for (size_t m = 0; m < r->nmechs; m++) {
-			size_t off = strlen(items);
-
-			if (!unmeasured_what(r, r->mechs[m].name, w, what, sizeof(what)))
-				continue;
-			snprintf(items + off, sizeof(items) - off, "%s%s %s", off ? "; " : "",
-				 r->mechs[m].name, what);
-			nmech++;
-		}
-		if (!heading) {
-			pc_doc_heading(r->doc, "Not measured, and why");
-			heading = true;
-		}
-		if (nmech == 1 && unmeasured_what(r, w->mechanism, w, what, sizeof(what)))
-			pc_doc_kv(r->doc, w->mechanism, "%s: %s: %s", what, w->status,
-				  w->note[0] ? w->note : "no reason recorded");
-		else
-			pc_doc_para(r->doc, "%s: %s: %s", items, w->status,
-				    w->note[0] ? w->note : "no reason recorded");
-	}
+	pc_summary_not_measured(r->doc, r->run);
 }
 
 static void warnings(struct rep *r)

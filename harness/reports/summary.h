@@ -34,4 +34,10 @@
  */
 void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact);
 
+/*
+ * "Not measured, and why": each reason once, naming every mechanism (and
+ * its states or metric) that it kept from being measured.
+ */
+void pc_summary_not_measured(struct pc_doc *d, const struct pc_run *run);
+
 #endif
