@@ -755,6 +755,8 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	snprintf(title, sizeof(title), "probecost report: run %s",
 		 pc_run_meta(run, "run_id", "?"));
 	pc_doc_title(d, title);
+	if (pc_run_incomplete(run))
+		pc_doc_para(d, "WARNING: this run was %s.", pc_run_incomplete(run));
 	pc_summary(d, run, false);
 	environment(&r);
 	family_tables(&r);

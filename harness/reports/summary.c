@@ -383,8 +383,8 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 	if (icount)
 		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.");
 	if (unsup[0])
-		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\"%s).",
-			    unsup, compact ? " in report.txt" : "");
+		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
+			    unsup);
 }
 
 void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
