@@ -5,6 +5,7 @@
  * the engine and print its rows as they come.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -50,7 +51,8 @@ static void run_usage(FILE *f)
 		   "Measures each mechanism in each of its states and writes\n"
 		   "results.csv, samples.csv and meta.csv into results/<run-id>/.\n\n"
 		   "  --mech LIST      mechanisms to run, comma-separated (default: all;\n"
-		   "                   see probecost list)\n"
+		   "                   see probecost list): names, families (static,\n"
+		   "                   dynamic, jump, baseline) or globs ('uprobe-*')\n"
 		   "  --state LIST     states: absent,disabled,enabled,recording (default:\n"
 		   "                   all a mechanism has; absent is always measured)\n"
 		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
@@ -117,23 +119,54 @@ static void guest_arg(struct run_args *a, const char *opt, const char *val)
 		a->gargs[a->ngargs++] = val;
 }
 
+static void select_mech(struct run_args *a, const struct pc_mech *m)
+{
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (a->mechs[i] == m)
+			return;		/* a family and its member: once */
+	if (a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
+		a->mechs[a->nmechs++] = m;
+}
+
+/*
+ * One --mech item: a mechanism's name, a family (static, dynamic, jump,
+ * baseline: every mechanism of it, registry order), or a shell glob over
+ * the names (kprobe-*, uprobe-nop?). A family or glob that selects
+ * nothing is an error as an unknown name is: the run would lack what the
+ * user asked for.
+ */
 static int add_mech(void *ctx, const char *tok)
 {
 	struct run_args *a = ctx;
 	const struct pc_mech *m = pc_registry_find(tok);
 	char names[1024];
+	size_t hits = 0;
 
-	if (!m) {
-		pc_registry_names(names, sizeof(names));
-		return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
-				      tok, names);
+	if (m) {
+		select_mech(a, m);
+		return PC_OK;
 	}
-	for (size_t i = 0; i < a->nmechs; i++)
-		if (a->mechs[i] == m)
-			return PC_OK;
-	if (a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
-		a->mechs[a->nmechs++] = m;
-	return PC_OK;
+	for (int f = 0; f < PC_NR_FAMILIES; f++)
+		if (!strcmp(tok, pc_family_name(f)))
+			for (size_t i = 0; i < pc_registry_count(); i++)
+				if ((int)pc_registry_get(i)->family == f) {
+					select_mech(a, pc_registry_get(i));
+					hits++;
+				}
+	if (strpbrk(tok, "*?["))
+		for (size_t i = 0; i < pc_registry_count(); i++)
+			if (!fnmatch(tok, pc_registry_get(i)->name, 0)) {
+				select_mech(a, pc_registry_get(i));
+				hits++;
+			}
+	if (hits)
+		return PC_OK;
+	pc_registry_names(names, sizeof(names));
+	if (strpbrk(tok, "*?["))
+		return pc_usage_error("run", "--mech: '%s' matches no mechanism; valid: %s",
+				      tok, names);
+	return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s; a family: static, dynamic, jump, baseline; or a glob such as 'kprobe-*'",
+			      tok, names);
 }
 
 static int add_state(void *ctx, const char *tok)
@@ -153,7 +186,7 @@ static int parse_mechs(struct run_args *a, const char *list)
 	int ret;
 
 	a->nmechs = 0;
-	ret = pc_opt_each(list, add_mech, a);
+	ret = pc_opt_each("run", "--mech", list, add_mech, a);
 	if (ret == PC_OK && !a->nmechs)
 		ret = pc_usage_error("run", "--mech: empty list; see probecost list");
 	return ret;
@@ -164,7 +197,7 @@ static int parse_states(struct run_args *a, const char *list)
 	int ret;
 
 	a->states = 0;
-	ret = pc_opt_each(list, add_state, a);
+	ret = pc_opt_each("run", "--state", list, add_state, a);
 	if (ret == PC_OK && !a->states)
 		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, enabled, recording");
 	return ret;
