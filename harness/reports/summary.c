@@ -89,6 +89,12 @@ static const struct pc_rrow *figure(const struct pc_run *run, const char *mech,
 	return w ? w : measured(run, mech, state, "overhead");
 }
 
+const struct pc_rrow *pc_summary_figure(const struct pc_run *run, const char *mech,
+					const char *state)
+{
+	return figure(run, mech, state);
+}
+
 static bool ci_excludes_0(const struct pc_rrow *w)
 {
 	return !isnan(w->ci_lo) && !isnan(w->ci_hi) && (w->ci_lo > 0 || w->ci_hi < 0);

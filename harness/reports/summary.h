@@ -35,6 +35,14 @@
 void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact);
 
 /*
+ * The row the summary shows for @mech in @state (disabled: the disabled
+ * analysis's row where it ran), or NULL: not measured, or disabled of a
+ * self-baseline mechanism. The headline charts draw the same rows.
+ */
+const struct pc_rrow *pc_summary_figure(const struct pc_run *run, const char *mech,
+					const char *state);
+
+/*
  * "Not measured, and why": each reason once, naming every mechanism (and
  * its states or metric) that it kept from being measured.
  */
