@@ -313,7 +313,7 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 		      const struct place *pl, bool compact)
 {
 	static const char *const head[] = {
-		"mechanism / state", "per event", "95% CI", "ratio", "nonzero?",
+		"mechanism", "per event", "95% CI", "ratio", "nonzero?",
 	};
 	static const char *const chead[] = {
 		"mechanism", "family", "disabled", "enabled", "recording",
