@@ -433,8 +433,12 @@ static bool unmeasured_what(const struct pc_run *run, const char *name, const st
 	}
 	if (!metric)
 		return false;
-	if (!strcmp(metric, "overhead"))
-		snprintf(what, len, "%s", states[0] ? states : "all");
+	/* every state of the method: the mechanism as a whole */
+	if (!strcmp(metric, "overhead") &&
+	    (!states[0] || !strcmp(states, "absent, disabled, enabled, recording")))
+		snprintf(what, len, "all states");
+	else if (!strcmp(metric, "overhead"))
+		snprintf(what, len, "%s", states);
 	else if (states[0])
 		snprintf(what, len, "%s (%s)", states, metric);
 	else
@@ -484,8 +488,12 @@ void pc_summary_not_measured(struct pc_doc *d, const struct pc_run *run)
 
 			if (!unmeasured_what(run, mechs[m], w, what, sizeof(what)))
 				continue;
-			snprintf(items + off, sizeof(items) - off, "%s%s %s", off ? "; " : "",
-				 mechs[m], what);
+			if (!strcmp(what, "all states"))
+				snprintf(items + off, sizeof(items) - off, "%s%s", off ? ", " : "",
+					 mechs[m]);
+			else
+				snprintf(items + off, sizeof(items) - off, "%s%s (%s)",
+					 off ? ", " : "", mechs[m], what);
 			nmech++;
 		}
 		if (!heading) {
