@@ -4,8 +4,8 @@
  * columns, ready to paste into an e-mail) and report.md (the same
  * document in Markdown), built from a run directory.
  *
- * The document: the environment (CPU, kernel, timing backend, counters,
- * noise floor), then per family a table of mechanism x state with median
+ * The document: the summary (summary.h), the environment (CPU, kernel,
+ * timing backend, counters, noise floor), then per family a table of mechanism x state with median
  * and 95% CI, then the analyses that have rows (disabled-probe overhead,
  * toggle cost, cache impact, scaling), then what was not measured and
  * why. Every figure carries its unit and backend; a section whose data is
@@ -35,7 +35,10 @@ static void report_usage(FILE *f)
 	fprintf(f, "usage: probecost report [--stdout] DIR\n\n"
 		   "Writes DIR/report.txt (plain text, lines within %d columns, for\n"
 		   "e-mail) and DIR/report.md (the same in Markdown) from the run in DIR\n"
-		   "(results.csv and meta.csv, as probecost run writes them).\n\n"
+		   "(results.csv and meta.csv, as probecost run writes them). It opens\n"
+		   "with the summary: per place, static and dynamic mechanisms side by\n"
+		   "side, disabled/enabled/recording cost with CI and ratios; a run that\n"
+		   "was interrupted gets a WARNING line first.\n\n"
 		   "  --stdout  also print report.txt on standard output\n"
 		   "  --help    this text\n\n"
 		   "Exit status: 0 written, 1 writing failed, 2 usage error, a missing,\n"
