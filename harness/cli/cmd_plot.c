@@ -15,8 +15,9 @@
  *                              icount timer) over threads, one line per
  *                              mechanism and state
  *   victim-<set>               walk time added per probe hit over k hits
- *                              between walks, one line per mechanism and
- *                              state (absent: the method's noise floor)
+ *                              between walks: the noise floor as a band,
+ *                              a line per probe that steps out of it
+ *                              (none: no chart)
  *
  * Each chart is a <name>.dat (CSV, written with libcsv) and a <name>.gp
  * that draws it on whatever terminal is set; render.gp renders all of
@@ -323,30 +324,157 @@ static int scaling_charts(struct pc_plot *p, const struct pc_run *run)
 			  "threads (one per core first, then SMT siblings)", ylabel, false);
 }
 
+#define VICTIM_MAX_SERIES 6
+#define VICTIM_MAX_K 16
+
+/* The noise floor at each k: the union of the absent rows' 95% CIs. */
+struct band {
+	double k[VICTIM_MAX_K], lo[VICTIM_MAX_K], hi[VICTIM_MAX_K];
+	size_t n;
+};
+
+static void band_add(struct band *b, double k, const struct pc_rrow *r)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->k[i] == k)
+			break;
+	if (i == b->n) {
+		if (b->n == VICTIM_MAX_K)
+			return;
+		b->k[b->n] = k;
+		b->lo[b->n] = r->ci_lo;
+		b->hi[b->n++] = r->ci_hi;
+		return;
+	}
+	b->lo[i] = fmin(b->lo[i], r->ci_lo);
+	b->hi[i] = fmax(b->hi[i], r->ci_hi);
+}
+
+/* How far @r stands out of the band at its k (0: inside, or CI holds 0). */
+static double above_band(const struct band *b, double k, const struct pc_rrow *r)
+{
+	if (isnan(r->ci_lo) || (r->ci_lo <= 0 && r->ci_hi >= 0))
+		return 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->k[i] == k)
+			return r->median > b->hi[i] ? r->median - b->hi[i] :
+			       r->median < b->lo[i] ? b->lo[i] - r->median : 0;
+	return 0;
+}
+
+/*
+ * Per cache level: the probes whose effect stands out of the noise floor
+ * (median outside the band of the absent rows' CIs, own CI excluding 0
+ * at some k), at most VICTIM_MAX_SERIES of them, the largest first, over
+ * the noise floor drawn as a grey band. A level where no probe stands
+ * out gets no chart: 36 lines of noise say nothing. Every row stays in
+ * results.csv and the report.
+ */
 static int victim_charts(struct pc_plot *p, const struct pc_run *run)
 {
 	static const char *const sets[] = { "l1d", "l2", "llc" };
+	static const char *const cols[] = { "series", "label", "x", "median", "ci95_low", "ci95_high", NULL };
 	int ret = PC_OK;
 
 	for (size_t s = 0; s < 3 && ret == PC_OK; s++) {
+		struct pc_plot_series ser[VICTIM_MAX_SERIES];
+		double score[VICTIM_MAX_SERIES];
 		const struct pc_rrow *any = NULL;
 		char prefix[32], name[32], title[192], ylabel[96];
+		struct band band = { .n = 0 };
+		size_t nser = 0;
+		struct pc_csvw w;
 		double x;
 
 		snprintf(prefix, sizeof(prefix), "victim-%s-k", sets[s]);
-		for (size_t i = 0; i < run->nrows && !any; i++)
-			if (pc_rrow_measured(&run->rows[i]) &&
-			    suffix_num(run->rows[i].metric, prefix, "", &x))
-				any = &run->rows[i];
+		for (size_t i = 0; i < run->nrows; i++) {
+			const struct pc_rrow *r = &run->rows[i];
+
+			if (!pc_rrow_measured(r) || !suffix_num(r->metric, prefix, "", &x))
+				continue;
+			if (!any)
+				any = r;
+			if (same(r->state, "absent") && !isnan(r->ci_lo))
+				band_add(&band, x, r);
+		}
 		if (!any)
 			continue;
+		/* each (mechanism, state) scored by its largest step out of the band */
+		for (size_t i = 0; i < run->nrows; i++) {
+			const struct pc_rrow *r = &run->rows[i];
+			double d;
+			size_t k;
+
+			if (!pc_rrow_measured(r) || same(r->state, "absent") ||
+			    !suffix_num(r->metric, prefix, "", &x) || !(d = above_band(&band, x, r)))
+				continue;
+			for (k = 0; k < nser; k++)
+				if (same(ser[k].mech, r->mechanism) && same(ser[k].state, r->state))
+					break;
+			if (k < nser) {
+				score[k] = fmax(score[k], d);
+				continue;
+			}
+			if (nser < VICTIM_MAX_SERIES) {
+				k = nser++;
+			} else {	/* replace the weakest if this one is stronger */
+				size_t m = 0;
+
+				for (size_t j = 1; j < nser; j++)
+					if (score[j] < score[m])
+						m = j;
+				if (score[m] >= d)
+					continue;
+				k = m;
+			}
+			ser[k] = (struct pc_plot_series){ r->mechanism, r->state };
+			score[k] = d;
+		}
+		if (!nser)
+			continue;
 		snprintf(name, sizeof(name), "victim-%s", sets[s]);
-		snprintf(title, sizeof(title), "Victim over an %s-sized set: walk time added per probe hit",
+		ret = pc_plot_dat_open(p, name, cols, &w);
+		if (ret != PC_OK)
+			return ret;
+		for (size_t i = 0; i < band.n; i++) {
+			pc_csvw_u64(&w, 0);
+			pc_csvw_str(&w, "noise floor");
+			pc_csvw_dbl(&w, band.k[i]);
+			pc_csvw_dbl(&w, (band.lo[i] + band.hi[i]) / 2);
+			pc_csvw_dbl(&w, band.lo[i]);
+			pc_csvw_dbl(&w, band.hi[i]);
+			pc_csvw_endrow(&w);
+		}
+		for (size_t k = 0; k < nser; k++)
+			for (size_t i = 0; i < run->nrows; i++) {
+				const struct pc_rrow *r = &run->rows[i];
+				char label[160];
+
+				if (!pc_rrow_measured(r) || !same(r->mechanism, ser[k].mech) ||
+				    !same(r->state, ser[k].state) || !suffix_num(r->metric, prefix, "", &x))
+					continue;
+				snprintf(label, sizeof(label), "%s %s", r->mechanism, r->state);
+				pc_csvw_u64(&w, k + 1);
+				pc_csvw_str(&w, label);
+				pc_csvw_dbl(&w, x);
+				pc_csvw_dbl(&w, r->median);
+				pc_csvw_dbl(&w, r->ci_lo);
+				pc_csvw_dbl(&w, r->ci_hi);
+				pc_csvw_endrow(&w);
+			}
+		ret = pc_csvw_close(&w, true);
+		if (ret != PC_OK)
+			return ret;
+		snprintf(title, sizeof(title), "Victim, %s-sized set: walk time added per probe hit",
 			 sets[s]);
 		snprintf(ylabel, sizeof(ylabel), "%s per probe hit (%s; median, 95%% CI)",
 			 any->unit, any->backend);
-		ret = line_chart(p, run, name, prefix, "", any->unit, title,
-				 "probe hits k between walks", ylabel, true);
+		ret = pc_plot_lines(p, name, &(struct pc_plot_axes){
+			.title = title, .xlabel = "probe hits k between walks", .ylabel = ylabel,
+			.logx = true, .band = "noise floor (absent)",
+		}, ser, nser);
 	}
 	return ret;
 }

@@ -238,6 +238,12 @@ int pc_plot_lines(struct pc_plot *p, const char *name,
 		fputs("set offsets graph 0.05, graph 0.05, 0, 0\n"
 		      "x(i) = column(1) == i ? column(3) : NaN\n", f);
 	fputs("# one line per series (column 1), the CI as error bars\nplot \\\n", f);
+	if (ax->band) {
+		fprintf(f, "  '%s.dat' skip 1 using (x(0)):5:6 with filledcurves fc rgb '#d8d8d8' fs solid 0.6 title ",
+			name);
+		gp_str(f, ax->band);
+		fputs(nser ? ", \\\n" : "\n", f);
+	}
 	for (size_t s = 0; s < nser; s++) {
 		char title[256];
 

@@ -41,6 +41,8 @@ struct pc_plot_axes {
 	const char *title, *xlabel, *ylabel;
 	bool logx;
 	bool logy;	/* the medians span more than 100x (PC_PLOT_LOG_SPAN) */
+	/* series 0 of the .dat is a band (columns 5 and 6): the noise floor */
+	const char *band;	/* its title, or NULL for no band */
 	bool xtime;	/* x column holds ISO 8601 UTC times */
 	double xstep;	/* > 0: a tic every xstep (thread counts; seconds) */
 	const char *xformat;	/* tic label format, or NULL */
@@ -101,7 +103,10 @@ int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
 		 const char *xlabel, size_t nrows, const struct pc_plot_span *span,
 		 const char *const *states, size_t nstates);
 
-/* Lines from columns series,label,x,median,lo,hi: one per series. */
+/*
+ * Lines from columns series,label,x,median,lo,hi: one per series 1..@nser,
+ * and series 0 drawn first as a grey band from lo to hi when @ax->band.
+ */
 int pc_plot_lines(struct pc_plot *p, const char *name,
 		  const struct pc_plot_axes *ax,
 		  const struct pc_plot_series *ser, size_t nser);
