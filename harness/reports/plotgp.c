@@ -182,6 +182,9 @@ int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
 		fprintf(f, "# the medians span more than %.0fx: log scale, bars from %g\n"
 			   "set logscale x 10\nset xrange [%g:*]\n",
 			PC_PLOT_LOG_SPAN, x0, x0);
+	/* 72 columns hold about 6 decade labels: beyond, label every other */
+	if (logx && log10(span->maxabs / x0) > 6)
+		fputs("if (GPVAL_TERM eq 'dumb') set xtics 100\n", f);
 	fprintf(f, "x0 = %g\n"
 		   "# one bar per row: from x0 to the median, coloured by state\n"
 		   "bar(s) = strcol(3) eq s && (x0 == 0 || column(4) > x0) ? column(4) : NaN\n"
