@@ -1,7 +1,9 @@
 #!/bin/sh
 # `probecost report` on the committed fixture run: output identical to
 # the golden files, every line of the text within 72 columns and plain
-# ASCII, unsupported mechanisms listed with their reason, and nothing
+# ASCII, the summary's every cell equal to its row of results.csv, the
+# self-baseline (syscall-tracepoint) flagged rather than differenced,
+# every reason for a row not measured said exactly once, and nothing
 # but report.txt and report.md added to the run directory.
 . tests/ktap.sh
 
@@ -10,7 +12,7 @@ BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 cp -r tests/fixtures/run "$TMP/run"
 
-ktap_plan 8
+ktap_plan 11
 "$BIN" report "$TMP/run" >"$TMP/out" 2>&1
 rc=$?
 ok $rc "report exits 0"
@@ -35,7 +37,26 @@ check "report.txt is plain printable ASCII" \
 	sh -c "! LC_ALL=C grep -n '[^ -~]' '$TMP/run/report.txt'"
 tr -s ' \n' '  ' <"$TMP/run/report.txt" >"$TMP/flat"
 check "an unsupported mechanism is listed with its reason" \
-	grep -q "kprobe-ftrace absent, disabled, enabled, recording: unsupported: CONFIG_KPROBES is off in this kernel" "$TMP/flat"
+	grep -q "kprobe-ftrace, live-kprobe: unsupported: CONFIG_KPROBES is off in this kernel" "$TMP/flat"
+python3 tests/summary_check.py "$TMP/run" >"$TMP/sum" 2>&1
+ok $? "every summary cell equals its row of results.csv"
+diag "$(cat "$TMP/sum")"
+check "the self-baseline is flagged, not differenced" \
+	grep -q "syscall-tracepoint: the disabled site is the baseline itself" "$TMP/flat"
+# whitespace removed on both sides: a wrapped reason still counts
+twice=$(python3 - "$TMP/run" <<'PY'
+import csv, sys
+d = sys.argv[1]
+text = "".join(open(d + "/report.txt").read().split())
+for why in sorted({r["note"] for r in csv.DictReader(open(d + "/results.csv"))
+                   if r["status"] not in ("ok", "miscount")}):
+    n = text.count("".join(why.split()))
+    if n != 1:
+        print("%d times: %s" % (n, why))
+PY
+)
+ok "$([ -z "$twice" ] && echo 0 || echo 1)" "every reason for a row not measured appears once"
+[ -z "$twice" ] || diag "$twice"
 "$BIN" report --stdout "$TMP/run" >"$TMP/stdout" 2>/dev/null
 check "--stdout prints report.txt" cmp -s "$TMP/stdout" "$TMP/run/report.txt"
 check "only report.txt and report.md were added" \

@@ -8,7 +8,7 @@ TMP=$(mktemp -d)
 BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 15
+ktap_plan 18
 (cd "$TMP" && "$BIN" run --mech none,user-branch --quick >"$TMP/out" 2>&1)
 rc=$?
 ok $rc "run exits 0"
@@ -21,6 +21,10 @@ check "results.csv, samples.csv and meta.csv exist" \
 	[ -s "$dir/results.csv" -a -s "$dir/samples.csv" -a -s "$dir/meta.csv" ]
 check "no .part file is left" [ -z "$(ls "$dir" | grep '\.part$')" ]
 check "the summary names the directory" grep -q "results: results/$run" "$TMP/out"
+check "the console ends with the summary table" grep -q "^Summary: cost per event" "$TMP/out"
+check "without --verbose no per-row table" sh -c "! grep -q 'hits/event' '$TMP/out'"
+check "meta.csv records the full command line" \
+	grep -qx 'command,"probecost run --mech none,user-branch --quick"' "$dir/meta.csv"
 # under make test the binary is rebuilt first, so it must name this tree
 rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
 grep -qx "git_revision,$rev" "$dir/meta.csv"

@@ -3,7 +3,9 @@
 # live-kernel mechanisms (seeds printed): the run exits 130/143, keeps
 # only completed rows in valid CSV files, and leaves nothing in
 # uprobe_events, kprobe_events or the tracefs instances. Then SIGKILL:
-# the next run reaps what the killed one left, and says so.
+# the next run reaps what the killed one left, and says so. And
+# results/latest: an interrupted run keeps its directory, marked
+# INTERRUPTED, latest stays on the last whole run, report warns.
 . tests/ktap.sh
 . tests/user_helpers.sh
 need_uprobes
@@ -34,7 +36,7 @@ PY
 }
 
 set -- 11:INT:130 23:INT:130 37:INT:130 41:TERM:143
-ktap_plan $(($# * 3 + 3))
+ktap_plan $(($# * 3 + 6))
 for spec in "$@"; do
 	seed=${spec%%:*}; rest=${spec#*:}; sig=${rest%%:*}; want=${rest#*:}
 	delay=$(awk -v s="$seed" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 3.5 }')
@@ -72,4 +74,24 @@ ok $? "the next run reaps it and says so"
 grep 'removed' "$tmp/logk2" | sed 's/^/# /'
 now=$(leftovers)
 ok $([ "$now" = "$before" ]; echo $?) "after the reaping run, nothing is left"
+
+# results/latest moves only to a run that ran to its end
+mkdir "$tmp/cwd"
+bin=$(cd "$(dirname "$PROBECOST")" && pwd)/$(basename "$PROBECOST")
+(cd "$tmp/cwd" && "$bin" run --quick --repeat 6 --mech user-branch --analyses none >/dev/null 2>&1)
+whole=$(readlink "$tmp/cwd/results/latest")
+(cd "$tmp/cwd" && exec "$bin" run --quick --mech user-branch,usdt,uprobe-nop >"$tmp/logl" 2>&1) &
+pid=$!
+wait_started "$tmp/logl"
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+torn=$(ls "$tmp/cwd/results" | grep -v "^latest$" | grep -vx "$whole")
+ok $([ -n "$whole" ] && [ "$(readlink "$tmp/cwd/results/latest")" = "$whole" ]; echo $?) \
+	"after SIGINT results/latest still points at the last whole run ($whole)"
+ok $([ -n "$torn" ] && [ -s "$tmp/cwd/results/$torn/INTERRUPTED" ]; echo $?) \
+	"the interrupted run keeps its directory ($torn), marked INTERRUPTED"
+"$PROBECOST" report --stdout "$tmp/cwd/results/$torn" 2>/dev/null | sed -n 4p >"$tmp/warn"
+grep -q "^WARNING: this run was interrupted" "$tmp/warn"
+ok $? "report on it warns at the top: $(cat "$tmp/warn")"
 ktap_finish

@@ -56,13 +56,25 @@ int pc_analyses_parse(const char *cmd, const char *list, unsigned int *mask)
 		*mask = ~0u;	/* resolved by the caller, quick or not */
 		return PC_OK;
 	}
+	if (!list[0] || strspn(list, ",") == strlen(list))
+		return pc_usage_error(cmd, "--analyses: empty list; use 'none' to run none");
+	/* as every list option (opts.h): no empty element, no name twice */
+	if (list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
+		return pc_usage_error(cmd, "--analyses: empty element in '%s' (a doubled, leading or trailing comma)",
+				      list);
 	memcpy(buf, list, strlen(list) + 1);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(tok);
+
+		for (const char *o = strstr(list, tok); o; o = strstr(o + 1, tok))
+			if ((o == list || o[-1] == ',') && (o[n] == ',' || !o[n]) &&
+			    o != list + (tok - buf))
+				return pc_usage_error(cmd, "--analyses: '%s' is named twice in '%s'",
+						      tok, list);
 		if (parse_one(tok, mask) != PC_OK)
 			return pc_usage_error(cmd, "--analyses: unknown analysis '%s'; valid: disabled, footprint, victim, victim-llc, scaling, toggle, cache, all, none, default",
 					      tok);
-	if (!list[0])
-		return pc_usage_error(cmd, "--analyses: empty list; use 'none' to run none");
+	}
 	return PC_OK;
 }
 

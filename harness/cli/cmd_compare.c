@@ -512,6 +512,13 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		pc_run_free(&base);
 		return ret;
 	}
+	/* a torn run compares, but nobody should mistake its gaps for results */
+	if (pc_run_incomplete(&base))
+		fprintf(stderr, "probecost compare: warning: base run %s was %s\n", base.dir,
+			pc_run_incomplete(&base));
+	if (pc_run_incomplete(&neu))
+		fprintf(stderr, "probecost compare: warning: new run %s was %s\n", neu.dir,
+			pc_run_incomplete(&neu));
 	rows = calloc(base.nrows + neu.nrows + 1, sizeof(*rows));
 	if (!rows) {
 		pc_run_free(&base);

@@ -4,8 +4,8 @@
  * columns, ready to paste into an e-mail) and report.md (the same
  * document in Markdown), built from a run directory.
  *
- * The document: the environment (CPU, kernel, timing backend, counters,
- * noise floor), then per family a table of mechanism x state with median
+ * The document: the summary (summary.h), the environment (CPU, kernel,
+ * timing backend, counters, noise floor), then per family a table of mechanism x state with median
  * and 95% CI, then the analyses that have rows (disabled-probe overhead,
  * toggle cost, cache impact, scaling), then what was not measured and
  * why. Every figure carries its unit and backend; a section whose data is
@@ -25,6 +25,7 @@
 #include "mech.h"
 #include "opts.h"
 #include "rundir.h"
+#include "summary.h"
 
 #define WIDTH 72
 #define MAX_MECHS 256
@@ -34,7 +35,10 @@ static void report_usage(FILE *f)
 	fprintf(f, "usage: probecost report [--stdout] DIR\n\n"
 		   "Writes DIR/report.txt (plain text, lines within %d columns, for\n"
 		   "e-mail) and DIR/report.md (the same in Markdown) from the run in DIR\n"
-		   "(results.csv and meta.csv, as probecost run writes them).\n\n"
+		   "(results.csv and meta.csv, as probecost run writes them). It opens\n"
+		   "with the summary: per place, static and dynamic mechanisms side by\n"
+		   "side, disabled/enabled/recording cost with CI and ratios; a run that\n"
+		   "was interrupted gets a WARNING line first.\n\n"
 		   "  --stdout  also print report.txt on standard output\n"
 		   "  --help    this text\n\n"
 		   "Exit status: 0 written, 1 writing failed, 2 usage error, a missing,\n"
@@ -684,53 +688,7 @@ static void scaling_section(struct rep *r)
 
 static void not_measured(struct rep *r)
 {
-	bool heading = false;
-
-	for (size_t m = 0; m < r->nmechs; m++) {
-		const char *name = r->mechs[m].name;
-
-		for (size_t i = 0; i < r->run->nrows; i++) {
-			const struct pc_rrow *w = &r->run->rows[i];
-			char states[128], what[96];
-			bool dup = false;
-
-			if (strcmp(w->mechanism, name) || pc_rrow_measured(w))
-				continue;
-			/* one line per (status, metric, note): states joined */
-			for (size_t k = 0; k < i && !dup; k++) {
-				const struct pc_rrow *o = &r->run->rows[k];
-
-				dup = !strcmp(o->mechanism, name) && !pc_rrow_measured(o) &&
-				      !strcmp(o->status, w->status) && !strcmp(o->metric, w->metric) &&
-				      !strcmp(o->note, w->note);
-			}
-			if (dup)
-				continue;
-			states[0] = '\0';
-			for (size_t k = i; k < r->run->nrows; k++) {
-				const struct pc_rrow *o = &r->run->rows[k];
-				size_t off = strlen(states);
-
-				if (!strcmp(o->mechanism, name) && !pc_rrow_measured(o) &&
-				    !strcmp(o->status, w->status) && !strcmp(o->metric, w->metric) &&
-				    !strcmp(o->note, w->note) && strcmp(o->state, "-"))
-					snprintf(states + off, sizeof(states) - off, "%s%s",
-						 off ? ", " : "", o->state);
-			}
-			if (!strcmp(w->metric, "overhead"))
-				snprintf(what, sizeof(what), "%s", states[0] ? states : "all");
-			else if (states[0])
-				snprintf(what, sizeof(what), "%s (%s)", states, w->metric);
-			else
-				snprintf(what, sizeof(what), "%s", w->metric);
-			if (!heading) {
-				pc_doc_heading(r->doc, "Not measured, and why");
-				heading = true;
-			}
-			pc_doc_kv(r->doc, name, "%s: %s: %s", what, w->status,
-				  w->note[0] ? w->note : "no reason recorded");
-		}
-	}
+	pc_summary_not_measured(r->doc, r->run);
 }
 
 static void warnings(struct rep *r)
@@ -800,6 +758,9 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	snprintf(title, sizeof(title), "probecost report: run %s",
 		 pc_run_meta(run, "run_id", "?"));
 	pc_doc_title(d, title);
+	if (pc_run_incomplete(run))
+		pc_doc_para(d, "WARNING: this run was %s.", pc_run_incomplete(run));
+	pc_summary(d, run, false);
 	environment(&r);
 	family_tables(&r);
 	disabled_section(&r);

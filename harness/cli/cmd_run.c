@@ -4,6 +4,8 @@
  * (bind, timer, counters, output directory), then hand each mechanism to
  * the engine and print its rows as they come.
  */
+#include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "analyses.h"
+#include "doc.h"
 #include "cmd.h"
 #include "errors.h"
 #include "guestrun.h"
@@ -22,7 +25,9 @@
 #include "opts.h"
 #include "progress.h"
 #include "registry.h"
+#include "rundir.h"
 #include "stats.h"
+#include "summary.h"
 #include "sysinfo.h"
 #include "topo.h"
 #include "version.h"
@@ -46,7 +51,8 @@ static void run_usage(FILE *f)
 		   "Measures each mechanism in each of its states and writes\n"
 		   "results.csv, samples.csv and meta.csv into results/<run-id>/.\n\n"
 		   "  --mech LIST      mechanisms to run, comma-separated (default: all;\n"
-		   "                   see probecost list)\n"
+		   "                   see probecost list): names, families (static,\n"
+		   "                   dynamic, jump, baseline) or globs ('uprobe-*')\n"
 		   "  --state LIST     states: absent,disabled,enabled,recording (default:\n"
 		   "                   all a mechanism has; absent is always measured)\n"
 		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
@@ -71,10 +77,15 @@ static void run_usage(FILE *f)
 		   "                   given explicitly, implies --vm\n"
 		   "  --no-deterministic  guest timed in TCG-emulated ns instead (not\n"
 		   "                   hardware time; for orderings only)\n"
+		   "  --verbose        print every row as it is measured (the full table\n"
+		   "                   is always in results.csv and the report); without\n"
+		   "                   it the console shows the summary at the end\n"
 		   "%s"
 		   "  --help           this text\n\n"
-		   "Exit status: 0 done, 1 a mechanism failed, 2 usage error,\n"
-		   "130/143 interrupted by SIGINT/SIGTERM (completed rows are kept).\n",
+		   "Exit status: 0 done, 1 a mechanism failed or nothing at all could be\n"
+		   "measured, 2 usage error, 130/143 interrupted by SIGINT/SIGTERM\n"
+		   "(completed rows are kept, the directory holds an INTERRUPTED marker\n"
+		   "and results/latest is not moved to it).\n",
 		QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
 		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD, pc_analyses_help);
 }
@@ -90,7 +101,7 @@ struct run_args {
 	enum pc_timer_kind timer;
 	const char *out;
 	char cmdline[1024];
-	bool vm, no_vm, deterministic, det_set, no_det, analyses_set;
+	bool vm, no_vm, deterministic, det_set, no_det, analyses_set, verbose;
 	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
@@ -108,23 +119,54 @@ static void guest_arg(struct run_args *a, const char *opt, const char *val)
 		a->gargs[a->ngargs++] = val;
 }
 
+static void select_mech(struct run_args *a, const struct pc_mech *m)
+{
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (a->mechs[i] == m)
+			return;		/* a family and its member: once */
+	if (a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
+		a->mechs[a->nmechs++] = m;
+}
+
+/*
+ * One --mech item: a mechanism's name, a family (static, dynamic, jump,
+ * baseline: every mechanism of it, registry order), or a shell glob over
+ * the names (kprobe-*, uprobe-nop?). A family or glob that selects
+ * nothing is an error as an unknown name is: the run would lack what the
+ * user asked for.
+ */
 static int add_mech(void *ctx, const char *tok)
 {
 	struct run_args *a = ctx;
 	const struct pc_mech *m = pc_registry_find(tok);
 	char names[1024];
+	size_t hits = 0;
 
-	if (!m) {
-		pc_registry_names(names, sizeof(names));
-		return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s",
-				      tok, names);
+	if (m) {
+		select_mech(a, m);
+		return PC_OK;
 	}
-	for (size_t i = 0; i < a->nmechs; i++)
-		if (a->mechs[i] == m)
-			return PC_OK;
-	if (a->nmechs < sizeof(a->mechs) / sizeof(a->mechs[0]))
-		a->mechs[a->nmechs++] = m;
-	return PC_OK;
+	for (int f = 0; f < PC_NR_FAMILIES; f++)
+		if (!strcmp(tok, pc_family_name(f)))
+			for (size_t i = 0; i < pc_registry_count(); i++)
+				if ((int)pc_registry_get(i)->family == f) {
+					select_mech(a, pc_registry_get(i));
+					hits++;
+				}
+	if (strpbrk(tok, "*?["))
+		for (size_t i = 0; i < pc_registry_count(); i++)
+			if (!fnmatch(tok, pc_registry_get(i)->name, 0)) {
+				select_mech(a, pc_registry_get(i));
+				hits++;
+			}
+	if (hits)
+		return PC_OK;
+	pc_registry_names(names, sizeof(names));
+	if (strpbrk(tok, "*?["))
+		return pc_usage_error("run", "--mech: '%s' matches no mechanism; valid: %s",
+				      tok, names);
+	return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s; a family: static, dynamic, jump, baseline; or a glob such as 'kprobe-*'",
+			      tok, names);
 }
 
 static int add_state(void *ctx, const char *tok)
@@ -144,7 +186,7 @@ static int parse_mechs(struct run_args *a, const char *list)
 	int ret;
 
 	a->nmechs = 0;
-	ret = pc_opt_each(list, add_mech, a);
+	ret = pc_opt_each("run", "--mech", list, add_mech, a);
 	if (ret == PC_OK && !a->nmechs)
 		ret = pc_usage_error("run", "--mech: empty list; see probecost list");
 	return ret;
@@ -155,7 +197,7 @@ static int parse_states(struct run_args *a, const char *list)
 	int ret;
 
 	a->states = 0;
-	ret = pc_opt_each(list, add_state, a);
+	ret = pc_opt_each("run", "--state", list, add_state, a);
 	if (ret == PC_OK && !a->states)
 		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, enabled, recording");
 	return ret;
@@ -181,6 +223,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "deterministic", no_argument, NULL, 'D' },
 		{ "no-deterministic", no_argument, NULL, 'Z' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -277,6 +320,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case 'Z':
 			a->no_det = true;
 			break;
+		case 'v':
+			a->verbose = true;
+			break;
 		case 'h':
 			run_usage(stdout);
 			a->help = true;
@@ -311,22 +357,75 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * The command line as typed (argv[0] is "run"), an argument with a
+ * character the shell would split or expand in single quotes, so that
+ * meta.csv's command can be pasted to repeat the run.
+ */
 static void join_cmdline(char *buf, size_t len, int argc, char **argv)
 {
 	size_t off = (size_t)snprintf(buf, len, "probecost");
 
-	for (int i = 0; i < argc && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, " %s", argv[i]);
+	for (int i = 0; i < argc && off < len; i++) {
+		bool plain = argv[i][0] && !argv[i][strspn(argv[i],
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.,:/+@%")];
+
+		off += (size_t)snprintf(buf + off, len - off, plain ? " %s" : " '%s'", argv[i]);
+	}
 }
 
 /* ---- the human table ---- */
+
+#define MAX_SAID 32
 
 struct printer {
 	const char *mech;
 	double cost;
 	const char *unit;
 	struct pc_progress *prog;
+	bool verbose;
+	uint64_t measured;	/* rows with figures: none at all fails the run */
+	/* reasons already printed, and for which mechanism: each said once */
+	char said[MAX_SAID][320], said_by[MAX_SAID][64];
+	size_t nsaid;
+	char as_for[64];	/* the mechanism last told "as for ..." */
 };
+
+/*
+ * A time in the unit a reader takes in at a glance: 54.57 us rather than
+ * 5.457e+04 ns. Other units pass through.
+ */
+static const char *scale(double *v, double *lo, double *hi, const char *unit)
+{
+	static const struct { double div; const char *unit; } ns[] = {
+		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "\u00b5s" },
+	};
+
+	if (strcmp(unit, "ns") || isnan(*v))
+		return unit;
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		if (fabs(*v) >= ns[i].div) {
+			*v /= ns[i].div;
+			*lo /= ns[i].div;
+			*hi /= ns[i].div;
+			return ns[i].unit;
+		}
+	return unit;
+}
+
+/* Was this reason printed already? Remember it if not. */
+static const char *said_before(struct printer *p, const char *mech, const char *note)
+{
+	for (size_t i = 0; i < p->nsaid; i++)
+		if (!strcmp(p->said[i], note))
+			return p->said_by[i];
+	if (p->nsaid < MAX_SAID) {
+		snprintf(p->said[p->nsaid], sizeof(p->said[0]), "%s", note);
+		snprintf(p->said_by[p->nsaid], sizeof(p->said_by[0]), "%s", mech);
+		p->nsaid++;
+	}
+	return NULL;
+}
 
 static void fmt_ci(char *buf, size_t len, const struct pc_stats *st)
 {
@@ -340,14 +439,25 @@ static void print_row(const struct pc_row *row, void *arg)
 {
 	struct printer *p = arg;
 	char ci[64], hits[32];
+	const char *by;
 
+	if (!strcmp(row->status, "ok") || !strcmp(row->status, "miscount"))
+		p->measured++;
+	if (!p->verbose)
+		return;		/* the summary at the end says it */
 	pc_progress_clear(p->prog);
 	if (!p->mech || strcmp(p->mech, row->mechanism)) {
 		p->mech = row->mechanism;
 		printf("\n%s (%s, %s)\n", row->mechanism, row->family, row->where);
 	}
 	if (strcmp(row->status, "ok") && strcmp(row->status, "miscount")) {
-		printf("  %-10s %s: %s\n", row->state, row->status, row->note);
+		by = said_before(p, row->mechanism, row->note);
+		if (!by)
+			printf("  %-10s %s: %s\n", row->state, row->status, row->note);
+		else if (strcmp(by, row->mechanism) && strcmp(p->as_for, row->mechanism)) {
+			printf("  %-10s %s: as for %s\n", row->state, row->status, by);
+			snprintf(p->as_for, sizeof(p->as_for), "%s", row->mechanism);
+		}
 		return;
 	}
 	if (!strcmp(row->metric, "cost")) {
@@ -355,9 +465,15 @@ static void print_row(const struct pc_row *row, void *arg)
 		return;
 	}
 	if (pc_analysis_headline(row->metric)) {
-		fmt_ci(ci, sizeof(ci), &row->st);
+		struct pc_stats st = row->st;
+		const char *unit = scale(&st.median, &st.ci_lo, &st.ci_hi, row->unit);
+
+		if (isnan(st.ci_lo))
+			snprintf(ci, sizeof(ci), "[n/a]");
+		else
+			snprintf(ci, sizeof(ci), "[%.4g, %.4g]", st.ci_lo, st.ci_hi);
 		printf("  %-10s %-22s %s %.4g %s %s (%s)\n", row->state, row->variant,
-		       row->metric, row->st.median, ci, row->unit, row->backend);
+		       row->metric, st.median, ci, unit, row->backend);
 		return;
 	}
 	if (strcmp(row->metric, "overhead"))
@@ -588,6 +704,51 @@ static void reap_leftovers(const struct run_args *a)
 }
 
 /*
+ * An interrupted run keeps its directory and says so in a file next to
+ * its rows, which report and compare look for (besides meta's status).
+ */
+static void mark_interrupted(const struct pc_results *res)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/INTERRUPTED", res->dir);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "probecost run: cannot write %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "run %s was interrupted by %s: its rows are the completed ones only\n",
+		res->run_id, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	fclose(f);
+}
+
+/*
+ * The answer on one screen: the compact summary and each reason for what
+ * was not measured, read back from the files just written (so it is what
+ * the report will say).
+ */
+static void console_summary(const char *dir)
+{
+	struct pc_run run;
+	struct pc_doc d;
+	char err[512];
+
+	if (pc_run_load(dir, 0, &run, err, sizeof(err)) != PC_OK) {
+		fprintf(stderr, "probecost run: no summary: %s\n", err);
+		return;
+	}
+	pc_doc_init(&d);
+	pc_summary(&d, &run, true);
+	pc_summary_not_measured(&d, &run);
+	putchar('\n');
+	if (pc_doc_write_text(&d, stdout, 72) != PC_OK)
+		fprintf(stderr, "probecost run: no summary: out of memory\n");
+	pc_doc_free(&d);
+	pc_run_free(&run);
+}
+
+/*
  * Measure what @a asks for. A run that completes sets @status to its own
  * exit status: PC_EXIT_SIGNAL() when interrupted, PC_EXIT_MECH_FAILED
  * when a mechanism failed, else 0; the code returned is then PC_OK or
@@ -607,7 +768,7 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	bool any_failed = false, guest;
 	size_t nmod;
 
-	join_cmdline(a->cmdline, sizeof(a->cmdline), argc - 1, argv + 1);
+	join_cmdline(a->cmdline, sizeof(a->cmdline), argc, argv);
 
 	ret = pc_topo_init(&tp);
 	if (ret != PC_OK) {
@@ -636,6 +797,7 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	e.on_progress = pc_progress_engine;
 	e.progress_arg = &prog;
 	pr.prog = &prog;
+	pr.verbose = a->verbose;
 	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a->quick };
 
 	/*
@@ -703,9 +865,14 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 			any_failed = true;
 	}
 	pc_progress_clear(&prog);
+	if (!stop_signal && !pr.measured) {
+		fprintf(stderr, "probecost run: nothing at all could be measured (the reasons are below)\n");
+		any_failed = true;
+	}
 	if (stop_signal) {
 		meta(&res, "status", "interrupted");
 		*status = PC_EXIT_SIGNAL(stop_signal);
+		mark_interrupted(&res);
 	} else {
 		meta(&res, "status", any_failed ? "failed" : "complete");
 		*status = any_failed ? PC_EXIT_MECH_FAILED : 0;
@@ -718,18 +885,22 @@ out:
 		fprintf(stderr, "probecost run: %s: the module stays loaded\n", why);
 	pc_group_close(&e.mt.hw);
 	pc_group_close(&e.mt.sw);
-	if (pc_results_close(&res, true) != PC_OK) {
+	/* results/latest is for a run one can read as a whole: never a torn one */
+	if (pc_results_close(&res, true, !stop_signal && ret == PC_OK) != PC_OK) {
 		fprintf(stderr, "probecost run: writing results in %s failed\n", res.dir);
 		wret = PC_ERR_IO;
 	}
 	pc_topo_fini(&tp);
 	if (ret != PC_OK)
 		return ret;
+	if (wret == PC_OK)
+		console_summary(res.dir);
 	if (stop_signal)
-		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s\n",
+		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s (marked INTERRUPTED; results/latest not moved)\n",
 			stop_signal == SIGINT ? "SIGINT" : "SIGTERM", res.rows, res.samples, res.dir);
 	else
-		printf("\nresults: %s (%" PRIu64 " rows)\n", res.dir, res.rows);
+		printf("\nresults: %s (%" PRIu64 " rows; every row: --verbose, or probecost report %s)\n",
+		       res.dir, res.rows, res.dir);
 	return wret;
 }
 

@@ -73,17 +73,34 @@ int pc_opt_bad(const char *cmd, const struct option *lo, char *const *argv,
 	return pc_usage_error(cmd, "unknown option '%s'; valid: %s", arg, valid);
 }
 
-int pc_opt_each(const char *list, int (*fn)(void *ctx, const char *item),
-		void *ctx)
+int pc_opt_each(const char *cmd, const char *opt, const char *list,
+		int (*fn)(void *ctx, const char *item), void *ctx)
 {
-	char *dup = strdup(list), *save = NULL, *tok;
+	char *dup = strdup(list), *item, *next;
+	size_t n = 0, len = strlen(list);
 	int ret = PC_OK;
 
 	if (!dup)
 		return PC_ERR_NOMEM;
-	for (tok = strtok_r(dup, ",", &save); tok && ret == PC_OK;
-	     tok = strtok_r(NULL, ",", &save))
-		ret = fn(ctx, tok);
+	if (strspn(list, ",") == len) {
+		free(dup);
+		return PC_OK;	/* no item at all */
+	}
+	/* check the whole list first: refuse before acting on half of it */
+	for (item = dup; item && ret == PC_OK; item = next, n++) {
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*item)
+			ret = pc_usage_error(cmd, "%s: empty element in '%s' (a doubled, leading or trailing comma)",
+					     opt, list);
+		for (const char *o = dup; ret == PC_OK && o < item; o += strlen(o) + 1)
+			if (!strcmp(o, item))
+				ret = pc_usage_error(cmd, "%s: '%s' is named twice in '%s'", opt,
+						     item, list);
+	}
+	for (item = dup; ret == PC_OK && n--; item += strlen(item) + 1)
+		ret = fn(ctx, item);
 	free(dup);
 	return ret;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* gnuplot chart scripts, their render driver, and running gnuplot. */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,37 @@
 
 #define PNG_W 900
 #define DUMB_W 72
+
+void pc_plot_span_init(struct pc_plot_span *s)
+{
+	*s = (struct pc_plot_span){ .minpos = NAN };
+}
+
+void pc_plot_span_add(struct pc_plot_span *s, double median)
+{
+	if (isnan(median))
+		return;
+	if (median > 0 && (isnan(s->minpos) || median < s->minpos))
+		s->minpos = median;
+	if (median <= 0)
+		s->nonpos++;
+	s->maxabs = fmax(s->maxabs, fabs(median));
+}
+
+bool pc_plot_span_log(const struct pc_plot_span *s)
+{
+	return !isnan(s->minpos) && s->maxabs / s->minpos > PC_PLOT_LOG_SPAN;
+}
+
+void pc_plot_short_label(char *buf, size_t len, const char *mech, const char *state)
+{
+	int keep = PC_PLOT_DUMB_LABEL - 2 - (int)strlen(state);
+
+	if ((int)strlen(mech) <= keep + 1 || keep < 4)
+		snprintf(buf, len, "%s %s", mech, state);
+	else
+		snprintf(buf, len, "%.*s~ %s", keep, mech, state);
+}
 
 int pc_plot_open(struct pc_plot *p, const char *parent, char *err, size_t len)
 {
@@ -111,37 +143,65 @@ static int gp_close(struct pc_plot *p, FILE *f, const char *name,
 	return PC_OK;
 }
 
+/*
+ * Bottom margin of a text plot with a key of @n entries below it: tic
+ * labels and x label (3 lines and one blank), then the key, at least two
+ * entries a row in 72 columns, plus a line above and below for the error
+ * bar sample's ends. Without it gnuplot's dumb terminal draws the key
+ * over the x label.
+ */
+static size_t key_margin(size_t n)
+{
+	return 4 + 2 + (n + 1) / 2;
+}
+
 int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
-		 const char *xlabel, size_t nrows, size_t label_w,
+		 const char *xlabel, size_t nrows, const struct pc_plot_span *span,
 		 const char *const *states, size_t nstates)
 {
 	char path[PATH_MAX + 128];
 	FILE *f = gp_open(p, name, path, sizeof(path));
-	bool first = true;
+	bool logx = pc_plot_span_log(span), first = true;
+	/* a log axis starts at the decade below the smallest bar */
+	double x0 = logx ? pow(10, floor(log10(span->minpos))) : 0;
 
 	if (!f)
 		return PC_ERR_IO;
 	fputs("set title ", f);
 	gp_str(f, title);
+	if (logx && span->nonpos)
+		fprintf(f, " . \"\\n(log scale: %zu value%s <= 0 not drawn)\"", span->nonpos,
+			span->nonpos == 1 ? "" : "s");
 	fputs("\nset xlabel ", f);
 	gp_str(f, xlabel);
 	fprintf(f, "\nset yrange [0.5:%zu.5]\nset ytics scale 0\nset grid xtics\n"
-		   "set key below\nset style fill solid 0.5 border\n"
-		   "# one bar per row: from 0 to the median, coloured by state\n"
-		   "bar(s) = strcol(3) eq s ? column(4) : NaN\n"
-		   "plot \\\n", nrows);
+		   "set key below\nset style fill solid 0.5 border\n", nrows);
+	/* the text plot's key clear of the x label (see pc_plot_lines) */
+	fprintf(f, "if (GPVAL_TERM eq 'dumb') set bmargin %zu\n", key_margin(nstates + 1));
+	if (logx)
+		fprintf(f, "# the medians span more than %.0fx: log scale, bars from %g\n"
+			   "set logscale x 10\nset xrange [%g:*]\n",
+			PC_PLOT_LOG_SPAN, x0, x0);
+	/* 72 columns hold about 6 decade labels: beyond, label every other */
+	if (logx && log10(span->maxabs / x0) > 6)
+		fputs("if (GPVAL_TERM eq 'dumb') set xtics 100\n", f);
+	fprintf(f, "x0 = %g\n"
+		   "# one bar per row: from x0 to the median, coloured by state\n"
+		   "bar(s) = strcol(3) eq s && (x0 == 0 || column(4) > x0) ? column(4) : NaN\n"
+		   "lo(c) = x0 > 0 && column(c) < x0 ? x0 : column(c)\n"
+		   "# the text plot (dumb) gets the short labels, so it fits 72 columns\n"
+		   "label = GPVAL_TERM eq 'dumb' ? 7 : 2\n"
+		   "plot \\\n", x0);
 	for (size_t s = 0; s < nstates; s++) {
-		fprintf(f, "  '%s.dat' skip 1 using (bar('%s')/2):1:(abs(bar('%s'))/2):(0.35)%s"
+		fprintf(f, "  '%s.dat' skip 1 using (x0):1:(x0):(bar('%s')):($1-0.35):($1+0.35)%s"
 			   " with boxxyerror title '%s', \\\n",
-			name, states[s], states[s], first ? ":ytic(2)" : "", states[s]);
+			name, states[s], first ? ":ytic(strcol(label))" : "", states[s]);
 		first = false;
 	}
-	fprintf(f, "  '%s.dat' skip 1 using 4:1:5:6 with xerrorbars lc rgb 'black' pt 7 ps 0.5 title '95%% CI'\n",
+	fprintf(f, "  '%s.dat' skip 1 using (x0 > 0 && column(4) <= 0 ? NaN : column(4)):1:(lo(5)):6 with xerrorbars lc rgb 'black' pt 7 ps 0.5 title '95%% CI'\n",
 		name);
-	/* keep 40 columns of plot beside the labels; wider only if needed */
-	return gp_close(p, f, name, (unsigned int)(140 + 26 * nrows),
-			label_w + 48 > DUMB_W ? (unsigned int)(label_w + 48) : DUMB_W,
-			(unsigned int)(12 + (nrows > 3 ? nrows * 2 : 6)));
+	return gp_close(p, f, name, (unsigned int)(140 + 26 * nrows + 24 * ((nstates + 3) / 3)), DUMB_W,
+			(unsigned int)(8 + key_margin(nstates + 1) + (nrows > 3 ? nrows * 2 : 6)));
 }
 
 int pc_plot_lines(struct pc_plot *p, const char *name,
@@ -160,8 +220,16 @@ int pc_plot_lines(struct pc_plot *p, const char *name,
 	fputs("\nset ylabel ", f);
 	gp_str(f, ax->ylabel);
 	fputs("\nset key below\nset grid\n", f);
+	/*
+	 * In a text plot the key's error-bar samples are three lines tall:
+	 * keep the key's rows clear of the x label below the axis
+	 */
+	fprintf(f, "if (GPVAL_TERM eq 'dumb') set bmargin %zu\n", key_margin(nser));
 	if (ax->logx)
 		fputs("set logscale x 2\n", f);
+	if (ax->logy)
+		fprintf(f, "# the medians span more than %.0fx: log scale\nset logscale y 10\n",
+			PC_PLOT_LOG_SPAN);
 	if (ax->xstep > 0)
 		fprintf(f, "set xtics %.0f\n", ax->xstep);
 	if (ax->xformat)
@@ -173,6 +241,12 @@ int pc_plot_lines(struct pc_plot *p, const char *name,
 		fputs("set offsets graph 0.05, graph 0.05, 0, 0\n"
 		      "x(i) = column(1) == i ? column(3) : NaN\n", f);
 	fputs("# one line per series (column 1), the CI as error bars\nplot \\\n", f);
+	if (ax->band) {
+		fprintf(f, "  '%s.dat' skip 1 using (x(0)):5:6 with filledcurves fc rgb '#d8d8d8' fs solid 0.6 title ",
+			name);
+		gp_str(f, ax->band);
+		fputs(nser ? ", \\\n" : "\n", f);
+	}
 	for (size_t s = 0; s < nser; s++) {
 		char title[256];
 
@@ -182,7 +256,7 @@ int pc_plot_lines(struct pc_plot *p, const char *name,
 		gp_str(f, title);
 		fputs(s + 1 < nser ? ", \\\n" : "\n", f);
 	}
-	return gp_close(p, f, name, 600, DUMB_W, (unsigned int)(30 + (nser + 1) / 2));
+	return gp_close(p, f, name, 600, DUMB_W, (unsigned int)(22 + key_margin(nser)));
 }
 
 static int write_driver(struct pc_plot *p)

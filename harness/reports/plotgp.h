@@ -40,10 +40,42 @@ struct pc_plot_series {
 struct pc_plot_axes {
 	const char *title, *xlabel, *ylabel;
 	bool logx;
+	bool logy;	/* the medians span more than 100x (PC_PLOT_LOG_SPAN) */
+	/* series 0 of the .dat is a band (columns 5 and 6): the noise floor */
+	const char *band;	/* its title, or NULL for no band */
 	bool xtime;	/* x column holds ISO 8601 UTC times */
 	double xstep;	/* > 0: a tic every xstep (thread counts; seconds) */
 	const char *xformat;	/* tic label format, or NULL */
 };
+
+/*
+ * A chart whose positive medians span more than this factor is drawn on
+ * a log scale: on a linear one a 1 ns bar beside a 2,500 ns one is
+ * invisible, and that 1 ns is often the point of the chart.
+ */
+#define PC_PLOT_LOG_SPAN 100.0
+
+/* The labels of a text plot are cut to this, so that it fits 72 columns. */
+#define PC_PLOT_DUMB_LABEL 24
+
+/* What a bar chart's values span: decides log or linear, and the axis. */
+struct pc_plot_span {
+	double minpos;		/* smallest positive median, NaN if none */
+	double maxabs;		/* largest |median| */
+	size_t nonpos;		/* medians <= 0: not drawable on a log axis */
+};
+
+/* Fold @median into @s (start with pc_plot_span_init()). */
+void pc_plot_span_init(struct pc_plot_span *s);
+void pc_plot_span_add(struct pc_plot_span *s, double median);
+/* Log scale for it? */
+bool pc_plot_span_log(const struct pc_plot_span *s);
+/*
+ * The text plot's label for @mech and @state, at most PC_PLOT_DUMB_LABEL
+ * characters: a long mechanism name is cut and marked with '~', the state
+ * kept whole.
+ */
+void pc_plot_short_label(char *buf, size_t len, const char *mech, const char *state);
 
 /* Create <@parent>/plots for the charts. */
 int pc_plot_open(struct pc_plot *p, const char *parent, char *err, size_t len);
@@ -60,16 +92,21 @@ int pc_plot_dat_open(struct pc_plot *p, const char *name,
 		     const char *const *cols, struct pc_csvw *w);
 
 /*
- * Horizontal bars from <name>.dat columns y,label,state,median,lo,hi:
- * one bar per row from 0 to the median, coloured by state (one colour
- * per entry of @states), CI as error bar. The text plot is 72 columns
- * wide, wider when the longest label (@label_w) leaves too little room.
+ * Horizontal bars from <name>.dat columns y,label,state,median,lo,hi,
+ * short: one bar per row from the axis start (0 on a linear axis) to the
+ * median, coloured by state (one colour per entry of @states), CI as
+ * error bar. Log scale when @span says so; non-positive medians are then
+ * left out and the title says how many. The text plot is 72 columns
+ * wide, with the short labels.
  */
 int pc_plot_bars(struct pc_plot *p, const char *name, const char *title,
-		 const char *xlabel, size_t nrows, size_t label_w,
+		 const char *xlabel, size_t nrows, const struct pc_plot_span *span,
 		 const char *const *states, size_t nstates);
 
-/* Lines from columns series,label,x,median,lo,hi: one per series. */
+/*
+ * Lines from columns series,label,x,median,lo,hi: one per series 1..@nser,
+ * and series 0 drawn first as a grey band from lo to hi when @ax->band.
+ */
 int pc_plot_lines(struct pc_plot *p, const char *name,
 		  const struct pc_plot_axes *ax,
 		  const struct pc_plot_series *ser, size_t nser);

@@ -208,7 +208,7 @@ static int link_latest(struct pc_results *r)
 	return PC_OK;
 }
 
-int pc_results_close(struct pc_results *r, bool commit)
+int pc_results_close(struct pc_results *r, bool commit, bool latest)
 {
 	int ret = PC_OK, e;
 
@@ -221,7 +221,7 @@ int pc_results_close(struct pc_results *r, bool commit)
 	e = pc_csvw_close(&r->meta, commit);
 	if (e != PC_OK)
 		ret = e;
-	if (commit && ret == PC_OK)
+	if (commit && latest && ret == PC_OK)
 		ret = link_latest(r);
 	return ret;
 }

@@ -4,7 +4,8 @@
  * (raw per-repeat values) and meta.csv (key,value facts about the run).
  *
  * Files grow as rows complete (as *.part) and are renamed into place by
- * pc_results_close(); then <root>/latest is pointed at the run. The column
+ * pc_results_close(); then <root>/latest is pointed at the run if it is
+ * whole (not interrupted). The column
  * lists are part of the file format that report/compare read back.
  */
 #ifndef PC_RESULTS_H
@@ -53,7 +54,10 @@ int pc_results_sample(struct pc_results *r, const char *mech,
 		      const char *metric, const char *unit, const char *backend,
 		      uint64_t events, double value);
 int pc_results_meta(struct pc_results *r, const char *key, const char *value);
-/* Rename the files into place (@commit) and update <root>/latest. */
-int pc_results_close(struct pc_results *r, bool commit);
+/*
+ * Rename the files into place (@commit) and, for a run that ran to its
+ * end (@latest), point <root>/latest at it.
+ */
+int pc_results_close(struct pc_results *r, bool commit, bool latest);
 
 #endif

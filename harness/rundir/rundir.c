@@ -297,6 +297,18 @@ void pc_run_free(struct pc_run *r)
 	r->nkeys = r->nrows = 0;
 }
 
+const char *pc_run_incomplete(const struct pc_run *r)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/INTERRUPTED", r->dir);
+	if (!access(path, F_OK) || !strcmp(pc_run_meta(r, "status", ""), "interrupted"))
+		return "interrupted (SIGINT or SIGTERM): only the rows completed before are here";
+	if (!pc_run_meta(r, "status", NULL))
+		return "killed before it finished (meta.csv has no status): only the rows completed before are here";
+	return NULL;
+}
+
 const char *pc_run_meta(const struct pc_run *r, const char *key,
 			const char *dflt)
 {

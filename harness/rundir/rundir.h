@@ -77,6 +77,14 @@ int pc_run_load_cmd(const char *cmd, const char *what, const char *dir,
 int pc_run_load_operand(const char *cmd, const char *usage, int argc,
 			char **argv, int optind, struct pc_run *r);
 
+/*
+ * Why the run is not whole, or NULL if it ran to its end: interrupted
+ * (an INTERRUPTED file, or meta status "interrupted"), or killed before
+ * it could say (no status in meta.csv). A run whose mechanism failed ran
+ * to its end: its other rows are whole.
+ */
+const char *pc_run_incomplete(const struct pc_run *r);
+
 /* Value of a meta.csv key, or @dflt. */
 const char *pc_run_meta(const struct pc_run *r, const char *key,
 			const char *dflt);

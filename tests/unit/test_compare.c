@@ -71,7 +71,7 @@ static int make_run(const char *dir, const struct spec *sp, size_t n,
 		pc_results_row(&r, &row);
 	}
 	gsl_rng_free(rng);
-	return pc_results_close(&r, true) == PC_OK ? 0 : -1;
+	return pc_results_close(&r, true, true) == PC_OK ? 0 : -1;
 }
 
 /* Run cmd_compare with stdout into @out; its exit status. */

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The summary at the top of the report and at the end of a run: see
+ * summary.h for what it shows and where each figure comes from.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "summary.h"
+
+#define MAX_MECHS 128
+
+static const char *const summary_states[] = { "disabled", "enabled", "recording" };
+#define NR_SSTATES (sizeof(summary_states) / sizeof(summary_states[0]))
+
+/* The same number format as the report's tables, so a cell reads as its row. */
+static void fmt_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (a >= 1e9)
+		snprintf(buf, len, "%.3g", v);
+	else if (a >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (a != 0 && a < 0.01)
+		snprintf(buf, len, "%.2g", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
+static void fmt_ci(char *buf, size_t len, const struct pc_rrow *w)
+{
+	char lo[32], hi[32];
+
+	if (isnan(w->ci_lo) || isnan(w->ci_hi)) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	fmt_num(lo, sizeof(lo), w->ci_lo);
+	fmt_num(hi, sizeof(hi), w->ci_hi);
+	snprintf(buf, len, "[%.24s, %.24s]", lo, hi);
+}
+
+static const struct pc_rrow *measured(const struct pc_run *run, const char *mech,
+				      const char *state, const char *metric)
+{
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pc_rrow *w = &run->rows[i];
+
+		if (!strcmp(w->mechanism, mech) && !strcmp(w->state, state) &&
+		    !strcmp(w->metric, metric) && pc_rrow_measured(w))
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * A tracepoint or an fentry nop cannot be compiled out of a running
+ * kernel: its absent state is the disabled site (the mechanism's variant
+ * says "(=disabled)"), so disabled minus absent is a thing minus itself.
+ */
+static bool self_baseline(const struct pc_run *run, const char *mech)
+{
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pc_rrow *w = &run->rows[i];
+
+		if (!strcmp(w->mechanism, mech) && !strcmp(w->state, "absent") &&
+		    strstr(w->variant, "(=disabled)"))
+			return true;
+	}
+	return false;
+}
+
+/* The row a summary cell shows, or NULL (not measured, or self-baseline). */
+static const struct pc_rrow *figure(const struct pc_run *run, const char *mech,
+				    const char *state)
+{
+	const struct pc_rrow *w = NULL;
+
+	if (!strcmp(state, "disabled")) {
+		if (self_baseline(run, mech))
+			return NULL;
+		w = measured(run, mech, state, "disabled-overhead");
+	}
+	return w ? w : measured(run, mech, state, "overhead");
+}
+
+const struct pc_rrow *pc_summary_figure(const struct pc_run *run, const char *mech,
+					const char *state)
+{
+	return figure(run, mech, state);
+}
+
+static bool ci_excludes_0(const struct pc_rrow *w)
+{
+	return !isnan(w->ci_lo) && !isnan(w->ci_hi) && (w->ci_lo > 0 || w->ci_hi < 0);
+}
+
+/*
+ * Whether @w can be told from zero: the disabled analysis's Mann-Whitney
+ * verdict against its noise floor when @w is its row (the test the
+ * analysis was built for), else whether the 95% CI excludes 0.
+ */
+static bool nonzero(const struct pc_rrow *w, char *why, size_t len)
+{
+	const char *p = strstr(w->note, "Mann-Whitney");
+
+	if (!strcmp(w->metric, "disabled-overhead") && p) {
+		bool above = !strncmp(w->note, "above", 5);
+		const char *pv = strstr(p, "p=");
+		int n = pv ? (int)strcspn(pv + 2, ")") : 0;
+
+		snprintf(why, len, "%s (MW p=%.*s)", above ? "yes" : "no", n, pv ? pv + 2 : "?");
+		return above;
+	}
+	if (isnan(w->ci_lo) || isnan(w->ci_hi)) {
+		snprintf(why, len, "n/a (no CI)");
+		return false;
+	}
+	snprintf(why, len, "%s (CI)", ci_excludes_0(w) ? "yes" : "no");
+	return ci_excludes_0(w);
+}
+
+struct place {
+	const char *where;
+	const char *mechs[MAX_MECHS];
+	size_t n;
+};
+
+/* Does @mech have a row in a summary state at all (not a baseline)? */
+static bool has_states(const struct pc_run *run, const char *mech)
+{
+	for (size_t s = 0; s < NR_SSTATES; s++)
+		if (pc_run_find(run, mech, summary_states[s], NULL))
+			return true;
+	return false;
+}
+
+/* Places in a fixed order, user space first, then any this version does not know. */
+static int place_rank(const char *where)
+{
+	static const char *const order[] = { "user", "kernel", "module", "guest" };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (!strcmp(where, order[i]))
+			return (int)i;
+	return (int)(sizeof(order) / sizeof(order[0]));
+}
+
+static size_t places_of(const struct pc_run *run, struct place *pl, size_t max)
+{
+	size_t np = 0;
+
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pc_rrow *w = &run->rows[i];
+		size_t p, m;
+
+		if (!has_states(run, w->mechanism))
+			continue;
+		for (p = 0; p < np; p++)
+			if (!strcmp(pl[p].where, w->where))
+				break;
+		if (p == np) {
+			if (np == max)
+				continue;
+			pl[np].where = w->where;
+			pl[np].n = 0;
+			np++;
+		}
+		for (m = 0; m < pl[p].n; m++)
+			if (!strcmp(pl[p].mechs[m], w->mechanism))
+				break;
+		if (m == pl[p].n && m < MAX_MECHS)
+			pl[p].mechs[pl[p].n++] = w->mechanism;
+	}
+	/* insertion sort, stable: np is at most a handful */
+	for (size_t i = 1; i < np; i++)
+		for (size_t k = i; k > 0 && place_rank(pl[k].where) < place_rank(pl[k - 1].where); k--) {
+			struct place t = pl[k];
+
+			pl[k] = pl[k - 1];
+			pl[k - 1] = t;
+		}
+	return np;
+}
+
+/*
+ * The cheapest figure of a place and state in @w's unit and backend that
+ * is above zero for sure (CI excludes 0): ratios to a figure that may be
+ * 0 would be noise divided by noise. NaN when there is none.
+ */
+static double cheapest(const struct pc_run *run, const struct place *pl,
+		       const char *state, const struct pc_rrow *w)
+{
+	double best = NAN;
+
+	for (size_t m = 0; m < pl->n; m++) {
+		const struct pc_rrow *o = figure(run, pl->mechs[m], state);
+
+		if (!o || strcmp(o->unit, w->unit) || strcmp(o->backend, w->backend) ||
+		    !ci_excludes_0(o) || o->median <= 0)
+			continue;
+		if (isnan(best) || o->median < best)
+			best = o->median;
+	}
+	return best;
+}
+
+static void fmt_ratio(char *buf, size_t len, const struct pc_run *run,
+		      const struct place *pl, const char *state, const struct pc_rrow *w)
+{
+	double c = cheapest(run, pl, state, w), q;
+
+	if (isnan(c) || !ci_excludes_0(w) || w->median <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	q = w->median / c;
+	snprintf(buf, len, q >= 100 ? "x%.0f" : "x%.3g", q);
+}
+
+static void place_title(const struct pc_run *run, const char *where, char *buf,
+			size_t len)
+{
+	if (!strcmp(where, "user"))
+		snprintf(buf, len, "User space");
+	else if (!strcmp(where, "kernel"))
+		snprintf(buf, len, "Live kernel (%s)", pc_run_meta(run, "kernel", "?"));
+	else if (!strcmp(where, "module"))
+		snprintf(buf, len, "Module on this host (probecost.ko, %s)",
+			 pc_run_meta(run, "kernel", "?"));
+	else if (!strcmp(where, "guest") && pc_run_meta(run, "vm_series", NULL))
+		snprintf(buf, len, "Module in the QEMU guest (kernel series %s)",
+			 pc_run_meta(run, "vm_series", NULL));
+	else if (!strcmp(where, "guest") && !strcmp(pc_run_meta(run, "in_guest", "no"), "yes"))
+		snprintf(buf, len, "Module in the QEMU guest (%s)", pc_run_meta(run, "kernel", "?"));
+	else if (!strcmp(where, "guest"))
+		snprintf(buf, len, "Module in the QEMU guest");
+	else
+		snprintf(buf, len, "Where = %s", where);
+}
+
+/* The first measured figure of @mech, for its unit and backend. */
+static const struct pc_rrow *any_figure(const struct pc_run *run, const char *mech)
+{
+	for (size_t s = 0; s < NR_SSTATES; s++) {
+		const struct pc_rrow *w = figure(run, mech, summary_states[s]);
+
+		if (w)
+			return w;
+	}
+	return NULL;
+}
+
+static void full_state(struct pc_doc *d, const struct pc_run *run,
+		       const struct place *pl, const char *mech, const char *state)
+{
+	const struct pc_rrow *w = figure(run, mech, state);
+	const struct pc_rrow *any = pc_run_find(run, mech, state, "overhead");
+	char st[32], med[48], ci[64], ratio[32], why[64];
+
+	snprintf(st, sizeof(st), "  %s", state);
+	if (!w && !strcmp(state, "disabled") && self_baseline(run, mech)) {
+		pc_doc_row(d, (const char *[]){ st, "= absent", "-", "-", "n/a (own baseline)" });
+		return;
+	}
+	if (!w) {
+		if (any)
+			pc_doc_row(d, (const char *[]){ st, any->status, "-", "-", "-" });
+		return;
+	}
+	fmt_num(med, sizeof(med), w->median);
+	if (strcmp(w->status, "ok"))
+		strcat(med, " !");
+	fmt_ci(ci, sizeof(ci), w);
+	fmt_ratio(ratio, sizeof(ratio), run, pl, state, w);
+	nonzero(w, why, sizeof(why));
+	pc_doc_row(d, (const char *[]){ st, med, ci, ratio, why });
+}
+
+static void compact_cell(char *buf, size_t len, const struct pc_run *run,
+			 const struct place *pl, const char *mech, const char *state,
+			 const char *unit)
+{
+	const struct pc_rrow *w = figure(run, mech, state);
+	const struct pc_rrow *any = pc_run_find(run, mech, state, "overhead");
+	char med[48], ratio[32], why[64];
+	bool nz;
+
+	if (!w) {
+		snprintf(buf, len, "%s", !strcmp(state, "disabled") && self_baseline(run, mech) ?
+			 "= absent" : any ? any->status : "-");
+		return;
+	}
+	fmt_num(med, sizeof(med), w->median);
+	nz = nonzero(w, why, sizeof(why));
+	fmt_ratio(ratio, sizeof(ratio), run, pl, state, w);
+	snprintf(buf, len, "%s%s%s%s%s", med, strcmp(w->unit, unit) ? " " : "",
+		 strcmp(w->unit, unit) ? w->unit : "", strcmp(w->status, "ok") ? " !" : "",
+		 nz ? "" : " (~0)");
+	if (nz && strcmp(ratio, "-")) {
+		size_t off = strlen(buf);
+
+		snprintf(buf + off, len - off, " %s", ratio);
+	}
+}
+
+static void one_place(struct pc_doc *d, const struct pc_run *run,
+		      const struct place *pl, bool compact)
+{
+	static const char *const head[] = {
+		"mechanism", "per event", "95% CI", "ratio", "nonzero?",
+	};
+	static const char *const chead[] = {
+		"mechanism", "family", "disabled", "enabled", "recording",
+	};
+	char title[192], unsup[1024] = "", selfb[512] = "";
+	const char *unit = NULL, *backend = NULL;
+	bool table = false, mixed = false, icount = false;
+
+	for (size_t m = 0; m < pl->n; m++) {
+		const struct pc_rrow *w = any_figure(run, pl->mechs[m]);
+
+		for (size_t s = 0; s < NR_SSTATES; s++) {
+			const struct pc_rrow *f = figure(run, pl->mechs[m], summary_states[s]);
+
+			if (!f)
+				continue;
+			if (!unit) {
+				unit = f->unit;
+				backend = f->backend;
+			}
+			mixed |= strcmp(f->unit, unit) || strcmp(f->backend, backend);
+			icount |= !strncmp(f->backend, "icount", 6);
+		}
+		if (!w) {
+			size_t off = strlen(unsup);
+
+			snprintf(unsup + off, sizeof(unsup) - off, "%s%s", off ? ", " : "",
+				 pl->mechs[m]);
+		}
+		if (w && self_baseline(run, pl->mechs[m])) {
+			size_t off = strlen(selfb);
+
+			snprintf(selfb + off, sizeof(selfb) - off, "%s%s", off ? ", " : "",
+				 pl->mechs[m]);
+		}
+	}
+	place_title(run, pl->where, title, sizeof(title));
+	if (unit && !mixed) {
+		size_t off = strlen(title);
+
+		snprintf(title + off, sizeof(title) - off, ": %s, %s", unit, backend);
+	}
+	pc_doc_subheading(d, title);
+	for (size_t m = 0; m < pl->n; m++) {
+		const char *mech = pl->mechs[m];
+		const struct pc_rrow *w = any_figure(run, mech);
+		char cells[NR_SSTATES][96];
+
+		if (!w)
+			continue;
+		if (!table)
+			pc_doc_table(d, 5, compact ? chead : head, compact ? "llrrr" : "lrrrl");
+		table = true;
+		if (compact) {
+			for (size_t s = 0; s < NR_SSTATES; s++)
+				compact_cell(cells[s], sizeof(cells[s]), run, pl, mech,
+					     summary_states[s], mixed ? "" : unit);
+			pc_doc_row(d, (const char *[]){ mech, w->family, cells[0], cells[1],
+							cells[2] });
+			continue;
+		}
+		if (mixed)
+			pc_doc_group(d, "%s (%s; %s, %s)", mech, w->family, w->unit, w->backend);
+		else
+			pc_doc_group(d, "%s (%s)", mech, w->family);
+		for (size_t s = 0; s < NR_SSTATES; s++)
+			full_state(d, run, pl, mech, summary_states[s]);
+	}
+	if (selfb[0])
+		pc_doc_para(d, compact ? "%s: disabled is its own baseline (absent = disabled), not a difference." :
+			    "%s: the disabled site is the baseline itself (its absent variant says \"=disabled\": a tracepoint or fentry nop cannot be compiled out of a running kernel), so no disabled difference is shown; its disabled cost is part of the syscall it sits in.",
+			    selfb);
+	if (icount)
+		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.");
+	if (unsup[0])
+		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
+			    unsup);
+}
+
+void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
+{
+	struct place pl[8];
+	size_t np = places_of(run, pl, 8);
+
+	pc_doc_heading(d, "Summary: cost per event over the uninstrumented site");
+	if (!np) {
+		pc_doc_para(d, "No mechanism with a disabled, enabled or recording state was in this run.");
+		return;
+	}
+	if (compact)
+		pc_doc_para(d, "Medians; xN: times the cheapest of the place and state; ~0: not distinguishable from 0. CIs and the full table: report.txt, or --verbose.");
+	else
+		pc_doc_para(d, "Per place, static and dynamic mechanisms side by side. Disabled comes from the disabled analysis where it ran (differs from 0 by its one-sided Mann-Whitney test against the noise floor, \"MW\"), else from the main measurement (nonzero when its 95%% CI excludes 0); enabled and recording from the main measurement. \"ratio\" is the ratio to the cheapest figure of the same place, state, unit and backend whose CI excludes 0; - where the figure's own CI includes 0. ! marks a figure with a warning (see Warnings).");
+	for (size_t p = 0; p < np; p++)
+		one_place(d, run, &pl[p], compact);
+}
+
+/* What of @name was not measured for this status and note: its states, or the metric. */
+static bool unmeasured_what(const struct pc_run *run, const char *name, const struct pc_rrow *w,
+			    char *what, size_t len)
+{
+	char states[128] = "";
+	const char *metric = NULL;
+
+	for (size_t k = 0; k < run->nrows; k++) {
+		const struct pc_rrow *o = &run->rows[k];
+		size_t off = strlen(states);
+
+		if (strcmp(o->mechanism, name) || pc_rrow_measured(o) ||
+		    strcmp(o->status, w->status) || strcmp(o->note, w->note))
+			continue;
+		if (!metric)
+			metric = o->metric;
+		if (strcmp(o->state, "-") && !strstr(states, o->state))
+			snprintf(states + off, sizeof(states) - off, "%s%s", off ? ", " : "",
+				 o->state);
+	}
+	if (!metric)
+		return false;
+	/* every state of the method: the mechanism as a whole */
+	if (!strcmp(metric, "overhead") &&
+	    (!states[0] || !strcmp(states, "absent, disabled, enabled, recording")))
+		snprintf(what, len, "all states");
+	else if (!strcmp(metric, "overhead"))
+		snprintf(what, len, "%s", states);
+	else if (states[0])
+		snprintf(what, len, "%s (%s)", states, metric);
+	else
+		snprintf(what, len, "%s", metric);
+	return true;
+}
+
+/*
+ * Each reason once: the mechanisms (and their states) that share a status
+ * and a note are listed on one line, so "CONFIG_MODULES is off" is said
+ * once for all eight module mechanisms rather than eight times.
+ */
+void pc_summary_not_measured(struct pc_doc *d, const struct pc_run *run)
+{
+	const char *mechs[MAX_MECHS];
+	size_t nm = 0;
+	bool heading = false;
+
+	/* mechanisms in run order */
+	for (size_t i = 0; i < run->nrows; i++) {
+		size_t m;
+
+		for (m = 0; m < nm; m++)
+			if (!strcmp(mechs[m], run->rows[i].mechanism))
+				break;
+		if (m == nm && nm < MAX_MECHS)
+			mechs[nm++] = run->rows[i].mechanism;
+	}
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pc_rrow *w = &run->rows[i];
+		char items[2048] = "", what[160];
+		size_t nmech = 0;
+		bool dup = false;
+
+		if (pc_rrow_measured(w))
+			continue;
+		for (size_t k = 0; k < i && !dup; k++) {
+			const struct pc_rrow *o = &run->rows[k];
+
+			dup = !pc_rrow_measured(o) && !strcmp(o->status, w->status) &&
+			      !strcmp(o->note, w->note);
+		}
+		if (dup)
+			continue;
+		for (size_t m = 0; m < nm; m++) {
+			size_t off = strlen(items);
+
+			if (!unmeasured_what(run, mechs[m], w, what, sizeof(what)))
+				continue;
+			if (!strcmp(what, "all states"))
+				snprintf(items + off, sizeof(items) - off, "%s%s", off ? ", " : "",
+					 mechs[m]);
+			else
+				snprintf(items + off, sizeof(items) - off, "%s%s (%s)",
+					 off ? ", " : "", mechs[m], what);
+			nmech++;
+		}
+		if (!heading) {
+			pc_doc_heading(d, "Not measured, and why");
+			heading = true;
+		}
+		if (nmech == 1 && unmeasured_what(run, w->mechanism, w, what, sizeof(what)))
+			pc_doc_kv(d, w->mechanism, "%s: %s: %s", what, w->status,
+				  w->note[0] ? w->note : "no reason recorded");
+		else
+			pc_doc_para(d, "%s: %s: %s", items, w->status,
+				    w->note[0] ? w->note : "no reason recorded");
+	}
+}

@@ -1,0 +1,127 @@
+# The summary at the top of report.md against results.csv, cell by cell:
+# every figure, CI, ratio and verdict must be what the rows say (not only
+# what the golden file says). Usage: summary_check.py RUNDIR; prints one
+# line per mismatch and exits 1 if there is any.
+import csv, math, re, sys
+
+run = sys.argv[1]
+rows = list(csv.DictReader(open(run + "/results.csv")))
+bad = []
+
+
+def num(s):
+    return float(s) if s not in ("", None) else math.nan
+
+
+def measured(r):
+    return r["status"] in ("ok", "miscount") and r["median"] != ""
+
+
+def fmt(v):  # the C report's fmt_num
+    a = abs(v)
+    if math.isnan(v):
+        return "-"
+    if a >= 1e9:
+        return "%.3g" % v
+    if a >= 1000:
+        return "%.0f" % v
+    if a != 0 and a < 0.01:
+        return "%.2g" % v
+    return "%.4g" % v
+
+
+def find(mech, state, metric):
+    for r in rows:
+        if r["mechanism"] == mech and r["state"] == state and r["metric"] == metric and measured(r):
+            return r
+    return None
+
+
+def self_baseline(mech):
+    return any(r["mechanism"] == mech and r["state"] == "absent" and "(=disabled)" in r["variant"]
+               for r in rows)
+
+
+def figure(mech, state):
+    if state == "disabled":
+        if self_baseline(mech):
+            return None
+        r = find(mech, state, "disabled-overhead")
+        if r:
+            return r
+    return find(mech, state, "overhead")
+
+
+def excl0(r):
+    lo, hi = num(r["ci95_low"]), num(r["ci95_high"])
+    return not math.isnan(lo) and (lo > 0 or hi < 0)
+
+
+md = open(run + "/report.md").read()
+summary = md.split("## Summary", 1)[1].split("\n## ", 1)[0]
+place, mech, seen = None, None, set()
+table = {}  # (place, state) -> [(mech, row)]
+cells = []
+for line in summary.splitlines():
+    if line.startswith("### "):
+        place = line[4:]
+        continue
+    if not line.startswith("| ") or line.startswith("| mechanism") or line.startswith("| :"):
+        continue
+    c = [x.strip() for x in line.strip("|").split("|")]
+    if c[0].startswith("**"):
+        mech = c[0].strip("*").split(" (")[0]
+        seen.add(mech)
+        continue
+    cells.append((place, mech, c))
+
+for place, mech, c in cells:
+    state, med, ci, ratio, verdict = c
+    where = "%s/%s" % (mech, state)
+    f = figure(mech, state)
+    if state == "disabled" and self_baseline(mech):
+        if med != "= absent":
+            bad.append("%s: self-baseline not flagged: %s" % (where, med))
+        continue
+    if f is None:
+        r = [r for r in rows if r["mechanism"] == mech and r["state"] == state and r["metric"] == "overhead"]
+        if not r or r[0]["status"] != med:
+            bad.append("%s: not measured, summary says %r" % (where, med))
+        continue
+    want = fmt(num(f["median"])) + ("" if f["status"] == "ok" else " !")
+    if med != want:
+        bad.append("%s: median %r, results.csv line says %r" % (where, med, want))
+    lo, hi = num(f["ci95_low"]), num(f["ci95_high"])
+    want = "n/a" if math.isnan(lo) else "[%s, %s]" % (fmt(lo), fmt(hi))
+    if ci != want:
+        bad.append("%s: CI %r, results.csv says %r" % (where, ci, want))
+    # the cheapest of the same place, state, unit and backend, CI above 0
+    peers = [figure(m, state) for p, m, _ in cells if p == place]
+    peers = [p for p in peers if p and p["unit"] == f["unit"] and p["backend"] == f["backend"]
+             and excl0(p) and num(p["median"]) > 0]
+    if peers and excl0(f) and num(f["median"]) > 0:
+        q = num(f["median"]) / min(num(p["median"]) for p in peers)
+        want = ("x%.0f" if q >= 100 else "x%.3g") % q
+    else:
+        want = "-"
+    if ratio != want:
+        bad.append("%s: ratio %r, rows give %r" % (where, ratio, want))
+    if f["metric"] == "disabled-overhead" and "Mann-Whitney" in f["note"]:
+        want = ("yes" if f["note"].startswith("above") else "no") + " (MW p=%s)" % \
+            re.search(r"p=([^)]*)", f["note"]).group(1)
+    else:
+        want = "yes (CI)" if excl0(f) else "no (CI)"
+    if verdict != want:
+        bad.append("%s: verdict %r, rows give %r" % (where, verdict, want))
+
+# every mechanism with a figure in a summary state is in the summary
+for r in rows:
+    if r["state"] in ("disabled", "enabled", "recording") and r["metric"] == "overhead" \
+       and measured(r) and r["mechanism"] not in seen:
+        bad.append("%s has figures but no summary row" % r["mechanism"])
+        seen.add(r["mechanism"])
+
+for b in bad:
+    print(b)
+print("%d summary cells checked" % len(cells))
+sys.exit(1 if bad else 0)
