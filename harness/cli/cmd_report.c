@@ -504,11 +504,13 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 
 /* ---- toggle cost ---- */
 
+/* arm/disarm latencies of the main run, and the toggle analysis's switches */
 static bool is_toggle(const char *metric)
 {
 	size_t n = strlen(metric);
 
-	return n >= 11 && !strcmp(metric + n - 11, "arm-latency");
+	return (n >= 11 && !strcmp(metric + n - 11, "arm-latency")) ||
+	       !strncmp(metric, "toggle-", 7) || !strcmp(metric, "optimize-delay");
 }
 
 static bool toggle_row(const struct pc_rrow *w)
@@ -518,7 +520,16 @@ static bool toggle_row(const struct pc_rrow *w)
 
 static void toggle_what(const struct pc_rrow *w, char *buf, size_t len)
 {
-	snprintf(buf, len, "%.*s", (int)(strlen(w->metric) - 8), w->metric);
+	size_t n = strlen(w->metric);
+
+	if (n > 8 && !strcmp(w->metric + n - 8, "-latency"))
+		snprintf(buf, len, "%.*s", (int)(n - 8), w->metric);
+	else if (!strcmp(w->metric, "toggle-enable"))
+		snprintf(buf, len, "on (%s)", w->variant);
+	else if (!strcmp(w->metric, "toggle-disable"))
+		snprintf(buf, len, "off (%s)", w->variant);
+	else
+		snprintf(buf, len, "%s", w->metric);
 }
 
 static void toggle_section(struct rep *r)
@@ -528,7 +539,7 @@ static void toggle_section(struct rep *r)
 	if (!any_metric(r, toggle_row))
 		return;
 	pc_doc_heading(r->doc, "Toggle cost: arm and disarm latency");
-	pc_doc_para(r->doc, "Time to switch a site from nothing armed into the state (arm) and back (disarm), one call each, measured around the mechanism's own arm and disarm.");
+	pc_doc_para(r->doc, "Time to switch a site from nothing armed into the state (arm) and back (disarm), one call each, measured around the mechanism's own arm and disarm. Rows 'on' and 'off' (toggle analysis) time the switch of the instrumentation alone: in the kernel for the module's mechanisms, around the toggle op in this process for the others; optimize-delay is a kprobe's wait for the optimizer.");
 	grouped_table(r, &(struct grouped){
 		.ncols = 4, .head = head, .align = "llrr", .pick = toggle_row,
 		.what = toggle_what, .unit_in_group = true,

@@ -227,7 +227,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool repeat_set = false;
+	bool repeat_set = false, warmup_set = false;
 	uint64_t v;
 	int c, ret = PC_OK;
 
@@ -266,6 +266,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 'w':
 			ret = pc_opt_u64("run", "--warmup", optarg, 0, 1000, &a->warmup);
+			warmup_set = true;
 			guest_arg(a, "--warmup", optarg);
 			break;
 		case 'n':
@@ -285,6 +286,13 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			if (a->timer == PC_NR_TIMERS)
 				ret = pc_usage_error("run", "--timer: unknown backend '%s'; valid: tsc, icount, clock",
 						     optarg);
+			/*
+			 * icount ticks are instructions only under QEMU -icount
+			 * shift=0: on a host they would be TSC ticks labelled
+			 * instructions.
+			 */
+			else if (a->timer == PC_TIMER_ICOUNT && !pc_in_guest())
+				ret = pc_usage_error("run", "--timer icount counts emulated instructions and works only inside probecost's QEMU guest; use --deterministic (or --vm) for the module's mechanisms, --timer tsc or clock here");
 			break;
 		case 'o':
 			if (!*optarg)
@@ -297,7 +305,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case 'a':
 			ret = pc_analyses_parse("run", optarg, &a->analyses);
 			guest_arg(a, "--analyses", optarg);
-			a->analyses_set = true;
+			/* "default" leaves the guest its own default set */
+			a->analyses_set = strcmp(optarg, "default") != 0;
 			break;
 		case 'V':
 			a->vm = true;
@@ -350,7 +359,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		a->deterministic = true;
 	if (ret == PC_OK && a->quick && !repeat_set)
 		a->repeats = QUICK_REPEATS;
-	if (ret == PC_OK && a->quick && a->warmup > 1)
+	if (ret == PC_OK && a->quick && !warmup_set && a->warmup > 1)
 		a->warmup = 1;
 	if (a->analyses == ~0u)
 		a->analyses = a->quick ? PC_AN_QUICK : PC_AN_FULL;
@@ -769,6 +778,16 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	size_t nmod;
 
 	join_cmdline(a->cmdline, sizeof(a->cmdline), argc, argv);
+	/*
+	 * First: a signal from here on stops the run at the next
+	 * measurement, with its files renamed into place, instead of
+	 * killing it with *.part files left behind.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
 	ret = pc_topo_init(&tp);
 	if (ret != PC_OK) {
@@ -824,12 +843,6 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	}
 	open_counters(&e, a->no_counters);
 	write_meta(&res, a, &e, &tp, os, logical);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	if (!pc_is_root())
 		fprintf(stderr, "probecost run: not root (uid %d): uprobes, tracefs events and the kernel module need root; those mechanisms are reported unsupported, the others run\n",
