@@ -21,6 +21,7 @@
 #include "churn.h"
 #include "cmd.h"
 #include "errors.h"
+#include "guestrun.h"
 #include "opts.h"
 
 #define DEFAULT_A "6.1"
@@ -147,7 +148,7 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* 6.1, 6.12, 6.1.0-56-amd64, 6.12.117+deb12-amd64 */
+/* Looks like a kernel: 6.1, 6.12, 6.1.0-56-amd64, 6.12.117+deb12-amd64 */
 static bool is_kernel_name(const char *s)
 {
 	regex_t re;
@@ -240,6 +241,10 @@ static int resolve(struct churn_src *s, const char *arg, bool no_source)
 		snprintf(s->map, sizeof(s->map), "%.*s", (int)(comma - arg), arg);
 		s->events = comma + 1;
 	} else if (is_kernel_name(arg)) {
+		/* a series Debian does not ship: the message run --kernel gives */
+		if (!pc_guest_series_ok(arg))
+			return pc_usage_error("churn", "unknown series '%s'; valid: 6.1, 6.12 or a Debian ABI name such as 6.1.0-56-amd64",
+					      arg);
 		ret = resolve_kernel(arg, no_source, s->dir, sizeof(s->dir), kver, sizeof(kver));
 		if (ret != PC_OK)
 			return ret;

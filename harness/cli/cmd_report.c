@@ -697,6 +697,46 @@ static void scaling_section(struct rep *r)
 
 /* ---- not measured, warnings ---- */
 
+/*
+ * What each backend in the rows means, so a figure is not misread: an
+ * instruction count from the guest is not a time, a virtual ns is not a
+ * hardware ns. Only backends that occur in the run are listed.
+ */
+static const struct {
+	const char *backend, *what;
+} backends[] = {
+	{ "tsc", "ns of this host: the invariant TSC read as lfence; rdtsc; lfence, calibrated against CLOCK_MONOTONIC_RAW" },
+	{ "clock", "ns of this host from clock_gettime(CLOCK_MONOTONIC_RAW); its ~20 ns read cost cancels in N/2N" },
+	{ "icount", "emulated instructions in the QEMU guest under -icount shift=0: exact and repeatable, but blind to cache misses and to what a trap or a mode switch costs on real hardware" },
+	{ "icount-clock", "the guest's virtual ns, for code that may block (arm, disarm, toggles): under icount virtual time skips idle waits; not hardware time" },
+	{ "tsc-kernel", "ns from the module's in-kernel rdtsc_ordered(), converted with the kernel's tsc_khz (a run timed with --timer clock)" },
+	{ "ktime", "ns of the kernel clock (ktime_get); virtual time in the guest" },
+	{ "pmu", "hardware counter events per event (perf_event, user and kernel mode)" },
+	{ "elf", "bytes, from the symbol sizes of the built objects" },
+	{ "mechanism", "what the instrumentation itself counted" },
+	{ "software", "perf software events of the measuring thread" },
+};
+
+static void backends_section(struct rep *r)
+{
+	bool heading = false;
+
+	for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++) {
+		bool used = false;
+
+		for (size_t i = 0; i < r->run->nrows && !used; i++)
+			used = pc_rrow_measured(&r->run->rows[i]) &&
+			       !strcmp(r->run->rows[i].backend, backends[b].backend);
+		if (!used)
+			continue;
+		if (!heading) {
+			pc_doc_heading(r->doc, "Units and backends");
+			heading = true;
+		}
+		pc_doc_kv(r->doc, backends[b].backend, "%s", backends[b].what);
+	}
+}
+
 static void not_measured(struct rep *r)
 {
 	pc_summary_not_measured(r->doc, r->run);
@@ -778,6 +818,7 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	toggle_section(&r);
 	cache_section(&r);
 	scaling_section(&r);
+	backends_section(&r);
 	not_measured(&r);
 	warnings(&r);
 	return d->failed ? PC_ERR_NOMEM : PC_OK;
