@@ -78,6 +78,31 @@ static void fmt_ci(char *buf, size_t len, const struct pc_rrow *r)
 	snprintf(buf, len, "[%.24s, %.24s]", lo, hi);
 }
 
+/*
+ * A time in ns scaled to the unit that reads (ns, us, ms, s), chosen by
+ * the median so a row's median and CI share it: 52.43 ms, not 52432871.
+ * ASCII "us": report.txt is plain ASCII.
+ */
+static double time_scale(double ns, const char **unit)
+{
+	double a = fabs(ns);
+
+	if (isnan(ns) || a < 1e3) {
+		*unit = "ns";
+		return 1;
+	}
+	if (a < 1e6) {
+		*unit = "us";
+		return 1e3;
+	}
+	if (a < 1e9) {
+		*unit = "ms";
+		return 1e6;
+	}
+	*unit = "s";
+	return 1e9;
+}
+
 /* ---- the run, indexed ---- */
 
 struct mech {
@@ -458,6 +483,7 @@ struct grouped {
 		      size_t len);
 	bool unit_in_group;	/* "mech (where; unit, backend)" */
 	bool absent_is_noise;	/* label absent rows as the noise floor */
+	bool scale_time;	/* ns rows in ns/us/ms/s, the unit in the cell */
 };
 
 /*
@@ -481,7 +507,7 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
 				    !g->pick(w))
 					continue;
-				if (!group && g->unit_in_group)
+				if (!group && g->unit_in_group && !g->scale_time)
 					pc_doc_group(r->doc, "%s (%s; %s, %s)", name, w->where,
 						     w->unit, w->backend);
 				else if (!group)
@@ -492,8 +518,29 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 					 g->absent_is_noise && !strcmp(states[s], "absent") ?
 					 " (noise)" : "");
 				g->what(w, what, sizeof(what));
-				fmt_num(med, sizeof(med), w->median);
-				fmt_ci(ci, sizeof(ci), w);
+				if (g->scale_time && !strcmp(w->unit, "ns")) {
+					const char *u;
+					double k = time_scale(w->median, &u);
+					struct pc_rrow sc = *w;
+					char num[32];
+
+					fmt_num(num, sizeof(num), w->median / k);
+					snprintf(med, sizeof(med), "%s %s", num, u);
+					sc.ci_lo = w->ci_lo / k;
+					sc.ci_hi = w->ci_hi / k;
+					fmt_ci(ci, sizeof(ci), &sc);
+				} else if (g->scale_time) {
+					char num[32];
+
+					/* the group line names no unit here: the cell does */
+					fmt_num(num, sizeof(num), w->median);
+					snprintf(med, sizeof(med), "%s %s", num,
+						 !strcmp(w->unit, "instructions") ? "insn" : w->unit);
+					fmt_ci(ci, sizeof(ci), w);
+				} else {
+					fmt_num(med, sizeof(med), w->median);
+					fmt_ci(ci, sizeof(ci), w);
+				}
 				if (g->extra)
 					g->extra(r, w, extra, sizeof(extra));
 				pc_doc_row(r->doc, (const char *[]){ st, what, med, ci, extra });
@@ -542,7 +589,7 @@ static void toggle_section(struct rep *r)
 	pc_doc_para(r->doc, "Time to switch a site from nothing armed into the state (arm) and back (disarm), one call each, measured around the mechanism's own arm and disarm. Rows 'on' and 'off' (toggle analysis) time the switch of the instrumentation alone: in the kernel for the module's mechanisms, around the toggle op in this process for the others; optimize-delay is a kprobe's wait for the optimizer.");
 	grouped_table(r, &(struct grouped){
 		.ncols = 4, .head = head, .align = "llrr", .pick = toggle_row,
-		.what = toggle_what, .unit_in_group = true,
+		.what = toggle_what, .unit_in_group = true, .scale_time = true,
 	});
 }
 
