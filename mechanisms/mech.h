@@ -57,7 +57,8 @@
  *
  * Flags: PC_MECH_MT says fire() may run in several threads at once on the
  * armed site (needed by the scaling analysis); hits must then be counted
- * per thread.
+ * per thread. A mechanism without it says why in mt_why, and the scaling
+ * analysis writes that as its unsupported row.
  *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the caller can print one useful line.
@@ -146,6 +147,8 @@ struct pc_mech {
 	enum pc_where where;
 	unsigned int states;		/* PC_ST() mask */
 	unsigned int flags;		/* PC_MECH_* */
+	/* without PC_MECH_MT: why fire() cannot run on several threads */
+	const char *mt_why;
 	const void *data;		/* constants of a generated variant */
 
 	int (*available)(const struct pc_mech *m, char *why, size_t len);

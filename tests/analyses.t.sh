@@ -67,10 +67,14 @@ while read -r verdict what; do
 done <"$TMP/py"
 [ $n -eq 6 ] || ok 1 "the Python checks ran ($n of 6)"
 
-"$BIN" report "$TMP/run" >/dev/null 2>&1 && "$BIN" plot "$TMP/run" >/dev/null 2>&1
+"$BIN" report "$TMP/run" >/dev/null 2>&1 && "$BIN" plot "$TMP/run" >"$TMP/plot.out" 2>&1
 ok $? "report and plot take the run"
-[ -s "$TMP/run/plots/victim-l1d.txt" ] && grep -q "scaling" "$TMP/run/report.txt"
-ok $? "the report has a scaling section and plots a victim curve"
+# a victim chart is drawn only when a probe stands out of the noise
+# floor; otherwise plot says so (a quick run on a VM often has none)
+{ [ -s "$TMP/run/plots/victim-l1d.txt" ] ||
+  grep -q "victim-l1d: no probe stands out of the noise floor" "$TMP/plot.out"; } &&
+	grep -q "scaling" "$TMP/run/report.txt"
+ok $? "the report has a scaling section, and a victim curve or the reason for none"
 
 # progress: on a terminal (script(1) gives one), not into a file
 script -qec "'$BIN' run --mech user-branch --quick --repeat 6 --analyses disabled --out '$TMP/tty'" /dev/null \

@@ -104,7 +104,7 @@ double pc_analyses_units(const struct pc_mech *m, unsigned int mask)
 	if (mask & PC_AN(PC_AN_VICTIM_LLC))
 		u += 1;
 	if ((mask & PC_AN(PC_AN_SCALING)) && (m->flags & PC_MECH_MT))
-		u += 1;
+		u += 1;	/* the others only write why they cannot */
 	if ((mask & PC_AN(PC_AN_TOGGLE)) && m->toggle)
 		u += 1;
 	return u;
@@ -143,9 +143,10 @@ int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 		ret = pc_victim_run(c, m, true);
 		pc_progress_next(c->prog);
 	}
-	if (ret == PC_OK && (mask & PC_AN(PC_AN_SCALING)) && (m->flags & PC_MECH_MT)) {
+	if (ret == PC_OK && (mask & PC_AN(PC_AN_SCALING))) {
 		ret = pc_scaling_run(c, m);
-		pc_progress_next(c->prog);
+		if (m->flags & PC_MECH_MT)
+			pc_progress_next(c->prog);
 	}
 	if (ret == PC_OK && (mask & PC_AN(PC_AN_TOGGLE)) && m->toggle) {
 		ret = pc_toggle_run(c, m);

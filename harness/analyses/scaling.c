@@ -18,6 +18,7 @@
  *
  * Only mechanisms flagged PC_MECH_MT (fire() safe on several threads),
  * absent included: its curve is what the machine does without a probe.
+ * Any other gets one unsupported row carrying its mt_why.
  */
 #include <math.h>
 #include <pthread.h>
@@ -227,8 +228,12 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 	struct pc_drive d;
 	uint64_t n;
 
-	if (!(m->flags & PC_MECH_MT))
+	if (!(m->flags & PC_MECH_MT)) {
+		/* never a silently missing row: say why this one cannot scale */
+		pc_sink_note(&e->out, m, "-", "scaling", "unsupported",
+			     m->mt_why ? m->mt_why : "fire() is not safe on several threads at once");
 		return PC_OK;
+	}
 	npu = pc_topo_spread(c->topo, os, MAX_THREADS);
 	if (npu < 1) {
 		pc_sink_note(&e->out, m, "-", "scaling", "unsupported",

@@ -432,8 +432,12 @@ static int victim_charts(struct pc_plot *p, const struct pc_run *run)
 			ser[k] = (struct pc_plot_series){ r->mechanism, r->state };
 			score[k] = d;
 		}
-		if (!nser)
+		if (!nser) {
+			/* said, so a missing chart is not taken for a failed one */
+			printf("probecost plot: victim-%s: no probe stands out of the noise floor; no chart (the rows are in the report)\n",
+			       sets[s]);
 			continue;
+		}
 		snprintf(name, sizeof(name), "victim-%s", sets[s]);
 		ret = pc_plot_dat_open(p, name, cols, &w);
 		if (ret != PC_OK)

@@ -117,6 +117,7 @@ void pc_kevent_teardown(struct pc_inst *in);
 #define PC_KEVENT_OPS					\
 	.where = PC_WHERE_KERNEL,			\
 	.states = PC_ST_ALL,				\
+	.mt_why = "enabled counts with a perf event on the measuring thread and recording filters its instance to that thread (set_event_pid): other threads' hits would go uncounted", \
 	.available = pc_kevent_available,		\
 	.setup = pc_kevent_setup,			\
 	.arm = pc_kevent_arm,				\

@@ -43,6 +43,10 @@ struct pc_uprobe {
 	uint64_t last, last_lost;	/* counts at the previous read */
 };
 
+/* Why a uprobe mechanism's fire() is not PC_MECH_MT yet. */
+#define PC_UPROBE_MT_WHY \
+	"its enabled state counts hits with a perf event bound to the measuring thread: other threads' hits would go uncounted (needs one event per thread)"
+
 /* Root, a uprobe PMU and tracefs' uprobe_events; or why not. */
 int pc_uprobe_available(char *why, size_t len);
 

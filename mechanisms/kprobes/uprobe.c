@@ -247,6 +247,7 @@ static void up_teardown(struct pc_inst *in)
 		.family = PC_FAM_DYNAMIC,				\
 		.where = PC_WHERE_USER,					\
 		.states = PC_ST_ALL,					\
+		.mt_why = PC_UPROBE_MT_WHY,				\
 		.data = &up_##id,					\
 		.available = up_available,				\
 		.setup = up_setup,					\
