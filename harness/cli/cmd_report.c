@@ -248,6 +248,30 @@ static size_t timer_backends(const struct rep *r, struct backend *out, size_t ma
 	return n;
 }
 
+
+/*
+ * The analyses run, and the opt-in ones that were not: a default run
+ * leaves out victim-llc and scaling, and the reader should not take
+ * their absence for "no effect".
+ */
+static void analyses_kv(struct pc_doc *d, const char *ran)
+{
+	static const char *const optin[] = { "victim-llc", "scaling" };
+	char list[256] = "", item[64], have[512];
+	size_t off = 0;
+
+	snprintf(have, sizeof(have), ",%s,", ran);
+	for (size_t i = 0; i < sizeof(optin) / sizeof(optin[0]); i++) {
+		snprintf(item, sizeof(item), ",%s,", optin[i]);
+		if (!strstr(have, item) && off < sizeof(list))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						off ? ", " : "", optin[i]);
+	}
+	if (off && strcmp(ran, "none recorded"))
+		pc_doc_kv(d, "analyses", "%s (opt-in, not run: %s; run --analyses)", ran, list);
+	else
+		pc_doc_kv(d, "analyses", "%s", ran);
+}
 static void environment(struct rep *r)
 {
 	const struct pc_run *run = r->run;
@@ -285,7 +309,7 @@ static void environment(struct rep *r)
 		  strcmp(pc_run_meta(run, "events", "0"), "0") ?
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
-	pc_doc_kv(d, "analyses", "%s", pc_run_meta(run, "analyses", "none recorded"));
+	analyses_kv(d, pc_run_meta(run, "analyses", "none recorded"));
 	pc_doc_kv(d, "command", "%s", pc_run_meta(run, "command", "?"));
 	pc_doc_kv(d, "probecost", "%s (%s)", pc_run_meta(run, "probecost_version", "?"),
 		  pc_run_meta(run, "git_revision", "?"));
