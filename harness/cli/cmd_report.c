@@ -310,6 +310,14 @@ static void environment(struct rep *r)
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
 	analyses_kv(d, pc_run_meta(run, "analyses", "none recorded"));
+	/*
+	 * The guest booted beside the host measurement: its instruction
+	 * counts cannot tell, but the host's figures shared the machine with
+	 * QEMU on another PU, which the reader should know.
+	 */
+	if (!strncmp(pc_run_meta(run, "vm_beside_host", ""), "yes", 3))
+		pc_doc_kv(d, "guest", "%s; the host's figures were measured while QEMU ran on another PU (shared caches and memory; run --vm-serial to measure them alone)",
+			  pc_run_meta(run, "vm_beside_host", ""));
 	pc_doc_kv(d, "command", "%s", pc_run_meta(run, "command", "?"));
 	pc_doc_kv(d, "probecost", "%s (%s)", pc_run_meta(run, "probecost_version", "?"),
 		  pc_run_meta(run, "git_revision", "?"));
