@@ -685,16 +685,16 @@ static bool guest_beside(const struct run_args *a, const cpu_set_t *cpus,
 
 /*
  * Boot the guest for the module mechanisms: beside the host measurement
- * when @beside (on @cpus, which lack the measuring PU @os), else after it; @how says which and
- * why for meta.csv. finish_guest() waits for it. @g->pid > 0 says it runs.
+ * when @beside (on @cpus, which lack the measuring PU @os), else after
+ * it; @how says which and why for meta.csv. finish_guest() waits for it.
+ * @g->pid > 0 says it runs.
  */
 static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 		       int os, const cpu_set_t *cpus, struct pc_guest *g, bool beside,
 		       const char *how)
 {
-	static char mechs[1024], guest_an[128];
-	static const char *args[40];
-	char why[512], yes[160];
+	char mechs[1024], guest_an[128], why[512], yes[160];
+	const char *args[40];
 	struct pc_guest_req req = {
 		.series = a->series,
 		.deterministic = a->deterministic,
