@@ -82,9 +82,15 @@ fuzz: deps
 deps:
 	@scripts/deps.sh build run test guest
 
+# Without -j on the command line the build uses every PU: a fresh clone's
+# serial build is most of what `make run` spends before measuring. (=:
+# MAKEFLAGS holds -j only when the recipe runs, not while parsing.)
+NPROC   := $(shell nproc 2>/dev/null || echo 1)
+JOBS     = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
+
 # a run that completed (0) or lost a mechanism (1) is reported and plotted
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@scripts/kmod-native.sh
 	@st=0; $(BUILD)/probecost run || st=$$?; \
 	if [ $$st -le 1 ]; then \

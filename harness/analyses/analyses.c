@@ -25,8 +25,8 @@ const char pc_analyses_help[] =
 	"                   scaling    1..all PUs firing one probe at once\n"
 	"                   toggle     switching the instrumentation on and off\n"
 	"                   cache = footprint,victim; all; none; default\n"
-	"                   (default: all but victim-llc; with --quick:\n"
-	"                   disabled,footprint,toggle)\n";
+	"                   (default: all but victim-llc and scaling, which\n"
+	"                   are opt-in; with --quick: disabled,footprint,toggle)\n";
 
 static int parse_one(const char *tok, unsigned int *mask)
 {

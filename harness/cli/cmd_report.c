@@ -273,6 +273,30 @@ static size_t timer_backends(const struct rep *r, struct backend *out, size_t ma
 	return n;
 }
 
+
+/*
+ * The analyses run, and the opt-in ones that were not: a default run
+ * leaves out victim-llc and scaling, and the reader should not take
+ * their absence for "no effect".
+ */
+static void analyses_kv(struct pc_doc *d, const char *ran)
+{
+	static const char *const optin[] = { "victim-llc", "scaling" };
+	char list[256] = "", item[64], have[512];
+	size_t off = 0;
+
+	snprintf(have, sizeof(have), ",%s,", ran);
+	for (size_t i = 0; i < sizeof(optin) / sizeof(optin[0]); i++) {
+		snprintf(item, sizeof(item), ",%s,", optin[i]);
+		if (!strstr(have, item) && off < sizeof(list))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						off ? ", " : "", optin[i]);
+	}
+	if (off && strcmp(ran, "none recorded"))
+		pc_doc_kv(d, "analyses", "%s (opt-in, not run: %s; run --analyses)", ran, list);
+	else
+		pc_doc_kv(d, "analyses", "%s", ran);
+}
 static void environment(struct rep *r)
 {
 	const struct pc_run *run = r->run;
@@ -310,7 +334,15 @@ static void environment(struct rep *r)
 		  strcmp(pc_run_meta(run, "events", "0"), "0") ?
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
-	pc_doc_kv(d, "analyses", "%s", pc_run_meta(run, "analyses", "none recorded"));
+	analyses_kv(d, pc_run_meta(run, "analyses", "none recorded"));
+	/*
+	 * The guest booted beside the host measurement: its instruction
+	 * counts cannot tell, but the host's figures shared the machine with
+	 * QEMU on another PU, which the reader should know.
+	 */
+	if (!strncmp(pc_run_meta(run, "vm_beside_host", ""), "yes", 3))
+		pc_doc_kv(d, "guest", "%s; the host's figures were measured while QEMU ran on another PU (shared caches and memory; run --vm-serial to measure them alone)",
+			  pc_run_meta(run, "vm_beside_host", ""));
 	pc_doc_kv(d, "command", "%s", pc_run_meta(run, "command", "?"));
 	pc_doc_kv(d, "probecost", "%s (%s)", pc_run_meta(run, "probecost_version", "?"),
 		  pc_run_meta(run, "git_revision", "?"));

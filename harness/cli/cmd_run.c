@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,11 @@ static void run_usage(FILE *f)
 		   "                   given explicitly, implies --vm\n"
 		   "  --no-deterministic  guest timed in TCG-emulated ns instead (not\n"
 		   "                   hardware time; for orderings only)\n"
+		   "  --vm-serial      boot the guest after the host measurement; by\n"
+		   "                   default a deterministic guest boots beside it on\n"
+		   "                   another PU (its instruction counts do not depend\n"
+		   "                   on host load; the host's figures then share the\n"
+		   "                   machine with QEMU: meta.csv vm_beside_host)\n"
 		   "  --verbose        print every row as it is measured (the full table\n"
 		   "                   is always in results.csv and the report); without\n"
 		   "                   it the console shows the summary at the end\n"
@@ -101,7 +107,7 @@ struct run_args {
 	enum pc_timer_kind timer;
 	const char *out;
 	char cmdline[1024];
-	bool vm, no_vm, deterministic, det_set, no_det, analyses_set, verbose;
+	bool vm, no_vm, vm_serial, deterministic, det_set, no_det, analyses_set, verbose;
 	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
@@ -220,6 +226,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "analyses", required_argument, NULL, 'a' },
 		{ "vm", no_argument, NULL, 'V' },
 		{ "no-vm", no_argument, NULL, 'X' },
+		{ "vm-serial", no_argument, NULL, 'S' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "deterministic", no_argument, NULL, 'D' },
 		{ "no-deterministic", no_argument, NULL, 'Z' },
@@ -310,6 +317,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			break;
 		case 'V':
 			a->vm = true;
+			break;
+		case 'S':
+			a->vm_serial = true;
 			break;
 		case 'X':
 			a->no_vm = true;
@@ -643,9 +653,47 @@ static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 						a->mechs[i]->name);
 }
 
-static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
+/*
+ * May the guest boot while the host measures? Its figures are emulated
+ * instruction counts (-icount shift=0), which host load cannot change,
+ * so the long pole of a default run need not wait for the host's part.
+ * It needs a PU of its own -- the host measures on one, QEMU is kept off
+ * it -- and no host analysis that wants every PU (scaling). Emulated
+ * nanoseconds (--no-deterministic) do depend on host load: not then.
+ */
+static bool guest_beside(const struct run_args *a, const cpu_set_t *cpus,
+			 char *why, size_t len)
 {
-	char mechs[1024], why[512], guest_an[128];
+	if (a->vm_serial) {
+		snprintf(why, len, "no: --vm-serial");
+		return false;
+	}
+	if (!a->deterministic) {
+		snprintf(why, len, "no: --no-deterministic (emulated ns depend on host load)");
+		return false;
+	}
+	if (a->analyses & PC_AN(PC_AN_SCALING)) {
+		snprintf(why, len, "no: the scaling analysis needs every PU");
+		return false;
+	}
+	if (CPU_COUNT(cpus) < 1) {
+		snprintf(why, len, "no: no PU besides the measuring one");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Boot the guest for the module mechanisms: beside the host measurement
+ * when @beside (on @cpus, which lack the measuring PU @os), else after
+ * it; @how says which and why for meta.csv. finish_guest() waits for it.
+ * @g->pid > 0 says it runs.
+ */
+static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
+		       int os, const cpu_set_t *cpus, struct pc_guest *g, bool beside,
+		       const char *how)
+{
+	char mechs[1024], guest_an[128], why[512], yes[160];
 	const char *args[40];
 	struct pc_guest_req req = {
 		.series = a->series,
@@ -654,6 +702,7 @@ static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 	};
 	int n = 0, ret;
 
+	g->pid = -1;
 	guest_mechs(a, mechs, sizeof(mechs));
 	args[n++] = "--mech";
 	args[n++] = mechs;
@@ -679,15 +728,44 @@ static int run_in_guest(struct pc_engine *e, struct run_args *a, size_t nmod)
 	}
 	args[n] = NULL;
 
-	printf("\nprobecost run: %s: the %zu module mechanisms run in a QEMU guest (Debian %s kernel, TCG%s)\n",
+	if (beside) {
+		req.cpus = cpus;
+		snprintf(yes, sizeof(yes),
+			 "yes: booted beside the host measurement, kept off its PU os=%d", os);
+		how = yes;
+	}
+	printf("\nprobecost run: %s: the %zu module mechanisms run in a QEMU guest (Debian %s kernel, TCG%s%s)\n",
 	       a->vm ? "--vm" : "this kernel cannot load modules (CONFIG_MODULES off)",
-	       nmod, a->series, a->deterministic ? ", -icount shift=0: costs in instructions" : "");
+	       nmod, a->series, a->deterministic ? ", -icount shift=0: costs in instructions" : "",
+	       beside ? "; booting now, beside the host measurement" : "");
 	fflush(stdout);
 	if (e->out.res) {
 		pc_results_meta(e->out.res, "vm_series", a->series);
 		pc_results_meta(e->out.res, "vm_deterministic", a->deterministic ? "yes" : "no");
+		pc_results_meta(e->out.res, "vm_beside_host", how);
 	}
-	ret = pc_guest_run(&e->out, e->mt.stop, &req, why, sizeof(why));
+	ret = pc_guest_start(g, &req, why, sizeof(why));
+	if (ret == PC_ERR_UNSUPPORTED) {
+		for (size_t i = 0; i < a->nmechs; i++)
+			if (is_module(a->mechs[i]))
+				pc_sink_status(&e->out, a->mechs[i],
+					       pc_engine_states(e, a->mechs[i]), "unsupported", why);
+		return PC_OK;
+	}
+	if (ret != PC_OK)
+		fprintf(stderr, "probecost run: guest: %s\n", why);
+	return ret;
+}
+
+/* Wait for the guest start_guest() booted and merge its rows. */
+static int finish_guest(struct pc_engine *e, struct run_args *a, struct pc_guest *g)
+{
+	char why[512];
+	int ret;
+
+	if (g->pid <= 0)
+		return PC_OK;
+	ret = pc_guest_finish(g, &e->out, e->mt.stop, why, sizeof(why));
 	if (ret == PC_ERR_UNSUPPORTED) {
 		for (size_t i = 0; i < a->nmechs; i++)
 			if (is_module(a->mechs[i]))
@@ -774,7 +852,10 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	struct sigaction sa;
 	char why[512];
 	int ret, wret = PC_OK, os, logical;
-	bool any_failed = false, guest;
+	bool any_failed = false, guest, vm_tried = false;
+	char how[160];
+	cpu_set_t others;	/* the PUs we may run on, less the measuring one */
+	struct pc_guest vm = { .pid = -1 };
 	size_t nmod;
 
 	join_cmdline(a->cmdline, sizeof(a->cmdline), argc, argv);
@@ -831,6 +912,11 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	}
 	e.out.res = &res;
 
+	/* before binding to @os narrows our affinity to it */
+	CPU_ZERO(&others);
+	sched_getaffinity(0, sizeof(others), &others);
+	if (os >= 0 && os < CPU_SETSIZE)
+		CPU_CLR(os, &others);
 	ret = pc_topo_bind(&tp, os, why, sizeof(why));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost run: %s\n", why);
@@ -852,6 +938,11 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	       PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
 	       e.mt.hw.nr ? "pmu" : e.mt.hw.why);
 	guest = use_guest(a, &nmod);
+	if (guest && !stop_signal && guest_beside(a, &others, how, sizeof(how))) {
+		vm_tried = true;
+		if (start_guest(&e, a, nmod, os, &others, &vm, true, how) != PC_OK)
+			any_failed = true;
+	}
 	pc_progress_init(&prog, 0);
 	for (size_t i = 0; i < a->nmechs; i++)
 		if (!guest || !is_module(a->mechs[i]))
@@ -872,12 +963,21 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 			any_failed = true;
 		}
 	}
-	if (guest && !stop_signal) {
-		ret = run_in_guest(&e, a, nmod);
+	pc_progress_clear(&prog);
+	/* not beside: the guest's whole run now, after the host's */
+	if (guest && !stop_signal && !vm_tried &&
+	    start_guest(&e, a, nmod, os, NULL, &vm, false, how) != PC_OK)
+		any_failed = true;
+	/* after a signal too: finish kills the guest rather than leave it */
+	if (vm.pid > 0) {
+		if (!stop_signal && vm_tried) {
+			printf("probecost run: waiting for the guest\n");
+			fflush(stdout);
+		}
+		ret = finish_guest(&e, a, &vm);
 		if (ret != PC_OK && ret != PC_ERR_INTR)
 			any_failed = true;
 	}
-	pc_progress_clear(&prog);
 	if (!stop_signal && !pr.measured) {
 		fprintf(stderr, "probecost run: nothing at all could be measured (the reasons are below)\n");
 		any_failed = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Boot scripts/guest.sh for the module mechanisms and merge its results. */
 #include <errno.h>
+#include <sched.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -110,19 +111,21 @@ static void rm_tree(const char *dir)
 		waitpid(pid, NULL, 0);
 }
 
-int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
-		 const struct pc_guest_req *req, char *why, size_t len)
+int pc_guest_start(struct pc_guest *g, const struct pc_guest_req *req,
+		   char *why, size_t len)
 {
-	char script[PATH_MAX], tmp[] = "/tmp/probecost-vm.XXXXXX", run[sizeof(tmp) + 8];
+	char script[PATH_MAX];
 	const char *argv[MAX_ARGS + 16];
-	int argc = 0, status, ret;
-	pid_t pid;
+	int argc = 0, ret;
 
+	memset(g, 0, sizeof(*g));
+	g->pid = -1;
 	ret = guest_script(script, sizeof(script), why, len);
 	if (ret != PC_OK)
 		return ret;
-	if (!mkdtemp(tmp)) {
-		snprintf(why, len, "mkdtemp %s: %s", tmp, strerror(errno));
+	snprintf(g->tmp, sizeof(g->tmp), "/tmp/probecost-vm.XXXXXX");
+	if (!mkdtemp(g->tmp)) {
+		snprintf(why, len, "mkdtemp %s: %s", g->tmp, strerror(errno));
 		return PC_ERR_SYS;
 	}
 	argv[argc++] = script;
@@ -131,7 +134,7 @@ int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
 	if (req->deterministic)
 		argv[argc++] = "--deterministic";
 	argv[argc++] = "--out";
-	argv[argc++] = tmp;
+	argv[argc++] = g->tmp;
 	argv[argc++] = "--";
 	argv[argc++] = "run";
 	for (int i = 0; req->args[i] && i < MAX_ARGS; i++)
@@ -142,37 +145,62 @@ int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
 
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
+	g->pid = fork();
+	if (g->pid < 0) {
 		snprintf(why, len, "fork: %s", strerror(errno));
-		rm_tree(tmp);
+		rm_tree(g->tmp);
 		return PC_ERR_SYS;
 	}
-	if (pid == 0) {
+	if (g->pid == 0) {
+		/*
+		 * Beside a host measurement the guest (its kmod build, gzip
+		 * and QEMU all inherit this) stays off the measuring PU, so
+		 * the two do not take turns on one CPU.
+		 */
+		if (req->cpus)
+			sched_setaffinity(0, sizeof(*req->cpus), req->cpus);
 		/* the guest's own report goes to its console log, not our table */
 		if (!freopen("/dev/null", "w", stdout))
 			_exit(127);
 		execv(script, (char *const *)argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0) {
+	return PC_OK;
+}
+
+int pc_guest_finish(struct pc_guest *g, struct pc_sink *out,
+		    volatile sig_atomic_t *stop, char *why, size_t len)
+{
+	char run[sizeof(g->tmp) + 8];
+	int status = -1, ret;
+	bool killed = false;
+
+	if (g->pid <= 0)
+		return PC_ERR_INVAL;
+	for (;;) {
+		/* a stop that came before we got here kills it as one during */
+		if (stop && *stop && !killed) {
+			kill(g->pid, SIGTERM);
+			killed = true;
+		}
+		if (waitpid(g->pid, &status, 0) >= 0)
+			break;
 		if (errno != EINTR) {
 			status = -1;
 			break;
 		}
-		if (stop && *stop)
-			kill(pid, SIGTERM);
 	}
+	g->pid = -1;
 	if (stop && *stop) {
-		rm_tree(tmp);
+		rm_tree(g->tmp);
 		return PC_ERR_INTR;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 4) {
 		snprintf(why, len, "the QEMU guest cannot run here (scripts/guest.sh said why above)");
-		rm_tree(tmp);
+		rm_tree(g->tmp);
 		return PC_ERR_UNSUPPORTED;
 	}
-	snprintf(run, sizeof(run), "%s/run", tmp);
+	snprintf(run, sizeof(run), "%s/run", g->tmp);
 	ret = merge_run(out, run, why, len);
 	if (ret != PC_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		snprintf(why, len, "the guest run failed (scripts/guest.sh exit %d) and left no results",
@@ -183,6 +211,15 @@ int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		ret = PC_ERR_SYS;
 	}
-	rm_tree(tmp);
+	rm_tree(g->tmp);
 	return ret;
+}
+
+int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
+		 const struct pc_guest_req *req, char *why, size_t len)
+{
+	struct pc_guest g;
+	int ret = pc_guest_start(&g, req, why, len);
+
+	return ret == PC_OK ? pc_guest_finish(&g, out, stop, why, len) : ret;
 }

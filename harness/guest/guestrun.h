@@ -6,9 +6,11 @@
 #ifndef PC_GUESTRUN_H
 #define PC_GUESTRUN_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "sink.h"
 
@@ -16,6 +18,13 @@ struct pc_guest_req {
 	const char *series;		/* "6.1", "6.12" or an ABI name */
 	bool deterministic;		/* -icount shift=0, --timer icount */
 	const char *const *args;	/* `probecost run` arguments, NULL-ended */
+	const cpu_set_t *cpus;		/* PUs the guest may use; NULL: ours */
+};
+
+/* A guest booted by pc_guest_start(), not yet waited for. */
+struct pc_guest {
+	pid_t pid;
+	char tmp[32];			/* its --out directory */
 };
 
 /* Is @s a kernel series scripts/guest.sh accepts? */
@@ -30,5 +39,16 @@ bool pc_guest_series_ok(const char *s);
  */
 int pc_guest_run(struct pc_sink *out, volatile sig_atomic_t *stop,
 		 const struct pc_guest_req *req, char *why, size_t len);
+
+/*
+ * pc_guest_run() in two halves, so the guest can boot while the host
+ * measures: start forks scripts/guest.sh and returns; finish waits for
+ * it (killing it first when *@stop is set, or becomes set while
+ * waiting) and merges its results. Every started guest must be finished.
+ */
+int pc_guest_start(struct pc_guest *g, const struct pc_guest_req *req,
+		   char *why, size_t len);
+int pc_guest_finish(struct pc_guest *g, struct pc_sink *out,
+		    volatile sig_atomic_t *stop, char *why, size_t len);
 
 #endif
