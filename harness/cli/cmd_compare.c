@@ -24,11 +24,16 @@
  *                 row, since an overhead sits near zero and may change
  *                 sign; never less than the base row's CI half-width or
  *                 the absolute floor.
- *   floor         what one run cannot resolve, in the row's unit: the
- *                 step between distinct sample values (a timer tick for
- *                 single-event rows) and, for overhead rows, the CI
- *                 width of the mechanism's noise-floor row (absent'
- *                 minus absent). A change inside it is never practical.
+ *   floor         what runs cannot resolve, in the row's unit: the step
+ *                 between distinct sample values (a timer tick for
+ *                 single-event rows); --cycles CPU cycles for rows in ns
+ *                 (between two processes the layout of code and data
+ *                 moves a site's cost by up to about a cycle: user-branch
+ *                 disabled measured -0.35 ns in one run and +0.30 ns in
+ *                 another, each with a CI of +-0.1 ns); and, for overhead
+ *                 rows, the CI width of the mechanism's noise-floor row
+ *                 (absent' minus absent). A change inside it is never
+ *                 practical.
  *   margin        max(--threshold percent of the scale, the floor).
  *   direction     higher is worse, except rates (unit ".../s").
  *
@@ -53,6 +58,7 @@
 #include "rundir.h"
 
 #define DEFAULT_THRESHOLD 5.0
+#define DEFAULT_CYCLES 1.0
 #define DEFAULT_ALPHA 0.05
 #define DEFAULT_GATE "overhead,disabled-overhead"
 #define BOOT_ROUNDS 1000
@@ -68,14 +74,18 @@ static void compare_usage(FILE *f)
 		   "a regression when the change is significant and its whole CI lies\n"
 		   "beyond the margin for the worse. The margin is the larger of\n"
 		   "--threshold percent of the row's scale (its state's cost for overhead\n"
-		   "rows) and an absolute floor: the row's timer step and, for overhead\n"
-		   "rows, the CI width of the mechanism's noise-floor row.\n\n"
+		   "rows) and an absolute floor: the row's timer step, --cycles CPU\n"
+		   "cycles for rows in ns, and for overhead rows the CI width of the\n"
+		   "mechanism's noise-floor row.\n\n"
 		   "  --gate WHAT      rows that can fail the compare: 'overhead' (default:\n"
 		   "                   metrics %s), 'all', or a comma\n"
 		   "                   list of metrics (first-hit,arm-latency,...); other\n"
 		   "                   rows are tested and reported, never fail\n"
 		   "  --threshold PCT  practical margin in percent of the row's scale\n"
 		   "                   (default %.0f; 0..1000)\n"
+		   "  --cycles C       floor in CPU cycles per event for rows in ns\n"
+		   "                   (default %.0f; 0..1000): a new process's layout\n"
+		   "                   moves a site's cost by about a cycle between runs\n"
 		   "  --alpha A        false discovery rate for significance (default\n"
 		   "                   %.2f; 0 < A < 1)\n"
 		   "  --force          compare runs of another CPU, timer or payload\n"
@@ -90,7 +100,7 @@ static void compare_usage(FILE *f)
 		   "Exit status: 0 no regression, 1 regression, 2 usage error, a missing,\n"
 		   "malformed or foreign input file (named with file:line), or runs that\n"
 		   "cannot be compared (another CPU, timer or payload; an incomplete run).\n",
-		DEFAULT_GATE, DEFAULT_THRESHOLD, DEFAULT_ALPHA);
+		DEFAULT_GATE, DEFAULT_THRESHOLD, DEFAULT_CYCLES, DEFAULT_ALPHA);
 }
 
 enum verdict {
@@ -125,7 +135,8 @@ struct cmp {
 };
 
 struct opts {
-	double threshold, alpha;
+	double threshold, alpha, cycles;
+	double cycle_ns;	/* one CPU cycle in ns (base's tsc_mhz), 0 unknown */
 	bool ktap, all, verbose, force, allow_partial, gate_all;
 	char gate_buf[256];
 	const char *gate[MAX_GATE];
@@ -344,6 +355,8 @@ static void test_row(const struct pc_run *base, const struct pc_run *neu,
 		c->diff = pc_median(vn, nn) - pc_median(vb, nb);
 		c->floor = fmax(1.01 * fmax(resolution(vb, nb), resolution(vn, nn)),
 				fmax(noise_width(base, c->b), noise_width(neu, c->n)));
+		if (!strcmp(c->b->unit, "ns"))
+			c->floor = fmax(c->floor, o->cycles * o->cycle_ns);
 		set_margin(c, o);
 		pc_boot_median_diff(vb, nb, vn, nn, BOOT_ROUNDS, key_seed(c->b), 0.95,
 				    &c->lo, &c->hi);
@@ -717,6 +730,7 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "gate", required_argument, NULL, 'g' },
+		{ "cycles", required_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-partial", no_argument, NULL, 'p' },
 		{ "ktap", no_argument, NULL, 'k' },
@@ -725,7 +739,8 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .threshold = DEFAULT_THRESHOLD, .alpha = DEFAULT_ALPHA };
+	struct opts o = { .threshold = DEFAULT_THRESHOLD, .alpha = DEFAULT_ALPHA,
+			  .cycles = DEFAULT_CYCLES };
 	struct pc_comparable cmp;
 	struct pc_run base, neu;
 	struct cmp *rows;
@@ -744,6 +759,9 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 			break;
 		case 'g':
 			ret = parse_gate(optarg, &o);
+			break;
+		case 'c':
+			ret = parse_pct(optarg, 0, 1000, false, false, "--cycles", &o.cycles);
 			break;
 		case 'f':
 			o.force = true;
@@ -788,6 +806,12 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		pc_run_free(&base);
 		pc_run_free(&neu);
 		return ret;
+	}
+	{
+		double mhz = strtod(pc_run_meta(&base, "tsc_mhz", "0"), NULL);
+
+		o.cycle_ns = mhz > 0 && !strcmp(pc_run_meta(&base, "timer_unit", ""), "ns") ?
+			     1e3 / mhz : 0;
 	}
 	rows = calloc(base.nrows + neu.nrows + 1, sizeof(*rows));
 	if (!rows) {
