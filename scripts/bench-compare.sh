@@ -18,8 +18,9 @@
 #
 # Environment: BENCH_RUNS (default 5), BENCH_RUN_OPTS (default --no-vm),
 # BENCH_MECHS (mechanisms to inject into, default "user-branch
-# uprobe-nop"), BENCH_DIR (reuse the runs there, run-1 .. run-N, instead
-# of measuring; kept), PROBECOST (default build/probecost).
+# uprobe-nop"), BENCH_DIR (keep the runs there, run-1 .. run-N; runs
+# already there are reused, not measured again), PROBECOST (default
+# build/probecost).
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${PROBECOST:-build/probecost}
@@ -32,12 +33,13 @@ dir=${BENCH_DIR:-$tmp}
 
 now() { date +%s.%N; }
 
-if [ -z "${BENCH_DIR:-}" ]; then
+if [ ! -f "$dir/run-$N/results.csv" ]; then
 	echo "== $N back-to-back runs: $BIN run $OPTS"
 	i=1
 	while [ "$i" -le "$N" ]; do
 		t0=$(now)
 		# shellcheck disable=SC2086
+		rm -rf "$dir/run-$i"
 		"$BIN" run $OPTS --out "$dir/run-$i" >"$dir/run-$i.log" 2>&1 || {
 			echo "run $i exited $?; see below"; tail -5 "$dir/run-$i.log"; }
 		echo "run $i: $(echo "$(now) - $t0" | bc) s"
