@@ -107,6 +107,7 @@ bench: deps
 	scripts/bench.sh
 	scripts/bench-uprobe.sh
 	scripts/bench-kmod.sh
+	scripts/bench-compare.sh
 
 clean:
 	rm -rf $(BUILD)

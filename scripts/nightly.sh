@@ -3,24 +3,30 @@
 # the trend. docs/nightly.md shows cron and CI set-ups.
 #
 #   scripts/nightly.sh [--results DIR] [--baseline RUN_DIR] [--history FILE]
-#                      [--threshold PCT] [-- RUN_OPTIONS...]
+#                      [--threshold PCT] [--gate WHAT] [-- RUN_OPTIONS...]
 #
-#   --results DIR      where runs, history and trend go (default results)
+#   --results DIR      where runs, history and trend go (default results);
+#                      created when missing
 #   --baseline RUN_DIR compare against this run (default: DIR/baseline if
-#                      you pinned one there, else the previous nightly run)
+#                      you pinned one there, else the previous complete
+#                      nightly run, DIR/nightly-previous)
 #   --history FILE     the history CSV (default DIR/history.csv)
-#   --threshold PCT    passed to probecost compare (default 10)
+#   --threshold PCT    passed to probecost compare (default: compare's)
+#   --gate WHAT        passed to probecost compare (default: overhead rows)
 #   -- RUN_OPTIONS     passed to probecost run (e.g. --mech, --quick)
 #
 # Steps: probecost run into DIR/nightly-<UTC time>; report and plot in it;
-# history append; compare --ktap against the baseline into
-# <run>/compare.ktap (and stdout); history plot into DIR/trend; finally
-# DIR/nightly-previous points at this run.
+# history append; compare against the baseline: KTAP into
+# <run>/compare.ktap (and stdout), text (verdict first) into
+# <run>/compare.txt; history plot into DIR/trend; finally, when the run
+# completed, DIR/nightly-previous becomes a copy of it (a directory, not
+# a link, so that a CI cache that keeps only that path keeps the run).
 #
-# Exit status: 0 no regression, 1 regression, 2 usage or input error,
-# 3 the run itself failed (its partial results are still reported),
-# 130/143 interrupted. PROBECOST names the binary (default
-# build/probecost of this tree).
+# Exit status: 0 no regression, 1 regression, 2 usage or input error or
+# runs that cannot be compared (see probecost compare --help), 3 the run
+# itself failed (its partial results are still reported and compared,
+# and it does not become nightly-previous), 130/143 interrupted.
+# PROBECOST names the binary (default build/probecost of this tree).
 set -u
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +34,7 @@ bin=${PROBECOST:-$here/build/probecost}
 results=results
 baseline=""
 history=""
-threshold=10
+cmp_opts=""
 
 usage() {
 	sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -40,7 +46,8 @@ while [ $# -gt 0 ]; do
 	--results) [ $# -ge 2 ] || usage; results=$2; shift 2 ;;
 	--baseline) [ $# -ge 2 ] || usage; baseline=$2; shift 2 ;;
 	--history) [ $# -ge 2 ] || usage; history=$2; shift 2 ;;
-	--threshold) [ $# -ge 2 ] || usage; threshold=$2; shift 2 ;;
+	--threshold) [ $# -ge 2 ] || usage; cmp_opts="$cmp_opts --threshold=$2"; shift 2 ;;
+	--gate) [ $# -ge 2 ] || usage; cmp_opts="$cmp_opts --gate=$2"; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
 	*) echo "nightly.sh: unknown option '$1'; see scripts/nightly.sh --help" >&2; exit 2 ;;
@@ -79,18 +86,34 @@ if [ -z "$baseline" ] && [ -f "$results/baseline/results.csv" ]; then
 elif [ -z "$baseline" ] && [ -f "$results/nightly-previous/results.csv" ]; then
 	baseline=$results/nightly-previous
 fi
+# a run that lost a mechanism is still compared, for what it kept
+[ $st -eq 0 ] || cmp_opts="$cmp_opts --allow-partial"
 verdict=0
 if [ -n "$baseline" ]; then
-	step "compare $baseline -> $run (threshold $threshold%)"
-	"$bin" compare --ktap --threshold "$threshold" "$baseline" "$run" >"$run/compare.ktap"
+	step "compare $baseline -> $run"
+	# shellcheck disable=SC2086
+	"$bin" compare $cmp_opts "$baseline" "$run" >"$run/compare.txt" 2>&1
+	# shellcheck disable=SC2086
+	"$bin" compare --ktap $cmp_opts "$baseline" "$run" >"$run/compare.ktap"
 	verdict=$?
+	head -n 20 "$run/compare.txt" | sed 's/^/nightly.sh: /' >&2
 	cat "$run/compare.ktap"
-	[ $verdict -le 1 ] || exit $verdict
+	if [ $verdict -gt 1 ]; then
+		step "compare refused $baseline (exit $verdict, reason above); run with the baseline's settings, pass --baseline, or remove $results/nightly-previous to start over"
+		exit $verdict
+	fi
 else
 	step "no baseline yet (first nightly run): nothing to compare"
 fi
 
 "$bin" history plot "$history" "$results/trend" || step "trend plot failed"
-ln -sfn "$(basename "$run")" "$results/nightly-previous"
+if [ $st -eq 0 ]; then
+	# a copy, not a link: CI caches keep paths, not what a link points to
+	rm -rf "$results/nightly-previous.new" &&
+		cp -R "$run" "$results/nightly-previous.new" &&
+		rm -rf "$results/nightly-previous" &&
+		mv "$results/nightly-previous.new" "$results/nightly-previous" ||
+		step "could not copy $run to $results/nightly-previous"
+fi
 [ $st -eq 0 ] || exit 3
 exit $verdict

@@ -1,32 +1,37 @@
 #!/bin/sh
 # scripts/nightly.sh twice on short runs: the first has nothing to
 # compare with, the second compares with the first (KTAP), both land in
-# the history, the trend is drawn, nightly-previous follows the newest
-# run; a baseline that is not a run is refused with exit 2.
+# the history, the trend is drawn, nightly-previous is a copy of the
+# newest run; a baseline that is not a run is refused with exit 2.
+# Then the examples of docs/nightly.md as written there -- the cron line
+# and the GitLab job's script lines, a reduced mechanism set appended --
+# from a clean state, two nights each: the first exits 0 with nothing to
+# compare, the second compares with the first and passes. Between the
+# CI nights only the job's cache paths survive, as in a real runner.
 . tests/ktap.sh
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export PROBECOST="$(pwd)/$PROBECOST"
-opts="--mech none,user-branch --quick --repeat 6 --analyses none"
+root=$(pwd)
+opts="--mech none,user-branch --quick --repeat 6 --analyses none --no-vm"
 
-ktap_plan 7
+ktap_plan 15
 # shellcheck disable=SC2086
 sh scripts/nightly.sh --results "$TMP/r" -- $opts >"$TMP/1.out" 2>&1
 ok $? "first night exits 0 (nothing to compare)"
 sleep 1
-# a 1000% threshold: two honest runs never differ that much
 # shellcheck disable=SC2086
-sh scripts/nightly.sh --results "$TMP/r" --threshold 1000 -- $opts >"$TMP/2.out" 2>&1
+sh scripts/nightly.sh --results "$TMP/r" -- $opts >"$TMP/2.out" 2>&1
 rc=$?
-ok $rc "second night exits 0 (no regression beyond 1000%)"
+ok $rc "second night exits 0 (no regression at the default gate)"
 [ $rc -eq 0 ] || diag "$(tail -20 "$TMP/2.out")"
 
-last=$(readlink "$TMP/r/nightly-previous")
-check "nightly-previous points at the newest run" \
-	[ -n "$last" -a "$last" = "$(ls "$TMP/r" | grep '^nightly-2' | tail -1)" ]
-check "the second night compared, in KTAP" \
-	sh -c "head -1 '$TMP/r/$last/compare.ktap' | grep -qx 'KTAP version 1' && grep -q '^ok 1 ' '$TMP/r/$last/compare.ktap'"
+last=$(ls "$TMP/r" | grep '^nightly-2' | tail -1)
+check "nightly-previous is a copy (a directory) of the newest run" \
+	sh -c "[ -d '$TMP/r/nightly-previous' ] && [ ! -L '$TMP/r/nightly-previous' ] && cmp -s '$TMP/r/nightly-previous/meta.csv' '$TMP/r/$last/meta.csv'"
+check "the second night compared, in KTAP and in text (verdict first)" \
+	sh -c "head -1 '$TMP/r/$last/compare.ktap' | grep -qx 'KTAP version 1' && grep -q '^ok 1 ' '$TMP/r/$last/compare.ktap' && head -1 '$TMP/r/$last/compare.txt' | grep -q '^verdict: '"
 runs=$(python3 -c 'import csv,sys; print(len({r["run_id"] for r in csv.DictReader(open(sys.argv[1]))}))' \
 	"$TMP/r/history.csv" 2>&1)
 ok "$([ "$runs" = 2 ] && echo 0 || echo 1)" "history.csv holds both runs ($runs)"
@@ -36,4 +41,62 @@ sh scripts/nightly.sh --results "$TMP/r" --baseline "$TMP/nope" >"$TMP/3.out" 2>
 rc=$?
 ok "$([ $rc -eq 2 ] && grep -q 'no results.csv there' "$TMP/3.out" && echo 0 || echo 1)" \
 	"a --baseline that is not a run: exit 2 with the reason ($rc)"
+
+# --- the documented examples, as written ---------------------------------
+# make is already done (make tests built this binary); mail is recorded
+mkdir -p "$TMP/bin"
+printf '#!/bin/sh\nexit 0\n' >"$TMP/bin/make"
+printf '#!/bin/sh\necho "mail $*" >>"%s/mail"; cat >>"%s/mail"\n' "$TMP" "$TMP" >"$TMP/bin/mail"
+chmod +x "$TMP/bin/make" "$TMP/bin/mail"
+
+# cron: the one line after the schedule, paths moved into $TMP
+cron=$(sed -n 's/^    30 2 \* \* \*  //p' docs/nightly.md)
+cron=$(printf '%s' "$cron" | sed "s|/srv/probecost-nightly|$TMP/cron/n|g; s|/srv/probecost|$root|g; s|--results $TMP/cron/n|& -- $opts|")
+case "$cron" in *"nightly.sh --results"*) ;; *) cron="" ;; esac
+if [ -z "$cron" ]; then
+	for i in 1 2 3 4; do ok 1 "the cron line: one line with nightly.sh --results in docs/nightly.md"; done
+else
+	PATH="$TMP/bin:$PATH" sh -c "$cron"
+	rc=$?
+	ok "$([ $rc -eq 0 ] && [ -s "$TMP/cron/n/last.log" ] && [ ! -e "$TMP/mail" ] && echo 0 || echo 1)" \
+		"cron, first night from nothing: exit 0, last.log written, no mail ($rc)"
+	check "cron, first night: nothing to compare" grep -q 'no baseline yet' "$TMP/cron/n/last.log"
+	sleep 1
+	PATH="$TMP/bin:$PATH" sh -c "$cron"
+	rc=$?
+	ok "$([ $rc -eq 0 ] && [ ! -e "$TMP/mail" ] && echo 0 || echo 1)" "cron, second night: exit 0, no mail ($rc)"
+	[ $rc -eq 0 ] || diag "$(tail -15 "$TMP/cron/n/last.log")"
+	check "cron, second night compared with the first" \
+		sh -c "grep -q '^# base $TMP/cron/n/nightly-previous' $TMP/cron/n/nightly-2*/compare.ktap"
+fi
+
+# GitLab: the script lines in a fresh work dir; between nights only the
+# cache paths are kept
+lines=$(sed -n '/^      script:/,/^      artifacts:/s/^        - //p' docs/nightly.md)
+cache=$(sed -n '/^      cache:/,/^$/s/^          - //p' docs/nightly.md)
+ci_night() { # N
+	w=$TMP/ci/work$1
+	mkdir -p "$w" && ln -s "$root/scripts" "$w/scripts" && ln -s "$root/build" "$w/build"
+	[ "$1" -eq 1 ] || for p in $cache; do
+		mkdir -p "$w/$(dirname "$p")" && cp -R "$TMP/ci/work$(($1 - 1))/$p" "$w/$p"
+	done
+	printf '%s\n' "$lines" | while IFS= read -r l; do
+		case "$l" in scripts/nightly.sh*) l="$l $opts" ;; esac
+		(cd "$w" && PATH="$TMP/bin:$PATH" sh -c "$l") >>"$TMP/ci/$1.log" 2>&1 || exit 1
+	done
+}
+if [ -z "$lines" ] || [ -z "$cache" ]; then
+	for i in 1 2 3 4; do ok 1 "the GitLab job: script and cache paths in docs/nightly.md"; done
+else
+	ci_night 1
+	ok $? "CI, first night from a clean checkout: every script line exits 0"
+	check "CI, first night: nothing to compare" grep -q 'no baseline yet' "$TMP/ci/1.log"
+	sleep 1
+	ci_night 2
+	rc=$?
+	ok $rc "CI, second night (only the cache kept): every script line exits 0"
+	[ $rc -eq 0 ] || diag "$(tail -15 "$TMP/ci/2.log")"
+	check "CI, second night compared with the first, from the cache" \
+		sh -c "grep -q '^# base nightly/nightly-previous' $TMP/ci/work2/nightly/nightly-2*/compare.ktap"
+fi
 ktap_finish

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * `probecost compare BASE NEW`: which figures changed between two runs,
- * and is any change a regression?
+ * and is any change a regression a nightly job should fail on?
+ *
+ * First the runs themselves (reports/comparable.h): an incomplete run,
+ * another CPU, timer or payload is refused (exit 2) unless overridden;
+ * other repeats, kernels or counters are warned about in the first
+ * lines (and as a skipped KTAP test).
  *
  * Rows are matched on (mechanism, variant, state, metric, unit): a
  * different variant (a kprobe no longer optimized) is a different row,
@@ -17,12 +22,26 @@
  *                 row itself, or for overhead-like rows (overhead,
  *                 <event>-overhead, disabled-*) of the matching cost
  *                 row, since an overhead sits near zero and may change
- *                 sign; never less than the base row's CI half-width.
+ *                 sign; never less than the base row's CI half-width or
+ *                 the absolute floor.
+ *   floor         what runs cannot resolve, in the row's unit: the step
+ *                 between distinct sample values (a timer tick for
+ *                 single-event rows); --cycles CPU cycles for rows in ns
+ *                 (between two processes the layout of code and data
+ *                 moves a site's cost by up to about a cycle: user-branch
+ *                 disabled measured -0.35 ns in one run and +0.30 ns in
+ *                 another, each with a CI of +-0.1 ns); and, for overhead
+ *                 rows, the CI width of the mechanism's noise-floor row
+ *                 (absent' minus absent). A change inside it is never
+ *                 practical.
+ *   margin        max(--threshold percent of the scale, the floor).
  *   direction     higher is worse, except rates (unit ".../s").
  *
- * A regression is a change that is significant (q < alpha), worse and at
- * least --threshold percent of the scale. Noise-floor rows (absent'
- * minus absent) are compared but never called regressions.
+ * A row is worse (better) when q < alpha and the whole CI of the change
+ * lies beyond the margin on the worse (better) side: a CI containing 0
+ * is never a regression. A worse row is a regression only when its
+ * metric is gated (--gate; by default the overhead rows, the product),
+ * and never for noise-floor rows; worse ungated rows are reported.
  */
 #include <getopt.h>
 #include <math.h>
@@ -32,40 +51,63 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "comparable.h"
 #include "errors.h"
 #include "opts.h"
 #include "ranktest.h"
 #include "rundir.h"
 
-#define DEFAULT_THRESHOLD 10.0
+#define DEFAULT_THRESHOLD 5.0
+#define DEFAULT_CYCLES 1.0
 #define DEFAULT_ALPHA 0.05
+#define DEFAULT_GATE "overhead,disabled-overhead"
 #define BOOT_ROUNDS 1000
+#define MAX_GATE 16
 
 static void compare_usage(FILE *f)
 {
 	fprintf(f, "usage: probecost compare [options] BASE_DIR NEW_DIR\n\n"
-		   "Matches the rows of two runs on (mechanism, variant, state, metric,\n"
-		   "unit), tests every change on the raw samples (Mann-Whitney U,\n"
-		   "Benjamini-Hochberg adjusted; bootstrap 95%% CI of the difference of\n"
-		   "medians) and flags a regression when a change is significant, for\n"
-		   "the worse, and beyond the threshold. Rows found on one side only are\n"
-		   "listed as such.\n\n"
-		   "  --threshold PCT  smallest change that counts, in percent of the\n"
-		   "                   row's scale (default %.0f; 0..1000)\n"
+		   "Checks that the two runs can be compared (meta.csv), matches their\n"
+		   "rows on (mechanism, variant, state, metric, unit), tests every change\n"
+		   "on the raw samples (Mann-Whitney U, Benjamini-Hochberg adjusted;\n"
+		   "bootstrap 95%% CI of the difference of medians) and calls a gated row\n"
+		   "a regression when the change is significant and its whole CI lies\n"
+		   "beyond the margin for the worse. The margin is the larger of\n"
+		   "--threshold percent of the row's scale (its state's cost for overhead\n"
+		   "rows) and an absolute floor: the row's timer step, --cycles CPU\n"
+		   "cycles for rows in ns, and for overhead rows the CI width of the\n"
+		   "mechanism's noise-floor row.\n\n"
+		   "  --gate WHAT      rows that can fail the compare: 'overhead' (default:\n"
+		   "                   metrics %s), 'all', or a comma\n"
+		   "                   list of metrics (first-hit,arm-latency,...); other\n"
+		   "                   rows are tested and reported, never fail\n"
+		   "  --threshold PCT  practical margin in percent of the row's scale\n"
+		   "                   (default %.0f; 0..1000)\n"
+		   "  --cycles C       floor in CPU cycles per event for rows in ns\n"
+		   "                   (default %.0f; 0..1000): a new process's layout\n"
+		   "                   moves a site's cost by about a cycle between runs\n"
 		   "  --alpha A        false discovery rate for significance (default\n"
 		   "                   %.2f; 0 < A < 1)\n"
+		   "  --force          compare runs of another CPU, timer or payload\n"
+		   "  --allow-partial  compare an interrupted or failed run\n"
 		   "  --ktap           KTAP v1: one test per row, figures in # lines\n"
-		   "  --all            list unchanged rows too (text output)\n"
+		   "  --verbose        every changed, untested and one-sided row in detail\n"
+		   "  --all            --verbose, and unchanged rows too\n"
 		   "  --help           this text\n\n"
-		   "Exit status: 0 no regression, 1 regression, 2 usage error or a\n"
-		   "missing, malformed or foreign input file (named with file:line).\n",
-		DEFAULT_THRESHOLD, DEFAULT_ALPHA);
+		   "Runs that differ in repeats, --quick, kernel, guest kernel or counters\n"
+		   "are compared with a warning in the first lines (KTAP: a skipped\n"
+		   "test 'comparable runs').\n\n"
+		   "Exit status: 0 no regression, 1 regression, 2 usage error, a missing,\n"
+		   "malformed or foreign input file (named with file:line), or runs that\n"
+		   "cannot be compared (another CPU, timer or payload; an incomplete run).\n",
+		DEFAULT_GATE, DEFAULT_THRESHOLD, DEFAULT_CYCLES, DEFAULT_ALPHA);
 }
 
 enum verdict {
 	V_REGRESSION,
+	V_WORSE,	/* worse beyond the margin, but the metric is not gated */
 	V_IMPROVEMENT,
-	V_SHIFT,	/* significant but within the threshold, or noise */
+	V_SHIFT,	/* significant but within the margin, or a noise row */
 	V_SAME,
 	V_UNTESTED,	/* matched, but no samples to test */
 	V_BASE_ONLY,
@@ -74,6 +116,7 @@ enum verdict {
 
 static const char *const verdict_name[] = {
 	[V_REGRESSION] = "REGRESSION",
+	[V_WORSE] = "worse (not gated)",
 	[V_IMPROVEMENT] = "improvement",
 	[V_SHIFT] = "shift",
 	[V_SAME] = "unchanged",
@@ -86,13 +129,18 @@ struct cmp {
 	const struct pc_rrow *b, *n;	/* either may be NULL */
 	enum verdict v;
 	double p, q, diff, lo, hi, rel;	/* rel in percent of the scale */
-	bool tested, noise;
+	double scale, floor, margin;	/* in the row's unit */
+	bool tested, noise, gated;
 	char why[256];		/* one-sided or untested: the reason */
 };
 
 struct opts {
-	double threshold, alpha;
-	bool ktap, all;
+	double threshold, alpha, cycles;
+	double cycle_ns;	/* one CPU cycle in ns (base's tsc_mhz), 0 unknown */
+	bool ktap, all, verbose, force, allow_partial, gate_all;
+	char gate_buf[256];
+	const char *gate[MAX_GATE];
+	size_t ngate;
 };
 
 static bool same_key(const struct pc_rrow *a, const struct pc_rrow *b)
@@ -162,6 +210,65 @@ static double scale_of(const struct pc_run *base, const struct pc_rrow *b)
 	return isnan(half) ? s : fmax(s, half);
 }
 
+/*
+ * CI width of the noise-floor row that goes with overhead row @w in run
+ * @r (absent' minus absent of the same mechanism: how far apart two
+ * identical sites measure), or 0 when there is none.
+ */
+static double noise_width(const struct pc_run *r, const struct pc_rrow *w)
+{
+	const char *metric = w->metric;
+	const struct pc_rrow *f;
+
+	if (!overhead_like(w->metric))
+		return 0;
+	if (!strcmp(w->metric, "disabled-overhead"))
+		metric = "disabled-noise";
+	for (size_t i = 0; i < r->nrows; i++) {
+		f = &r->rows[i];
+		if (!strcmp(f->mechanism, w->mechanism) && !strcmp(f->state, "absent") &&
+		    !strcmp(f->metric, metric) && !strcmp(f->unit, w->unit) &&
+		    pc_rrow_measured(f) && !isnan(f->ci_lo) && !isnan(f->ci_hi))
+			return f->ci_hi - f->ci_lo;
+	}
+	return 0;
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The smallest step between distinct values of one run's samples: the
+ * timer's tick for rows of one event (first-hit, latencies: 10 ns on a
+ * VM whose clock steps so), negligible for per-event costs of a million
+ * events. Taken per run, because each run calibrates its own tick
+ * (30.0567 ns in one run is 30.0561 ns in the next), and pooled the two
+ * would show a step of 0.0006 ns that no run can resolve. The caller
+ * adds 1% so that one step measured with two calibrations stays inside.
+ */
+static double resolution(const double *x, size_t n)
+{
+	double *v = malloc((n ? n : 1) * sizeof(*v)), step = 0;
+
+	if (!v)
+		return 0;
+	memcpy(v, x, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_dbl);
+	for (size_t i = 1; i < n; i++) {
+		double d = v[i] - v[i - 1];
+
+		/* below 1e-9 of the value: the same tick printed twice */
+		if (d > 1e-9 * fabs(v[i]) && (step == 0 || d < step))
+			step = d;
+	}
+	free(v);
+	return step;
+}
+
 static unsigned long key_seed(const struct pc_rrow *w)
 {
 	const char *parts[5] = { w->mechanism, w->variant, w->state, w->metric, w->unit };
@@ -208,17 +315,26 @@ static double *values(const struct pc_run *r, const struct pc_rrow *w, size_t *n
 	return v;
 }
 
-/* Test one matched row; fills p, diff, its CI and rel. */
-static void test_row(const struct pc_run *base, const struct pc_run *neu, struct cmp *c)
+static void set_margin(struct cmp *c, const struct opts *o)
+{
+	c->scale = fmax(c->scale, c->floor);
+	c->margin = fmax(o->threshold / 100 * c->scale, c->floor);
+	c->rel = c->scale > 0 ? 100 * c->diff / c->scale : (c->diff == 0 ? 0 : INFINITY);
+}
+
+/* Test one matched row; fills p, diff, its CI, the margin and rel. */
+static void test_row(const struct pc_run *base, const struct pc_run *neu,
+		     const struct opts *o, struct cmp *c)
 {
 	struct pc_mw mw;
-	double scale, *vb, *vn;
+	double *vb, *vn;
 	size_t nb, nn;
 
 	c->diff = c->n->median - c->b->median;
 	c->lo = c->hi = NAN;
-	scale = scale_of(base, c->b);
-	c->rel = scale > 0 ? 100 * c->diff / scale : (c->diff == 0 ? 0 : INFINITY);
+	c->scale = scale_of(base, c->b);
+	c->floor = 0;
+	set_margin(c, o);
 	if (exact_backend(c->b->backend) && exact_backend(c->n->backend)) {
 		c->p = c->diff == 0 ? 1 : 0;
 		c->lo = c->hi = c->diff;
@@ -237,7 +353,11 @@ static void test_row(const struct pc_run *base, const struct pc_run *neu, struct
 	} else {
 		c->p = mw.p_two;
 		c->diff = pc_median(vn, nn) - pc_median(vb, nb);
-		c->rel = scale > 0 ? 100 * c->diff / scale : (c->diff == 0 ? 0 : INFINITY);
+		c->floor = fmax(1.01 * fmax(resolution(vb, nb), resolution(vn, nn)),
+				fmax(noise_width(base, c->b), noise_width(neu, c->n)));
+		if (!strcmp(c->b->unit, "ns"))
+			c->floor = fmax(c->floor, o->cycles * o->cycle_ns);
+		set_margin(c, o);
 		pc_boot_median_diff(vb, nb, vn, nn, BOOT_ROUNDS, key_seed(c->b), 0.95,
 				    &c->lo, &c->hi);
 		c->tested = true;
@@ -246,19 +366,36 @@ static void test_row(const struct pc_run *base, const struct pc_run *neu, struct
 	free(vn);
 }
 
+static bool gated(const struct opts *o, const char *metric)
+{
+	for (size_t i = 0; i < o->ngate; i++)
+		if (!strcmp(o->gate[i], metric))
+			return true;
+	return o->gate_all;
+}
+
+/*
+ * Worse or better only when significant and the whole CI of the change
+ * lies beyond the margin: a CI that reaches into the margin (or holds 0)
+ * is a shift at most, whatever the point estimate.
+ */
 static void classify(struct cmp *c, const struct opts *o)
 {
 	bool rate = strlen(c->b->unit) > 2 &&
 		    !strcmp(c->b->unit + strlen(c->b->unit) - 2, "/s");
-	bool worse = rate ? c->diff < 0 : c->diff > 0;
+	bool up = c->lo > c->margin, down = c->hi < -c->margin;
+	bool worse = rate ? down : up, better = rate ? up : down;
 
 	c->noise = noise_row(c->b);
+	c->gated = gated(o, c->b->metric) && !c->noise;
 	if (!(c->q < o->alpha) || c->diff == 0)
 		c->v = V_SAME;
-	else if (c->noise || fabs(c->rel) < o->threshold)
+	else if (c->noise || (!worse && !better))
 		c->v = V_SHIFT;
+	else if (worse)
+		c->v = c->gated ? V_REGRESSION : V_WORSE;
 	else
-		c->v = worse ? V_REGRESSION : V_IMPROVEMENT;
+		c->v = V_IMPROVEMENT;
 }
 
 static size_t build(const struct pc_run *base, const struct pc_run *neu,
@@ -293,7 +430,7 @@ static size_t build(const struct pc_run *base, const struct pc_run *neu,
 			c->b = NULL;
 			c->n = m;
 		} else {
-			test_row(base, neu, c);
+			test_row(base, neu, o, c);
 		}
 		n++;
 	}
@@ -356,79 +493,175 @@ static void row_name(char *buf, size_t len, const struct pc_rrow *w, bool ktap)
 			*s = '_';
 }
 
+/* "median [lo, hi]" of a loaded row */
+static void with_ci(char *buf, size_t len, const struct pc_rrow *w)
+{
+	char m[32], lo[32], hi[32];
+
+	fnum(m, sizeof(m), w->median);
+	fnum(lo, sizeof(lo), w->ci_lo);
+	fnum(hi, sizeof(hi), w->ci_hi);
+	snprintf(buf, len, "%s [%s, %s]", m, lo, hi);
+}
+
 static void figures(char *buf, size_t len, const struct cmp *c)
 {
-	char bm[32], nm[32], d[32], lo[32], hi[32], rel[32], p[32], q[32];
+	char bm[112], nm[112], d[32], lo[32], hi[32], rel[32], p[32], q[32], mg[32];
 
-	fnum(bm, sizeof(bm), c->b->median);
-	fnum(nm, sizeof(nm), c->n->median);
+	with_ci(bm, sizeof(bm), c->b);
+	with_ci(nm, sizeof(nm), c->n);
 	fnum(d, sizeof(d), c->diff);
 	fnum(lo, sizeof(lo), c->lo);
 	fnum(hi, sizeof(hi), c->hi);
 	fnum(rel, sizeof(rel), c->rel);
 	fnum(p, sizeof(p), c->p);
 	fnum(q, sizeof(q), c->q);
+	fnum(mg, sizeof(mg), c->margin);
 	if (!c->tested)
 		snprintf(buf, len, "%s -> %s %s; %s", bm, nm, c->b->unit, c->why);
 	else
-		snprintf(buf, len, "%s -> %s %s: %s%s (%s%s%%), 95%% CI [%s, %s], p=%s q=%s%s",
+		snprintf(buf, len, "%s -> %s %s: %s%s (%s%s%%), 95%% CI [%s, %s], margin %s, p=%s q=%s%s",
 			 bm, nm, c->b->unit, c->diff > 0 ? "+" : "", d,
-			 c->rel > 0 ? "+" : "", rel, lo, hi, p, q,
+			 c->rel > 0 ? "+" : "", rel, lo, hi, mg, p, q,
 			 c->noise ? "; a noise floor or reference row" : "");
 }
 
-static void print_text(const struct cmp *c, size_t n, const struct opts *o,
-		       const struct pc_run *base, const struct pc_run *neu)
+/* One line: what regressed, by how much, and why that counts. */
+static void regression_line(const struct cmp *c, const struct opts *o)
 {
-	size_t count[V_NEW_ONLY + 1] = { 0 };
-	char name[512], fig[512];
+	char bm[112], nm[112], d[32], lo[32], hi[32], rel[32], q[32], mg[32], fl[32], sc[32];
+	const struct pc_rrow *w = c->b;
 
-	printf("base %s (%s)\nnew  %s (%s)\n", base->dir,
-	       pc_run_meta(base, "run_id", "?"), neu->dir, pc_run_meta(neu, "run_id", "?"));
-	printf("threshold %.4g%%, false discovery rate %.4g\n\n", o->threshold, o->alpha);
+	with_ci(bm, sizeof(bm), c->b);
+	with_ci(nm, sizeof(nm), c->n);
+	fnum(d, sizeof(d), c->diff);
+	fnum(lo, sizeof(lo), c->lo);
+	fnum(hi, sizeof(hi), c->hi);
+	fnum(rel, sizeof(rel), c->rel);
+	fnum(q, sizeof(q), c->q);
+	fnum(mg, sizeof(mg), c->margin);
+	fnum(fl, sizeof(fl), c->floor);
+	fnum(sc, sizeof(sc), c->scale);
+	printf("%-10s %s %s %s: %s -> %s %s, %s%s (%s%s%% of scale %s); change CI [%s, %s] beyond margin %s (%s: %.4g%% of scale, floor %s), q=%s\n",
+	       verdict_name[c->v], w->mechanism, w->state, w->metric, bm, nm, w->unit,
+	       c->diff > 0 ? "+" : "", d, c->rel > 0 ? "+" : "", rel, sc, lo, hi, mg,
+	       c->margin > c->floor ? "threshold" : "floor", o->threshold, fl, q);
+}
+
+/* Regressions first, the largest relative change first. */
+static int by_severity(const void *x, const void *y)
+{
+	const struct cmp *a = *(const struct cmp *const *)x, *b = *(const struct cmp *const *)y;
+	double ra = fabs(a->rel), rb = fabs(b->rel);
+
+	if (a->v != b->v)
+		return (int)a->v - (int)b->v;
+	return (ra < rb) - (ra > rb);
+}
+
+static void gate_text(char *buf, size_t len, const struct opts *o)
+{
+	size_t l = 0;
+
+	if (o->gate_all) {
+		snprintf(buf, len, "all rows");
+		return;
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < o->ngate && l < len; i++)
+		l += (size_t)snprintf(buf + l, len - l, "%s%s", i ? "," : "", o->gate[i]);
+}
+
+static void print_text(const struct cmp *c, size_t n, const struct opts *o,
+		       const struct pc_run *base, const struct pc_run *neu,
+		       const struct pc_comparable *cmp)
+{
+	size_t count[V_NEW_ONLY + 1] = { 0 }, ngated = 0;
+	const struct cmp **order = malloc((n ? n : 1) * sizeof(*order));
+	char name[512], fig[768], gate[256];
+
+	for (size_t i = 0; i < cmp->nwarn; i++)
+		printf("warning: runs differ: %s\n", cmp->warn[i]);
 	for (size_t i = 0; i < n; i++) {
-		const struct pc_rrow *w = c[i].b ? c[i].b : c[i].n;
-
 		count[c[i].v]++;
-		if (c[i].v == V_SAME && !o->all)
+		ngated += c[i].tested && c[i].gated;
+	}
+	gate_text(gate, sizeof(gate), o);
+	if (count[V_REGRESSION])
+		printf("verdict: REGRESSION: %zu of %zu gated rows worse beyond the margin (gate: %s)\n",
+		       count[V_REGRESSION], ngated, gate);
+	else
+		printf("verdict: no regression in %zu gated rows (gate: %s)\n", ngated, gate);
+	if (order) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = &c[i];
+		qsort(order, n, sizeof(*order), by_severity);
+		for (size_t i = 0; i < n && order[i]->v == V_REGRESSION; i++)
+			regression_line(order[i], o);
+	}
+	printf("%zu rows: %zu regression%s, %zu worse but not gated, %zu improvement%s, %zu unchanged (%zu of them shifted within the margin), %zu untested, %zu one-sided (%zu only in base, %zu only in new)\n",
+	       n, count[V_REGRESSION], count[V_REGRESSION] == 1 ? "" : "s", count[V_WORSE],
+	       count[V_IMPROVEMENT], count[V_IMPROVEMENT] == 1 ? "" : "s",
+	       count[V_SAME] + count[V_SHIFT], count[V_SHIFT], count[V_UNTESTED],
+	       count[V_BASE_ONLY] + count[V_NEW_ONLY], count[V_BASE_ONLY], count[V_NEW_ONLY]);
+	printf("base %s (%s), new %s (%s); threshold %.4g%%, false discovery rate %.4g\n",
+	       base->dir, pc_run_meta(base, "run_id", "?"), neu->dir,
+	       pc_run_meta(neu, "run_id", "?"), o->threshold, o->alpha);
+	if (!o->verbose) {
+		if (n > count[V_SAME] + count[V_REGRESSION])
+			printf("(--verbose: every changed, untested and one-sided row)\n");
+		free(order);
+		return;
+	}
+	printf("\n");
+	for (size_t i = 0; order && i < n; i++) {
+		const struct cmp *r = order[i];
+		const struct pc_rrow *w = r->b ? r->b : r->n;
+
+		if (r->v == V_SAME && !o->all)
 			continue;
 		row_name(name, sizeof(name), w, false);
-		if (c[i].v == V_BASE_ONLY || c[i].v == V_NEW_ONLY)
-			snprintf(fig, sizeof(fig), "%s", c[i].why);
+		if (r->v == V_BASE_ONLY || r->v == V_NEW_ONLY)
+			snprintf(fig, sizeof(fig), "%s", r->why);
 		else
-			figures(fig, sizeof(fig), &c[i]);
-		printf("%-12s %s\n             %s\n", verdict_name[c[i].v], name, fig);
+			figures(fig, sizeof(fig), r);
+		printf("%-12s %s\n             %s\n", verdict_name[r->v], name, fig);
 	}
-	printf("\n%zu rows: %zu regression%s, %zu improvement%s, %zu shifted within the threshold or noise, %zu unchanged, %zu untested, %zu only in base, %zu only in new\n",
-	       n, count[V_REGRESSION], count[V_REGRESSION] == 1 ? "" : "s",
-	       count[V_IMPROVEMENT], count[V_IMPROVEMENT] == 1 ? "" : "s",
-	       count[V_SHIFT], count[V_SAME], count[V_UNTESTED], count[V_BASE_ONLY],
-	       count[V_NEW_ONLY]);
+	free(order);
 }
 
 static void print_ktap(const struct cmp *c, size_t n, const struct opts *o,
-		       const struct pc_run *base, const struct pc_run *neu)
+		       const struct pc_run *base, const struct pc_run *neu,
+		       const struct pc_comparable *cmp)
 {
-	char name[512], fig[512];
-	size_t fails = 0;
+	char name[512], fig[768], gate[256];
+	size_t fails = 0, t = 0;
 
-	printf("KTAP version 1\n1..%zu\n", n);
+	gate_text(gate, sizeof(gate), o);
+	printf("KTAP version 1\n1..%zu\n", n + (cmp->nwarn ? 1 : 0));
 	printf("# base %s (%s), new %s (%s)\n", base->dir, pc_run_meta(base, "run_id", "?"),
 	       neu->dir, pc_run_meta(neu, "run_id", "?"));
-	printf("# threshold %.4g%%, false discovery rate %.4g (Benjamini-Hochberg)\n",
-	       o->threshold, o->alpha);
+	printf("# gate %s; threshold %.4g%%, false discovery rate %.4g (Benjamini-Hochberg)\n",
+	       gate, o->threshold, o->alpha);
+	if (cmp->nwarn) {
+		for (size_t i = 0; i < cmp->nwarn; i++)
+			printf("# warning: runs differ: %s\n", cmp->warn[i]);
+		printf("ok %zu comparable runs # SKIP runs differ in %zu setting%s (see above)\n",
+		       ++t, cmp->nwarn, cmp->nwarn == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_rrow *w = c[i].b ? c[i].b : c[i].n;
 
 		row_name(name, sizeof(name), w, true);
+		t++;
 		switch (c[i].v) {
 		case V_BASE_ONLY:
 		case V_NEW_ONLY:
-			printf("# %s: %s\nok %zu %s # SKIP %s\n", name, c[i].why, i + 1, name,
+			printf("# %s: %s\nok %zu %s # SKIP %s\n", name, c[i].why, t, name,
 			       verdict_name[c[i].v]);
 			continue;
 		case V_UNTESTED:
-			printf("ok %zu %s # SKIP %s\n", i + 1, name, c[i].why);
+			printf("ok %zu %s # SKIP %s\n", t, name, c[i].why);
 			continue;
 		default:
 			break;
@@ -440,7 +673,7 @@ static void print_ktap(const struct cmp *c, size_t n, const struct opts *o,
 		printf("# %s: %s\n", verdict_name[c[i].v], fig);
 		if (c[i].v == V_REGRESSION)
 			fails++;
-		printf("%sok %zu %s\n", c[i].v == V_REGRESSION ? "not " : "", i + 1, name);
+		printf("%sok %zu %s\n", c[i].v == V_REGRESSION ? "not " : "", t, name);
 	}
 	printf("# totals: %zu rows, %zu regression%s\n", n, fails, fails == 1 ? "" : "s");
 }
@@ -458,22 +691,61 @@ static int parse_pct(const char *arg, double lo, double hi, bool open_lo,
 	return PC_OK;
 }
 
+/*
+ * --gate: "overhead" (the default set), "all", or metrics separated by
+ * commas. Names are not checked against a list (rows of newer metrics
+ * pass through), but they must look like metric names.
+ */
+static int parse_gate(const char *arg, struct opts *o)
+{
+	char *tok, *save = NULL;
+
+	o->gate_all = !strcmp(arg, "all");
+	o->ngate = 0;
+	if (o->gate_all)
+		return PC_OK;
+	if (!strcmp(arg, "overhead"))
+		arg = DEFAULT_GATE;
+	if (strlen(arg) >= sizeof(o->gate_buf) || !arg[0] ||
+	    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_,") !=
+	    strlen(arg))
+		return pc_usage_error("compare", "--gate '%s': expected overhead, all, or metric names separated by commas (e.g. overhead,first-hit)",
+				      arg);
+	snprintf(o->gate_buf, sizeof(o->gate_buf), "%s", arg);
+	for (tok = strtok_r(o->gate_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->ngate == MAX_GATE)
+			return pc_usage_error("compare", "--gate '%s': at most %d metrics; use --gate all",
+					      arg, MAX_GATE);
+		o->gate[o->ngate++] = tok;
+	}
+	if (!o->ngate)
+		return pc_usage_error("compare", "--gate '%s': no metric named", arg);
+	return PC_OK;
+}
+
 /* Compare the two runs argv names and print the rows; count regressions. */
 static int compare_main(int argc, char **argv, size_t *regressions)
 {
 	static const struct option lo[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "alpha", required_argument, NULL, 'a' },
+		{ "gate", required_argument, NULL, 'g' },
+		{ "cycles", required_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "allow-partial", no_argument, NULL, 'p' },
 		{ "ktap", no_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "all", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { DEFAULT_THRESHOLD, DEFAULT_ALPHA, false, false };
+	struct opts o = { .threshold = DEFAULT_THRESHOLD, .alpha = DEFAULT_ALPHA,
+			  .cycles = DEFAULT_CYCLES };
+	struct pc_comparable cmp;
 	struct pc_run base, neu;
 	struct cmp *rows;
 	size_t n;
-	int c, ret = PC_OK;
+	int c, ret = parse_gate(DEFAULT_GATE, &o);
 
 	opterr = 0;
 	optind = 1;
@@ -485,11 +757,26 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		case 'a':
 			ret = parse_pct(optarg, 0, 1, true, true, "--alpha", &o.alpha);
 			break;
+		case 'g':
+			ret = parse_gate(optarg, &o);
+			break;
+		case 'c':
+			ret = parse_pct(optarg, 0, 1000, false, false, "--cycles", &o.cycles);
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case 'p':
+			o.allow_partial = true;
+			break;
 		case 'k':
 			o.ktap = true;
 			break;
+		case 'v':
+			o.verbose = true;
+			break;
 		case 'A':
-			o.all = true;
+			o.all = o.verbose = true;
 			break;
 		case 'h':
 			compare_usage(stdout);
@@ -512,13 +799,20 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		pc_run_free(&base);
 		return ret;
 	}
-	/* a torn run compares, but nobody should mistake its gaps for results */
-	if (pc_run_incomplete(&base))
-		fprintf(stderr, "probecost compare: warning: base run %s was %s\n", base.dir,
-			pc_run_incomplete(&base));
-	if (pc_run_incomplete(&neu))
-		fprintf(stderr, "probecost compare: warning: new run %s was %s\n", neu.dir,
-			pc_run_incomplete(&neu));
+	ret = pc_comparable_check(&base, &neu, o.force, o.allow_partial, &cmp);
+	if (ret != PC_OK) {
+		for (size_t i = 0; i < cmp.nrefuse; i++)
+			fprintf(stderr, "probecost compare: cannot compare: %s\n", cmp.refuse[i]);
+		pc_run_free(&base);
+		pc_run_free(&neu);
+		return ret;
+	}
+	{
+		double mhz = strtod(pc_run_meta(&base, "tsc_mhz", "0"), NULL);
+
+		o.cycle_ns = mhz > 0 && !strcmp(pc_run_meta(&base, "timer_unit", ""), "ns") ?
+			     1e3 / mhz : 0;
+	}
 	rows = calloc(base.nrows + neu.nrows + 1, sizeof(*rows));
 	if (!rows) {
 		pc_run_free(&base);
@@ -534,9 +828,9 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		return PC_ERR_NOMEM;
 	}
 	if (o.ktap)
-		print_ktap(rows, n, &o, &base, &neu);
+		print_ktap(rows, n, &o, &base, &neu, &cmp);
 	else
-		print_text(rows, n, &o, &base, &neu);
+		print_text(rows, n, &o, &base, &neu, &cmp);
 	for (size_t i = 0; i < n; i++)
 		*regressions += rows[i].v == V_REGRESSION;
 	free(rows);
