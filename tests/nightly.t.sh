@@ -3,11 +3,15 @@
 # compare with, the second compares with the first (KTAP), both land in
 # the history, the trend is drawn, nightly-previous is a copy of the
 # newest run; a baseline that is not a run is refused with exit 2.
-# Then the examples of docs/nightly.md as written there -- the cron line
-# and the GitLab job's script lines, a reduced mechanism set appended --
-# from a clean state, two nights each: the first exits 0 with nothing to
+# Then the examples of docs/nightly.md as written there -- the cron line,
+# the systemd service's commands and the GitLab job's script lines, a
+# reduced mechanism set appended -- from a clean state, two nights each: the first exits 0 with nothing to
 # compare, the second compares with the first and passes. Between the
 # CI nights only the job's cache paths survive, as in a real runner.
+# Last, the confirmation: a regression injected into one night's run
+# only (a host's one-run slowdown) is measured again, not confirmed and
+# does not fail the job; one injected into every run from then on (a
+# regression in the code) is confirmed and fails it.
 . tests/ktap.sh
 
 TMP=$(mktemp -d)
@@ -16,7 +20,7 @@ export PROBECOST="$(pwd)/$PROBECOST"
 root=$(pwd)
 opts="--mech none,user-branch --quick --repeat 6 --analyses none --no-vm"
 
-ktap_plan 15
+ktap_plan 23
 # shellcheck disable=SC2086
 sh scripts/nightly.sh --results "$TMP/r" -- $opts >"$TMP/1.out" 2>&1
 ok $? "first night exits 0 (nothing to compare)"
@@ -70,6 +74,30 @@ else
 		sh -c "grep -q '^# base $TMP/cron/n/nightly-previous' $TMP/cron/n/nightly-2*/compare.ktap"
 fi
 
+# systemd: the service's ExecStartPre and ExecStart, run as systemd would
+# (in WorkingDirectory, Pre first), paths moved into $TMP
+unit=$(sed -n '/^    # \/etc\/systemd\/system\/probecost-nightly.service/,/^$/p' docs/nightly.md)
+pre=$(printf '%s\n' "$unit" | sed -n 's/^    ExecStartPre=//p')
+start=$(printf '%s\n' "$unit" | sed -n "s/^    ExecStart=\/bin\/sh -c '\(.*\)'$/\1/p")
+wd=$(printf '%s\n' "$unit" | sed -n 's/^    WorkingDirectory=//p')
+if [ -z "$pre" ] || [ -z "$start" ] || [ "$wd" != /srv/probecost ]; then
+	for i in 1 2; do ok 1 "the systemd service: WorkingDirectory, ExecStartPre, ExecStart in docs/nightly.md"; done
+else
+	pre=$(printf '%s' "$pre" | sed "s|/srv/probecost-nightly|$TMP/sd/n|g")
+	start=$(printf '%s' "$start" | sed "s|/srv/probecost-nightly|$TMP/sd/n|g; s|--results $TMP/sd/n|& -- $opts|")
+	sd_night() {
+		$pre && (cd "$root" && PATH="$TMP/bin:$PATH" sh -c "$start") >>"$TMP/sd.$1.log" 2>&1
+	}
+	sd_night 1
+	ok $? "systemd service, first night from nothing: exit 0"
+	sleep 1
+	sd_night 2
+	rc=$?
+	ok "$([ $rc -eq 0 ] && grep -q '^# base' $TMP/sd/n/nightly-2*[0-9Z]/compare.ktap && echo 0 || echo 1)" \
+		"systemd service, second night: exit 0, compared with the first ($rc)"
+	[ $rc -eq 0 ] || diag "$(tail -15 "$TMP/sd.2.log")"
+fi
+
 # GitLab: the script lines in a fresh work dir; between nights only the
 # cache paths are kept
 lines=$(sed -n '/^      script:/,/^      artifacts:/s/^        - //p' docs/nightly.md)
@@ -99,4 +127,47 @@ else
 	check "CI, second night compared with the first, from the cache" \
 		sh -c "grep -q '^# base nightly/nightly-previous' $TMP/ci/work2/nightly/nightly-2*/compare.ktap"
 fi
+# --- confirm: a regression must show twice --------------------------------
+# a probecost that makes user-branch 300% of its cost slower in the runs
+# numbered by $INJECT (tests/inject.py on the run it just wrote)
+cat >"$TMP/bin/pc-inject" <<EOF
+#!/bin/sh
+"$PROBECOST" "\$@"
+rc=\$?
+[ "\$1" = run ] || exit \$rc
+n=\$((\$(cat "\$STATE" 2>/dev/null || echo 0) + 1))
+echo \$n >"\$STATE"
+out=""; prev=""
+for a in "\$@"; do [ "\$prev" = --out ] && out=\$a; prev=\$a; done
+case " \$INJECT " in *" \$n "*)
+	python3 "$root/tests/inject.py" "\$out" "\$out.inj" user-branch 300 >/dev/null &&
+		rm -rf "\$out" && mv "\$out.inj" "\$out" ;;
+esac
+exit \$rc
+EOF
+chmod +x "$TMP/bin/pc-inject"
+confirm_nights() { # NAME INJECT
+	for night in 1 2; do
+		# shellcheck disable=SC2086
+		STATE=$TMP/$1.n INJECT=$2 PROBECOST=$TMP/bin/pc-inject \
+			sh scripts/nightly.sh --results "$TMP/$1" -- $opts >"$TMP/$1.$night.out" 2>&1
+		rc=$?
+		sleep 1
+	done
+	return $rc
+}
+confirm_nights transient 2
+rc=$?
+ok $rc "a regression in one run only (injected into night 2, not into its confirmation): exit 0"
+[ $rc -eq 0 ] || diag "$(tail -15 "$TMP/transient.2.out")"
+check "  ... said: not confirmed by a second run" grep -q 'confirm: not confirmed' "$TMP/transient.2.out"
+check "  ... the slow night does not become the next night's baseline" \
+	sh -c "! cmp -s '$TMP/transient/nightly-previous/meta.csv' \$(ls -d $TMP/transient/nightly-2*[0-9Z] | tail -1)/meta.csv"
+check "  ... its KTAP line is a SKIP, not a not ok" \
+	sh -c "grep -q '^ok .* user-branch .*overhead.*# SKIP not confirmed' $TMP/transient/nightly-2*[0-9Z]/compare.ktap && ! grep -q '^not ok' $TMP/transient/nightly-2*[0-9Z]/compare.ktap"
+confirm_nights persistent "2 3"
+rc=$?
+ok "$([ $rc -eq 1 ] && echo 0 || echo 1)" "a regression in every run from night 2 on (the code's): exit 1 ($rc)"
+check "  ... said: confirmed, naming user-branch" \
+	sh -c "grep -q 'confirm: confirmed by a second run' '$TMP/persistent.2.out' && grep -q 'REGRESSION user-branch' '$TMP/persistent.2.out'"
 ktap_finish
