@@ -227,6 +227,21 @@ static bool suffix_num(const char *metric, const char *prefix, const char *tail,
 	return end == metric + lm - lt;
 }
 
+/* One point of a series in a lines chart's .dat: series, label, x, median, CI. */
+static void series_point(struct pc_csvw *w, size_t series, const struct pc_rrow *r, double x)
+{
+	char label[160];
+
+	snprintf(label, sizeof(label), "%s %s", r->mechanism, r->state);
+	pc_csvw_u64(w, series);
+	pc_csvw_str(w, label);
+	pc_csvw_dbl(w, x);
+	pc_csvw_dbl(w, r->median);
+	pc_csvw_dbl(w, r->ci_lo);
+	pc_csvw_dbl(w, r->ci_hi);
+	pc_csvw_endrow(w);
+}
+
 /*
  * One series per (mechanism, state) among rows whose metric is
  * @prefix<x>@tail and unit @unit; x from the metric name.
@@ -268,21 +283,13 @@ static int line_chart(struct pc_plot *p, const struct pc_run *run, const char *n
 	for (size_t s = 0; s < nser; s++) {
 		for (size_t i = 0; i < run->nrows; i++) {
 			const struct pc_rrow *r = &run->rows[i];
-			char label[160];
 			double x;
 
 			if (!pc_rrow_measured(r) || !same(r->unit, unit) ||
 			    !same(r->mechanism, ser[s].mech) || !same(r->state, ser[s].state) ||
 			    !suffix_num(r->metric, prefix, tail, &x))
 				continue;
-			snprintf(label, sizeof(label), "%s %s", r->mechanism, r->state);
-			pc_csvw_u64(&w, s + 1);
-			pc_csvw_str(&w, label);
-			pc_csvw_dbl(&w, x);
-			pc_csvw_dbl(&w, r->median);
-			pc_csvw_dbl(&w, r->ci_lo);
-			pc_csvw_dbl(&w, r->ci_hi);
-			pc_csvw_endrow(&w);
+			series_point(&w, s + 1, r, x);
 		}
 	}
 	ret = pc_csvw_close(&w, true);
@@ -454,19 +461,11 @@ static int victim_charts(struct pc_plot *p, const struct pc_run *run)
 		for (size_t k = 0; k < nser; k++)
 			for (size_t i = 0; i < run->nrows; i++) {
 				const struct pc_rrow *r = &run->rows[i];
-				char label[160];
 
 				if (!pc_rrow_measured(r) || !same(r->mechanism, ser[k].mech) ||
 				    !same(r->state, ser[k].state) || !suffix_num(r->metric, prefix, "", &x))
 					continue;
-				snprintf(label, sizeof(label), "%s %s", r->mechanism, r->state);
-				pc_csvw_u64(&w, k + 1);
-				pc_csvw_str(&w, label);
-				pc_csvw_dbl(&w, x);
-				pc_csvw_dbl(&w, r->median);
-				pc_csvw_dbl(&w, r->ci_lo);
-				pc_csvw_dbl(&w, r->ci_hi);
-				pc_csvw_endrow(&w);
+				series_point(&w, k + 1, r, x);
 			}
 		ret = pc_csvw_close(&w, true);
 		if (ret != PC_OK)

@@ -47,37 +47,6 @@ static void report_usage(FILE *f)
 		WIDTH);
 }
 
-/* ---- formatting ---- */
-
-static void fmt_num(char *buf, size_t len, double v)
-{
-	double a = fabs(v);
-
-	if (isnan(v))
-		snprintf(buf, len, "-");
-	else if (a >= 1e9)
-		snprintf(buf, len, "%.3g", v);
-	else if (a >= 1000)
-		snprintf(buf, len, "%.0f", v);
-	else if (a != 0 && a < 0.01)
-		snprintf(buf, len, "%.2g", v);
-	else
-		snprintf(buf, len, "%.4g", v);
-}
-
-static void fmt_ci(char *buf, size_t len, const struct pc_rrow *r)
-{
-	char lo[32], hi[32];
-
-	if (isnan(r->ci_lo) || isnan(r->ci_hi)) {
-		snprintf(buf, len, "n/a");
-		return;
-	}
-	fmt_num(lo, sizeof(lo), r->ci_lo);
-	fmt_num(hi, sizeof(hi), r->ci_hi);
-	snprintf(buf, len, "[%.24s, %.24s]", lo, hi);
-}
-
 /*
  * A time in ns scaled to the unit that reads (ns, us, ms, s), chosen by
  * the median so a row's median and CI share it: 52.43 ms, not 52432871.
@@ -220,8 +189,8 @@ static void noise_floor(const struct rep *r, const struct backend *b,
 	if (best) {
 		char ci[64], v[32];
 
-		fmt_ci(ci, sizeof(ci), best);
-		fmt_num(v, sizeof(v), fmax(fabs(best->ci_lo), fabs(best->ci_hi)));
+		pc_doc_ci(ci, sizeof(ci), best->ci_lo, best->ci_hi);
+		pc_doc_num(v, sizeof(v), fmax(fabs(best->ci_lo), fabs(best->ci_hi)));
 		snprintf(buf, len, "+/-%s %s (%s): absent' - absent of %s, 95%% CI %s",
 			 v, b->unit, b->backend, best->mechanism, ci);
 	} else if (n) {
@@ -235,7 +204,7 @@ static void noise_floor(const struct rep *r, const struct backend *b,
 				widths[k] = widths[k - 1];
 				widths[k - 1] = t;
 			}
-		fmt_num(v, sizeof(v), widths[n / 2]);
+		pc_doc_num(v, sizeof(v), widths[n / 2]);
 		snprintf(buf, len, "+/-%s %s (%s): median over %zu mechanism%s of the absent' - absent 95%% CI (no baseline mechanism ran on this backend)",
 			 v, b->unit, b->backend, n, n == 1 ? "" : "s");
 	} else {
@@ -357,7 +326,7 @@ static void group_row(struct rep *r, const struct mech *m, const struct pc_rrow 
 	char c[32];
 
 	if (cost) {
-		fmt_num(c, sizeof(c), cost->median);
+		pc_doc_num(c, sizeof(c), cost->median);
 		pc_doc_group(r->doc, "%s (%s; %s, %s; absent costs %s/event)", m->name,
 			     m->where, any->unit, any->backend, c);
 	} else {
@@ -378,10 +347,10 @@ static void state_row(struct rep *r, const char *state, const struct pc_rrow *w,
 		pc_doc_row(r->doc, (const char *[]){ st, var, "-", "-" });
 		return;
 	}
-	fmt_num(med, sizeof(med), w->median);
+	pc_doc_num(med, sizeof(med), w->median);
 	if (strcmp(w->status, "ok"))
 		strcat(med, " !");
-	fmt_ci(ci, sizeof(ci), w);
+	pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 	if (strcmp(w->unit, unit))
 		snprintf(var, sizeof(var), "%s [%s]", w->variant, w->unit);
 	else
@@ -489,11 +458,11 @@ static void disabled_section(struct rep *r)
 				pc_doc_row(r->doc, (const char *[]){ name, w->status, "-", "-", "-" });
 			continue;
 		}
-		fmt_num(v, sizeof(v), w->median);
+		pc_doc_num(v, sizeof(v), w->median);
 		snprintf(med, sizeof(med), "%s %s", v, w->unit);
-		fmt_ci(ci, sizeof(ci), w);
+		pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 		in = insn_delta(r, name, w);
-		fmt_num(ins, sizeof(ins), in ? in->median : NAN);
+		pc_doc_num(ins, sizeof(ins), in ? in->median : NAN);
 		pc_doc_row(r->doc, (const char *[]){
 			name, med, ci,
 			isnan(w->ci_lo) ? "n/a" : (w->ci_lo > 0 || w->ci_hi < 0) ? "yes" : "no",
@@ -553,25 +522,22 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 				if (g->scale_time && !strcmp(w->unit, "ns")) {
 					const char *u;
 					double k = time_scale(w->median, &u);
-					struct pc_rrow sc = *w;
 					char num[32];
 
-					fmt_num(num, sizeof(num), w->median / k);
+					pc_doc_num(num, sizeof(num), w->median / k);
 					snprintf(med, sizeof(med), "%s %s", num, u);
-					sc.ci_lo = w->ci_lo / k;
-					sc.ci_hi = w->ci_hi / k;
-					fmt_ci(ci, sizeof(ci), &sc);
+					pc_doc_ci(ci, sizeof(ci), w->ci_lo / k, w->ci_hi / k);
 				} else if (g->scale_time) {
 					char num[32];
 
 					/* the group line names no unit here: the cell does */
-					fmt_num(num, sizeof(num), w->median);
+					pc_doc_num(num, sizeof(num), w->median);
 					snprintf(med, sizeof(med), "%s %s", num,
 						 !strcmp(w->unit, "instructions") ? "insn" : w->unit);
-					fmt_ci(ci, sizeof(ci), w);
+					pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 				} else {
-					fmt_num(med, sizeof(med), w->median);
-					fmt_ci(ci, sizeof(ci), w);
+					pc_doc_num(med, sizeof(med), w->median);
+					pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 				}
 				if (g->extra)
 					g->extra(r, w, extra, sizeof(extra));
@@ -699,8 +665,8 @@ static void footprint_table(struct rep *r)
 
 		if (!site && !ool)
 			continue;
-		fmt_num(a, sizeof(a), site ? site->median : NAN);
-		fmt_num(b, sizeof(b), ool ? ool->median : NAN);
+		pc_doc_num(a, sizeof(a), site ? site->median : NAN);
+		pc_doc_num(b, sizeof(b), ool ? ool->median : NAN);
 		if (site && site->median > 0)
 			memmove(a + 1, a, strlen(a) + 1), a[0] = '+';
 		pc_doc_row(r->doc, (const char *[]){
@@ -755,7 +721,7 @@ static void scaling_rate(const struct rep *r, const struct pc_rrow *w, char *buf
 
 	snprintf(metric, sizeof(metric), "scaling-throughput-t%s", w->metric + 14);
 	tp = measured(r, w->mechanism, w->state, metric);
-	fmt_num(buf, len, tp ? tp->median : NAN);
+	pc_doc_num(buf, len, tp ? tp->median : NAN);
 }
 
 static void scaling_section(struct rep *r)

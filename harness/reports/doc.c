@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* The report document: build once, render as width-limited text or Markdown. */
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -482,4 +484,33 @@ int pc_doc_write_md(const struct pc_doc *d, FILE *f)
 		prev = it->kind;
 	}
 	return ferror(f) ? PC_ERR_IO : PC_OK;
+}
+
+void pc_doc_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (a >= 1e9)
+		snprintf(buf, len, "%.3g", v);
+	else if (a >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (a != 0 && a < 0.01)
+		snprintf(buf, len, "%.2g", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
+void pc_doc_ci(char *buf, size_t len, double lo, double hi)
+{
+	char l[32], h[32];
+
+	if (isnan(lo) || isnan(hi)) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	pc_doc_num(l, sizeof(l), lo);
+	pc_doc_num(h, sizeof(h), hi);
+	snprintf(buf, len, "[%.24s, %.24s]", l, h);
 }

@@ -27,6 +27,15 @@ struct pc_doc {
 	bool failed;		/* out of memory somewhere: render refuses */
 };
 
+/*
+ * A figure as every table of the report writes it: "-" for NaN, 4
+ * significant digits, whole numbers from 1000, %g beyond 1e9 and below
+ * 0.01, so a summary cell reads exactly as its row.
+ */
+void pc_doc_num(char *buf, size_t len, double v);
+/* "[lo, hi]" in pc_doc_num()'s format, "n/a" when either is NaN. */
+void pc_doc_ci(char *buf, size_t len, double lo, double hi);
+
 void pc_doc_init(struct pc_doc *d);
 void pc_doc_free(struct pc_doc *d);
 

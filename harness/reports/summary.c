@@ -15,36 +15,6 @@
 static const char *const summary_states[] = { "disabled", "enabled", "recording" };
 #define NR_SSTATES (sizeof(summary_states) / sizeof(summary_states[0]))
 
-/* The same number format as the report's tables, so a cell reads as its row. */
-static void fmt_num(char *buf, size_t len, double v)
-{
-	double a = fabs(v);
-
-	if (isnan(v))
-		snprintf(buf, len, "-");
-	else if (a >= 1e9)
-		snprintf(buf, len, "%.3g", v);
-	else if (a >= 1000)
-		snprintf(buf, len, "%.0f", v);
-	else if (a != 0 && a < 0.01)
-		snprintf(buf, len, "%.2g", v);
-	else
-		snprintf(buf, len, "%.4g", v);
-}
-
-static void fmt_ci(char *buf, size_t len, const struct pc_rrow *w)
-{
-	char lo[32], hi[32];
-
-	if (isnan(w->ci_lo) || isnan(w->ci_hi)) {
-		snprintf(buf, len, "n/a");
-		return;
-	}
-	fmt_num(lo, sizeof(lo), w->ci_lo);
-	fmt_num(hi, sizeof(hi), w->ci_hi);
-	snprintf(buf, len, "[%.24s, %.24s]", lo, hi);
-}
-
 static const struct pc_rrow *measured(const struct pc_run *run, const char *mech,
 				      const char *state, const char *metric)
 {
@@ -273,10 +243,10 @@ static void full_state(struct pc_doc *d, const struct pc_run *run,
 			pc_doc_row(d, (const char *[]){ st, any->status, "-", "-", "-" });
 		return;
 	}
-	fmt_num(med, sizeof(med), w->median);
+	pc_doc_num(med, sizeof(med), w->median);
 	if (strcmp(w->status, "ok"))
 		strcat(med, " !");
-	fmt_ci(ci, sizeof(ci), w);
+	pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 	fmt_ratio(ratio, sizeof(ratio), run, pl, state, w);
 	nonzero(w, why, sizeof(why));
 	pc_doc_row(d, (const char *[]){ st, med, ci, ratio, why });
@@ -296,7 +266,7 @@ static void compact_cell(char *buf, size_t len, const struct pc_run *run,
 			 "= absent" : any ? any->status : "-");
 		return;
 	}
-	fmt_num(med, sizeof(med), w->median);
+	pc_doc_num(med, sizeof(med), w->median);
 	nz = nonzero(w, why, sizeof(why));
 	fmt_ratio(ratio, sizeof(ratio), run, pl, state, w);
 	snprintf(buf, len, "%s%s%s%s%s", med, strcmp(w->unit, unit) ? " " : "",
