@@ -15,7 +15,7 @@
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 
-ktap_plan 12
+ktap_plan 13
 set -- --mech none,user-branch,user-static-key --no-vm --analyses disabled
 "$PROBECOST" run "$@" --out "$TMP/a" >"$TMP/a.log" 2>&1 &&
 	"$PROBECOST" run "$@" --out "$TMP/b" >"$TMP/b.log" 2>&1
@@ -131,4 +131,21 @@ ok "$([ $rc -eq 2 ] && grep -q 'samples.csv.part left behind' "$TMP/part.txt" &&
 cp -r "$TMP/b" "$TMP/old" && grep -v '^status,' "$TMP/b/meta.csv" >"$TMP/old/meta.csv"
 "$PROBECOST" compare "$TMP/a" "$TMP/old" >/dev/null 2>&1
 ok $? "a run without a status key (older probecost) is taken as complete"
+# runs with gated rows but none in common (other mechanisms): no verdict
+python3 - "$TMP/b" "$TMP/other" <<'PY'
+import csv, shutil, sys
+src, dst = sys.argv[1:]
+shutil.copytree(src, dst)
+for name in ("results.csv", "samples.csv"):
+    rows = list(csv.reader(open(src + "/" + name)))
+    col = rows[0].index("mechanism")
+    for r in rows[1:]:
+        if r[col] != "none":
+            r[col] = "renamed-" + r[col]
+    csv.writer(open(dst + "/" + name, "w", newline="")).writerows(rows)
+PY
+"$PROBECOST" compare "$TMP/a" "$TMP/other" >"$TMP/other.txt" 2>&1
+rc=$?
+ok "$([ $rc -eq 2 ] && grep -q 'share no gated row' "$TMP/other.txt" && echo 0 || echo 1)" \
+	"runs that share no gated row: no verdict, exit 2 (got $rc)"
 ktap_finish

@@ -827,6 +827,29 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		pc_run_free(&neu);
 		return PC_ERR_NOMEM;
 	}
+	/*
+	 * A gate that tested nothing has not passed: when the runs have
+	 * gated rows but share none (other mechanisms or states), "no
+	 * regression" would be a verdict on nothing.
+	 */
+	{
+		size_t ngated = 0, any = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct pc_rrow *r = rows[i].b ? rows[i].b : rows[i].n;
+
+			ngated += rows[i].tested && rows[i].gated;
+			any += r && gated(&o, r->metric) && !noise_row(r);
+		}
+		if (any && !ngated) {
+			fprintf(stderr, "probecost compare: the runs share no gated row that could be tested (%s and %s): nothing was compared; compare runs of the same mechanisms and states, or widen --gate\n",
+				base.dir, neu.dir);
+			free(rows);
+			pc_run_free(&base);
+			pc_run_free(&neu);
+			return PC_ERR_INVAL;
+		}
+	}
 	if (o.ktap)
 		print_ktap(rows, n, &o, &base, &neu, &cmp);
 	else

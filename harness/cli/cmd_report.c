@@ -72,6 +72,26 @@ static double time_scale(double ns, const char **unit)
 	return 1e9;
 }
 
+/*
+ * A row's note says its kept repeats were disturbed (a context switch
+ * in the pair, or T(2N)/T(N) off) in at least a quarter of them: the
+ * figure is shown, but marked and explained, never passed off as clean.
+ */
+static bool disturbed(const char *note)
+{
+	static const char *const marks[] = { "outside 1.5..2.5 in ", "context switch during " };
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *p = strstr(note, marks[i]);
+		unsigned int x, y;
+
+		if (p && sscanf(p + strlen(marks[i]), "%u of %u", &x, &y) == 2 &&
+		    y && 4 * x >= y)
+			return true;
+	}
+	return false;
+}
+
 /* ---- the run, indexed ---- */
 
 struct mech {
@@ -348,7 +368,7 @@ static void state_row(struct rep *r, const char *state, const struct pc_rrow *w,
 		return;
 	}
 	pc_doc_num(med, sizeof(med), w->median);
-	if (strcmp(w->status, "ok"))
+	if (strcmp(w->status, "ok") || disturbed(w->note))
 		strcat(med, " !");
 	pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 	if (strcmp(w->unit, unit))
@@ -797,7 +817,8 @@ static void warnings(struct rep *r)
 
 		if (!pc_rrow_measured(w) || !w->note[0] ||
 		    (strcmp(w->status, "ok") && strcmp(w->status, "miscount")) ||
-		    (!strcmp(w->status, "ok") && !strstr(w->note, "multiplexed")))
+		    (!strcmp(w->status, "ok") && !strstr(w->note, "multiplexed") &&
+		     !disturbed(w->note)))
 			continue;
 		for (size_t k = 0; k < i && !dup; k++)
 			dup = !strcmp(r->run->rows[k].mechanism, w->mechanism) &&

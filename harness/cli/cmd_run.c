@@ -41,6 +41,12 @@
 
 static volatile sig_atomic_t stop_signal;
 
+static const char *sig_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" :
+	       sig == SIGHUP ? "SIGHUP" : "a signal";
+}
+
 static void on_signal(int sig)
 {
 	stop_signal = sig;
@@ -89,7 +95,7 @@ static void run_usage(FILE *f)
 		   "%s"
 		   "  --help           this text\n\n"
 		   "Exit status: 0 done, 1 a mechanism failed or nothing at all could be\n"
-		   "measured, 2 usage error, 130/143 interrupted by SIGINT/SIGTERM\n"
+		   "measured, 2 usage error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP\n"
 		   "(completed rows are kept, the directory holds an INTERRUPTED marker\n"
 		   "and results/latest is not moved to it).\n",
 		QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
@@ -806,7 +812,7 @@ static void mark_interrupted(const struct pc_results *res)
 		return;
 	}
 	fprintf(f, "run %s was interrupted by %s: its rows are the completed ones only\n",
-		res->run_id, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		res->run_id, sig_name(stop_signal));
 	fclose(f);
 }
 
@@ -869,6 +875,14 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a dropped ssh session ends the run as ^C would, cleaned up */
+	sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * A closed pipe on stdout (run | head) must not kill the run with a
+	 * probe armed and a guest running: the console is lost, the run and
+	 * its files are not.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = pc_topo_init(&tp);
 	if (ret != PC_OK) {
@@ -1010,7 +1024,7 @@ out:
 		console_summary(res.dir);
 	if (stop_signal)
 		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s (marked INTERRUPTED; results/latest not moved)\n",
-			stop_signal == SIGINT ? "SIGINT" : "SIGTERM", res.rows, res.samples, res.dir);
+			sig_name(stop_signal), res.rows, res.samples, res.dir);
 	else
 		printf("\nresults: %s (%" PRIu64 " rows; every row: --verbose, or probecost report %s)\n",
 		       res.dir, res.rows, res.dir);

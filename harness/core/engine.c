@@ -37,6 +37,7 @@ struct state_acc {
 	bool variant_mixed;
 	double *m[NR_METRICS];
 	size_t n;			/* repeats stored */
+	size_t nthr;			/* of them with a throughput (cost > 0) */
 	uint64_t hits, fired, lost, missed;
 	bool hits_known;
 	unsigned int multiplexed;
@@ -140,9 +141,16 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 				p->hw[i] - rf;
 			have[M_HW0 + 2 * i] = have[M_HW0 + 2 * i + 1] = true;
 		}
-		/* a value that does not exist (throughput of a cost <= 0) is NaN, never 0 */
 		for (int i = 0; i < NR_METRICS; i++)
-			a->m[i][k] = have[i] ? v[i] : NAN;
+			if (i != M_THROUGHPUT)
+				a->m[i][k] = have[i] ? v[i] : NAN;
+		/*
+		 * A repeat whose cost came out <= 0 (noise around a cost near
+		 * zero) has no throughput: it is left out of that row alone,
+		 * neither counted as 0 nor allowed to void the row.
+		 */
+		if (have[M_THROUGHPUT])
+			a->m[M_THROUGHPUT][a->nthr++] = v[M_THROUGHPUT];
 		a->n++;
 
 		if (a->n == 1)
@@ -279,7 +287,8 @@ static void emit_rows(struct mrun *r, int st)
 		row.metric = metric_name(e, i, name, sizeof(name));
 		row.unit = unit;
 		row.backend = be;
-		if (pc_stats_compute(a->m[i], a->n, &row.st) != PC_OK)
+		if (pc_stats_compute(a->m[i], i == M_THROUGHPUT ? a->nthr : a->n,
+				     &row.st) != PC_OK)
 			continue;
 		pc_sink_row(&e->out, &row);
 	}

@@ -369,8 +369,13 @@ void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
 	size_t np = places_of(run, pl, 8);
 
 	pc_doc_heading(d, "Summary: cost per event over the uninstrumented site");
+	/* the report says so above its title; the console says it here */
+	if (compact && pc_run_incomplete(run))
+		pc_doc_para(d, "This run was %s.", pc_run_incomplete(run));
 	if (!np) {
-		pc_doc_para(d, "No mechanism with a disabled, enabled or recording state was in this run.");
+		pc_doc_para(d, "%s", pc_run_incomplete(run) ?
+			    "No disabled, enabled or recording figure was completed before it stopped." :
+			    "No mechanism with a disabled, enabled or recording state was in this run.");
 		return;
 	}
 	if (compact)
