@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The guest booting beside the host measurement (the default for a
+# The guest booting beside the host measurement (run --vm-beside, for a
 # deterministic guest on a host with a second PU): both parts' rows in
 # one run, the guest's where=guest and the host's where=user, meta.csv
 # saying so; a SIGINT while QEMU runs leaves no QEMU (nor guest.sh)
@@ -36,7 +36,7 @@ if [ "$(nproc)" -lt 2 ]; then
 	exit 0
 fi
 
-"$PROBECOST" run --mech none,user-branch,branch --quick --out "$tmp/b" >"$tmp/b.txt" 2>"$tmp/b.err"
+"$PROBECOST" run --vm-beside --mech none,user-branch,branch --quick --out "$tmp/b" >"$tmp/b.txt" 2>"$tmp/b.err"
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'cannot run the guest here' "$tmp/b.err"; then
 	skip "rows of both parts" "$(tail -n 1 "$tmp/b.err")"
@@ -54,7 +54,7 @@ else
 fi
 
 # not --quick: the host part outlasts the guest's start-up
-"$PROBECOST" run --mech none,user-branch,branch --out "$tmp/i" >"$tmp/i.txt" 2>"$tmp/i.err" &
+"$PROBECOST" run --vm-beside --mech none,user-branch,branch --out "$tmp/i" >"$tmp/i.txt" 2>"$tmp/i.err" &
 bg=$!
 qemu=""
 i=0
