@@ -682,7 +682,8 @@ static bool guest_beside(const struct run_args *a, const cpu_set_t *cpus,
 	/*
 	 * Serial unless asked: QEMU on the other PU of a 2-PU VM put context
 	 * switches into up to 8 of 31 repeats of the host's uprobe rows and
-	 * widened the syscall tracepoint's noise floor from +-20 to +-200 ns.
+	 * widened the syscall tracepoint's noise floor from about +-25 to
+	 * +-100..220 ns.
 	 */
 	if (a->vm_serial || !a->vm_beside) {
 		snprintf(why, len, "no: %s", a->vm_serial ? "--vm-serial" :
