@@ -309,14 +309,13 @@ static int toggle_one(struct pc_drive *d, bool on, double *v, struct pc_toggle *
 	*backend = mt->timer.wait_backend;
 	if (!t->self_timed) {
 		*v = tval(mt, t1 - t0);
-	} else if (mt->timer.kind == PC_TIMER_CLOCK) {
-		/* the mechanism's TSC, not the clock the run reads */
-		*v = t->tsc_khz ? (double)t->ticks * 1e6 / (double)t->tsc_khz : NAN;
-		*unit = "ns";
-		*backend = "tsc-kernel";
-	} else {
-		*v = tval(mt, t->ticks);
+		return ret;
 	}
+	/* the mechanism's TSC, converted as a self-timed fire's ticks are */
+	*v = tval(mt, self_ticks(mt, t->ticks, t->tsc_khz));
+	/* with the clock backend, say that the kernel's TSC timed it */
+	if (mt->timer.kind == PC_TIMER_CLOCK)
+		*backend = "tsc-kernel";
 	return ret;
 }
 
