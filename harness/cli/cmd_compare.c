@@ -504,48 +504,52 @@ static void with_ci(char *buf, size_t len, const struct pc_rrow *w)
 	snprintf(buf, len, "%s [%s, %s]", m, lo, hi);
 }
 
+/* A compared row's figures, formatted once for every line that shows them. */
+struct cmp_text {
+	char bm[112], nm[112];	/* base and new: median [CI] */
+	char d[32], lo[32], hi[32], rel[32], p[32], q[32], mg[32], fl[32], sc[32];
+};
+
+static void cmp_text(struct cmp_text *t, const struct cmp *c)
+{
+	with_ci(t->bm, sizeof(t->bm), c->b);
+	with_ci(t->nm, sizeof(t->nm), c->n);
+	fnum(t->d, sizeof(t->d), c->diff);
+	fnum(t->lo, sizeof(t->lo), c->lo);
+	fnum(t->hi, sizeof(t->hi), c->hi);
+	fnum(t->rel, sizeof(t->rel), c->rel);
+	fnum(t->p, sizeof(t->p), c->p);
+	fnum(t->q, sizeof(t->q), c->q);
+	fnum(t->mg, sizeof(t->mg), c->margin);
+	fnum(t->fl, sizeof(t->fl), c->floor);
+	fnum(t->sc, sizeof(t->sc), c->scale);
+}
+
 static void figures(char *buf, size_t len, const struct cmp *c)
 {
-	char bm[112], nm[112], d[32], lo[32], hi[32], rel[32], p[32], q[32], mg[32];
+	struct cmp_text t;
 
-	with_ci(bm, sizeof(bm), c->b);
-	with_ci(nm, sizeof(nm), c->n);
-	fnum(d, sizeof(d), c->diff);
-	fnum(lo, sizeof(lo), c->lo);
-	fnum(hi, sizeof(hi), c->hi);
-	fnum(rel, sizeof(rel), c->rel);
-	fnum(p, sizeof(p), c->p);
-	fnum(q, sizeof(q), c->q);
-	fnum(mg, sizeof(mg), c->margin);
+	cmp_text(&t, c);
 	if (!c->tested)
-		snprintf(buf, len, "%s -> %s %s; %s", bm, nm, c->b->unit, c->why);
+		snprintf(buf, len, "%s -> %s %s; %s", t.bm, t.nm, c->b->unit, c->why);
 	else
 		snprintf(buf, len, "%s -> %s %s: %s%s (%s%s%%), 95%% CI [%s, %s], margin %s, p=%s q=%s%s",
-			 bm, nm, c->b->unit, c->diff > 0 ? "+" : "", d,
-			 c->rel > 0 ? "+" : "", rel, lo, hi, mg, p, q,
+			 t.bm, t.nm, c->b->unit, c->diff > 0 ? "+" : "", t.d,
+			 c->rel > 0 ? "+" : "", t.rel, t.lo, t.hi, t.mg, t.p, t.q,
 			 c->noise ? "; a noise floor or reference row" : "");
 }
 
 /* One line: what regressed, by how much, and why that counts. */
 static void regression_line(const struct cmp *c, const struct opts *o)
 {
-	char bm[112], nm[112], d[32], lo[32], hi[32], rel[32], q[32], mg[32], fl[32], sc[32];
 	const struct pc_rrow *w = c->b;
+	struct cmp_text t;
 
-	with_ci(bm, sizeof(bm), c->b);
-	with_ci(nm, sizeof(nm), c->n);
-	fnum(d, sizeof(d), c->diff);
-	fnum(lo, sizeof(lo), c->lo);
-	fnum(hi, sizeof(hi), c->hi);
-	fnum(rel, sizeof(rel), c->rel);
-	fnum(q, sizeof(q), c->q);
-	fnum(mg, sizeof(mg), c->margin);
-	fnum(fl, sizeof(fl), c->floor);
-	fnum(sc, sizeof(sc), c->scale);
+	cmp_text(&t, c);
 	printf("%-10s %s %s %s: %s -> %s %s, %s%s (%s%s%% of scale %s); change CI [%s, %s] beyond margin %s (%s: %.4g%% of scale, floor %s), q=%s\n",
-	       verdict_name[c->v], w->mechanism, w->state, w->metric, bm, nm, w->unit,
-	       c->diff > 0 ? "+" : "", d, c->rel > 0 ? "+" : "", rel, sc, lo, hi, mg,
-	       c->margin > c->floor ? "threshold" : "floor", o->threshold, fl, q);
+	       verdict_name[c->v], w->mechanism, w->state, w->metric, t.bm, t.nm, w->unit,
+	       c->diff > 0 ? "+" : "", t.d, c->rel > 0 ? "+" : "", t.rel, t.sc, t.lo, t.hi,
+	       t.mg, c->margin > c->floor ? "threshold" : "floor", o->threshold, t.fl, t.q);
 }
 
 /* Regressions first, the largest relative change first. */
