@@ -294,6 +294,17 @@ static void emit_rows(struct mrun *r, int st)
 	}
 }
 
+/* @states of the mechanism cannot be measured: their rows, and the run goes on. */
+static int give_up(struct mrun *r, unsigned int states, int err)
+{
+	/* a signal (^C while waiting for a lock) is no verdict on the mechanism */
+	if (err == PC_ERR_INTR)
+		return err;
+	pc_sink_status(&r->e->out, r->m, states, pc_status_of(err),
+		       r->d.in.why[0] ? r->d.in.why : pc_strerror(err));
+	return err == PC_ERR_UNSUPPORTED ? PC_OK : err;
+}
+
 /*
  * N per state, each calibrated on its own: one N for all would give the
  * cheap states of a mechanism with an expensive recording state windows
@@ -316,21 +327,9 @@ static int calibrate_all(struct mrun *r, unsigned int want)
 		if (st == PC_ABSENT || ret == PC_ERR_INTR)
 			return ret;
 		a->active = false;
-		pc_sink_status(&r->e->out, r->m, PC_ST(st) & want, pc_status_of(ret),
-			       r->d.in.why[0] ? r->d.in.why : pc_strerror(ret));
+		give_up(r, PC_ST(st) & want, ret);
 	}
 	return PC_OK;
-}
-
-/* The mechanism (all of @states) cannot be measured: rows, and the run goes on. */
-static int give_up(struct mrun *r, unsigned int states, int err)
-{
-	/* a signal (^C while waiting for a lock) is no verdict on the mechanism */
-	if (err == PC_ERR_INTR)
-		return err;
-	pc_sink_status(&r->e->out, r->m, states, pc_status_of(err),
-		       r->d.in.why[0] ? r->d.in.why : pc_strerror(err));
-	return err == PC_ERR_UNSUPPORTED ? PC_OK : err;
 }
 
 int pc_engine_open(struct pc_engine *e, const struct pc_mech *m,
