@@ -42,6 +42,18 @@ const char *pc_where_name(enum pc_where w)
 	return (unsigned int)w < PC_NR_WHERE ? where_names[w] : "?";
 }
 
+const char *pc_mech_tracer(const struct pc_mech *m, enum pc_state st)
+{
+	if ((unsigned int)st < PC_NR_STATES && m->tracers[st])
+		return m->tracers[st];
+	return m->tracer ? m->tracer : "-";
+}
+
+const char *pc_mech_tool(const struct pc_mech *m)
+{
+	return m->tracer ? m->tracer : "-";
+}
+
 enum pc_state pc_state_parse(const char *s)
 {
 	for (int i = 0; i < PC_NR_STATES; i++)

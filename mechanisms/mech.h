@@ -55,6 +55,16 @@
  *              behind (its tracefs events, an armed module), describing
  *              what it did in @report. Called before a run starts.
  *
+ * Tracer: the tool that consumes the site's events, one of the tracer
+ * axis's names ("ftrace", "perf", "bpf", "lttng", "stap", "probecost" for
+ * probecost's own handler or ring; "-" where nothing consumes). A
+ * primitive whose states use different consumers (a uprobe counted by a
+ * perf event when enabled, written to an ftrace ring when recording)
+ * names them per state in tracers[]; a tracer entry (the same site
+ * consumed by BPF, LTTng ...) sets tracer for all its states and shares
+ * the primitive's name: a registry entry is a (name, tracer) pair, and
+ * rows carry both. pc_mech_tracer() resolves it.
+ *
  * Flags: PC_MECH_MT says fire() may run in several threads at once on the
  * armed site (needed by the scaling analysis); hits must then be counted
  * per thread. A mechanism without it says why in mt_why, and the scaling
@@ -150,6 +160,9 @@ struct pc_mech {
 	/* without PC_MECH_MT: why fire() cannot run on several threads */
 	const char *mt_why;
 	const void *data;		/* constants of a generated variant */
+	/* the consumer (see "Tracer" above): per state, else for all states */
+	const char *tracers[PC_NR_STATES];
+	const char *tracer;
 
 	int (*available)(const struct pc_mech *m, char *why, size_t len);
 	int (*setup)(struct pc_inst *in);
@@ -166,6 +179,14 @@ struct pc_mech {
 const char *pc_state_name(enum pc_state st);
 const char *pc_family_name(enum pc_family f);
 const char *pc_where_name(enum pc_where w);
+/*
+ * The tracer consuming @m's events in state @st: tracers[st], else
+ * tracer, else "-" (nothing consumes). Never NULL.
+ */
+const char *pc_mech_tracer(const struct pc_mech *m, enum pc_state st);
+/* The entry's tracer name for --tracer and `list`: tracer, else "-". */
+const char *pc_mech_tool(const struct pc_mech *m);
+
 /* Parse a state name; returns PC_NR_STATES when unknown. */
 enum pc_state pc_state_parse(const char *s);
 

@@ -110,10 +110,16 @@ int pc_registry_check_list(const struct pc_mech *const *list, size_t n)
 				m->name);
 			return PC_ERR_INVAL;
 		}
+		if (m->tracer && !name_ok(m->tracer)) {
+			fprintf(stderr, "probecost: mechanism %s: tracer \"%s\" is not [a-z0-9-]+\n",
+				m->name, m->tracer);
+			return PC_ERR_INVAL;
+		}
 		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(list[j]->name, m->name)) {
-				fprintf(stderr, "probecost: mechanism name %s registered twice (entries %zu and %zu)\n",
-					m->name, j, i);
+			if (!strcmp(list[j]->name, m->name) &&
+			    !strcmp(pc_mech_tool(list[j]), pc_mech_tool(m))) {
+				fprintf(stderr, "probecost: mechanism %s with tracer %s registered twice (entries %zu and %zu)\n",
+					m->name, pc_mech_tool(m), j, i);
 				return PC_ERR_INVAL;
 			}
 		}
@@ -129,8 +135,12 @@ void pc_registry_names(char *buf, size_t len)
 		return;
 	buf[0] = '\0';
 	for (size_t i = 0; i < PC_REGISTRY_LEN && off < len; i++) {
-		int w = snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
-				 pc_registry[i]->name);
+		int w;
+
+		if (pc_registry_find(pc_registry[i]->name) != pc_registry[i])
+			continue;	/* a tracer entry of a name already listed */
+		w = snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+			     pc_registry[i]->name);
 		if (w < 0)
 			break;
 		off += (size_t)w;

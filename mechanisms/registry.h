@@ -9,16 +9,19 @@
 
 size_t pc_registry_count(void);
 const struct pc_mech *pc_registry_get(size_t i);
-/* NULL when no mechanism is called @name. */
+/*
+ * The first entry called @name (the primitive; tracer entries of the same
+ * site follow it), or NULL when none is.
+ */
 const struct pc_mech *pc_registry_find(const char *name);
 /*
- * Start-up check: names unique and well formed, mandatory ops present,
+ * Start-up check: (name, tracer) pairs unique and well formed, mandatory ops present,
  * states include absent. Prints the offender and returns PC_ERR_INVAL.
  */
 int pc_registry_check(void);
 /* The same checks on any list (the registry's, or a test's). */
 int pc_registry_check_list(const struct pc_mech *const *list, size_t n);
-/* Comma-separated list of all names, for error messages. */
+/* Comma-separated list of all names (each once), for error messages. */
 void pc_registry_names(char *buf, size_t len);
 
 #endif
