@@ -54,6 +54,37 @@ const char *pc_mech_tool(const struct pc_mech *m)
 	return m->tracer ? m->tracer : "-";
 }
 
+bool pc_mech_uses_tracer(const struct pc_mech *m, const char *t)
+{
+	for (int st = 0; st < PC_NR_STATES; st++)
+		if ((m->states & PC_ST(st)) && !strcmp(pc_mech_tracer(m, st), t))
+			return true;
+	return !strcmp(pc_mech_tool(m), t);
+}
+
+void pc_mech_tracers_str(const struct pc_mech *m, char *buf, size_t len)
+{
+	const char *seen[PC_NR_STATES];
+	size_t n = 0, off = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (int st = 0; st < PC_NR_STATES && off < len; st++) {
+		const char *t = pc_mech_tracer(m, st);
+		bool dup = !(m->states & PC_ST(st)) || !strcmp(t, "-");
+
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = !strcmp(seen[k], t);
+		if (dup)
+			continue;
+		seen[n++] = t;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "/" : "", t);
+	}
+	if (!off)
+		snprintf(buf, len, "%s", pc_mech_tool(m));
+}
+
 enum pc_state pc_state_parse(const char *s)
 {
 	for (int i = 0; i < PC_NR_STATES; i++)

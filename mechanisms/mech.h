@@ -56,8 +56,9 @@
  *              what it did in @report. Called before a run starts.
  *
  * Tracer: the tool that consumes the site's events, one of the tracer
- * axis's names ("ftrace", "perf", "bpf", "lttng", "stap", "probecost" for
- * probecost's own handler or ring; "-" where nothing consumes). A
+ * axis's names ("ftrace", "perf", "bpf", "lttng", "stap"; "self" for the
+ * mechanism's own handler or ring, e.g. probecost.ko's kprobe handler that
+ * counts hits; "-" where nothing consumes). A
  * primitive whose states use different consumers (a uprobe counted by a
  * perf event when enabled, written to an ftrace ring when recording)
  * names them per state in tracers[]; a tracer entry (the same site
@@ -186,6 +187,13 @@ const char *pc_where_name(enum pc_where w);
 const char *pc_mech_tracer(const struct pc_mech *m, enum pc_state st);
 /* The entry's tracer name for --tracer and `list`: tracer, else "-". */
 const char *pc_mech_tool(const struct pc_mech *m);
+/*
+ * Whether tracer @t consumes any of @m's states (its tool, or a per-state
+ * tracer): what `run --tracer` selects on.
+ */
+bool pc_mech_uses_tracer(const struct pc_mech *m, const char *t);
+/* @m's tracers, each once, joined by '/' ("perf/ftrace"; "-" for none). */
+void pc_mech_tracers_str(const struct pc_mech *m, char *buf, size_t len);
 
 /* Parse a state name; returns PC_NR_STATES when unknown. */
 enum pc_state pc_state_parse(const char *s);

@@ -146,3 +146,37 @@ void pc_registry_names(char *buf, size_t len)
 		off += (size_t)w;
 	}
 }
+
+bool pc_registry_has_tracer(const char *t)
+{
+	for (size_t i = 0; i < PC_REGISTRY_LEN; i++)
+		if (pc_mech_uses_tracer(pc_registry[i], t))
+			return true;
+	return false;
+}
+
+void pc_registry_tracers(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < PC_REGISTRY_LEN; i++) {
+		const struct pc_mech *m = pc_registry[i];
+
+		for (int st = 0; st <= PC_NR_STATES && off < len; st++) {
+			/* PC_NR_STATES: the entry's own tool */
+			const char *t = st < PC_NR_STATES ? pc_mech_tracer(m, st) : pc_mech_tool(m);
+			bool seen = !strcmp(t, "-");
+
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = pc_mech_uses_tracer(pc_registry[j], t);
+			for (int k = 0; k < st && !seen; k++)
+				seen = !strcmp(pc_mech_tracer(m, k), t);
+			if (!seen)
+				off += (size_t)snprintf(buf + off, len - off, "%s%s",
+							off ? ", " : "", t);
+		}
+	}
+}

@@ -3,6 +3,7 @@
 #ifndef PC_REGISTRY_H
 #define PC_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "mech.h"
@@ -23,5 +24,9 @@ int pc_registry_check(void);
 int pc_registry_check_list(const struct pc_mech *const *list, size_t n);
 /* Comma-separated list of all names (each once), for error messages. */
 void pc_registry_names(char *buf, size_t len);
+/* Comma-separated list of every tracer some entry uses, each once. */
+void pc_registry_tracers(char *buf, size_t len);
+/* Whether some entry uses tracer @t (pc_mech_uses_tracer). */
+bool pc_registry_has_tracer(const char *t);
 
 #endif

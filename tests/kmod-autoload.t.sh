@@ -28,10 +28,10 @@ g=$tmp/g
 check "the guest starts with probecost.ko unloaded" grep -qx unloaded "$g/before"
 grep -q "built for another kernel" "$g/wrong.log" 2>/dev/null
 ok $? "a module for another kernel is refused, saying so: $(grep -o 'probecost-other.ko was built[^;]*' "$g/wrong.log" 2>/dev/null | head -n1)"
-status=$(awk -F, '$2 == "branch" && $6 == "enabled" && $7 == "overhead" { print $21 }' "$g/wrong/results.csv" 2>/dev/null)
+status=$(overhead_field "$g/wrong/results.csv" branch enabled status 2>/dev/null)
 check "its rows are unsupported, not faked (status: $status)" [ "$status" = unsupported ]
 check "the right module: run exits 0" grep -qx 0 "$g/right.rc"
-ratio=$(awk -F, '$2 == "branch" && $6 == "enabled" && $7 == "overhead" { print $18 }' "$g/right/results.csv" 2>/dev/null)
+ratio=$(overhead_field "$g/right/results.csv" branch enabled hit_ratio 2>/dev/null)
 check "branch enabled measured natively with 1 hit per event (hit_ratio $ratio)" [ "$ratio" = 1 ]
 check "the module probecost loaded is removed at the end" grep -qx unloaded "$g/right.after"
 [ -f "$g/right.log" ] && sed 's/^/# /' "$g/right.log" | grep -i "module\|probecost run:" | head -5

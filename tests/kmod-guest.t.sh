@@ -18,10 +18,9 @@ boot() {
 		--script tests/guest/kmod-checks.sh --out "$3" -- "$2" 2>"$3.err"
 }
 
-# field of the overhead row of MECH STATE in results.csv FILE (1-based)
+# COLUMN of the overhead row of MECH STATE in results.csv FILE
 field() {
-	awk -F, -v m="$2" -v s="$3" -v f="$4" \
-		'$2 == m && $6 == s && $7 == "overhead" { print $f; exit }' "$1"
+	overhead_field "$@"
 }
 
 # hit ratio, variant and status of every mechanism x state
@@ -30,10 +29,10 @@ check_rows() {
 	bad=""
 	for m in $mechs; do
 		for st in absent disabled enabled recording; do
-			status=$(field "$res" "$m" "$st" 21)
-			ratio=$(field "$res" "$m" "$st" 18)
-			variant=$(field "$res" "$m" "$st" 5)
-			unit=$(field "$res" "$m" "$st" 8)
+			status=$(field "$res" "$m" "$st" status)
+			ratio=$(field "$res" "$m" "$st" hit_ratio)
+			variant=$(field "$res" "$m" "$st" variant)
+			unit=$(field "$res" "$m" "$st" unit)
 			case $st in enabled|recording) want=1 ;; *) want=0 ;; esac
 			[ "$status" = ok ] || bad="$bad $m/$st:status=$status"
 			[ "$unit" = instructions ] || bad="$bad $m/$st:unit=$unit"
@@ -60,15 +59,15 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 <= b 
 check_order() {
 	res=$1
 	bad=""
-	i3=$(field "$res" kprobe-int3 enabled 10)
-	op=$(field "$res" kprobe-optimized enabled 10)
+	i3=$(field "$res" kprobe-int3 enabled median)
+	op=$(field "$res" kprobe-optimized enabled median)
 	gt "$i3" "$op" || bad="$bad int3($i3)<=optimized($op)"
-	sk=$(field "$res" static-key disabled 10)
-	br=$(field "$res" branch disabled 10)
+	sk=$(field "$res" static-key disabled median)
+	br=$(field "$res" branch disabled median)
 	le "$sk" "$br" || bad="$bad static-key.disabled($sk)>branch.disabled($br)"
 	for m in $mechs; do
-		en=$(field "$res" "$m" enabled 10)
-		di=$(field "$res" "$m" disabled 10)
+		en=$(field "$res" "$m" enabled median)
+		di=$(field "$res" "$m" disabled median)
 		gt "$en" "$di" || bad="$bad $m.enabled($en)<=disabled($di)"
 	done
 	[ -z "$bad" ] || diag "violated:$bad"

@@ -58,3 +58,15 @@ ktap_finish() {
 	[ "$KTAP_SKIP" -ne "$KTAP_N" ] || [ "$KTAP_N" -eq 0 ] || exit 4
 	exit 0
 }
+
+# overhead_field FILE MECH STATE COLUMN: COLUMN (a results.csv header name)
+# of MECH's overhead row in STATE; columns are found by name, so a column
+# added to the file format moves nothing. (Cells before "note", the last
+# column, hold no commas.)
+overhead_field() {
+	awk -F, -v m="$2" -v s="$3" -v c="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["mechanism"] == m && $col["state"] == s && $col["metric"] == "overhead" {
+			print $col[c]; exit
+		}' "$1"
+}

@@ -8,9 +8,10 @@
  * other repeats, kernels or counters are warned about in the first
  * lines (and as a skipped KTAP test).
  *
- * Rows are matched on (mechanism, variant, state, metric, unit): a
- * different variant (a kprobe no longer optimized) is a different row,
- * listed as present on one side only. For a matched row:
+ * Rows are matched on (mechanism, tracer, variant, state, metric, unit):
+ * a different variant (a kprobe no longer optimized) or tracer is a
+ * different row, listed as present on one side only. A run written before
+ * the tracer axis (no tracer column) is matched without it. For a matched row:
  *
  *   significance  Mann-Whitney U on the raw repeats of samples.csv,
  *                 two-sided; p-values are adjusted over all tested rows
@@ -68,7 +69,7 @@ static void compare_usage(FILE *f)
 {
 	fprintf(f, "usage: probecost compare [options] BASE_DIR NEW_DIR\n\n"
 		   "Checks that the two runs can be compared (meta.csv), matches their\n"
-		   "rows on (mechanism, variant, state, metric, unit), tests every change\n"
+		   "rows on (mechanism, tracer, variant, state, metric, unit), tests every change\n"
 		   "on the raw samples (Mann-Whitney U, Benjamini-Hochberg adjusted;\n"
 		   "bootstrap 95%% CI of the difference of medians) and calls a gated row\n"
 		   "a regression when the change is significant and its whole CI lies\n"
@@ -138,22 +139,27 @@ struct opts {
 	double threshold, alpha, cycles;
 	double cycle_ns;	/* one CPU cycle in ns (base's tsc_mhz), 0 unknown */
 	bool ktap, all, verbose, force, allow_partial, gate_all;
+	bool by_tracer;		/* both runs have the tracer column */
 	char gate_buf[256];
 	const char *gate[MAX_GATE];
 	size_t ngate;
 };
 
-static bool same_key(const struct pc_rrow *a, const struct pc_rrow *b)
+static bool same_key(const struct pc_rrow *a, const struct pc_rrow *b,
+		     bool by_tracer)
 {
-	return !strcmp(a->mechanism, b->mechanism) && !strcmp(a->variant, b->variant) &&
+	return !strcmp(a->mechanism, b->mechanism) &&
+	       (!by_tracer || !strcmp(a->tracer, b->tracer)) &&
+	       !strcmp(a->variant, b->variant) &&
 	       !strcmp(a->state, b->state) && !strcmp(a->metric, b->metric) &&
 	       !strcmp(a->unit, b->unit);
 }
 
-static const struct pc_rrow *match(const struct pc_run *r, const struct pc_rrow *k)
+static const struct pc_rrow *match(const struct pc_run *r, const struct pc_rrow *k,
+				   bool by_tracer)
 {
 	for (size_t i = 0; i < r->nrows; i++)
-		if (same_key(&r->rows[i], k))
+		if (same_key(&r->rows[i], k, by_tracer))
 			return &r->rows[i];
 	return NULL;
 }
@@ -198,8 +204,9 @@ static double scale_of(const struct pc_run *base, const struct pc_rrow *b)
 			snprintf(metric, sizeof(metric), "cost");
 		for (size_t i = 0; i < base->nrows; i++) {
 			c = &base->rows[i];
-			if (!strcmp(c->mechanism, b->mechanism) && !strcmp(c->state, b->state) &&
-			    !strcmp(c->metric, metric) && pc_rrow_measured(c)) {
+			if (!strcmp(c->mechanism, b->mechanism) && !strcmp(c->tracer, b->tracer) &&
+			    !strcmp(c->state, b->state) && !strcmp(c->metric, metric) &&
+			    pc_rrow_measured(c)) {
 				s = fabs(c->median);
 				break;
 			}
@@ -213,7 +220,8 @@ static double scale_of(const struct pc_run *base, const struct pc_rrow *b)
 /*
  * CI width of the noise-floor row that goes with overhead row @w in run
  * @r (absent' minus absent of the same mechanism: how far apart two
- * identical sites measure), or 0 when there is none.
+ * identical sites measure), or 0 when there is none. Any tracer's: the
+ * absent twin is the site's, whichever entry measured it.
  */
 static double noise_width(const struct pc_run *r, const struct pc_rrow *w)
 {
@@ -291,14 +299,15 @@ static bool exact_backend(const char *backend)
  */
 static double *values(const struct pc_run *r, const struct pc_rrow *w, size_t *n)
 {
-	const struct pc_rsamples *s = pc_run_samples(r, w->mechanism, w->variant,
+	const struct pc_rsamples *s = pc_run_samples(r, w->mechanism, w->tracer, w->variant,
 						     w->state, w->metric, w->unit);
 	bool derived = false;
 	double *v;
 
 	*n = 0;
 	if (!s && !strcmp(w->metric, "throughput") && !strcmp(w->unit, "Mevents/s")) {
-		s = pc_run_samples(r, w->mechanism, w->variant, w->state, "cost", "ns");
+		s = pc_run_samples(r, w->mechanism, w->tracer, w->variant, w->state,
+				   "cost", "ns");
 		derived = true;
 	}
 	if (!s || !s->n)
@@ -405,7 +414,7 @@ static size_t build(const struct pc_run *base, const struct pc_run *neu,
 	double *p, *q;
 
 	for (size_t i = 0; i < base->nrows; i++) {
-		const struct pc_rrow *b = &base->rows[i], *m = match(neu, b);
+		const struct pc_rrow *b = &base->rows[i], *m = match(neu, b, o->by_tracer);
 		struct cmp *c = &out[n];
 
 		if (!pc_rrow_measured(b) && (!m || !pc_rrow_measured(m)))
@@ -437,7 +446,7 @@ static size_t build(const struct pc_run *base, const struct pc_run *neu,
 	for (size_t i = 0; i < neu->nrows; i++) {
 		const struct pc_rrow *m = &neu->rows[i];
 
-		if (pc_rrow_measured(m) && !match(base, m)) {
+		if (pc_rrow_measured(m) && !match(base, m, o->by_tracer)) {
 			memset(&out[n], 0, sizeof(out[n]));
 			out[n].n = m;
 			out[n].q = 1;
@@ -482,10 +491,16 @@ static void fnum(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.4g", v);
 }
 
+/* Whether a row's name shows its tracer: not for "-" (none) or "?" (an old run's). */
+static bool tracer_word(const struct pc_rrow *w)
+{
+	return strcmp(w->tracer, "-") && strcmp(w->tracer, "?");
+}
+
 static void row_name(char *buf, size_t len, const struct pc_rrow *w, bool ktap)
 {
-	snprintf(buf, len, "%s %s %s %s (%s)", w->mechanism,
-		 w->variant[0] ? w->variant : "-", w->state, w->metric,
+	snprintf(buf, len, "%s%s%s %s %s %s (%s)", w->mechanism, tracer_word(w) ? " " : "",
+		 tracer_word(w) ? w->tracer : "", w->variant[0] ? w->variant : "-", w->state, w->metric,
 		 w->unit[0] ? w->unit : "-");
 	/* '#' starts a directive in KTAP */
 	for (char *s = buf; ktap && *s; s++)
@@ -546,8 +561,9 @@ static void regression_line(const struct cmp *c, const struct opts *o)
 	struct cmp_text t;
 
 	cmp_text(&t, c);
-	printf("%-10s %s %s %s: %s -> %s %s, %s%s (%s%s%% of scale %s); change CI [%s, %s] beyond margin %s (%s: %.4g%% of scale, floor %s), q=%s\n",
-	       verdict_name[c->v], w->mechanism, w->state, w->metric, t.bm, t.nm, w->unit,
+	printf("%-10s %s%s%s %s %s: %s -> %s %s, %s%s (%s%s%% of scale %s); change CI [%s, %s] beyond margin %s (%s: %.4g%% of scale, floor %s), q=%s\n",
+	       verdict_name[c->v], w->mechanism, tracer_word(w) ? " " : "",
+	       tracer_word(w) ? w->tracer : "", w->state, w->metric, t.bm, t.nm, w->unit,
 	       c->diff > 0 ? "+" : "", t.d, c->rel > 0 ? "+" : "", t.rel, t.sc, t.lo, t.hi,
 	       t.mg, c->margin > c->floor ? "threshold" : "floor", o->threshold, t.fl, t.q);
 }
@@ -803,6 +819,7 @@ static int compare_main(int argc, char **argv, size_t *regressions)
 		pc_run_free(&base);
 		return ret;
 	}
+	o.by_tracer = base.has_tracer && neu.has_tracer;
 	ret = pc_comparable_check(&base, &neu, o.force, o.allow_partial, &cmp);
 	if (ret != PC_OK) {
 		for (size_t i = 0; i < cmp.nrefuse; i++)

@@ -30,6 +30,16 @@
 static const char *const hist_cols[] = {
 	"time", "run_id", "git_revision", "host", "kernel", "mechanism",
 	"family", "where", "variant", "state", "metric", "unit", "backend",
+	"median", "ci95_low", "ci95_high", "repeats", "status", "tracer", NULL,
+};
+
+/*
+ * "tracer" came last with the tracer axis: a history file written before
+ * loads without it, its rows' tracer "?" (unknown).
+ */
+static const char *const hist_need[] = {
+	"time", "run_id", "git_revision", "host", "kernel", "mechanism",
+	"family", "where", "variant", "state", "metric", "unit", "backend",
 	"median", "ci95_low", "ci95_high", "repeats", "status", NULL,
 };
 
@@ -69,7 +79,8 @@ static int copy_old(const struct pc_table *t, struct pc_csvw *w, const char *run
 		if (!strcmp(pc_table_cell(t, r, col[1]), run_id))
 			*have = true;
 		for (size_t c = 0; c < NCOLS; c++)
-			pc_csvw_str(w, pc_table_cell(t, r, col[c]));
+			pc_csvw_str(w, col[c] < 0 && !strcmp(hist_cols[c], "tracer") ? "?" :
+				    pc_table_cell(t, r, col[c]));
 		if (pc_csvw_endrow(w) != PC_OK)
 			return PC_ERR_IO;
 	}
@@ -91,7 +102,7 @@ static int append(const char *file, const char *dir)
 	if (ret != PC_OK)
 		return ret;
 	if (exists(file)) {
-		ret = pc_table_load(file, hist_cols, &old, err, sizeof(err));
+		ret = pc_table_load(file, hist_need, &old, err, sizeof(err));
 		if (ret != PC_OK) {
 			/* a history FILE that cannot be read is bad input, exit 2 */
 			fprintf(stderr, "probecost history: %s\n", err);
@@ -129,6 +140,7 @@ static int append(const char *file, const char *dir)
 		pc_csvw_dbl(&w, r->ci_hi);
 		pc_csvw_dbl(&w, r->repeats);
 		pc_csvw_str(&w, r->status);
+		pc_csvw_str(&w, r->tracer);
 		ret = pc_csvw_endrow(&w);
 		added++;
 	}
@@ -162,7 +174,7 @@ static const char *hc(const struct hview *v, size_t row, size_t col)
 }
 
 enum { H_TIME, H_RUN, H_MECH = 5, H_FAM, H_STATE = 9, H_METRIC, H_UNIT, H_BACKEND,
-	H_MED, H_LO, H_HI };
+	H_MED, H_LO, H_HI, H_TRACER = 18 };
 
 static bool wanted(const struct hview *v, size_t r, const char *metric)
 {
@@ -198,6 +210,7 @@ static int trend_chart(struct pc_plot *p, const struct hview *v, const char *met
 {
 	static const char *const cols[] = { "series", "label", "x", "median", "ci95_low", "ci95_high", NULL };
 	struct pc_plot_series ser[PC_PLOT_MAX_SERIES];
+	const char *tracer[PC_PLOT_MAX_SERIES];	/* each series' */
 	char name[128], title[192], ylabel[128];
 	size_t nser = 0;
 	struct pc_csvw w;
@@ -212,10 +225,13 @@ static int trend_chart(struct pc_plot *p, const struct hview *v, const char *met
 			continue;
 		for (s = 0; s < nser; s++)
 			if (!strcmp(ser[s].mech, hc(v, r, H_MECH)) &&
-			    !strcmp(ser[s].state, hc(v, r, H_STATE)))
+			    !strcmp(ser[s].state, hc(v, r, H_STATE)) &&
+			    !strcmp(tracer[s], hc(v, r, H_TRACER)))
 				break;
-		if (s == nser && nser < PC_PLOT_MAX_SERIES)
+		if (s == nser && nser < PC_PLOT_MAX_SERIES) {
+			tracer[nser] = hc(v, r, H_TRACER);
 			ser[nser++] = (struct pc_plot_series){ hc(v, r, H_MECH), hc(v, r, H_STATE) };
+		}
 	}
 	if (!nser)
 		return PC_OK;
@@ -231,9 +247,14 @@ static int trend_chart(struct pc_plot *p, const struct hview *v, const char *met
 			if (!wanted(v, r, metric) || strcmp(hc(v, r, H_FAM), family) ||
 			    strcmp(hc(v, r, H_UNIT), unit) ||
 			    strcmp(hc(v, r, H_MECH), ser[s].mech) ||
-			    strcmp(hc(v, r, H_STATE), ser[s].state))
+			    strcmp(hc(v, r, H_STATE), ser[s].state) ||
+			    strcmp(hc(v, r, H_TRACER), tracer[s]))
 				continue;
-			snprintf(label, sizeof(label), "%s %s", ser[s].mech, ser[s].state);
+			if (*tracer[s] && strcmp(tracer[s], "-") && strcmp(tracer[s], "?"))
+				snprintf(label, sizeof(label), "%s %s [%s]", ser[s].mech,
+					 ser[s].state, tracer[s]);
+			else
+				snprintf(label, sizeof(label), "%s %s", ser[s].mech, ser[s].state);
 			pc_csvw_u64(&w, s + 1);
 			pc_csvw_str(&w, label);
 			pc_csvw_str(&w, hc(v, r, H_TIME));
@@ -281,7 +302,7 @@ static int plot(const char *file, const char *out, const char *metric)
 	char err[1024];
 	int ret;
 
-	ret = pc_table_load(file, hist_cols, &t, err, sizeof(err));
+	ret = pc_table_load(file, hist_need, &t, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost history: %s\n", err);
 		return ret == PC_ERR_NOMEM ? ret : PC_ERR_INVAL;

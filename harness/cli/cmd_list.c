@@ -16,8 +16,10 @@ static void list_usage(FILE *f)
 	fprintf(f, "usage: probecost list [--csv]\n\n"
 		   "Lists every mechanism: family (baseline, static, dynamic, jump), where its\n"
 		   "site runs (user, kernel = live kernel, module = probecost.ko), the states\n"
-		   "it has, and whether this machine can run it -- if not, why.\n\n"
-		   "  --csv     machine-readable: name,family,where,states,available,reason\n"
+		   "it has, the tracers consuming its events (self = its own handler or ring;\n"
+		   "a site consumed by several tools has one line per tool, selected with\n"
+		   "run --tracer), and whether this machine can run it -- if not, why.\n\n"
+		   "  --csv     machine-readable: name,tracers,family,where,states,available,reason\n"
 		   "  --help    this text\n");
 }
 
@@ -43,7 +45,7 @@ static int list_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const cols[] = {
-		"name", "family", "where", "states", "available", "reason",
+		"name", "tracers", "family", "where", "states", "available", "reason",
 	};
 	struct pc_csvw w;
 	int csv = 0, c, ret;
@@ -69,16 +71,18 @@ static int list_main(int argc, char **argv)
 	if (csv)
 		pc_csvw_stream(&w, stdout, cols, sizeof(cols) / sizeof(cols[0]));
 	else
-		printf("%-20s %-9s %-7s %-34s %s\n", "MECHANISM", "FAMILY", "WHERE",
-		       "STATES", "AVAILABLE");
+		printf("%-20s %-11s %-9s %-7s %-34s %s\n", "MECHANISM", "TRACERS", "FAMILY",
+		       "WHERE", "STATES", "AVAILABLE");
 	for (size_t i = 0; i < pc_registry_count(); i++) {
 		const struct pc_mech *m = pc_registry_get(i);
-		char why[256], states[64];
+		char why[256], states[64], tracers[64];
 		int ok = pc_mech_available(m, why, sizeof(why)) == PC_OK;
 
 		states_str(m->states, states, sizeof(states));
+		pc_mech_tracers_str(m, tracers, sizeof(tracers));
 		if (csv) {
 			pc_csvw_str(&w, m->name);
+			pc_csvw_str(&w, tracers);
 			pc_csvw_str(&w, pc_family_name(m->family));
 			pc_csvw_str(&w, pc_where_name(m->where));
 			pc_csvw_str(&w, states);
@@ -86,7 +90,7 @@ static int list_main(int argc, char **argv)
 			pc_csvw_str(&w, ok ? "" : why);
 			pc_csvw_endrow(&w);
 		} else {
-			printf("%-20s %-9s %-7s %-34s %s%s%s\n", m->name,
+			printf("%-20s %-11s %-9s %-7s %-34s %s%s%s\n", m->name, tracers,
 			       pc_family_name(m->family), pc_where_name(m->where),
 			       states, ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : why);
 		}

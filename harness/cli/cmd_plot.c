@@ -90,12 +90,16 @@ static int bar_chart(struct pc_plot *p, const char *name, const char *title,
 		return ret;
 	for (size_t i = 0; i < n; i++) {
 		char label[160], shrt[64];
+		const char *t = rows[i]->tracer;
+		bool tr = strcmp(t, "-") && strcmp(t, "?");
 
 		/* a 47-character name would squeeze the PNG's plot to a strip */
 		if (strlen(rows[i]->mechanism) > 32)
-			snprintf(label, sizeof(label), "%.30s~ %s", rows[i]->mechanism, rows[i]->state);
+			snprintf(label, sizeof(label), "%.30s~ %s%s%s%s", rows[i]->mechanism,
+				 rows[i]->state, tr ? " [" : "", tr ? t : "", tr ? "]" : "");
 		else
-			snprintf(label, sizeof(label), "%s %s", rows[i]->mechanism, rows[i]->state);
+			snprintf(label, sizeof(label), "%s %s%s%s%s", rows[i]->mechanism,
+				 rows[i]->state, tr ? " [" : "", tr ? t : "", tr ? "]" : "");
 		pc_plot_short_label(shrt, sizeof(shrt), rows[i]->mechanism, rows[i]->state);
 		pc_plot_span_add(&span, rows[i]->median);
 		pc_csvw_u64(&w, n - i);

@@ -131,7 +131,7 @@ static void index_run(struct rep *r)
 static const struct pc_rrow *find(const struct rep *r, const char *mech,
 				  const char *state, const char *metric)
 {
-	return pc_run_find(r->run, mech, state, metric);
+	return pc_run_find(r->run, mech, NULL, state, metric);
 }
 
 static const struct pc_rrow *measured(const struct rep *r, const char *mech,
@@ -355,13 +355,20 @@ static void group_row(struct rep *r, const struct mech *m, const struct pc_rrow 
 	}
 }
 
+/*
+ * One state of a mechanism as consumed by one tracer: "enabled [bpf]";
+ * no tracer shown where nothing consumes ("-") or an old run cannot say.
+ */
 static void state_row(struct rep *r, const char *state, const struct pc_rrow *w,
 		      const char *unit)
 {
-	char med[48], ci[64], st[32], var[160];
+	char med[48], ci[64], st[64], var[160];
 	const char *cells[4] = { st, var, med, ci };
 
-	snprintf(st, sizeof(st), "  %s", state);
+	if (strcmp(w->tracer, "-") && strcmp(w->tracer, "?"))
+		snprintf(st, sizeof(st), "  %s [%s]", state, w->tracer);
+	else
+		snprintf(st, sizeof(st), "  %s", state);
 	if (!pc_rrow_measured(w)) {
 		snprintf(var, sizeof(var), "%s (see below)", w->status);
 		pc_doc_row(r->doc, (const char *[]){ st, var, "-", "-" });
@@ -376,6 +383,40 @@ static void state_row(struct rep *r, const char *state, const struct pc_rrow *w,
 	else
 		snprintf(var, sizeof(var), "%s", w->variant);
 	pc_doc_row(r->doc, cells);
+}
+
+/*
+ * The overhead rows of @mech in @state, one per tracer consuming it, in
+ * the order of the run (the primitive first): a measured row where the
+ * tracer has one, else its status row.
+ */
+static void tracer_rows(struct rep *r, const char *mech, const char *state,
+			const char *unit)
+{
+	const struct pc_run *run = r->run;
+
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pc_rrow *w = &run->rows[i], *pick = NULL;
+		bool seen = false;
+
+		if (strcmp(w->mechanism, mech) || strcmp(w->state, state) ||
+		    strcmp(w->metric, "overhead"))
+			continue;
+		for (size_t k = 0; k < run->nrows && !seen; k++) {
+			const struct pc_rrow *o = &run->rows[k];
+
+			if (strcmp(o->mechanism, mech) || strcmp(o->state, state) ||
+			    strcmp(o->metric, "overhead") || strcmp(o->tracer, w->tracer))
+				continue;
+			if (k < i) {
+				seen = true;	/* this tracer was shown already */
+			} else if (!pick || (!pc_rrow_measured(pick) && pc_rrow_measured(o))) {
+				pick = o;
+			}
+		}
+		if (!seen && pick)
+			state_row(r, state, pick, unit);
+	}
 }
 
 static void family_tables(struct rep *r)
@@ -417,14 +458,8 @@ static void family_tables(struct rep *r)
 				continue;
 			}
 			group_row(r, mc, first);
-			for (size_t s = 0; s < ns; s++) {
-				const struct pc_rrow *w = measured(r, mc->name, states[s], "overhead");
-
-				if (!w)
-					w = find(r, mc->name, states[s], "overhead");
-				if (w)
-					state_row(r, states[s], w, first->unit);
-			}
+			for (size_t s = 0; s < ns; s++)
+				tracer_rows(r, mc->name, states[s], first->unit);
 		}
 	}
 }

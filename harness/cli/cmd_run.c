@@ -59,7 +59,10 @@ static void run_usage(FILE *f)
 		   "results.csv, samples.csv and meta.csv into results/<run-id>/.\n\n"
 		   "  --mech LIST      mechanisms to run, comma-separated (default: all;\n"
 		   "                   see probecost list): names, families (static,\n"
-		   "                   dynamic, jump, baseline) or globs ('uprobe-*')\n"
+		   "                   dynamic, jump, baseline) or globs ('uprobe-*'); a\n"
+		   "                   name selects the site with every tracer consuming it\n"
+		   "  --tracer LIST    keep only entries consumed by these tracers, e.g.\n"
+		   "                   bpf,perf (default: all; see probecost list)\n"
 		   "  --state LIST     states: absent,disabled,enabled,recording (default:\n"
 		   "                   all a mechanism has; absent is always measured)\n"
 		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
@@ -106,7 +109,7 @@ static void run_usage(FILE *f)
 }
 
 struct run_args {
-	const struct pc_mech *mechs[64];
+	const struct pc_mech *mechs[128];
 	size_t nmechs;
 	unsigned int states;
 	bool quick, no_counters;
@@ -120,6 +123,9 @@ struct run_args {
 	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
+	char tracers[16][32];		/* --tracer's items */
+	size_t ntracers;
+	const char *tracer_arg;
 	/* what the guest's `probecost run` is given besides --mech and --out */
 	const char *gargs[24];
 	int ngargs;
@@ -153,14 +159,17 @@ static void select_mech(struct run_args *a, const struct pc_mech *m)
 static int add_mech(void *ctx, const char *tok)
 {
 	struct run_args *a = ctx;
-	const struct pc_mech *m = pc_registry_find(tok);
 	char names[1024];
 	size_t hits = 0;
 
-	if (m) {
-		select_mech(a, m);
+	/* a site's name: its primitive and every tracer entry of it */
+	for (size_t i = 0; i < pc_registry_count(); i++)
+		if (!strcmp(pc_registry_get(i)->name, tok)) {
+			select_mech(a, pc_registry_get(i));
+			hits++;
+		}
+	if (hits)
 		return PC_OK;
-	}
 	for (int f = 0; f < PC_NR_FAMILIES; f++)
 		if (!strcmp(tok, pc_family_name(f)))
 			for (size_t i = 0; i < pc_registry_count(); i++)
@@ -182,6 +191,43 @@ static int add_mech(void *ctx, const char *tok)
 				      tok, names);
 	return pc_usage_error("run", "--mech: unknown mechanism '%s'; valid: %s; a family: static, dynamic, jump, baseline; or a glob such as 'kprobe-*'",
 			      tok, names);
+}
+
+/* One --tracer item: a tracer some entry uses. */
+static int add_tracer(void *ctx, const char *tok)
+{
+	struct run_args *a = ctx;
+	char names[512];
+
+	if (!pc_registry_has_tracer(tok)) {
+		pc_registry_tracers(names, sizeof(names));
+		return pc_usage_error("run", "--tracer: unknown tracer '%s'; valid: %s", tok, names);
+	}
+	if (a->ntracers < sizeof(a->tracers) / sizeof(a->tracers[0]))
+		snprintf(a->tracers[a->ntracers++], sizeof(a->tracers[0]), "%s", tok);
+	return PC_OK;
+}
+
+/* Keep the selected entries a --tracer item consumes; none left is an error. */
+static int filter_tracers(struct run_args *a)
+{
+	size_t n = 0;
+
+	if (!a->ntracers)
+		return PC_OK;
+	for (size_t i = 0; i < a->nmechs; i++) {
+		bool keep = false;
+
+		for (size_t k = 0; k < a->ntracers && !keep; k++)
+			keep = pc_mech_uses_tracer(a->mechs[i], a->tracers[k]);
+		if (keep)
+			a->mechs[n++] = a->mechs[i];
+	}
+	a->nmechs = n;
+	if (!n)
+		return pc_usage_error("run", "--tracer %s: no selected mechanism is consumed by it; see probecost list's TRACERS column",
+				      a->tracer_arg);
+	return PC_OK;
 }
 
 static int add_state(void *ctx, const char *tok)
@@ -223,6 +269,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "mech", required_argument, NULL, 'm' },
 		{ "state", required_argument, NULL, 's' },
+		{ "tracer", required_argument, NULL, 'T' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "warmup", required_argument, NULL, 'w' },
@@ -257,7 +304,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->timer = PC_NR_TIMERS;
 	a->analyses = ~0u;
 	a->series = "6.1";
-	for (size_t i = 0; i < pc_registry_count() && i < 64; i++)
+	for (size_t i = 0; i < pc_registry_count() && i < 128; i++)
 		a->mechs[a->nmechs++] = pc_registry_get(i);
 
 	opterr = 0;
@@ -266,6 +313,14 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		switch (c) {
 		case 'm':
 			ret = parse_mechs(a, optarg);
+			break;
+		case 'T':
+			a->ntracers = 0;
+			a->tracer_arg = optarg;
+			ret = pc_opt_each("run", "--tracer", optarg, add_tracer, a);
+			if (ret == PC_OK && !a->ntracers)
+				ret = pc_usage_error("run", "--tracer: empty list; see probecost list");
+			guest_arg(a, "--tracer", optarg);
 			break;
 		case 's':
 			ret = parse_states(a, optarg);
@@ -366,6 +421,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	}
 	if (ret == PC_OK)
 		ret = pc_opt_no_args("run", argc, argv, optind);
+	if (ret == PC_OK)
+		ret = filter_tracers(a);
 	if (ret == PC_OK && a->vm && a->no_vm)
 		ret = pc_usage_error("run", "--no-vm contradicts --vm, --kernel and --deterministic");
 	if (ret == PC_OK && a->det_set && a->no_det)

@@ -114,6 +114,7 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		struct slot *s = &slots[st];
 		const struct pc_pair *p = &s->p;
 		const char *sn = pc_state_name(st);
+		const char *tr = pc_mech_tracer(r->m, st);
 		size_t k = a->n;
 		double v[NR_METRICS];
 		bool have[NR_METRICS] = { false };
@@ -170,34 +171,35 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		a->nonlinear += !p->linear;
 		a->retries += p->retries;
 
-		pc_sink_sample(o, mn, s->variant, sn, rep, "cost", unit, be, p->n, v[M_COST]);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "overhead", unit, be, p->n,
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "cost", unit, be, p->n, v[M_COST]);
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "overhead", unit, be, p->n,
 			       v[M_OVERHEAD]);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "time-n", unit, be, p->n, p->t_n);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "time-2n", unit, be, p->n, p->t_2n);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "first-hit", unit, be, 1, s->first);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "warm-hit", unit, be, 1, s->warm);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "arm-latency", mt->timer.wait_unit,
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "time-n", unit, be, p->n, p->t_n);
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "time-2n", unit, be, p->n, p->t_2n);
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "first-hit", unit, be, 1, s->first);
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "warm-hit", unit, be, 1, s->warm);
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "arm-latency", mt->timer.wait_unit,
 			       mt->timer.wait_backend, 0, s->arm);
-		pc_sink_sample(o, mn, s->variant, sn, rep, "disarm-latency",
+		pc_sink_sample(o, mn, tr, s->variant, sn, rep, "disarm-latency",
 			       mt->timer.wait_unit, mt->timer.wait_backend, 0, s->disarm);
 		if (mt->sw.nr) {
-			pc_sink_sample(o, mn, s->variant, sn, rep, "context-switches", "count",
+			pc_sink_sample(o, mn, tr, s->variant, sn, rep, "context-switches", "count",
 				       "software", 3 * p->n, (double)p->ctxsw);
-			pc_sink_sample(o, mn, s->variant, sn, rep, "retries", "count",
+			pc_sink_sample(o, mn, tr, s->variant, sn, rep, "retries", "count",
 				       "software", 3 * p->n, (double)p->retries);
 		}
 		if (p->hits_known)
-			pc_sink_sample(o, mn, s->variant, sn, rep, "hits", "events", "mechanism",
+			pc_sink_sample(o, mn, tr, s->variant, sn, rep, "hits", "events", "mechanism",
 				       3 * p->n, (double)p->hits);
 		for (int i = 0; i < mt->hw.nr; i++)
-			pc_sink_sample(o, mn, s->variant, sn, rep, mt->hw.name[i],
+			pc_sink_sample(o, mn, tr, s->variant, sn, rep, mt->hw.name[i],
 				       mt->hw.name[i], "pmu", p->n, v[M_HW0 + 2 * i]);
 	}
 	if (r->acc[PC_ABSENT].active && done[SLOT_REF2]) {
 		struct slot *s = &slots[SLOT_REF2];
 
-		pc_sink_sample(o, mn, s->variant, "absent", rep, "cost-ref2", unit, be,
+		pc_sink_sample(o, mn, pc_mech_tracer(r->m, PC_ABSENT), s->variant,
+			       "absent", rep, "cost-ref2", unit, be,
 			       s->p.n, s->p.cost);
 	}
 }
@@ -255,6 +257,7 @@ static void emit_rows(struct mrun *r, int st)
 		const char *unit = tm->unit, *be = tm->backend;
 		struct pc_row row = {
 			.mechanism = r->m->name,
+			.tracer = pc_mech_tracer(r->m, st),
 			.family = pc_family_name(r->m->family),
 			.where = pc_sink_where(&e->out, r->m),
 			.variant = variant,

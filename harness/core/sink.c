@@ -22,14 +22,19 @@ void pc_sink_row(struct pc_sink *s, const struct pc_row *row)
 		s->on_row(row, s->arg);
 }
 
-void pc_sink_sample(struct pc_sink *s, const char *mech, const char *variant,
-		    const char *state, unsigned int repeat, const char *metric,
-		    const char *unit, const char *backend, uint64_t events,
-		    double value)
+const char *pc_sink_tracer(const struct pc_mech *m, const char *state)
+{
+	return pc_mech_tracer(m, pc_state_parse(state));
+}
+
+void pc_sink_sample(struct pc_sink *s, const char *mech, const char *tracer,
+		    const char *variant, const char *state, unsigned int repeat,
+		    const char *metric, const char *unit, const char *backend,
+		    uint64_t events, double value)
 {
 	if (s->res)
-		pc_results_sample(s->res, mech, variant, state, repeat, metric,
-				  unit, backend, events, value);
+		pc_results_sample(s->res, mech, tracer, variant, state, repeat,
+				  metric, unit, backend, events, value);
 }
 
 static void series_row(struct pc_sink *s, const struct pc_mech *m,
@@ -37,6 +42,7 @@ static void series_row(struct pc_sink *s, const struct pc_mech *m,
 {
 	struct pc_row row = {
 		.mechanism = m->name,
+		.tracer = pc_sink_tracer(m, a->state),
 		.family = pc_family_name(m->family),
 		.where = pc_sink_where(s, m),
 		.variant = a->variant ? a->variant : "",
@@ -69,7 +75,8 @@ void pc_sink_series(struct pc_sink *s, const struct pc_mech *m,
 	}
 	series_row(s, m, a, &st);
 	for (size_t i = 0; i < a->n; i++)
-		pc_sink_sample(s, m->name, a->variant ? a->variant : "", a->state,
+		pc_sink_sample(s, m->name, pc_sink_tracer(m, a->state),
+			       a->variant ? a->variant : "", a->state,
 			       (unsigned int)i, a->metric, a->unit ? a->unit : "",
 			       a->backend ? a->backend : "", a->events, a->v[i]);
 }

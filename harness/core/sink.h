@@ -41,8 +41,12 @@ const char *pc_sink_where(const struct pc_sink *s, const struct pc_mech *m);
 
 /* One row to results.csv and on_row. */
 void pc_sink_row(struct pc_sink *s, const struct pc_row *row);
+/* The tracer column of @m's rows in @state (a state name or "-"). */
+const char *pc_sink_tracer(const struct pc_mech *m, const char *state);
+
 /* One raw value to samples.csv (nothing without a results directory). */
-void pc_sink_sample(struct pc_sink *s, const char *mech, const char *variant,
+void pc_sink_sample(struct pc_sink *s, const char *mech, const char *tracer,
+		    const char *variant,
 		    const char *state, unsigned int repeat, const char *metric,
 		    const char *unit, const char *backend, uint64_t events,
 		    double value);

@@ -86,7 +86,7 @@ static int merge_run(struct pc_sink *out, const char *dir, char *why, size_t len
 		struct pc_rsample s;
 
 		pc_run_sample_at(&r, i, &s);
-		pc_sink_sample(out, s.mechanism, s.variant, s.state,
+		pc_sink_sample(out, s.mechanism, s.tracer, s.variant, s.state,
 			       isnan(s.repeat) ? 0 : (unsigned int)s.repeat, s.metric,
 			       s.unit, s.backend, isnan(s.events) ? 0 : (uint64_t)s.events,
 			       s.value);

@@ -262,7 +262,12 @@ static void put_line(FILE *f, char c, size_t n)
 	fputc('\n', f);
 }
 
-/* Column widths that fit @width, shrinking the widest left column first. */
+/*
+ * Column widths that fit @width, shrinking the widest left-aligned column
+ * first; the first column (the row's label: "  recording [ftrace]") only
+ * when no other can give: a label broken mid-way reads worse than a
+ * wrapped variant.
+ */
 static void fit_columns(const struct pc_doc_item *it, size_t width, size_t *w)
 {
 	size_t total = 0;
@@ -277,9 +282,15 @@ static void fit_columns(const struct pc_doc_item *it, size_t width, size_t *w)
 	while (total > width) {
 		size_t best = it->ncols;
 
-		for (size_t c = 0; c < it->ncols; c++)
-			if (w[c] > 6 && (best == it->ncols || w[c] > w[best]) &&
-			    (it->align[c] == 'l' || best == it->ncols))
+		/* another left column down to 16, then the label, then any */
+		for (size_t c = 1; c < it->ncols; c++)
+			if (it->align[c] == 'l' && w[c] > 16 &&
+			    (best == it->ncols || w[c] > w[best]))
+				best = c;
+		if (best == it->ncols && it->align[0] == 'l' && w[0] > 6)
+			best = 0;
+		for (size_t c = 0; c < it->ncols && best == it->ncols; c++)
+			if (w[c] > 6)
 				best = c;
 		if (best == it->ncols)
 			break;

@@ -105,7 +105,7 @@ struct place {
 static bool has_states(const struct pc_run *run, const char *mech)
 {
 	for (size_t s = 0; s < NR_SSTATES; s++)
-		if (pc_run_find(run, mech, summary_states[s], NULL))
+		if (pc_run_find(run, mech, NULL, summary_states[s], NULL))
 			return true;
 	return false;
 }
@@ -230,7 +230,7 @@ static void full_state(struct pc_doc *d, const struct pc_run *run,
 		       const struct place *pl, const char *mech, const char *state)
 {
 	const struct pc_rrow *w = figure(run, mech, state);
-	const struct pc_rrow *any = pc_run_find(run, mech, state, "overhead");
+	const struct pc_rrow *any = pc_run_find(run, mech, NULL, state, "overhead");
 	char st[32], med[48], ci[64], ratio[32], why[64];
 
 	snprintf(st, sizeof(st), "  %s", state);
@@ -257,7 +257,7 @@ static void compact_cell(char *buf, size_t len, const struct pc_run *run,
 			 const char *unit)
 {
 	const struct pc_rrow *w = figure(run, mech, state);
-	const struct pc_rrow *any = pc_run_find(run, mech, state, "overhead");
+	const struct pc_rrow *any = pc_run_find(run, mech, NULL, state, "overhead");
 	char med[48], ratio[32], why[64];
 	bool nz;
 

@@ -11,14 +11,14 @@
 #include "results.h"
 
 const char *const pc_results_cols[] = {
-	"run_id", "mechanism", "family", "where", "variant", "state",
+	"run_id", "mechanism", "tracer", "family", "where", "variant", "state",
 	"metric", "unit", "backend", "median", "ci95_low", "ci95_high",
 	"p10", "p90", "min", "repeats", "events", "hit_ratio", "lost",
 	"missed", "status", "note", NULL,
 };
 
 const char *const pc_samples_cols[] = {
-	"run_id", "mechanism", "variant", "state", "repeat", "metric",
+	"run_id", "mechanism", "tracer", "variant", "state", "repeat", "metric",
 	"unit", "backend", "events", "value", NULL,
 };
 
@@ -137,6 +137,7 @@ int pc_results_row(struct pc_results *r, const struct pc_row *row)
 
 	pc_csvw_str(w, r->run_id);
 	pc_csvw_str(w, row->mechanism);
+	pc_csvw_str(w, row->tracer ? row->tracer : "-");
 	pc_csvw_str(w, row->family);
 	pc_csvw_str(w, row->where);
 	pc_csvw_str(w, row->variant);
@@ -162,7 +163,7 @@ int pc_results_row(struct pc_results *r, const struct pc_row *row)
 }
 
 int pc_results_sample(struct pc_results *r, const char *mech,
-		      const char *variant, const char *state, unsigned int repeat,
+		      const char *tracer, const char *variant, const char *state, unsigned int repeat,
 		      const char *metric, const char *unit, const char *backend,
 		      uint64_t events, double value)
 {
@@ -170,6 +171,7 @@ int pc_results_sample(struct pc_results *r, const char *mech,
 
 	pc_csvw_str(w, r->run_id);
 	pc_csvw_str(w, mech);
+	pc_csvw_str(w, tracer);
 	pc_csvw_str(w, variant);
 	pc_csvw_str(w, state);
 	pc_csvw_u64(w, repeat);

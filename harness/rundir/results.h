@@ -18,12 +18,18 @@
 #include "csvio.h"
 #include "stats.h"
 
-extern const char *const pc_results_cols[];	/* NULL-terminated */
+/*
+ * The columns, NULL-terminated. "tracer" (the tool consuming a row's
+ * events) came with the tracer axis: run directories written before it
+ * lack the column and still load (rundir.h says what their tracer is).
+ */
+extern const char *const pc_results_cols[];
 extern const char *const pc_samples_cols[];
 extern const char *const pc_meta_cols[];
 
 struct pc_row {
 	const char *mechanism, *family, *where, *variant, *state;
+	const char *tracer;		/* consumer of the events (mech.h); NULL: "-" */
 	const char *metric, *unit, *backend;
 	struct pc_stats st;		/* n == 0: no figures (unsupported) */
 	uint64_t events;		/* N of the N/2N pair */
@@ -50,7 +56,7 @@ int pc_results_open(struct pc_results *r, const char *root, const char *out,
 		    char *err, size_t len);
 int pc_results_row(struct pc_results *r, const struct pc_row *row);
 int pc_results_sample(struct pc_results *r, const char *mech,
-		      const char *variant, const char *state, unsigned int repeat,
+		      const char *tracer, const char *variant, const char *state, unsigned int repeat,
 		      const char *metric, const char *unit, const char *backend,
 		      uint64_t events, double value);
 int pc_results_meta(struct pc_results *r, const char *key, const char *value);

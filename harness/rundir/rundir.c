@@ -13,16 +13,25 @@
 #include "results.h"
 #include "rundir.h"
 
-/* Open @name in the run; explain a missing file rather than just say so. */
+/*
+ * Open @name in the run; explain a missing file rather than just say so.
+ * Every column of @cols is required but "tracer", which older runs lack.
+ */
 static int load_file(struct pc_run *r, const char *name,
 		     const char *const *cols, struct pc_table *t, char *err,
 		     size_t len)
 {
 	char path[PATH_MAX + 32], part[PATH_MAX + 40];
+	const char *need[32];
+	size_t n = 0;
 	int ret, e;
 
+	for (; *cols && n < sizeof(need) / sizeof(need[0]) - 1; cols++)
+		if (strcmp(*cols, "tracer"))
+			need[n++] = *cols;
+	need[n] = NULL;
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	ret = pc_table_load(path, cols, t, err, len);
+	ret = pc_table_load(path, need, t, err, len);
 	if (ret != PC_ERR_IO)
 		return ret;
 	e = errno;
@@ -79,6 +88,20 @@ static const char *cell(const struct pc_table *t, size_t row, const char *col)
 	return pc_table_cell(t, row, pc_table_col(t, col));
 }
 
+/* A row's tracer: its cell, or for a run without the column (rundir.h) the variant's. */
+static const char *tracer_of(const struct pc_table *t, size_t row)
+{
+	const char *v = cell(t, row, "variant");
+
+	if (pc_table_col(t, "tracer") >= 0)
+		return cell(t, row, "tracer");
+	if (!strncmp(v, "perf-count:", 11))
+		return "perf";
+	if (!strncmp(v, "instance-ring:", 14))
+		return "ftrace";
+	return strcmp(cell(t, row, "state"), "absent") ? "?" : "-";
+}
+
 static int parse_results(struct pc_run *r, char *err, size_t len)
 {
 	const struct pc_table *t = &r->res;
@@ -110,6 +133,9 @@ static int parse_results(struct pc_run *r, char *err, size_t len)
 				 t->path, t->line[i], v[1], v[2]);
 			return PC_ERR_INVAL;
 		}
+		w->tracer = tracer_of(t, i);
+		if (!*w->tracer)
+			return bad_cell(t, i, "tracer", "a name (it is empty)", err, len);
 		w->family = cell(t, i, "family");
 		w->where = cell(t, i, "where");
 		w->variant = cell(t, i, "variant");
@@ -135,14 +161,16 @@ static int parse_results(struct pc_run *r, char *err, size_t len)
 
 static const struct pc_table *sort_tab;
 
+/* The order of pc_run_samples()'s search: mechanism, tracer, variant, state, metric, unit. */
 static int key_cmp(const struct pc_table *t, size_t a, size_t b)
 {
 	static const char *const cols[] = {
-		"mechanism", "variant", "state", "metric", "unit",
+		"mechanism", "tracer", "variant", "state", "metric", "unit",
 	};
 
-	for (size_t k = 0; k < 5; k++) {
-		int c = strcmp(cell(t, a, cols[k]), cell(t, b, cols[k]));
+	for (size_t k = 0; k < 6; k++) {
+		int c = k == 1 ? strcmp(tracer_of(t, a), tracer_of(t, b)) :
+			strcmp(cell(t, a, cols[k]), cell(t, b, cols[k]));
 
 		if (c)
 			return c;
@@ -193,7 +221,7 @@ static int parse_samples(struct pc_run *r, char *err, size_t len)
 	}
 	sort_tab = t;
 	qsort(idx, t->nrows, sizeof(*idx), cmp_sample);
-	/* one key per run of equal (mechanism, variant, state, metric, unit) */
+	/* one key per run of equal (mechanism, tracer, variant, state, metric, unit) */
 	while (i < t->nrows) {
 		size_t j = i, n = 0;
 		struct pc_rsamples *s = &r->keys[r->nkeys];
@@ -211,6 +239,7 @@ static int parse_samples(struct pc_run *r, char *err, size_t len)
 				s->v[n++] = vals[idx[k]];
 		s->n = n;
 		s->mechanism = cell(t, idx[i], "mechanism");
+		s->tracer = tracer_of(t, idx[i]);
 		s->variant = cell(t, idx[i], "variant");
 		s->state = cell(t, idx[i], "state");
 		s->metric = cell(t, idx[i], "metric");
@@ -248,6 +277,7 @@ int pc_run_load(const char *dir, unsigned int flags, struct pc_run *r,
 		ret = load_file(r, "results.csv", pc_results_cols, &r->res, err, len);
 	if (ret == PC_OK)
 		ret = parse_results(r, err, len);
+	r->has_tracer = ret == PC_OK && pc_table_col(&r->res, "tracer") >= 0;
 	if (ret == PC_OK && (flags & PC_RUN_SAMPLES)) {
 		ret = load_file(r, "samples.csv", pc_samples_cols, &r->samp, err, len);
 		if (ret == PC_OK)
@@ -319,7 +349,8 @@ const char *pc_run_meta(const struct pc_run *r, const char *key,
 }
 
 const struct pc_rsamples *pc_run_samples(const struct pc_run *r,
-					 const char *mech, const char *variant,
+					 const char *mech, const char *tracer,
+					 const char *variant,
 					 const char *state, const char *metric,
 					 const char *unit)
 {
@@ -330,6 +361,8 @@ const struct pc_rsamples *pc_run_samples(const struct pc_run *r,
 		const struct pc_rsamples *s = &r->keys[mid];
 		int c = strcmp(s->mechanism, mech);
 
+		if (!c)
+			c = strcmp(s->tracer, tracer);
 		if (!c)
 			c = strcmp(s->variant, variant);
 		if (!c)
@@ -349,12 +382,14 @@ const struct pc_rsamples *pc_run_samples(const struct pc_run *r,
 }
 
 const struct pc_rrow *pc_run_find(const struct pc_run *r, const char *mech,
-				  const char *state, const char *metric)
+				  const char *tracer, const char *state,
+				  const char *metric)
 {
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct pc_rrow *w = &r->rows[i];
 
 		if ((!mech || !strcmp(w->mechanism, mech)) &&
+		    (!tracer || !strcmp(w->tracer, tracer)) &&
 		    (!state || !strcmp(w->state, state)) &&
 		    (!metric || !strcmp(w->metric, metric)))
 			return w;
@@ -377,6 +412,7 @@ void pc_rrow_row(const struct pc_rrow *w, struct pc_row *row)
 {
 	memset(row, 0, sizeof(*row));
 	row->mechanism = w->mechanism;
+	row->tracer = w->tracer;
 	row->family = w->family;
 	row->where = w->where;
 	row->variant = w->variant;
@@ -420,6 +456,7 @@ void pc_run_sample_at(const struct pc_run *r, size_t i, struct pc_rsample *s)
 	const struct pc_table *t = &r->samp;
 
 	s->mechanism = cell(t, i, "mechanism");
+	s->tracer = tracer_of(t, i);
 	s->variant = cell(t, i, "variant");
 	s->state = cell(t, i, "state");
 	s->metric = cell(t, i, "metric");

@@ -9,6 +9,13 @@
  * "file:line: what was expected", and PC_ERR_INVAL (exit status 2).
  * Names (mechanisms, states, metrics, statuses) are taken as they are, so
  * rows from newer mechanisms or metrics pass through untouched.
+ *
+ * A row's identity is (mechanism, tracer, variant, state, metric, unit).
+ * Run directories written before the tracer axis have no tracer column;
+ * their rows get the tracer their variant names ("perf-count:..." perf,
+ * "instance-ring:..." ftrace), "-" for absent, and "?" where the variant
+ * does not say, and has_tracer is false so that compare can match them
+ * on the other fields.
  */
 #ifndef PC_RUNDIR_H
 #define PC_RUNDIR_H
@@ -21,7 +28,7 @@
 #include "results.h"
 
 struct pc_rrow {
-	const char *mechanism, *family, *where, *variant, *state;
+	const char *mechanism, *tracer, *family, *where, *variant, *state;
 	const char *metric, *unit, *backend, *status, *note;
 	double median, ci_lo, ci_hi, p10, p90, min;	/* NaN: no value */
 	double repeats, events, hit_ratio, lost, missed;
@@ -30,13 +37,13 @@ struct pc_rrow {
 
 /* One line of samples.csv, as validated by the loader. */
 struct pc_rsample {
-	const char *mechanism, *variant, *state, *metric, *unit, *backend;
+	const char *mechanism, *tracer, *variant, *state, *metric, *unit, *backend;
 	double repeat, events, value;	/* NaN: empty */
 };
 
 /* The raw repeats of one row key, sorted by repeat. */
 struct pc_rsamples {
-	const char *mechanism, *variant, *state, *metric, *unit, *backend;
+	const char *mechanism, *tracer, *variant, *state, *metric, *unit, *backend;
 	double *v;
 	size_t n;
 };
@@ -49,6 +56,7 @@ struct pc_run {
 	struct pc_rsamples *keys;	/* sorted by key */
 	size_t nkeys;
 	bool have_samples;
+	bool has_tracer;		/* results.csv has the tracer column */
 };
 
 #define PC_RUN_SAMPLES	(1u << 0)	/* read samples.csv too (compare) */
@@ -91,13 +99,15 @@ const char *pc_run_meta(const struct pc_run *r, const char *key,
 
 /* Samples of a row key (unit and backend included), or NULL. */
 const struct pc_rsamples *pc_run_samples(const struct pc_run *r,
-					 const char *mech, const char *variant,
+					 const char *mech, const char *tracer,
+					 const char *variant,
 					 const char *state, const char *metric,
 					 const char *unit);
 
 /* First row with these fields (NULL fields match anything), or NULL. */
 const struct pc_rrow *pc_run_find(const struct pc_run *r, const char *mech,
-				  const char *state, const char *metric);
+				  const char *tracer, const char *state,
+				  const char *metric);
 
 /* True for a row with figures (status ok or miscount and a median). */
 bool pc_rrow_measured(const struct pc_rrow *row);

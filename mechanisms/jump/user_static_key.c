@@ -243,6 +243,7 @@ const struct pc_mech pc_mech_user_static_key = {
 	.family = PC_FAM_JUMP,
 	.where = PC_WHERE_USER,
 	.states = PC_ST_ALL,
+	.tracers = { [PC_ENABLED] = "self", [PC_RECORDING] = "self" },
 	.flags = PC_MECH_MT,
 	.available = usk_available,
 	.setup = usk_setup,

@@ -29,5 +29,6 @@ const struct pc_mech pc_mech_ftrace_function = {
 	.summary = "function tracer on getppid's kernel entry (fentry patching)",
 	.family = PC_FAM_DYNAMIC,
 	.data = &ff_desc,
+	.tracers = { [PC_ENABLED] = "ftrace", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
 };

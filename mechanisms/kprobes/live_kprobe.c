@@ -27,5 +27,6 @@ const struct pc_mech pc_mech_live_kprobe = {
 	.summary = "perf kprobe PMU on getppid's kernel entry (live kernel)",
 	.family = PC_FAM_DYNAMIC,
 	.data = &lk_desc,
+	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
 };

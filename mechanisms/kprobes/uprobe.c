@@ -249,6 +249,7 @@ static void up_teardown(struct pc_inst *in)
 		.states = PC_ST_ALL,					\
 		.mt_why = PC_UPROBE_MT_WHY,				\
 		.data = &up_##id,					\
+		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" }, \
 		.available = up_available,				\
 		.setup = up_setup,					\
 		.arm = up_arm,						\

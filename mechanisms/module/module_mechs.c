@@ -531,6 +531,7 @@ static int mm_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
 		.states = PC_ST_ALL,					\
 		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
 		.data = &mm_specs[PROBECOST_MECH_##id],			\
+		.tracers = { [PC_ENABLED] = "self", [PC_RECORDING] = "ftrace" }, \
 		.available = mm_available,				\
 		.setup = mm_setup,					\
 		.arm = mm_arm,						\

@@ -30,5 +30,6 @@ const struct pc_mech pc_mech_syscall_tracepoint = {
 	.summary = "syscalls:sys_enter_getppid on a getppid() loop (live kernel)",
 	.family = PC_FAM_STATIC,
 	.data = &st_desc,
+	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
 };

@@ -212,6 +212,7 @@ const struct pc_mech pc_mech_usdt = {
 	.family = PC_FAM_STATIC,
 	.where = PC_WHERE_USER,
 	.states = PC_ST_ALL,
+	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
 	.mt_why = PC_UPROBE_MT_WHY,
 	.available = usdt_available,
 	.setup = usdt_setup,

@@ -122,6 +122,7 @@ const struct pc_mech pc_mech_user_branch = {
 	.family = PC_FAM_STATIC,
 	.where = PC_WHERE_USER,
 	.states = PC_ST_ALL,
+	.tracers = { [PC_ENABLED] = "self", [PC_RECORDING] = "self" },
 	.flags = PC_MECH_MT,
 	.arm = ub_arm,
 	.disarm = ub_disarm,

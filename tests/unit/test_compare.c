@@ -74,7 +74,7 @@ static int make_run(const char *dir, const struct spec *sp, size_t n,
 		for (int k = 0; k < REPEATS; k++) {
 			v[k] = (mu + gsl_ran_gaussian(rng, mu * 0.05)) *
 			       (is_new ? sp[i].scale : 1.0);
-			pc_results_sample(&r, mech, "v", "enabled", (unsigned int)k, sp[i].metric,
+			pc_results_sample(&r, mech, "-", "v", "enabled", (unsigned int)k, sp[i].metric,
 					  sp[i].unit, "tsc", 1000, v[k]);
 		}
 		pc_stats_compute(v, REPEATS, &row.st);
