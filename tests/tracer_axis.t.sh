@@ -1,0 +1,118 @@
+#!/bin/sh
+# The tracer axis (issue 11/12): every row of results.csv and samples.csv
+# names the tracer consuming its events; `list` shows each entry's
+# tracers; `run --tracer` selects on them and refuses unknown ones;
+# compare matches rows on the tracer (a row under another tracer is
+# another row) and still matches a run written before the column, which
+# report also still reads.
+. tests/ktap.sh
+. tests/user_helpers.sh
+need_uprobes
+
+TMP=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+ktap_plan 9
+
+# 1. list: a TRACERS column, per entry
+"$PROBECOST" list --csv >"$TMP/list.csv"
+ok "$(python3 - "$TMP/list.csv" <<'PY'
+import csv, sys
+rows = {(r['name'], r['tracers']) for r in csv.DictReader(open(sys.argv[1]))}
+want = {('uprobe-nop', 'perf/ftrace'), ('user-branch', 'self'), ('none', '-'),
+        ('syscall-tracepoint', 'perf/ftrace')}
+print(0 if want <= rows else 1)
+PY
+)" "list --csv: uprobe-nop perf/ftrace, user-branch self, none -"
+
+# 2. a run: the tracer of each row and sample
+"$PROBECOST" run --quick --repeat 6 --analyses none --no-vm \
+	--mech uprobe-nop,user-branch --out "$TMP/r" >"$TMP/r.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || diag "$(tail -5 "$TMP/r.log")"
+ok "$(python3 - "$TMP/r" <<'PY'
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + '/results.csv')))
+got = {(r['mechanism'], r['state']): r['tracer'] for r in rows if r['metric'] == 'overhead'}
+want = {('uprobe-nop', 'absent'): '-', ('uprobe-nop', 'disabled'): '-',
+        ('uprobe-nop', 'enabled'): 'perf', ('uprobe-nop', 'recording'): 'ftrace',
+        ('user-branch', 'absent'): '-', ('user-branch', 'disabled'): '-',
+        ('user-branch', 'enabled'): 'self', ('user-branch', 'recording'): 'self'}
+bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+if bad:
+    print('# got/want:', bad, file=sys.stderr)
+print(0 if not bad else 1)
+PY
+)" "results.csv: the tracer of every overhead row (uprobe-nop: - - perf ftrace; user-branch: - - self self)"
+ok "$(python3 - "$TMP/r" <<'PY'
+import csv, sys
+d = sys.argv[1]
+rows = {(r['mechanism'], r['variant'], r['state'], r['metric']): r['tracer']
+        for r in csv.DictReader(open(d + '/results.csv'))}
+bad = 0
+n = 0
+for s in csv.DictReader(open(d + '/samples.csv')):
+    t = rows.get((s['mechanism'], s['variant'], s['state'], s['metric']))
+    if t is not None:
+        n += 1
+        bad += t != s['tracer']
+print(0 if n and not bad else 1)
+PY
+)" "samples.csv: each sample carries its row's tracer"
+
+# 3. --tracer selects; unknown or empty selections are usage errors
+"$PROBECOST" run --quick --repeat 6 --analyses none --no-vm --state absent,enabled \
+	--mech uprobe-nop,user-branch --tracer perf --out "$TMP/p" >"$TMP/p.log" 2>&1
+ok "$([ $? -eq 0 ] && [ "$(awk -F, 'NR > 1 { print $2 }' "$TMP/p/results.csv" | sort -u)" = uprobe-nop ] &&
+	echo 0 || echo 1)" "--tracer perf keeps uprobe-nop, drops user-branch"
+"$PROBECOST" run --quick --mech user-branch --tracer bogus --out "$TMP/x" >"$TMP/x.log" 2>&1
+ok "$([ $? -eq 2 ] && grep -q "unknown tracer 'bogus'; valid: .*perf" "$TMP/x.log" && [ ! -e "$TMP/x" ] &&
+	echo 0 || echo 1)" "--tracer bogus: exit 2 naming the valid tracers, nothing written"
+"$PROBECOST" run --quick --mech user-branch --tracer perf --out "$TMP/y" >"$TMP/y.log" 2>&1
+ok "$([ $? -eq 2 ] && grep -q "no selected mechanism is consumed by it" "$TMP/y.log" &&
+	echo 0 || echo 1)" "--tracer perf with user-branch alone: exit 2, nothing to run"
+
+# 4. a run directory from before the column: report reads it, compare matches it
+cp -r "$TMP/r" "$TMP/old"
+for f in results samples; do
+	python3 - "$TMP/old/$f.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+cols = [c for c in rows[0].keys() if c != 'tracer']
+with open(sys.argv[1], 'w', newline='') as f:
+    w = csv.DictWriter(f, cols, lineterminator='\n')
+    w.writeheader()
+    for r in rows:
+        r.pop('tracer')
+        w.writerow(r)
+PY
+done
+"$PROBECOST" report "$TMP/old" >"$TMP/old.log" 2>&1
+ok "$([ $? -eq 0 ] && grep -q 'uprobe-nop' "$TMP/old/report.txt" && echo 0 || echo 1)" \
+	"report reads a run directory without the tracer column"
+"$PROBECOST" compare --all "$TMP/old" "$TMP/r" >"$TMP/cmp.txt" 2>&1
+rc=$?
+ok "$([ $rc -eq 0 ] && grep -q ' 0 one-sided (0 only in base, 0 only in new)' "$TMP/cmp.txt" &&
+	echo 0 || echo 1)" \
+	"compare old-format base vs the same run: exit 0 (got $rc), every row matched"
+
+# 5. the same rows under another tracer are other rows
+cp -r "$TMP/r" "$TMP/other"
+for f in results samples; do
+	python3 - "$TMP/other/$f.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+with open(sys.argv[1], 'w', newline='') as f:
+    w = csv.DictWriter(f, list(rows[0].keys()), lineterminator='\n')
+    w.writeheader()
+    for r in rows:
+        if r['mechanism'] == 'uprobe-nop' and r['tracer'] == 'perf':
+            r['tracer'] = 'bpf'
+        w.writerow(r)
+PY
+done
+"$PROBECOST" compare --all "$TMP/r" "$TMP/other" >"$TMP/cmp2.txt" 2>&1
+ok "$(grep -q 'only in base.*uprobe-nop perf .*enabled overhead' "$TMP/cmp2.txt" &&
+	grep -q 'only in new.*uprobe-nop bpf .*enabled overhead' "$TMP/cmp2.txt" && echo 0 || echo 1)" \
+	"compare: uprobe-nop enabled under perf and under bpf are two rows, one on each side"
+ktap_finish
