@@ -48,6 +48,15 @@
  *              each call, unless the op times the switch itself (fills
  *              @out->ticks and sets @out->self_timed, as fire() does); the
  *              off call must be safe after a failed on, as disarm is.
+ *   others     optional; arm @k other probes of the same kind on other
+ *              sites that never run (k = 0: remove them), so that the
+ *              measured probe's hits are served with @k more probes
+ *              armed: what "the per-hit cost grows with armed probes"
+ *              claims are about. They stay armed across arm/disarm of
+ *              the measured site until others(0) or teardown. The op
+ *              reads back how many are armed (fails when not @k) and
+ *              says how in @what, for the row's note. At most
+ *              PC_OTHERS_MAX.
  *   teardown   optional; free what setup() took. Called after disarm().
  *              Not called after a setup() that failed: setup frees what it
  *              took on its error paths.
@@ -151,6 +160,9 @@ struct pc_inst {
 
 #define PC_MECH_MT	(1u << 0)
 
+/* The most other probes the others op arms (run --armed). */
+#define PC_OTHERS_MAX	1000
+
 struct pc_mech {
 	const char *name;
 	const char *summary;		/* one line for `probecost list` */
@@ -173,6 +185,7 @@ struct pc_mech {
 	int (*count)(struct pc_inst *in, struct pc_fire *out);
 	int (*variant)(struct pc_inst *in, char *buf, size_t len);
 	int (*toggle)(struct pc_inst *in, bool on, struct pc_toggle *out);
+	int (*others)(struct pc_inst *in, unsigned int k, char *what, size_t len);
 	void (*teardown)(struct pc_inst *in);
 	int (*reap)(const struct pc_mech *m, char *report, size_t len);
 };

@@ -14,6 +14,7 @@ static const char *const names[PC_NR_ANALYSES] = {
 	[PC_AN_VICTIM_LLC] = "victim-llc",
 	[PC_AN_SCALING] = "scaling",
 	[PC_AN_TOGGLE] = "toggle",
+	[PC_AN_ARMED] = "armed",
 };
 
 const char pc_analyses_help[] =
@@ -24,9 +25,12 @@ const char pc_analyses_help[] =
 	"                   victim-llc the same over an LLC-sized set (slow)\n"
 	"                   scaling    1..all PUs firing one probe at once\n"
 	"                   toggle     switching the instrumentation on and off\n"
+	"                   armed      enabled overhead with K other probes armed\n"
+	"                              (K from --armed, default 0,10,100,1000)\n"
 	"                   cache = footprint,victim; all; none; default\n"
-	"                   (default: all but victim-llc and scaling, which\n"
-	"                   are opt-in; with --quick: disabled,footprint,toggle)\n";
+	"                   (default: all but victim-llc, scaling and armed,\n"
+	"                   which are opt-in; with --quick: disabled,footprint,\n"
+	"                   toggle)\n";
 
 static int parse_one(const char *tok, unsigned int *mask)
 {
@@ -72,7 +76,7 @@ int pc_analyses_parse(const char *cmd, const char *list, unsigned int *mask)
 				return pc_usage_error(cmd, "--analyses: '%s' is named twice in '%s'",
 						      tok, list);
 		if (parse_one(tok, mask) != PC_OK)
-			return pc_usage_error(cmd, "--analyses: unknown analysis '%s'; valid: disabled, footprint, victim, victim-llc, scaling, toggle, cache, all, none, default",
+			return pc_usage_error(cmd, "--analyses: unknown analysis '%s'; valid: disabled, footprint, victim, victim-llc, scaling, toggle, armed, cache, all, none, default",
 					      tok);
 	}
 	return PC_OK;
@@ -106,6 +110,8 @@ double pc_analyses_units(const struct pc_mech *m, unsigned int mask)
 	if ((mask & PC_AN(PC_AN_SCALING)) && (m->flags & PC_MECH_MT))
 		u += 1;	/* the others only write why they cannot */
 	if ((mask & PC_AN(PC_AN_TOGGLE)) && m->toggle)
+		u += 1;
+	if ((mask & PC_AN(PC_AN_ARMED)) && m->others)
 		u += 1;
 	return u;
 }
@@ -151,6 +157,11 @@ int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 	if (ret == PC_OK && (mask & PC_AN(PC_AN_TOGGLE)) && m->toggle) {
 		ret = pc_toggle_run(c, m);
 		pc_progress_next(c->prog);
+	}
+	if (ret == PC_OK && (mask & PC_AN(PC_AN_ARMED))) {
+		ret = pc_armed_run(c, m);
+		if (m->others)
+			pc_progress_next(c->prog);
 	}
 	return ret;
 }

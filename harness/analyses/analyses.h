@@ -27,6 +27,10 @@
  *   toggle     what switching the instrumentation on and off costs, for
  *              every mechanism with a toggle op (in-kernel for the
  *              module's, around the op for the others). toggle.c
+ *   armed      the enabled overhead with K other probes of the same kind
+ *              armed on sites that never run, per K of --armed (default
+ *              0,10,100,1000), for every mechanism with an others op.
+ *              armed.c
  *
  * Cache misses per event with a PMU need no analysis of their own: they
  * are the engine's <event> and <event>-overhead rows.
@@ -48,6 +52,7 @@ enum pc_analysis {
 	PC_AN_VICTIM_LLC,
 	PC_AN_SCALING,
 	PC_AN_TOGGLE,
+	PC_AN_ARMED,
 	PC_NR_ANALYSES
 };
 
@@ -61,7 +66,8 @@ enum pc_analysis {
  * (2 PUs: t1, t2 with CIs wider than the effect), and it needs every PU,
  * so with it the guest could not boot beside the host measurement.
  */
-#define PC_AN_FULL	(PC_AN_ALL & ~PC_AN(PC_AN_VICTIM_LLC) & ~PC_AN(PC_AN_SCALING))
+#define PC_AN_FULL	(PC_AN_ALL & ~PC_AN(PC_AN_VICTIM_LLC) & ~PC_AN(PC_AN_SCALING) & \
+			 ~PC_AN(PC_AN_ARMED))
 /* in the guest, where one vCPU cannot scale and TCG has no caches to victimise */
 #define PC_AN_GUEST	(PC_AN(PC_AN_DISABLED) | PC_AN(PC_AN_FOOTPRINT) | PC_AN(PC_AN_TOGGLE))
 
@@ -74,7 +80,13 @@ struct pc_actx {
 	struct pc_topo *topo;
 	struct pc_progress *prog;
 	bool quick;
+	/* armed: the K values (--armed), in the order given */
+	unsigned int armed[16];
+	size_t narmed;
 };
+
+/* --armed's default: no other probe, then ten, a hundred, a thousand. */
+extern const unsigned int pc_armed_default[4];
 
 /*
  * Parse "disabled,victim", "all", "none", "cache" (= footprint,victim)
@@ -98,5 +110,6 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m);
 int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc);
 int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m);
 int pc_toggle_run(struct pc_actx *c, const struct pc_mech *m);
+int pc_armed_run(struct pc_actx *c, const struct pc_mech *m);
 
 #endif

@@ -47,21 +47,13 @@ static int hw_index(const struct pc_group *g, const char *name)
 	return -1;
 }
 
-/* Arm, warm, one N/2N pair, disarm. */
+/* One slot (drive.h), its figures kept. */
 static int measure(struct pc_drive *d, enum pc_state st, uint64_t n, int insn_ix,
 		   struct slot *s, char *variant, size_t vlen)
 {
 	struct pc_pair p;
-	int ret;
+	int ret = pc_drive_slot(d, st, n, &p, variant, vlen);
 
-	ret = pc_drive_arm(d, st, NULL);
-	if (ret != PC_OK)
-		return ret;
-	pc_drive_variant(d, variant, vlen);
-	ret = pc_drive_warm(d, n);
-	if (ret == PC_OK)
-		ret = pc_drive_pair(d, n, &p);
-	pc_drive_disarm(d, NULL);
 	if (ret != PC_OK)
 		return ret;
 	s->cost = p.cost;

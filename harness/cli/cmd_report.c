@@ -795,6 +795,32 @@ static void scaling_section(struct rep *r)
 	});
 }
 
+/* ---- armed probes elsewhere ---- */
+
+static bool armed_row(const struct pc_rrow *w)
+{
+	return !strncmp(w->metric, "armed-overhead-k", 16) && pc_rrow_measured(w);
+}
+
+static void armed_what(const struct pc_rrow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", w->metric + 16);
+}
+
+static void armed_section(struct rep *r)
+{
+	static const char *const head[] = { "mechanism / state", "K others", "overhead", "95% CI" };
+
+	if (!any_metric(r, armed_row))
+		return;
+	pc_doc_heading(r->doc, "Armed probes elsewhere");
+	pc_doc_para(r->doc, "Enabled overhead per event while K other probes of the same kind are armed on sites that never run (the armed analysis; each row's note says how they were armed and read back). Upstream attributes a growth with K to finding the hit probe among the armed ones; the figure shows the growth on this machine, not its cause.");
+	grouped_table(r, &(struct grouped){
+		.ncols = 4, .head = head, .align = "lrrr", .pick = armed_row,
+		.what = armed_what, .unit_in_group = true,
+	});
+}
+
 /* ---- not measured, warnings ---- */
 
 /*
@@ -919,6 +945,7 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	toggle_section(&r);
 	cache_section(&r);
 	scaling_section(&r);
+	armed_section(&r);
 	backends_section(&r);
 	not_measured(&r);
 	warnings(&r);

@@ -63,6 +63,9 @@ static void run_usage(FILE *f)
 		   "                   name selects the site with every tracer consuming it\n"
 		   "  --tracer LIST    keep only entries consumed by these tracers, e.g.\n"
 		   "                   bpf,perf (default: all; see probecost list)\n"
+		   "  --armed LIST     K other probes of the same kind armed elsewhere,\n"
+		   "                   e.g. 0,10,100,1000 (0..%d): runs the armed\n"
+		   "                   analysis, one armed-overhead-k<K> row per K\n"
 		   "  --state LIST     states: absent,disabled,enabled,recording (default:\n"
 		   "                   all a mechanism has; absent is always measured)\n"
 		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
@@ -104,7 +107,7 @@ static void run_usage(FILE *f)
 		   "measured, 2 usage error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP\n"
 		   "(completed rows are kept, the directory holds an INTERRUPTED marker\n"
 		   "and results/latest is not moved to it).\n",
-		QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
+		PC_OTHERS_MAX, QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
 		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD, pc_analyses_help);
 }
 
@@ -123,6 +126,8 @@ struct run_args {
 	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
+	unsigned int armed[16];		/* --armed's K values */
+	size_t narmed;
 	char tracers[16][32];		/* --tracer's items */
 	size_t ntracers;
 	const char *tracer_arg;
@@ -208,6 +213,22 @@ static int add_tracer(void *ctx, const char *tok)
 	return PC_OK;
 }
 
+/* One --armed item: K other probes, 0..PC_OTHERS_MAX. */
+static int add_armed(void *ctx, const char *tok)
+{
+	struct run_args *a = ctx;
+	uint64_t k;
+	int ret = pc_opt_u64("run", "--armed", tok, 0, PC_OTHERS_MAX, &k);
+
+	if (ret != PC_OK)
+		return ret;
+	if (a->narmed == sizeof(a->armed) / sizeof(a->armed[0]))
+		return pc_usage_error("run", "--armed: at most %zu values",
+				      sizeof(a->armed) / sizeof(a->armed[0]));
+	a->armed[a->narmed++] = (unsigned int)k;
+	return PC_OK;
+}
+
 /* Keep the selected entries a --tracer item consumes; none left is an error. */
 static int filter_tracers(struct run_args *a)
 {
@@ -270,6 +291,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "mech", required_argument, NULL, 'm' },
 		{ "state", required_argument, NULL, 's' },
 		{ "tracer", required_argument, NULL, 'T' },
+		{ "armed", required_argument, NULL, 'K' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "warmup", required_argument, NULL, 'w' },
@@ -313,6 +335,13 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		switch (c) {
 		case 'm':
 			ret = parse_mechs(a, optarg);
+			break;
+		case 'K':
+			a->narmed = 0;
+			ret = pc_opt_each("run", "--armed", optarg, add_armed, a);
+			if (ret == PC_OK && !a->narmed)
+				ret = pc_usage_error("run", "--armed: empty list; e.g. 0,10,100,1000");
+			guest_arg(a, "--armed", optarg);
 			break;
 		case 'T':
 			a->ntracers = 0;
@@ -445,6 +474,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		a->warmup = 1;
 	if (a->analyses == ~0u)
 		a->analyses = a->quick ? PC_AN_QUICK : PC_AN_FULL;
+	/* asking for K values asks for the analysis that uses them */
+	if (a->narmed)
+		a->analyses |= PC_AN(PC_AN_ARMED);
 	return ret;
 }
 
@@ -985,7 +1017,9 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	e.progress_arg = &prog;
 	pr.prog = &prog;
 	pr.verbose = a->verbose;
-	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a->quick };
+	ac = (struct pc_actx){ .e = &e, .topo = &tp, .prog = &prog, .quick = a->quick,
+			       .narmed = a->narmed };
+	memcpy(ac.armed, a->armed, sizeof(ac.armed));
 
 	/*
 	 * A bad output place is bad input, whatever the cause: refused

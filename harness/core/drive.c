@@ -319,6 +319,35 @@ static int toggle_one(struct pc_drive *d, bool on, double *v, struct pc_toggle *
 	return ret;
 }
 
+int pc_drive_slot(struct pc_drive *d, enum pc_state st, uint64_t n,
+		  struct pc_pair *p, char *variant, size_t vlen)
+{
+	int ret = pc_drive_arm(d, st, NULL);
+
+	if (ret != PC_OK)
+		return ret;
+	pc_drive_variant(d, variant, vlen);
+	ret = pc_drive_warm(d, n);
+	if (ret == PC_OK)
+		ret = pc_drive_pair(d, n, p);
+	pc_drive_disarm(d, NULL);
+	return ret;
+}
+
+int pc_drive_others(struct pc_drive *d, unsigned int k, char *what, size_t len)
+{
+	if (len)
+		what[0] = '\0';
+	if (!d->in.mech->others)
+		return pc_inst_fail(&d->in, PC_ERR_UNSUPPORTED,
+				    "%s cannot arm other probes of its kind elsewhere (no others op)",
+				    d->in.mech->name);
+	if (k > PC_OTHERS_MAX)
+		return pc_inst_fail(&d->in, PC_ERR_INVAL, "%u other probes: at most %d",
+				    k, PC_OTHERS_MAX);
+	return d->in.mech->others(&d->in, k, what, len);
+}
+
 int pc_drive_toggle(struct pc_drive *d, struct pc_toggled *out)
 {
 	struct pc_toggle ton, toff;

@@ -28,6 +28,9 @@
  *   toggle     the optional toggle op: each switch timed around the op in
  *              the timer's wait unit (it may block: virtual ns under
  *              icount), or the mechanism's own TSC ticks
+ *   slot       an analysis's measurement of one state: arm, warm, one
+ *              pair, disarm
+ *   others     the optional others op (K probes armed elsewhere)
  *
  * A mechanism never sees the timer, the counters or the results: it
  * switches and fires its site, and this layer measures.
@@ -139,6 +142,21 @@ int pc_drive_calibrate(struct pc_drive *d, enum pc_state st, uint64_t *n);
 
 /* One N/2N pair on the armed site, with the disturbance rules. */
 int pc_drive_pair(struct pc_drive *d, uint64_t n, struct pc_pair *p);
+
+/*
+ * One state measured on its own: arm @st, read the variant into @variant,
+ * warm, one N/2N pair into @p, disarm. The arm's or pair's error, the
+ * site disarmed on every path.
+ */
+int pc_drive_slot(struct pc_drive *d, enum pc_state st, uint64_t n,
+		  struct pc_pair *p, char *variant, size_t vlen);
+
+/*
+ * The others op: @k probes of the same kind armed elsewhere (0: none),
+ * how in @what. PC_ERR_UNSUPPORTED, with the reason in d->in.why, when
+ * the mechanism has no such op.
+ */
+int pc_drive_others(struct pc_drive *d, unsigned int k, char *what, size_t len);
 
 /*
  * One on/off cycle of the toggle op, nothing armed before or after:

@@ -39,6 +39,7 @@
 #include "mech.h"
 #include "site.h"
 #include "uprobe_attach.h"
+#include "uprobe_others.h"
 
 #define UP_ASM_FN(sym, body)					\
 	".p2align 4\n"						\
@@ -93,6 +94,7 @@ struct up_priv {
 	enum pc_state state;
 	unsigned char orig;		/* first byte of the site, unprobed */
 	char exec[96];			/* how the kernel runs it, read back */
+	struct pc_uprobe_others others;	/* the armed analysis's K probes */
 };
 
 static const struct up_variant *variant_of(const struct pc_inst *in)
@@ -218,11 +220,21 @@ static int up_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
 	return on ? up_arm(in, PC_ENABLED) : up_disarm(in);
 }
 
+static int up_others(struct pc_inst *in, unsigned int k, char *what, size_t len)
+{
+	struct up_priv *p = in->priv;
+
+	return pc_uprobe_others_set(&p->others, k, what, len, in->why, sizeof(in->why));
+}
+
 static void up_teardown(struct pc_inst *in)
 {
 	struct up_priv *p = in->priv;
 
 	if (p) {
+		char what[8], why[8];
+
+		pc_uprobe_others_set(&p->others, 0, what, sizeof(what), why, sizeof(why));
 		pc_uprobe_fini(&p->u);
 		free(p);
 		in->priv = NULL;
@@ -258,6 +270,7 @@ static void up_teardown(struct pc_inst *in)
 		.count = up_count,					\
 		.variant = up_variant,					\
 		.toggle = up_toggle,					\
+		.others = up_others,					\
 		.teardown = up_teardown,				\
 		.reap = pc_uprobe_reap,					\
 	}
