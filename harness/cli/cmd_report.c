@@ -25,6 +25,7 @@
 #include "mech.h"
 #include "opts.h"
 #include "rundir.h"
+#include "peers.h"
 #include "summary.h"
 
 #define WIDTH 72
@@ -919,6 +920,7 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	toggle_section(&r);
 	cache_section(&r);
 	scaling_section(&r);
+	pc_peers(d, run);
 	backends_section(&r);
 	not_measured(&r);
 	warnings(&r);
