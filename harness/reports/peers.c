@@ -15,12 +15,12 @@
  * (author, title, date, where to read it; the CPU and kernel as far as
  * the text says).
  */
-#define SRC_OLSA_2412 \
-	"Jiri Olsa, \"[PATCH bpf-next 00/13] uprobes: Add support to " \
-	"optimize usdt probes on x86_64\", 2024-12-11, lore " \
-	"<20241211133403.208920-1-jolsa@kernel.org>: run_bench_uprobes.sh " \
-	"with the series applied; CPU not stated; kernel bpf-next of " \
-	"2024-12 plus the series"
+#define SRC_OLSA_2507 \
+	"Jiri Olsa, \"[PATCHv4 perf/core 10/22] uprobes/x86: Add support " \
+	"to optimize uprobes\", 2025-07-08, lore " \
+	"<20250708132333.2739553-11-jolsa@kernel.org>: " \
+	"run_bench_uprobes.sh \"after the change\"; an Intel CPU (model " \
+	"not stated); kernel perf/core of 2025-07 plus the series"
 #define SRC_NAKRYIKO_2403 \
 	"Andrii Nakryiko, \"uprobes: prepare uprobe args buffer lazily\", " \
 	"commit 1b8f85defbc8 (Link: lore " \
@@ -46,12 +46,12 @@
  * probecost's tracer "self".
  */
 const struct pc_peer_fig pc_peer_figs[] = {
-	{ "usermode-count", NULL, NULL, NULL, 233.831, "M/s", SRC_OLSA_2412 },
-	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 3.246, "M/s", SRC_OLSA_2412 },
-	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 3.057, "M/s", SRC_OLSA_2412 },
-	{ "uprobe-ret", "uprobe-ret", "enabled", "bpf", 1.113, "M/s", SRC_OLSA_2412 },
-	{ "uprobe-nop5", "uprobe-nop5", "enabled", "bpf", 6.751, "M/s", SRC_OLSA_2412 },
-	{ "uretprobe-nop", "uretprobe", "enabled", "bpf", 1.740, "M/s", SRC_OLSA_2412 },
+	{ "usermode-count", NULL, NULL, NULL, 152.448, "M/s", SRC_OLSA_2507 },
+	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 3.148, "M/s", SRC_OLSA_2507 },
+	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 2.976, "M/s", SRC_OLSA_2507 },
+	{ "uprobe-ret", "uprobe-ret", "enabled", "bpf", 1.068, "M/s", SRC_OLSA_2507 },
+	{ "uprobe-nop5", "uprobe-nop5", "enabled", "bpf", 7.038, "M/s", SRC_OLSA_2507 },
+	{ "uretprobe-nop", "uretprobe", "enabled", "bpf", 2.109, "M/s", SRC_OLSA_2507 },
 
 	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 2.732, "M/s", SRC_NAKRYIKO_2403 },
 	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 2.621, "M/s", SRC_NAKRYIKO_2403 },
@@ -70,12 +70,12 @@ const size_t pc_peer_nfigs = sizeof(pc_peer_figs) / sizeof(pc_peer_figs[0]);
 
 /* The ratios compared: each of two figures of one table of one source. */
 const struct pc_peer_ratio pc_peer_ratios[] = {
-	{ "uprobe-push", "uprobe-nop", "usermode-count", SRC_OLSA_2412, NULL },
-	{ "uprobe-ret", "uprobe-nop", "usermode-count", SRC_OLSA_2412,
+	{ "uprobe-push", "uprobe-nop", "usermode-count", SRC_OLSA_2507, NULL },
+	{ "uprobe-ret", "uprobe-nop", "usermode-count", SRC_OLSA_2507,
 	  "ret is not emulated: single-stepped out of line, a second trap" },
-	{ "uretprobe-nop", "uprobe-nop", "usermode-count", SRC_OLSA_2412,
+	{ "uretprobe-nop", "uprobe-nop", "usermode-count", SRC_OLSA_2507,
 	  "an entry uprobe plus the return trampoline" },
-	{ "uprobe-nop5", "uprobe-nop", "usermode-count", SRC_OLSA_2412,
+	{ "uprobe-nop5", "uprobe-nop", "usermode-count", SRC_OLSA_2507,
 	  "published with nop5 optimized (a call into a trampoline, no trap); the row's variant says whether this kernel optimized it" },
 	{ "uprobe-push", "uprobe-nop", NULL, SRC_NAKRYIKO_2403,
 	  "no baseline in that table: loop cost not subtracted" },
@@ -93,8 +93,8 @@ const size_t pc_peer_nratios = sizeof(pc_peer_ratios) / sizeof(pc_peer_ratios[0]
 /* A short name for a source in the report's table. */
 static const char *src_label(const char *source)
 {
-	if (!strcmp(source, SRC_OLSA_2412))
-		return "bench, Olsa 2024-12";
+	if (!strcmp(source, SRC_OLSA_2507))
+		return "bench, Olsa 2025-07";
 	if (!strcmp(source, SRC_NAKRYIKO_2403))
 		return "bench, Nakryiko 2024-03";
 	if (!strcmp(source, SRC_KPROBES_RST))
