@@ -25,6 +25,7 @@
 #include "mech.h"
 #include "opts.h"
 #include "rundir.h"
+#include "peers.h"
 #include "summary.h"
 
 #define WIDTH 72
@@ -946,6 +947,7 @@ static int report_build(const struct pc_run *run, struct pc_doc *d)
 	cache_section(&r);
 	scaling_section(&r);
 	armed_section(&r);
+	pc_peers(d, run);
 	backends_section(&r);
 	not_measured(&r);
 	warnings(&r);
