@@ -12,6 +12,11 @@ static const char *const state_names[PC_NR_STATES] = {
 	[PC_DISABLED] = "disabled",
 	[PC_ENABLED] = "enabled",
 	[PC_RECORDING] = "recording",
+	[PC_FILTERED] = "filtered",
+};
+
+const enum pc_state pc_state_order[PC_NR_STATES] = {
+	PC_ABSENT, PC_DISABLED, PC_FILTERED, PC_ENABLED, PC_RECORDING,
 };
 
 static const char *const family_names[PC_NR_FAMILIES] = {

@@ -14,6 +14,15 @@
  *              twin of the site function. Every mechanism has it; it is
  *              the baseline its other states are subtracted from.
  *   disabled   instrumentation present and off (a nop, a flag test ...).
+ *   filtered   on, armed for someone else: the probe runs on every event
+ *              and a filter rejects it (a trace event filter no event
+ *              passes), so nothing is recorded. fire()'s hits are the
+ *              times the probe ran, where the kernel counts them (a
+ *              uprobe event's uprobe_profile), else PC_HITS_UNKNOWN; an
+ *              event that got through is the count op's error. Optional
+ *              (PC_ST_ALL leaves it out); the enum value comes last
+ *              because probecost.ko's ABI shares the numbers, and
+ *              pc_state_order gives the order above.
  *   enabled    on, with an empty handler that only counts the hit.
  *   recording  on, with a real consumer writing a payload somewhere.
  *
@@ -99,11 +108,19 @@ enum pc_state {
 	PC_DISABLED,
 	PC_ENABLED,
 	PC_RECORDING,
+	PC_FILTERED,
 	PC_NR_STATES
 };
 
 #define PC_ST(s)	(1u << (s))
-#define PC_ST_ALL	(PC_ST(PC_NR_STATES) - 1)
+/* the four states every instrumented mechanism has */
+#define PC_ST_ALL	(PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) | PC_ST(PC_ENABLED) | \
+			 PC_ST(PC_RECORDING))
+/* any state at all, for masks */
+#define PC_ST_ANY	(PC_ST(PC_NR_STATES) - 1)
+
+/* The states in the order of increasing work, for tables and slots. */
+extern const enum pc_state pc_state_order[PC_NR_STATES];
 
 enum pc_family {
 	PC_FAM_BASELINE,

@@ -105,7 +105,7 @@ int pc_registry_check_list(const struct pc_mech *const *list, size_t n)
 				m->name);
 			return PC_ERR_INVAL;
 		}
-		if (!(m->states & PC_ST(PC_ABSENT)) || (m->states & ~PC_ST_ALL)) {
+		if (!(m->states & PC_ST(PC_ABSENT)) || (m->states & ~PC_ST_ANY)) {
 			fprintf(stderr, "probecost: mechanism %s: states must include absent\n",
 				m->name);
 			return PC_ERR_INVAL;

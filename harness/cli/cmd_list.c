@@ -28,7 +28,9 @@ static void states_str(unsigned int mask, char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (int st = 0; st < PC_NR_STATES && off < len; st++) {
+	for (int i = 0; i < PC_NR_STATES && off < len; i++) {
+		enum pc_state st = pc_state_order[i];
+
 		if (!(mask & PC_ST(st)))
 			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s%s",
@@ -71,7 +73,7 @@ static int list_main(int argc, char **argv)
 	if (csv)
 		pc_csvw_stream(&w, stdout, cols, sizeof(cols) / sizeof(cols[0]));
 	else
-		printf("%-20s %-11s %-9s %-7s %-34s %s\n", "MECHANISM", "TRACERS", "FAMILY",
+		printf("%-20s %-11s %-9s %-7s %-43s %s\n", "MECHANISM", "TRACERS", "FAMILY",
 		       "WHERE", "STATES", "AVAILABLE");
 	for (size_t i = 0; i < pc_registry_count(); i++) {
 		const struct pc_mech *m = pc_registry_get(i);
@@ -90,7 +92,7 @@ static int list_main(int argc, char **argv)
 			pc_csvw_str(&w, ok ? "" : why);
 			pc_csvw_endrow(&w);
 		} else {
-			printf("%-20s %-11s %-9s %-7s %-34s %s%s%s\n", m->name, tracers,
+			printf("%-20s %-11s %-9s %-7s %-43s %s%s%s\n", m->name, tracers,
 			       pc_family_name(m->family), pc_where_name(m->where),
 			       states, ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : why);
 		}

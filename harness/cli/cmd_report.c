@@ -162,9 +162,9 @@ static size_t states_of(const struct rep *r, const char *mech, const char **out,
 {
 	size_t n = 0;
 
-	for (int st = 0; st < PC_NR_STATES && n < max; st++)
-		if (find(r, mech, pc_state_name(st), NULL))
-			out[n++] = pc_state_name(st);
+	for (int i = 0; i < PC_NR_STATES && n < max; i++)
+		if (find(r, mech, pc_state_name(pc_state_order[i]), NULL))
+			out[n++] = pc_state_name(pc_state_order[i]);
 	for (size_t i = 0; i < r->run->nrows && n < max; i++) {
 		const struct pc_rrow *w = &r->run->rows[i];
 		bool seen = false;

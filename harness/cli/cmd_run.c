@@ -67,7 +67,9 @@ static void run_usage(FILE *f)
 		   "                   e.g. 0,10,100,1000 (0..%d): runs the armed\n"
 		   "                   analysis, one armed-overhead-k<K> row per K\n"
 		   "  --state LIST     states: absent,disabled,enabled,recording (default:\n"
-		   "                   all a mechanism has; absent is always measured)\n"
+		   "                   those a mechanism has; absent is always\n"
+		   "                   measured), and filtered (armed, a filter\n"
+		   "                   rejecting every event) only when named\n"
 		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
 		   "  --repeat R       measured repeats, %d..100000 (default %d)\n"
 		   "  --warmup W       repeats run first and dropped, 0..1000 (default 2)\n"
@@ -257,7 +259,7 @@ static int add_state(void *ctx, const char *tok)
 	enum pc_state st = pc_state_parse(tok);
 
 	if (st == PC_NR_STATES)
-		return pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, enabled, recording",
+		return pc_usage_error("run", "--state: unknown state '%s'; valid: absent, disabled, filtered, enabled, recording",
 				      tok);
 	a->states |= PC_ST(st);
 	return PC_OK;
@@ -281,7 +283,7 @@ static int parse_states(struct run_args *a, const char *list)
 	a->states = 0;
 	ret = pc_opt_each("run", "--state", list, add_state, a);
 	if (ret == PC_OK && !a->states)
-		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, enabled, recording");
+		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, filtered, enabled, recording");
 	return ret;
 }
 

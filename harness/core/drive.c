@@ -14,7 +14,8 @@ const char *pc_status_of(int err)
 
 double pc_hits_expected(enum pc_state st)
 {
-	return st == PC_ENABLED || st == PC_RECORDING ? 1.0 : 0.0;
+	/* filtered: the probe ran on every event (what it recorded: none) */
+	return st == PC_ENABLED || st == PC_RECORDING || st == PC_FILTERED ? 1.0 : 0.0;
 }
 
 bool pc_hits_miscount(enum pc_state st, double ratio)

@@ -357,6 +357,16 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 	memset(&r, 0, sizeof(r));
 	r.e = e;
 	r.m = m;
+	/*
+	 * filtered is a state only some mechanisms have: asked for, the
+	 * others say they lack it rather than leave it missing. (The four
+	 * classic states are what a mechanism is; the baseline lacks them
+	 * by design.)
+	 */
+	if ((e->cfg.states & PC_ST(PC_FILTERED)) && !(m->states & PC_ST(PC_FILTERED)) &&
+	    m->family != PC_FAM_BASELINE)
+		pc_sink_status(&e->out, m, PC_ST(PC_FILTERED), "unsupported",
+			       "no filtered state: nothing here arms this probe with a filter that rejects every event");
 	ret = pc_drive_open(&r.d, &e->mt, &e->cfg.opts, m);
 	if (ret != PC_OK)
 		return give_up(&r, want, ret);

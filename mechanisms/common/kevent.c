@@ -124,8 +124,18 @@ static int krec_start(struct pc_krec *k)
 	return ret;
 }
 
+/* Write @val to the event's filter file in the instance ("0" clears it). */
+static int krec_filter(struct pc_krec *k, const char *group, const char *event,
+		       const char *val, char *why, size_t len)
+{
+	char file[192];
+
+	snprintf(file, sizeof(file), "events/%s/%s/filter", group, event);
+	return pc_tracefs_instance_set(&k->ti, file, val, why, len);
+}
+
 int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
-		  const char *event, char *why, size_t len)
+		  const char *event, const char *filter, char *why, size_t len)
 {
 	int ret;
 
@@ -133,11 +143,17 @@ int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
 	ret = krec_instance(k, tag, why, len);
 	if (ret != PC_OK)
 		return ret;
+	snprintf(k->group, sizeof(k->group), "%s", group);
+	snprintf(k->event, sizeof(k->event), "%s", event);
+	if (filter) {
+		k->filtered = true;
+		ret = krec_filter(k, group, event, filter, why, len);
+		if (ret != PC_OK)
+			return ret;
+	}
 	ret = pc_tracefs_instance_event(&k->ti, group, event, true, why, len);
 	if (ret != PC_OK)
 		return ret;
-	snprintf(k->group, sizeof(k->group), "%s", group);
-	snprintf(k->event, sizeof(k->event), "%s", event);
 	return krec_start(k);
 }
 
@@ -179,7 +195,10 @@ int pc_krec_off(struct pc_krec *k, char *why, size_t len)
 		return PC_OK;
 	if (k->event[0]) {
 		ret = pc_tracefs_instance_event(&k->ti, k->group, k->event, false, why, len);
-		if (ret == PC_OK)
+		/* the instance outlives the state: no filter may carry over */
+		if (k->filtered && krec_filter(k, k->group, k->event, "0", why, len) == PC_OK)
+			k->filtered = false;
+		if (ret == PC_OK && !k->filtered)
 			k->event[0] = '\0';
 	}
 	if (k->function) {
@@ -346,15 +365,23 @@ int pc_kevent_arm(struct pc_inst *in, enum pc_state st)
 		break;
 	case PC_RECORDING:
 		if (d->kind == PC_KEV_TRACEPOINT) {
-			ret = pc_krec_event(&p->rec, in->mech->name, d->group, d->event, why, len);
+			ret = pc_krec_event(&p->rec, in->mech->name, d->group, d->event, NULL,
+					    why, len);
 		} else if (d->kind == PC_KEV_FUNCTION) {
 			ret = pc_krec_function(&p->rec, in->mech->name, p->func, why, len);
 		} else {
 			ret = kprobe_define(p, why, len);
 			if (ret == PC_OK)
-				ret = pc_krec_event(&p->rec, in->mech->name, p->group, "getppid",
+				ret = pc_krec_event(&p->rec, in->mech->name, p->group, "getppid", NULL,
 						    why, len);
 		}
+		break;
+	case PC_FILTERED:
+		if (d->kind != PC_KEV_TRACEPOINT)
+			return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "%s has no filtered state",
+					    in->mech->name);
+		ret = pc_krec_event(&p->rec, in->mech->name, d->group, d->event,
+				    PC_KEVENT_REJECT, why, len);
 		break;
 	default:
 		ret = PC_ERR_INVAL;
@@ -413,6 +440,17 @@ int pc_kevent_count(struct pc_inst *in, struct pc_fire *out)
 			return pc_inst_fail(in, PC_ERR_SYS, "%s: reading the instance stats failed",
 					    in->mech->name);
 		break;
+	case PC_FILTERED:
+		if (pc_krec_hits(&p->rec, &now, &out->lost) != PC_OK)
+			return pc_inst_fail(in, PC_ERR_SYS, "%s: reading the instance stats failed",
+					    in->mech->name);
+		if (now)
+			return pc_inst_fail(in, PC_ERR_VERIFY, "%s: the filter '%s' let %llu events through",
+					    in->mech->name, PC_KEVENT_REJECT,
+					    (unsigned long long)now);
+		/* a tracepoint event keeps no count of the times it ran */
+		out->hits = PC_HITS_UNKNOWN;
+		break;
 	default:
 		out->hits = 0;	/* nothing attached that could count */
 		break;
@@ -460,11 +498,25 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	case PC_ENABLED:
 		snprintf(buf, len, "perf-count:%s", what);
 		break;
+	case PC_FILTERED: {
+		char file[PATH_MAX + 192], filter[96] = "?";
+		FILE *f;
+
+		snprintf(file, sizeof(file), "%s/events/%s/%s/filter", p->rec.ti.path,
+			 d->group, d->event);
+		f = fopen(file, "r");
+		if (f && fgets(filter, sizeof(filter), f))
+			filter[strcspn(filter, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		snprintf(buf, len, "instance-ring:%s:filter %s", what, filter);
+		break;
+	}
 	default:
 		snprintf(buf, len, "instance-ring:%s", what);
 		break;
 	}
-	if (d->kind != PC_KEV_TRACEPOINT && p->state >= PC_ENABLED)
+	if (d->kind != PC_KEV_TRACEPOINT && (p->state == PC_ENABLED || p->state == PC_RECORDING))
 		patched_as(d->kind, what, buf, len);
 	return PC_OK;
 }

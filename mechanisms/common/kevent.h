@@ -54,13 +54,20 @@ int pc_kevent_getppid_func(bool ftrace, char *func, size_t flen, char *why,
 struct pc_krec {
 	struct pc_tracefs_inst ti;
 	char group[64], event[64];	/* the event enabled, "" none */
+	bool filtered;			/* its filter is set (pc_krec_event) */
 	bool function;			/* function tracer on */
 	uint64_t last, last_lost;
 };
 
-/* Enable @group/@event in the instance probecost-<pid>-@tag. */
+/*
+ * Enable @group/@event in the instance probecost-<pid>-@tag, with the
+ * event filter @filter first (NULL: none; cleared again by krec_off).
+ */
 int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
-		  const char *event, char *why, size_t len);
+		  const char *event, const char *filter, char *why, size_t len);
+
+/* The filtered state's event filter: no task has pid 0 in user space. */
+#define PC_KEVENT_REJECT "common_pid == 0"
 /* Turn the function tracer on for @func in the instance. */
 int pc_krec_function(struct pc_krec *k, const char *tag, const char *func,
 		     char *why, size_t len);
@@ -82,6 +89,9 @@ void pc_krec_fini(struct pc_krec *k);
  *              count                count, ip filter      count
  *   recording  event in instance    function tracer in    kprobe event in
  *                                   instance, filtered    instance
+ *   filtered   event in instance    -                     -
+ *              with a filter no
+ *              event passes
  */
 enum pc_kevent_kind {
 	PC_KEV_TRACEPOINT,
@@ -116,7 +126,6 @@ void pc_kevent_teardown(struct pc_inst *in);
  */
 #define PC_KEVENT_OPS					\
 	.where = PC_WHERE_KERNEL,			\
-	.states = PC_ST_ALL,				\
 	.mt_why = "enabled counts with a perf event on the measuring thread and recording filters its instance to that thread (set_event_pid): other threads' hits would go uncounted", \
 	.available = pc_kevent_available,		\
 	.setup = pc_kevent_setup,			\

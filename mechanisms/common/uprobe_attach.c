@@ -135,6 +135,39 @@ static int define(struct pc_uprobe *u, uint32_t payload, char *why, size_t len)
 	return PC_OK;
 }
 
+/*
+ * The hits uprobe_profile counts for our event (the kernel bumps them
+ * before any filter), by event name: the probe lock admits one run's
+ * uprobes at a time, and its names are unique within the run.
+ */
+static int profile_hits(const struct pc_uprobe *u, uint64_t *hits, char *why, size_t len)
+{
+	const char *root;
+	char path[PATH_MAX], line[512], file[256], ev[128];
+	unsigned long long n;
+	int found = 0;
+	FILE *f;
+
+	if (pc_tracefs_root(&root, why, len) != PC_OK)
+		return PC_ERR_SYS;
+	snprintf(path, sizeof(path), "%s/uprobe_profile", root);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return PC_ERR_SYS;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %127s %llu", file, ev, &n) == 3 && !strcmp(ev, u->name)) {
+			*hits = n;
+			found++;
+		}
+	fclose(f);
+	if (found == 1)
+		return PC_OK;
+	snprintf(why, len, "%s: %s event %s", path, found ? "more than one" : "no", u->name);
+	return PC_ERR_SYS;
+}
+
 int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
 		  char *why, size_t len)
 {
@@ -162,18 +195,54 @@ int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
 			ret = pc_tracefs_instance_written(&u->ti, &u->last, &lost);
 		u->last_lost = lost;
 		return ret;
+	case PC_FILTERED:
+		if (!u->ti.path[0])
+			ret = pc_tracefs_instance_create(&u->ti, u->name, REC_BUFFER_KB, why, len);
+		if (ret == PC_OK)
+			ret = define(u, payload, why, len);
+		if (ret == PC_OK) {
+			char file[128];
+
+			snprintf(file, sizeof(file), "events/%s/%s/filter", u->group, u->name);
+			ret = pc_tracefs_instance_set(&u->ti, file, PC_UPROBE_REJECT, why, len);
+		}
+		if (ret == PC_OK)
+			ret = pc_tracefs_instance_event(&u->ti, u->group, u->name, true, why, len);
+		if (ret == PC_OK)
+			ret = pc_tracefs_instance_written(&u->ti, &u->last, &lost);
+		u->last_lost = lost;
+		if (ret == PC_OK)
+			ret = profile_hits(u, &u->last_nhit, why, len);
+		return ret;
 	default:
 		snprintf(why, len, "no such state");
 		return PC_ERR_INVAL;
 	}
 }
 
-int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost)
+int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost,
+		   char *why, size_t len)
 {
-	uint64_t now = 0, now_lost = 0;
+	uint64_t now = 0, now_lost = 0, nhit = 0;
 	int ret = PC_OK;
 
 	switch (u->state) {
+	case PC_FILTERED:
+		ret = pc_tracefs_instance_written(&u->ti, &now, &now_lost);
+		if (ret == PC_OK)
+			ret = profile_hits(u, &nhit, why, len);
+		if (ret != PC_OK)
+			return ret;
+		if (now != u->last) {
+			snprintf(why, len, "the filter '%s' let %" PRIu64 " events through",
+				 PC_UPROBE_REJECT, now - u->last);
+			return PC_ERR_VERIFY;
+		}
+		*hits = nhit - u->last_nhit;
+		*lost = now_lost - u->last_lost;
+		u->last_nhit = nhit;
+		u->last_lost = now_lost;
+		return PC_OK;
 	case PC_ENABLED:
 		ret = pc_perfev_count(u->fd, &now);
 		break;
@@ -190,6 +259,21 @@ int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost)
 	u->last = now;
 	u->last_lost = now_lost;
 	return PC_OK;
+}
+
+void pc_uprobe_filter(const struct pc_uprobe *u, char *buf, size_t len)
+{
+	char path[PATH_MAX + 256];
+	FILE *f;
+
+	snprintf(buf, len, "?");
+	snprintf(path, sizeof(path), "%s/events/%s/%s/filter", u->ti.path, u->group, u->name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
 }
 
 int pc_uprobe_disarm(struct pc_uprobe *u, char *why, size_t len)

@@ -14,6 +14,10 @@
  *   recording  the defined event enabled in a private tracefs instance,
  *              each hit writing the payload into its ring buffer; hits =
  *              events written, lost = events overwritten or dropped.
+ *   filtered   as recording, with the event's filter set to one no event
+ *              passes (PC_UPROBE_REJECT): every hit traps, fetches and is
+ *              discarded. hits = the probe's hits read back from
+ *              uprobe_profile; an event written is an error.
  *
  * The payload is fetched by the kernel from the address the site
  * receives (@fetch, in uprobe_events syntax: "%di" for the first
@@ -41,7 +45,11 @@ struct pc_uprobe {
 	char group[48];
 	struct pc_tracefs_inst ti;	/* created on first recording */
 	uint64_t last, last_lost;	/* counts at the previous read */
+	uint64_t last_nhit;		/* uprobe_profile's, filtered state */
 };
+
+/* The filtered state's event filter: no task has pid 0 in user space. */
+#define PC_UPROBE_REJECT "common_pid == 0"
 
 /* Why a uprobe mechanism's fire() is not PC_MECH_MT yet. */
 #define PC_UPROBE_MT_WHY \
@@ -64,8 +72,19 @@ int pc_uprobe_init(struct pc_uprobe *u, const char *name, const void *site,
 /* Attach in @st (from nothing attached); @payload bytes when recording. */
 int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
 		  char *why, size_t len);
-/* Hits (and lost events) since the previous call or the arm. */
-int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost);
+/*
+ * Hits (and lost events) since the previous call or the arm. Filtered:
+ * the probe's hits, and PC_ERR_VERIFY with @why when an event was
+ * written all the same.
+ */
+int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost,
+		   char *why, size_t len);
+/*
+ * The filter in force on the event in the filtered state, read back from
+ * the instance ("common_pid == 0"), or "none" / "?" when unreadable.
+ */
+void pc_uprobe_filter(const struct pc_uprobe *u, char *buf, size_t len);
+
 /* Detach whatever is attached; safe when nothing is. */
 int pc_uprobe_disarm(struct pc_uprobe *u, char *why, size_t len);
 /* Remove the tracefs instance; call after disarm. */

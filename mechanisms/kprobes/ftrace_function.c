@@ -31,4 +31,5 @@ const struct pc_mech pc_mech_ftrace_function = {
 	.data = &ff_desc,
 	.tracers = { [PC_ENABLED] = "ftrace", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
+	.states = PC_ST_ALL,
 };

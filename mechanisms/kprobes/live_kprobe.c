@@ -29,4 +29,5 @@ const struct pc_mech pc_mech_live_kprobe = {
 	.data = &lk_desc,
 	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
+	.states = PC_ST_ALL,
 };

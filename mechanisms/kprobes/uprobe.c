@@ -174,6 +174,8 @@ static int up_count(struct pc_inst *in, struct pc_fire *out)
 {
 	const struct up_variant *v = variant_of(in);
 	struct up_priv *p = in->priv;
+	char why[200];
+	int ret;
 
 	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
 		/* nothing counts here; what proves "no hits" is an intact site */
@@ -184,9 +186,9 @@ static int up_count(struct pc_inst *in, struct pc_fire *out)
 		out->hits = 0;
 		return PC_OK;
 	}
-	if (pc_uprobe_hits(&p->u, &out->hits, &out->lost) != PC_OK)
-		return pc_inst_fail(in, PC_ERR_SYS, "%s: reading the hit count failed",
-				    in->mech->name);
+	ret = pc_uprobe_hits(&p->u, &out->hits, &out->lost, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "%s: %s", in->mech->name, why);
 	return PC_OK;
 }
 
@@ -202,6 +204,13 @@ static int up_variant(struct pc_inst *in, char *buf, size_t len)
 	case PC_DISABLED:
 		snprintf(buf, len, "%s:defined-not-attached", v->insn);
 		break;
+	case PC_FILTERED: {
+		char filter[96];
+
+		pc_uprobe_filter(&p->u, filter, sizeof(filter));
+		snprintf(buf, len, "%s:%s:filter %s", v->insn, p->exec, filter);
+		break;
+	}
 	default:
 		snprintf(buf, len, "%s:%s", v->insn, p->exec);
 		break;
@@ -258,10 +267,11 @@ static void up_teardown(struct pc_inst *in)
 		.summary = summary_,					\
 		.family = PC_FAM_DYNAMIC,				\
 		.where = PC_WHERE_USER,					\
-		.states = PC_ST_ALL,					\
+		.states = PC_ST_ALL | PC_ST(PC_FILTERED),		\
 		.mt_why = PC_UPROBE_MT_WHY,				\
 		.data = &up_##id,					\
-		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" }, \
+		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace",	\
+			     [PC_FILTERED] = "ftrace" },			\
 		.available = up_available,				\
 		.setup = up_setup,					\
 		.arm = up_arm,						\

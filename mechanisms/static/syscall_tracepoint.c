@@ -30,6 +30,7 @@ const struct pc_mech pc_mech_syscall_tracepoint = {
 	.summary = "syscalls:sys_enter_getppid on a getppid() loop (live kernel)",
 	.family = PC_FAM_STATIC,
 	.data = &st_desc,
-	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
+	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", [PC_FILTERED] = "ftrace" },
 	PC_KEVENT_OPS,
+	.states = PC_ST_ALL | PC_ST(PC_FILTERED),
 };

@@ -130,7 +130,7 @@ static int usdt_arm(struct pc_inst *in, enum pc_state st)
 	if (ret != PC_OK)
 		return ret;
 	/* the kernel, not us, must have raised the semaphore */
-	if ((st == PC_ENABLED || st == PC_RECORDING) &&
+	if ((st == PC_ENABLED || st == PC_RECORDING || st == PC_FILTERED) &&
 	    !__atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "usdt: probe attached but the kernel left the semaphore at 0 (ref_ctr_offset ignored?)");
@@ -160,6 +160,8 @@ static int usdt_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 static int usdt_count(struct pc_inst *in, struct pc_fire *out)
 {
 	struct usdt_priv *p = in->priv;
+	char why[200];
+	int ret;
 
 	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
 		if (*(const volatile unsigned char *)p->note.pc != p->orig ||
@@ -170,8 +172,9 @@ static int usdt_count(struct pc_inst *in, struct pc_fire *out)
 		out->hits = 0;
 		return PC_OK;
 	}
-	if (pc_uprobe_hits(&p->u, &out->hits, &out->lost) != PC_OK)
-		return pc_inst_fail(in, PC_ERR_SYS, "usdt: reading the hit count failed");
+	ret = pc_uprobe_hits(&p->u, &out->hits, &out->lost, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "usdt: %s", why);
 	return PC_OK;
 }
 
@@ -187,6 +190,13 @@ static int usdt_variant(struct pc_inst *in, char *buf, size_t len)
 	case PC_DISABLED:
 		snprintf(buf, len, "semaphore=%u:nop", sem);
 		break;
+	case PC_FILTERED: {
+		char filter[96];
+
+		pc_uprobe_filter(&p->u, filter, sizeof(filter));
+		snprintf(buf, len, "semaphore=%u:nop:%s:filter %s", sem, p->exec, filter);
+		break;
+	}
 	default:
 		snprintf(buf, len, "semaphore=%u:nop:%s", sem, p->exec);
 		break;
@@ -211,8 +221,8 @@ const struct pc_mech pc_mech_usdt = {
 	.summary = "<sys/sdt.h> probe with semaphore; uprobe with ref_ctr_offset",
 	.family = PC_FAM_STATIC,
 	.where = PC_WHERE_USER,
-	.states = PC_ST_ALL,
-	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
+	.states = PC_ST_ALL | PC_ST(PC_FILTERED),
+	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", [PC_FILTERED] = "ftrace" },
 	.mt_why = PC_UPROBE_MT_WHY,
 	.available = usdt_available,
 	.setup = usdt_setup,
