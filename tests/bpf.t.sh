@@ -27,16 +27,9 @@ if [ -n "$why" ]; then
 	echo "1..0 # SKIP $why"; exit 4
 fi
 
-# The bpf entries of $@: with `run --tracer`, the names and --tracer bpf
-# (rows: the tracer column); before it, a glob per name selects every
-# entry of that name, primitive and bpf (rows: the "bpf:" variant).
+# The bpf entries of $@ (rows: the tracer column says bpf).
 select_bpf() {
-	if "$PROBECOST" run --help 2>&1 | grep -q -- '--tracer'; then
-		echo "--mech $(echo "$@" | tr ' ' ,) --tracer bpf"
-	else
-		echo "--mech $(for s in "$@"; do printf '%s\n' "$s"; done |
-			sed 's/\(.\)$/[\1]/' | paste -sd, -)"
-	fi
+	echo "--mech $(echo "$@" | tr ' ' ,) --tracer bpf"
 }
 
 # Our BPF programs and maps alive now (names from bpf_probes.bpf.c).
@@ -60,7 +53,7 @@ python3 - "$tmp/r/results.csv" "$SITES" <<'PY' || KTAP_FAIL=$((KTAP_FAIL + 1))
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline='')))
 def bpf(r):
-    return r['tracer'] == 'bpf' if 'tracer' in r else r['variant'].startswith('bpf:')
+    return r['tracer'] == 'bpf'
 row = {(r['mechanism'], r['state']): r for r in rows if r['metric'] == 'overhead' and bpf(r)}
 n = 0
 def ok(cond, name):

@@ -484,11 +484,13 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 
 	switch (p->state) {
 	case PC_ABSENT:
-		snprintf(buf, len, "bpf:none:%s", what);
+		/* the primitive's absent twin, and its name for it */
+		snprintf(buf, len, "%s", s->kind == PC_BPF_TP ? "static-key-off(=disabled)" :
+			 s->kind == PC_BPF_USDT ? "none" : what);
 		break;
 	case PC_DISABLED:
 		prog = program_of(p->skel, s->kind, false);
-		snprintf(buf, len, "bpf:%s:loaded-not-attached:%s",
+		snprintf(buf, len, "%s:loaded-not-attached:%s",
 			 libbpf_bpf_prog_type_str(bpf_program__type(prog)), what);
 		break;
 	default:
@@ -499,7 +501,7 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 		 */
 		link_text(p, program_of(p->skel, s->kind, p->state == PC_RECORDING),
 			  s->kind == PC_BPF_USDT, link, sizeof(link));
-		snprintf(buf, len, "bpf:%s%s%s", link, s->kind == PC_BPF_TP ? "" : ":",
+		snprintf(buf, len, "%s%s%s", link, s->kind == PC_BPF_TP ? "" : ":",
 			 s->kind == PC_BPF_TP ? "" : p->exec);
 		break;
 	}

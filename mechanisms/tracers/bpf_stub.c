@@ -53,7 +53,7 @@ int pc_bpf_count(struct pc_inst *in, struct pc_fire *out)
 int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	(void)in;
-	snprintf(buf, len, "bpf:not-built");
+	snprintf(buf, len, "not-built");
 	return PC_OK;
 }
 

@@ -76,7 +76,6 @@ int main(void)
 		"unknown names and indexes give NULL");
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_mech *m = pc_registry_get(i);
-
 		const struct pc_mech *f = pc_registry_find(m->name);
 
 		/* a tracer entry's name finds its primitive, another tracer */
