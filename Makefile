@@ -25,9 +25,28 @@ SRC_DIRS := $(sort $(dir $(wildcard harness/*/*.c harness/*/*.h mechanisms/*.h m
 CPPFLAGS += $(patsubst %/,-I%,$(SRC_DIRS)) -Ikmod $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpfm -lcsv -lm
 
-# user-space mechanism parts; kernel parts are named kmod_*.c
+# The BPF tracer (mechanisms/tracers/bpf_*.c) needs clang for its BPF
+# programs, bpftool for their skeleton and libbpf; without them the stub
+# is built, whose entries say what to install (scripts/deps.sh, build).
+BPF_CLANG ?= clang
+BPFTOOL   ?= bpftool
+BPF_OK    := $(shell pkg-config --exists libbpf 2>/dev/null && command -v $(BPF_CLANG) >/dev/null && \
+		command -v $(BPFTOOL) >/dev/null && echo 1)
+BPF_ARCH  := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(shell uname -m)))
+BPF_SKEL  := $(BUILD)/bpf/bpf_probes.skel.h
+
+# user-space mechanism parts; kernel parts are named kmod_*.c, BPF
+# programs *.bpf.c, and one of the BPF tracer's ops and its stub is built
 MECH_SRCS := $(wildcard mechanisms/*.c) \
-	     $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_%,$(notdir $(f))),,$(f)))
+	     $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_% %.bpf.c,$(notdir $(f))),,$(f)))
+ifeq ($(BPF_OK),1)
+MECH_SRCS := $(filter-out mechanisms/tracers/bpf_stub.c,$(MECH_SRCS))
+CPPFLAGS   += $(shell pkg-config --cflags libbpf)
+LDLIBS     += $(shell pkg-config --libs libbpf)
+CPPFLAGS   += -I$(BUILD)/bpf
+else
+MECH_SRCS := $(filter-out mechanisms/tracers/bpf_ops.c,$(MECH_SRCS))
+endif
 LIB_SRCS  := $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c)) $(MECH_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gitrev.o
 MAIN_OBJ  := $(BUILD)/harness/cli/main.o
@@ -53,6 +72,17 @@ $(BUILD)/gitrev.c: FORCE
 
 $(BUILD)/gitrev.o: $(BUILD)/gitrev.c
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# BPF programs: clang -target bpf, embedded by a bpftool skeleton
+$(BUILD)/bpf/%.bpf.o: mechanisms/tracers/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(BPF_ARCH) \
+		-idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null) -c -o $@ $<
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $* >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/mechanisms/tracers/bpf_ops.o: $(BPF_SKEL)
 
 $(BUILD)/libprobecost.a: $(LIB_OBJS)
 	@rm -f $@

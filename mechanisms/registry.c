@@ -3,7 +3,8 @@
  * The registry: every mechanism, once. Order is the order of `list`,
  * of the default run and of the report: baseline first, then static,
  * jump and dynamic, user space before kernel, so that each table reads
- * from cheapest to dearest.
+ * from cheapest to dearest. A tracer entry (the same site consumed by
+ * another tracer) follows its primitive, which pc_registry_find() returns.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,18 +32,33 @@ extern const struct pc_mech pc_mech_kprobe_int3;
 extern const struct pc_mech pc_mech_kprobe_optimized;
 extern const struct pc_mech pc_mech_kprobe_ftrace;
 extern const struct pc_mech pc_mech_kretprobe;
+/* the bpf tracer's entries, sharing the primitives' names and sites */
+extern const struct pc_mech pc_mech_bpf_usdt;
+extern const struct pc_mech pc_mech_bpf_uprobe_nop;
+extern const struct pc_mech pc_mech_bpf_uprobe_nop5;
+extern const struct pc_mech pc_mech_bpf_uprobe_push;
+extern const struct pc_mech pc_mech_bpf_uprobe_ret;
+extern const struct pc_mech pc_mech_bpf_uretprobe;
+extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
 	&pc_mech_user_branch,
 	&pc_mech_usdt,
+	&pc_mech_bpf_usdt,
 	&pc_mech_user_static_key,
 	&pc_mech_uprobe_nop,
+	&pc_mech_bpf_uprobe_nop,
 	&pc_mech_uprobe_nop5,
+	&pc_mech_bpf_uprobe_nop5,
 	&pc_mech_uprobe_push,
+	&pc_mech_bpf_uprobe_push,
 	&pc_mech_uprobe_ret,
+	&pc_mech_bpf_uprobe_ret,
 	&pc_mech_uretprobe,
+	&pc_mech_bpf_uretprobe,
 	&pc_mech_syscall_tracepoint,
+	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
 	&pc_mech_tracepoint,

@@ -20,9 +20,11 @@ trap 'rm -rf "$tmp"' EXIT
 plain="" pc=""
 for i in 1 2 3 4 5; do
 	plain="$plain $(taskset -c "$cpu" build/uprobe_plain 20000 31)"
-	build/probecost run --mech uprobe-nop --state enabled --cpu "$cpu" \
+	build/probecost run --mech uprobe-nop --tracer perf --state enabled --cpu "$cpu" \
 		--out "$tmp/r$i" >/dev/null
-	pc="$pc $(awk -F, '$2 == "uprobe-nop" && $6 == "enabled" && $7 == "overhead" { print $10 }' \
+	pc="$pc $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["mechanism"] == "uprobe-nop" && $c["state"] == "enabled" &&
+		$c["metric"] == "overhead" { print $c["median"] }' \
 		"$tmp/r$i/results.csv")"
 done
 

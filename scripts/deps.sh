@@ -8,7 +8,8 @@
 # printed and the script exits 1. Installed packages are never touched.
 set -eu
 
-build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev systemtap-sdt-dev"
+# clang, libbpf-dev, bpftool: the bpf tracer entries (mechanisms/tracers/)
+build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev systemtap-sdt-dev clang libbpf-dev bpftool"
 run="gnuplot-nox xz-utils"
 guest="qemu-system-x86 busybox-static cpio kmod"
 test="python3"

@@ -24,9 +24,11 @@ print(0 if want <= rows else 1)
 PY
 )" "list --csv: uprobe-nop perf/ftrace, user-branch self, none -"
 
-# 2. a run: the tracer of each row and sample
+# 2. a run: the tracer of each row and sample (the primitives': --mech
+# uprobe-nop alone would add its tracer entries, bpf's, whose rows share
+# the primitive's name and variants)
 "$PROBECOST" run --quick --repeat 6 --analyses none --no-vm \
-	--mech uprobe-nop,user-branch --out "$TMP/r" >"$TMP/r.log" 2>&1
+	--mech uprobe-nop,user-branch --tracer perf,ftrace,self --out "$TMP/r" >"$TMP/r.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMP/r.log")"
 ok "$(python3 - "$TMP/r" <<'PY'

@@ -8,20 +8,22 @@
 need_uprobes
 
 MECHS=usdt,uprobe-nop,syscall-tracepoint
+PRIM="--tracer perf,ftrace"	# the primitives, not these names' bpf entries
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 before=$(leftovers)
 ktap_plan 5
-"$PROBECOST" run --quick --mech "$MECHS" --state enabled,recording --out "$tmp/a" >"$tmp/la" 2>&1 &
+"$PROBECOST" run --quick --mech "$MECHS" $PRIM --state enabled,recording --out "$tmp/a" >"$tmp/la" 2>&1 &
 a=$!
-"$PROBECOST" run --quick --mech "$MECHS" --state enabled,recording --out "$tmp/b" >"$tmp/lb" 2>&1 &
+"$PROBECOST" run --quick --mech "$MECHS" $PRIM --state enabled,recording --out "$tmp/b" >"$tmp/lb" 2>&1 &
 b=$!
 wait $a; ra=$?
 wait $b; rb=$?
 ok $([ $ra -eq 0 ] && [ $rb -eq 0 ]; echo $?) "both concurrent runs exit 0 ($ra, $rb)"
 for r in a b; do
-	n=$(awk -F, '$7 == "overhead" && ($6 == "enabled" || $6 == "recording") && $21 == "ok" && $18 == 1' \
-		"$tmp/$r/results.csv" | wc -l)
+	n=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["metric"] == "overhead" && ($c["state"] == "enabled" || $c["state"] == "recording") &&
+		$c["status"] == "ok" && $c["hit_ratio"] == 1' "$tmp/$r/results.csv" | wc -l)
 	ok $([ "$n" -eq 6 ]; echo $?) "run $r: all 6 enabled/recording rows ok with 1 hit per event ($n)"
 	[ "$n" -eq 6 ] && continue
 	sed 's/^/# /' "$tmp/l$r"

@@ -24,7 +24,9 @@ need_uprobes
 MECHS=user-branch,usdt,user-static-key,uprobe-nop,uprobe-nop5,uprobe-push,uprobe-ret,uretprobe,syscall-tracepoint
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$PROBECOST" run --quick --repeat 15 --mech "$MECHS" --state disabled,enabled \
+# the primitives (their tracers): the bpf entries of these names are
+# tests/bpf.t.sh's, and would share their rows' (mechanism, state) here
+"$PROBECOST" run --quick --repeat 15 --mech "$MECHS" --tracer self,perf,ftrace --state disabled,enabled \
 	--out "$tmp/r" >"$tmp/log" 2>&1 || { sed 's/^/# /' "$tmp/log"; }
 
 python3 - "$tmp/r/results.csv" "$MECHS" <<'PY'

@@ -60,7 +60,7 @@ for spec in "$@"; do
 done
 
 # SIGKILL cannot be caught: the next run must find and clean the rest
-"$PROBECOST" run --mech uprobe-nop --state recording --out "$tmp/k" >"$tmp/logk" 2>&1 &
+"$PROBECOST" run --mech uprobe-nop --tracer ftrace --state recording --out "$tmp/k" >"$tmp/logk" 2>&1 &
 pid=$!
 wait_started "$tmp/logk"
 sleep 1
@@ -68,7 +68,7 @@ kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 left=$(ls "$TRACEFS/instances" | grep -c "^probecost-$pid-")
 ok $([ "$left" -ge 1 ]; echo $?) "SIGKILLed run left its instance behind (the case to reap)"
-"$PROBECOST" run --quick --mech uprobe-nop --state enabled --out "$tmp/k2" >"$tmp/logk2" 2>&1
+"$PROBECOST" run --quick --mech uprobe-nop --tracer perf --state enabled --out "$tmp/k2" >"$tmp/logk2" 2>&1
 grep -q "removed tracefs instance probecost-$pid-" "$tmp/logk2"
 ok $? "the next run reaps it and says so"
 grep 'removed' "$tmp/logk2" | sed 's/^/# /'

@@ -38,6 +38,7 @@
 #include "errors.h"
 #include "mech.h"
 #include "site.h"
+#include "tracer_sites.h"
 #include "uprobe_attach.h"
 #include "uprobe_others.h"
 
@@ -81,14 +82,6 @@ UP_SITE(uprobe_push, "push %rbp\n pop %rbp\n ret")
 UP_SITE(uprobe_ret, "ret")
 UP_SITE(uretprobe, "nop\n ret")
 
-struct up_variant {
-	const char *insn;		/* the probed instruction */
-	void (*site)(const void *);
-	void (*loop)(uint64_t), (*loop_absent)(uint64_t);
-	void (*call)(void);
-	bool ret;
-};
-
 struct up_priv {
 	struct pc_uprobe u;
 	enum pc_state state;
@@ -97,7 +90,7 @@ struct up_priv {
 	struct pc_uprobe_others others;	/* the armed analysis's K probes */
 };
 
-static const struct up_variant *variant_of(const struct pc_inst *in)
+static const struct pc_user_site *variant_of(const struct pc_inst *in)
 {
 	return in->mech->data;
 }
@@ -110,7 +103,7 @@ static int up_available(const struct pc_mech *m, char *why, size_t len)
 
 static int up_setup_locked(struct pc_inst *in)
 {
-	const struct up_variant *v = variant_of(in);
+	const struct pc_user_site *v = variant_of(in);
 	struct up_priv *p = calloc(1, sizeof(*p));
 	int ret;
 
@@ -118,11 +111,11 @@ static int up_setup_locked(struct pc_inst *in)
 		return PC_ERR_NOMEM;
 	in->priv = p;
 	p->orig = *(const volatile unsigned char *)v->site;
-	ret = pc_uprobe_init(&p->u, in->mech->name, (const void *)v->site, v->ret, NULL,
+	ret = pc_uprobe_init(&p->u, in->mech->name, v->site, v->ret, NULL,
 			     "%di", in->why, sizeof(in->why));
 	if (ret != PC_OK)
 		return ret;
-	pc_uprobe_execution((const void *)v->site, NULL, v->call, v->ret, p->exec,
+	pc_uprobe_execution(v->site, NULL, v->call, v->ret, p->exec,
 			    sizeof(p->exec));
 	return PC_OK;
 }
@@ -159,7 +152,7 @@ static int up_disarm(struct pc_inst *in)
 
 static int up_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 {
-	const struct up_variant *v = variant_of(in);
+	const struct pc_user_site *v = variant_of(in);
 	struct up_priv *p = in->priv;
 
 	(void)out;
@@ -172,7 +165,7 @@ static int up_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 
 static int up_count(struct pc_inst *in, struct pc_fire *out)
 {
-	const struct up_variant *v = variant_of(in);
+	const struct pc_user_site *v = variant_of(in);
 	struct up_priv *p = in->priv;
 	char why[200];
 	int ret;
@@ -194,7 +187,7 @@ static int up_count(struct pc_inst *in, struct pc_fire *out)
 
 static int up_variant(struct pc_inst *in, char *buf, size_t len)
 {
-	const struct up_variant *v = variant_of(in);
+	const struct pc_user_site *v = variant_of(in);
 	struct up_priv *p = in->priv;
 
 	switch (p->state) {
@@ -251,10 +244,11 @@ static void up_teardown(struct pc_inst *in)
 	pc_probe_unlock();
 }
 
+/* exported (tracer_sites.h): the BPF entries fire the same sites */
 #define UP_VARIANT(id, insn_, ret_)					\
-	static const struct up_variant up_##id = {			\
+	const struct pc_user_site pc_site_##id = {			\
 		.insn = insn_,						\
-		.site = pcsite_##id,					\
+		.site = (const void *)pcsite_##id,			\
 		.loop = up_loop_##id,					\
 		.loop_absent = up_loop_##id##_absent,			\
 		.call = up_call_##id,					\
@@ -269,7 +263,7 @@ static void up_teardown(struct pc_inst *in)
 		.where = PC_WHERE_USER,					\
 		.states = PC_ST_ALL | PC_ST(PC_FILTERED),		\
 		.mt_why = PC_UPROBE_MT_WHY,				\
-		.data = &up_##id,					\
+		.data = &pc_site_##id,					\
 		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace",	\
 			     [PC_FILTERED] = "ftrace" },			\
 		.available = up_available,				\

@@ -13,11 +13,13 @@
  */
 #include "kevent.h"
 #include "mech.h"
+#include "tracer_sites.h"
 #include "uprobe_attach.h"
 
 PC_GETPPID_SITE(syscall_tracepoint)
 
-static const struct pc_kevent_desc st_desc = {
+/* exported (tracer_sites.h): the BPF entry fires the same loop */
+const struct pc_kevent_desc pc_kevent_syscall_tracepoint = {
 	.kind = PC_KEV_TRACEPOINT,
 	.group = "syscalls",
 	.event = "sys_enter_getppid",
@@ -29,7 +31,7 @@ const struct pc_mech pc_mech_syscall_tracepoint = {
 	.name = "syscall-tracepoint",
 	.summary = "syscalls:sys_enter_getppid on a getppid() loop (live kernel)",
 	.family = PC_FAM_STATIC,
-	.data = &st_desc,
+	.data = &pc_kevent_syscall_tracepoint,
 	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", [PC_FILTERED] = "ftrace" },
 	PC_KEVENT_OPS,
 	.states = PC_ST_ALL | PC_ST(PC_FILTERED),

@@ -33,6 +33,7 @@
 #include "errors.h"
 #include "mech.h"
 #include "site.h"
+#include "tracer_sites.h"
 #include "uprobe_attach.h"
 #include "usdt_note.h"
 
@@ -60,6 +61,14 @@ static void usdt_call(void)
 {
 	pcsite_usdt(0);
 }
+
+/* exported (tracer_sites.h): the BPF entry fires the same site */
+const struct pc_user_site pc_site_usdt = {
+	.insn = "nop",
+	.loop = usdt_loop,
+	.loop_absent = usdt_loop_absent,
+	.call = usdt_call,
+};
 
 struct usdt_priv {
 	struct pc_usdt_note note;

@@ -76,12 +76,15 @@ int main(void)
 		"unknown names and indexes give NULL");
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_mech *m = pc_registry_get(i);
+		const struct pc_mech *f = pc_registry_find(m->name);
 
-		well_formed &= pc_registry_find(m->name) == m &&
+		/* a tracer entry's name finds its primitive, another tracer */
+		well_formed &= (f == m || (f && m->tracer &&
+					   strcmp(pc_mech_tool(f), m->tracer))) &&
 			       strcmp(pc_family_name(m->family), "?") &&
 			       strcmp(pc_where_name(m->where), "?");
 	}
-	KTAP_OK(well_formed, "every entry has a known family and place, and finds itself");
+	KTAP_OK(well_formed, "every entry has a known family and place, and finds itself (a tracer entry its primitive)");
 	pc_registry_names(names, sizeof(names));
 	KTAP_OK(!strncmp(names, "none, ", 6), "name list starts with the baseline: %.60s", names);
 	KTAP_OK(pc_state_parse("recording") == PC_RECORDING &&

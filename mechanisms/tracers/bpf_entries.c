@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bpf tracer entries: one per primitive site BPF can consume here,
+ * each sharing the primitive's name (mech.h, "Tracer"). Left out: the
+ * module's sites (kprobe on the guest's probecost.ko), fentry/fexit
+ * (BPF trampolines: not supported by this kernel build) and raw
+ * tracepoints (the same static key as tp/, one fewer indirection; a
+ * later entry).
+ */
+#include "bpf_tracer.h"
+
+#define BPF_SITE(id, kind_, user_, kev_)				\
+	static const struct pc_bpf_site bpf_site_##id = {		\
+		.kind = kind_, .user = user_, .kev = kev_,		\
+	}
+
+#define BPF_MECH(id, name_, family_, where_, summary_)			\
+	const struct pc_mech pc_mech_bpf_##id = {			\
+		.name = name_,						\
+		.summary = summary_,					\
+		.family = family_,					\
+		.where = where_,					\
+		.states = PC_ST_ALL,					\
+		.mt_why = PC_BPF_MT_WHY,				\
+		.data = &bpf_site_##id,					\
+		.tracer = "bpf",					\
+		.available = pc_bpf_available,				\
+		.setup = pc_bpf_setup,					\
+		.arm = pc_bpf_arm,					\
+		.disarm = pc_bpf_disarm,				\
+		.fire = pc_bpf_fire,					\
+		.count = pc_bpf_count,					\
+		.variant = pc_bpf_variant,				\
+		.toggle = pc_bpf_toggle,				\
+		.teardown = pc_bpf_teardown,				\
+	}
+
+BPF_SITE(uprobe_nop, PC_BPF_UPROBE, &pc_site_uprobe_nop, NULL);
+BPF_SITE(uprobe_nop5, PC_BPF_UPROBE, &pc_site_uprobe_nop5, NULL);
+BPF_SITE(uprobe_push, PC_BPF_UPROBE, &pc_site_uprobe_push, NULL);
+BPF_SITE(uprobe_ret, PC_BPF_UPROBE, &pc_site_uprobe_ret, NULL);
+BPF_SITE(uretprobe, PC_BPF_UPROBE, &pc_site_uretprobe, NULL);
+BPF_SITE(usdt, PC_BPF_USDT, &pc_site_usdt, NULL);
+BPF_SITE(syscall_tracepoint, PC_BPF_TP, NULL, &pc_kevent_syscall_tracepoint);
+
+BPF_MECH(uprobe_nop, "uprobe-nop", PC_FAM_DYNAMIC, PC_WHERE_USER,
+	 "BPF uprobe program on the 1-byte nop site");
+BPF_MECH(uprobe_nop5, "uprobe-nop5", PC_FAM_DYNAMIC, PC_WHERE_USER,
+	 "BPF uprobe program on the 5-byte nop site");
+BPF_MECH(uprobe_push, "uprobe-push", PC_FAM_DYNAMIC, PC_WHERE_USER,
+	 "BPF uprobe program on the push %rbp site");
+BPF_MECH(uprobe_ret, "uprobe-ret", PC_FAM_DYNAMIC, PC_WHERE_USER,
+	 "BPF uprobe program on the ret site");
+BPF_MECH(uretprobe, "uretprobe", PC_FAM_DYNAMIC, PC_WHERE_USER,
+	 "BPF uretprobe program on the nop site's return");
+BPF_MECH(usdt, "usdt", PC_FAM_STATIC, PC_WHERE_USER,
+	 "BPF program on the <sys/sdt.h> probe (libbpf USDT, semaphore)");
+BPF_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
+	 "BPF tp/syscalls/sys_enter_getppid program on the getppid() loop");

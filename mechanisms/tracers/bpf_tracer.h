@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * BPF as the tracer of a primitive's site: the entries (bpf_entries.c)
+ * share the primitive's name and site (tracer_sites.h) and consume its
+ * events with a BPF program loaded by libbpf (bpf_ops.c; bpf_stub.c where
+ * the build lacked clang, libbpf-dev or bpftool).
+ *
+ *   absent     the site's uninstrumented twin, as for the primitive
+ *   disabled   the BPF object loaded (program verified, maps created),
+ *              the program not attached: the site runs untouched
+ *   enabled    attached; the program increments a per-CPU counter
+ *   recording  attached; the program reserves --payload bytes in a
+ *              BPF ring buffer, copies the payload into them, submits;
+ *              count() drains the ring (untimed) and checks every record
+ *
+ * Attachment, per site kind:
+ *
+ *   uprobe     bpf_program__attach_uprobe_opts on the site's file offset
+ *              (pc_uprobe_file_offset), this process only: a perf uprobe
+ *              event with the program on it, so the same int3 (or
+ *              optimized call) as the primitive's uprobe, a BPF program
+ *              instead of perf's count or the tracefs ring behind it
+ *   usdt       libbpf's USDT support (bpf_program__attach_usdt) on the
+ *              <sys/sdt.h> probe, its semaphore raised by the kernel
+ *              (ref_ctr_offset) as for the primitive
+ *   tracepoint tp/syscalls/sys_enter_getppid; the program filters on
+ *              this process, since the tracepoint fires for every task
+ *
+ * Every BPF object is created in arm() and destroyed in disarm(), so a
+ * disarmed entry holds no program, map or link; they are file
+ * descriptors of this process, so even a killed run leaves none behind.
+ */
+#ifndef PC_BPF_TRACER_H
+#define PC_BPF_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mech.h"
+#include "tracer_sites.h"
+
+enum pc_bpf_kind {
+	PC_BPF_UPROBE,
+	PC_BPF_USDT,
+	PC_BPF_TP,
+};
+
+/* An entry's .data: the primitive's site it consumes. */
+struct pc_bpf_site {
+	enum pc_bpf_kind kind;
+	const struct pc_user_site *user;	/* uprobe, usdt */
+	const struct pc_kevent_desc *kev;	/* tracepoint */
+};
+
+/* The one line that makes the BPF entries buildable. */
+#define PC_BPF_INSTALL "apt-get install clang libbpf-dev bpftool"
+
+#define PC_BPF_MT_WHY \
+	"the program counts into per-CPU slots shared by every thread of the process: hits are not counted per thread"
+
+int pc_bpf_available(const struct pc_mech *m, char *why, size_t len);
+int pc_bpf_setup(struct pc_inst *in);
+int pc_bpf_arm(struct pc_inst *in, enum pc_state st);
+int pc_bpf_disarm(struct pc_inst *in);
+int pc_bpf_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
+int pc_bpf_count(struct pc_inst *in, struct pc_fire *out);
+int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len);
+int pc_bpf_toggle(struct pc_inst *in, bool on, struct pc_toggle *out);
+void pc_bpf_teardown(struct pc_inst *in);
+
+#endif
