@@ -28,12 +28,12 @@ enum metric {
 struct slot {
 	struct pc_pair p;
 	double first, warm, arm, disarm;	/* timer unit */
-	char variant[64];
+	char variant[128];
 };
 
 struct state_acc {
 	bool active;
-	char variant[64];
+	char variant[128];
 	bool variant_mixed;
 	double *m[NR_METRICS];
 	size_t n;			/* repeats stored */
@@ -229,7 +229,7 @@ static void emit_rows(struct mrun *r, int st)
 	struct pc_engine *e = r->e;
 	const struct pc_timer *tm = &e->mt.timer;
 	struct state_acc *a = &r->acc[st];
-	char note[512], name[64], variant[80];
+	char note[512], name[64], variant[144];
 	double ratio = a->hits_known && a->fired ? (double)a->hits / (double)a->fired : NAN;
 	const char *status = "ok";
 
