@@ -8,10 +8,12 @@ TMP=$(mktemp -d)
 FIX=$(pwd)/tests/fixtures
 BIN=$(pwd)/$PROBECOST
 : >"$TMP/file-not-dir"
+# a directory holding another run's results (bad_input.tsv's --out row)
+mkdir "$TMP/a-run" && echo 'not yours' >"$TMP/a-run/results.csv"
 trap 'rm -rf "$TMP"' EXIT
 
 cat tests/bad_input*.tsv | grep -v '^#' | grep . >"$TMP/rows"
-ktap_plan $(($(wc -l <"$TMP/rows") + 1))
+ktap_plan $(($(wc -l <"$TMP/rows") + 2))
 
 while IFS='	' read -r want frag args; do
 	args=$(printf '%s' "$args" | sed "s|\$TMP|$TMP|g; s|\$FIX|$FIX|g")
@@ -31,4 +33,6 @@ done <"$TMP/rows"
 # refused before measuring means nothing was created under results/
 left=$(ls "$TMP/results" 2>/dev/null)
 check "refused runs leave no results directory behind" [ -z "$left" ]
+check "a run refused its --out leaves that directory's results.csv as it was" \
+	grep -qx 'not yours' "$TMP/a-run/results.csv"
 ktap_finish

@@ -18,7 +18,7 @@ ktap_plan 6
 before=$(leftovers)
 
 "$PROBECOST" run --quick --repeat 6 --no-vm --analyses none \
-	--mech uprobe-nop,usdt,syscall-tracepoint --state filtered,recording \
+	--mech uprobe-nop,usdt,syscall-tracepoint --tracer ftrace --state filtered,recording \
 	--out "$TMP/r" >"$TMP/r.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMP/r.log")"
@@ -56,7 +56,7 @@ now=$(leftovers)
 ok "$([ "$now" = "$before" ] && echo 0 || echo 1)" "nothing left in uprobe_events, kprobe_events or instances"
 [ "$now" = "$before" ] || diag "left: $now"
 
-"$PROBECOST" run --quick --repeat 6 --no-vm --analyses none --mech uprobe-nop \
+"$PROBECOST" run --quick --repeat 6 --no-vm --analyses none --mech uprobe-nop --tracer perf,ftrace \
 	--out "$TMP/d" >"$TMP/d.log" 2>&1
 ok "$([ $? -eq 0 ] && ! grep -q ',filtered,' "$TMP/d/results.csv" && echo 0 || echo 1)" \
 	"without --state naming it, no filtered row"

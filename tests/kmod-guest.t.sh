@@ -75,7 +75,10 @@ check_order() {
 }
 
 costs() {
-	awk -F, '$7 == "cost" || $7 == "overhead" { print $2, $6, $7, $10 }' "$1" | sort
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["metric"] == "cost" || $c["metric"] == "overhead" {
+			print $c["mechanism"], $c["state"], $c["metric"], $c["median"]
+		}' "$1" | sort
 }
 
 ktap_plan 7

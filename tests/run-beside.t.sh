@@ -42,8 +42,8 @@ if [ $rc -ne 0 ] && grep -q 'cannot run the guest here' "$tmp/b.err"; then
 	skip "rows of both parts" "$(tail -n 1 "$tmp/b.err")"
 	skip "meta says beside" "no guest here"
 else
-	guest=$(awk -F, '$2 == "branch" && $4 == "guest" && $7 == "overhead" && $21 == "ok"' "$tmp/b/results.csv" | wc -l)
-	user=$(awk -F, '$2 == "user-branch" && $4 == "user" && $7 == "overhead" && $21 == "ok"' "$tmp/b/results.csv" | wc -l)
+	guest=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["mechanism"] == "branch" && $c["where"] == "guest" && $c["metric"] == "overhead" && $c["status"] == "ok"' "$tmp/b/results.csv" | wc -l)
+	user=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["mechanism"] == "user-branch" && $c["where"] == "user" && $c["metric"] == "overhead" && $c["status"] == "ok"' "$tmp/b/results.csv" | wc -l)
 	ids=$(awk -F, 'NR > 1 { print $1 }' "$tmp/b/results.csv" | sort -u | wc -l)
 	diag "exit $rc; branch guest overhead rows: $guest; user-branch user rows: $user; run ids: $ids"
 	[ $rc -eq 0 ] && [ "$guest" -eq 4 ] && [ "$user" -eq 4 ] && [ "$ids" -eq 1 ]

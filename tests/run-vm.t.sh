@@ -30,7 +30,7 @@ ok $? "--deterministic --timer tsc: exit 2"
 
 "$PROBECOST" run --no-vm --mech tracepoint --quick --out "$tmp/novm" >"$tmp/o" 2>&1
 rc=$?
-note=$(awk -F, '$2 == "tracepoint" { print $21 ": " $22; exit }' "$tmp/novm/results.csv")
+note=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["mechanism"] == "tracepoint" { print $c["status"] ": " $c["note"]; exit }' "$tmp/novm/results.csv")
 diag "tracepoint with --no-vm: $note"
 if [ -e /dev/probecost ]; then
 	[ $rc -eq 0 ]
@@ -44,8 +44,8 @@ ok $? "--no-vm: module mechanisms unsupported with the reason (exit 1, nothing m
 rc=$?
 if [ $rc -eq 0 ] || [ -s "$tmp/vm/results.csv" ]; then
 	ids=$(awk -F, 'NR > 1 { print $1 }' "$tmp/vm/results.csv" | sort -u | wc -l)
-	guest=$(awk -F, '$2 == "branch" && $4 == "guest" && $7 == "overhead"' "$tmp/vm/results.csv" | wc -l)
-	user=$(awk -F, '$2 == "none" && $4 == "user"' "$tmp/vm/results.csv" | wc -l)
+	guest=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["mechanism"] == "branch" && $c["where"] == "guest" && $c["metric"] == "overhead"' "$tmp/vm/results.csv" | wc -l)
+	user=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["mechanism"] == "none" && $c["where"] == "user"' "$tmp/vm/results.csv" | wc -l)
 	grep -q '^guest_kernel,Linux 6\.1\.' "$tmp/vm/meta.csv"
 	kern=$?
 	diag "run ids: $ids; branch guest overhead rows: $guest; none user rows: $user"

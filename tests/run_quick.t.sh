@@ -41,7 +41,7 @@ res = list(csv.DictReader(open(d + "/results.csv")))
 smp = list(csv.DictReader(open(d + "/samples.csv")))
 meta = {r["key"]: r["value"] for r in csv.DictReader(open(d + "/meta.csv"))}
 hdr = next(csv.reader(open(d + "/results.csv")))
-want = ["run_id", "mechanism", "family", "where", "variant", "state", "metric",
+want = ["run_id", "mechanism", "tracer", "family", "where", "variant", "state", "metric",
         "unit", "backend", "median", "ci95_low", "ci95_high", "p10", "p90",
         "min", "repeats", "events"]
 def row(m, s, metric="overhead"):

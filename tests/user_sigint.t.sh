@@ -24,7 +24,7 @@ d, mechs = sys.argv[1], sys.argv[2].split(',')
 with open(d + '/results.csv', newline='') as f:
     rows = list(csv.reader(f))
 hdr = rows[0]
-assert hdr[:3] == ['run_id', 'mechanism', 'family'], hdr
+assert hdr[:4] == ['run_id', 'mechanism', 'tracer', 'family'], hdr
 for r in rows[1:]:
     assert len(r) == len(hdr), r
     assert r[1] in mechs, r[1]

@@ -84,7 +84,14 @@ static bool nonzero(const struct pc_rrow *w, char *why, size_t len)
 		const char *pv = strstr(p, "p=");
 		int n = pv ? (int)strcspn(pv + 2, ")") : 0;
 
-		snprintf(why, len, "%s (MW p=%.*s)", above ? "yes" : "no", n, pv ? pv + 2 : "?");
+		/*
+		 * The two tests can disagree: a CI off 0 whose samples are no
+		 * higher than the noise floor's (absent' - absent) is no
+		 * overhead. Say both, so "no" beside a CI that excludes 0 is
+		 * not a puzzle.
+		 */
+		snprintf(why, len, "%s (MW p=%.*s%s)", above ? "yes" : "no", n, pv ? pv + 2 : "?",
+			 !above && ci_excludes_0(w) ? "; CI excl. 0, not above noise" : "");
 		return above;
 	}
 	if (isnan(w->ci_lo) || isnan(w->ci_hi)) {

@@ -102,6 +102,19 @@ int pc_results_open(struct pc_results *r, const char *root, const char *out,
 	ret = make_dirs(r->dir, err, len);
 	if (ret != PC_OK)
 		return ret;
+	/* another run's files are never overwritten, whole or partial */
+	for (const char *const *f = (const char *const[]){ "results.csv", "results.csv.part",
+							    "meta.csv", "meta.csv.part", NULL };
+	     *f; f++) {
+		char path[PATH_MAX + 32];
+
+		snprintf(path, sizeof(path), "%s/%s", r->dir, *f);
+		if (access(path, F_OK) == 0) {
+			snprintf(err, len, "%s already holds a run (%s): choose a new directory with --out, or remove it",
+				 r->dir, *f);
+			return PC_ERR_USAGE;
+		}
+	}
 	if (access(r->dir, W_OK) < 0) {
 		snprintf(err, len, "output directory %s is not writable: %s; choose another with --out",
 			 r->dir, strerror(errno));
