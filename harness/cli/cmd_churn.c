@@ -340,7 +340,7 @@ static int run_diff(const struct churn_args *ca)
 	struct churn_kernel a, b;
 	struct churn_src sa, sb;
 	struct churn_result r = { 0 };
-	struct churn_probes pl = { 0 };
+	struct churn_tools tools = { 0 };
 	struct churn_out o;
 	char out[PATH_MAX], err[PATH_MAX + 512] = "";
 	double t0;
@@ -364,7 +364,7 @@ static int run_diff(const struct churn_args *ca)
 	}
 	ret = churn_diff(&a, &b, &r);
 	if (ret == PC_OK && ca->probes)
-		ret = churn_probes_check(&pl, ca->probes, &a, &r, err, sizeof(err));
+		ret = churn_tools_check(&tools, ca->probes, &a, &r, err, sizeof(err));
 	if (ret == PC_OK) {
 		if (ca->out)
 			snprintf(out, sizeof(out), "%s", ca->out);
@@ -380,11 +380,11 @@ static int run_diff(const struct churn_args *ca)
 		o.dir = out;
 		o.plot = ca->plot;
 		o.seconds = now() - t0;
-		ret = churn_write(&o, &a, &b, &r, ca->probes ? &pl : NULL, err, sizeof(err));
+		ret = churn_write(&o, &a, &b, &r, ca->probes ? &tools : NULL, err, sizeof(err));
 	}
 	if (ret != PC_OK)
 		fprintf(stderr, "probecost churn: %s\n", *err ? err : pc_strerror(ret));
-	churn_probes_free(&pl);
+	churn_tools_free(&tools);
 	churn_result_free(&r);
 	churn_kernel_free(&a);
 	churn_kernel_free(&b);
