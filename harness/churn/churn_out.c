@@ -323,7 +323,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 			 t->n, t->breaks, t->changed, t->unresolved, t->ok);
 		wrap(f, "  ", 2, line);
 		if (t->skipped) {
-			snprintf(line, sizeof(line), "%zu other files (not .bt, .stp, .py or .list) not read.",
+			snprintf(line, sizeof(line), "%zu other file(s) (not .bt, .stp, .py or .list) not read.",
 				 t->skipped);
 			wrap(f, "  ", 2, line);
 		}

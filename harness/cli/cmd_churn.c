@@ -43,8 +43,13 @@ static void churn_usage(FILE *f)
 		   "  DIR             a dump directory written by --dump\n"
 		   "  MAP,EVENTS      a System.map (or kallsyms copy) and its events:\n"
 		   "                  an events.csv or a copy of <tracefs>/events\n\n"
-		   "  --probes FILE   judge a probe list (kprobe:FUNC,\n"
-		   "                  tracepoint:SUBSYS:EVENT lines, bpftrace style)\n"
+		   "  --probes PATH   judge the probes a tool relies on: a probe list\n"
+		   "                  (kprobe:FUNC, tracepoint:SUBSYS:EVENT lines), a\n"
+		   "                  tool file (bpftrace .bt, SystemTap .stp, BCC .py;\n"
+		   "                  by content without the extension) or a directory\n"
+		   "                  of them: one verdict table per file, a summary\n"
+		   "                  of tools that break; names built at run time are\n"
+		   "                  listed as unresolved, never guessed\n"
 		   "  --out DIR       output directory (default results/churn-A-B)\n"
 		   "  --plot FMT      png, svg, dumb or none (default png)\n"
 		   "  --no-source     ignore source indexes: inlined and removed are\n"
@@ -56,10 +61,10 @@ static void churn_usage(FILE *f)
 		   "                  index a kernel source tree or tarball into\n"
 		   "                  DIR/source-defs.list\n"
 		   "  --help          this text\n\n"
-		   "Writes churn.csv, items.csv, probes.csv, report.txt, churn.dat,\n"
-		   "churn.gp and the plot. Exit status: 0 done, 1 a step failed\n"
-		   "(fetch, guest, gnuplot), 2 bad usage or unreadable input\n"
-		   "(file:line named).\n", DEFAULT_A, DEFAULT_B);
+		   "Writes churn.csv, items.csv, probes.csv and tools.csv (with\n"
+		   "--probes), report.txt, churn.dat, churn.gp and the plot. Exit\n"
+		   "status: 0 done, 1 a step failed (fetch, guest, gnuplot), 2 bad\n"
+		   "usage or unreadable input (file:line named; nothing written).\n", DEFAULT_A, DEFAULT_B);
 }
 
 struct churn_args {
