@@ -225,11 +225,14 @@ struct churn_tools {
 	struct churn_probes *f;	/* one verdict table per file, by name */
 	size_t n;
 	size_t skipped;		/* directory entries of no known format */
-	/* tools by verdict: a break, only format changes, unresolved only, ok */
-	size_t breaks, changed, unresolved, ok;
+	/*
+	 * tools by verdict: a probe breaks; only format changes; none of
+	 * those but a probe is unresolved or not_covered (undecided); ok
+	 */
+	size_t breaks, changed, undecided, ok;
 };
 
-/* The verdict of one tool file: breaks, format_changed, unresolved or ok. */
+/* The verdict of one tool file: breaks, format_changed, undecided or ok. */
 const char *churn_tool_verdict(const struct churn_probes *pl);
 /*
  * Judge @path: a probe list, a .bt, .stp or BCC .py file (by extension,

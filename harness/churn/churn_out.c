@@ -319,8 +319,8 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		probe_table(f, &t->f[i]);
 	if (t && t->dir) {
 		fprintf(f, "\nTools in %s:\n", t->path);
-		snprintf(line, sizeof(line), "%zu tool files: %zu break, %zu only format changes, %zu undecided (names built at run time), %zu ok.",
-			 t->n, t->breaks, t->changed, t->unresolved, t->ok);
+		snprintf(line, sizeof(line), "%zu tool files: %zu break, %zu only format changes, %zu undecided (a name built at run time or a point not compared), %zu ok.",
+			 t->n, t->breaks, t->changed, t->undecided, t->ok);
 		wrap(f, "  ", 2, line);
 		if (t->skipped) {
 			snprintf(line, sizeof(line), "%zu other file(s) (not .bt, .stp, .py or .list) not read.",

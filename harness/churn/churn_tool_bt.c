@@ -9,8 +9,9 @@
  * `fn`/`macro` subprograms, all skipped. Kernel probe types are judged:
  * kprobe/kretprobe (k, kr), kfunc/kretfunc/fentry/fexit (f, fr),
  * tracepoint (t), rawtracepoint (rt). BEGIN, END, interval, profile,
- * software, hardware are no probe points; a user-space or watchpoint
- * probe, a module-qualified one and a +offset are listed as not_covered;
+ * software, hardware are no probe points, and uprobe, usdt, watchpoint
+ * and iter probes no kernel points: both are left out. A module-qualified
+ * probe and a +offset are listed as not_covered;
  * a name from a positional parameter ($1) is unresolved. Any other type
  * is a file:line error.
  */
@@ -155,22 +156,16 @@ static int probe(struct bt *s, size_t line, char *tok)
 	struct churn_probes *pl = s->pl;
 	char *colon = strchr(tok, ':'), *rest, pre[64], why[600];
 
-	if (strchr(tok, '$')) {
-		snprintf(why, sizeof(why), "the name is a positional parameter, given at run time");
-		return churn_probe_note(pl, line, tok, "unresolved", why);
-	}
 	if (colon)
 		*colon = '\0';
 	rest = colon ? colon + 1 : tok + strlen(tok);
-	if (in_list(tok, no_point))
+	if (in_list(tok, no_point) || in_list(tok, user_side))
 		return PC_OK;
 	if (colon)
 		*colon = ':';
-	if (in_list(tok, user_side) || (colon && (*colon = '\0', in_list(tok, user_side)))) {
-		if (colon)
-			*colon = ':';
-		return churn_probe_note(pl, line, tok, "not_covered",
-					"not a kernel function or event: churn compares kernels");
+	if (strchr(tok, '$')) {
+		snprintf(why, sizeof(why), "the name is a positional parameter, given at run time");
+		return churn_probe_note(pl, line, tok, "unresolved", why);
 	}
 	if (!colon) {
 		snprintf(why, sizeof(why), "'%.200s': expected a probe such as kprobe:FUNC, tracepoint:SYS:EVENT or BEGIN",
@@ -178,7 +173,7 @@ static int probe(struct bt *s, size_t line, char *tok)
 		return fail(s, line, why);
 	}
 	*colon = '\0';
-	snprintf(pre, sizeof(pre), "%s:", tok);
+	snprintf(pre, sizeof(pre), "%.60s:", tok);
 	if (in_list(tok, func_types)) {
 		char *mod = strchr(rest, ':');
 

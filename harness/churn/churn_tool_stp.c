@@ -9,11 +9,11 @@
  *
  * with wildcards in NAME and EVENT. module("M").function(...) and
  * kprobe.module("M")... are not_covered (churn compares vmlinux), as
- * are process(...) probes, kernel.statement/kernel.data, a wildcard
+ * are kernel.statement/kernel.data, a wildcard
  * restricted to a source file (a dump has no file of a function) and
  * tapset aliases (syscall.read: SystemTap's tapsets name their kernel
  * points). begin, end, error, never, timer.*, perf.*, procfs.* are no
- * probe points. A point whose name is no string literal (@1, $1, a
+ * probe points and process(...) probes no kernel points: left out. A point whose name is no string literal (@1, $1, a
  * macro) is unresolved. Comments (#, //, / * * /), strings, %{ C %} and
  * the %( %? %: %) conditionals are skipped; both branches of a
  * conditional are read.
@@ -207,8 +207,7 @@ static int point(struct stp *s, size_t line, struct comp *c, size_t nc, const ch
 		return PC_OK;
 	if (is(&c[0], "process") || is(&c[0], "java") || is(&c[0], "python2") ||
 	    is(&c[0], "python3"))
-		return churn_probe_note(pl, line, text, "not_covered",
-					"a user-space probe: churn compares kernels");
+		return PC_OK;	/* user space */
 	if ((is(&c[0], "module") || (is(&c[0], "kprobe") && nc > 1 && is(&c[1], "module")))) {
 		snprintf(why, sizeof(why), "in module %.200s: churn compares vmlinux only",
 			 c[0].has_arg ? c[0].arg : c[1].arg);

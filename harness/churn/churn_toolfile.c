@@ -172,8 +172,8 @@ const char *churn_tool_verdict(const struct churn_probes *pl)
 		return "breaks";
 	if (pl->changed)
 		return "format_changed";
-	if (pl->unresolved)
-		return "unresolved";
+	if (pl->unresolved || pl->uncovered)
+		return "undecided";
 	return "ok";
 }
 
@@ -185,8 +185,8 @@ static void tally(struct churn_tools *t, const struct churn_probes *pl)
 		t->breaks++;
 	else if (!strcmp(v, "format_changed"))
 		t->changed++;
-	else if (!strcmp(v, "unresolved"))
-		t->unresolved++;
+	else if (!strcmp(v, "undecided"))
+		t->undecided++;
 	else
 		t->ok++;
 }
