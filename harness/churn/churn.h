@@ -160,27 +160,89 @@ double churn_per_1000(const struct churn_result *r, enum churn_count c);
 
 /* ---- churn_probes.c ---- */
 
+/*
+ * One row of a verdict table. status is ok, breaks, format_changed,
+ * not_in_a, or, for tool files, unresolved (a name built at run time,
+ * never guessed) and not_covered (a point churn does not compare: a
+ * module's function, a user-space probe, an offset).
+ */
 struct churn_probe {
 	size_t line;
 	char *probe;		/* as written, one expansion per row */
-	const char *status;	/* ok, breaks, format_changed, not_in_a */
+	const char *status;
 	const char *category;	/* churn.csv category, or "" */
 	char *detail;
 };
 
 struct churn_probes {
 	char path[PATH_MAX];
+	const char *format;	/* "probe list", "bpftrace", "systemtap", "bcc" */
+	const struct churn_kernel *a;	/* what the rows are judged against */
+	const struct churn_result *r;
 	struct churn_probe *p;
 	size_t n, cap;
-	size_t lines;		/* probe lines in the file */
-	size_t breaks, changed, missing;
+	size_t lines;		/* probes as written in the file */
+	size_t breaks, changed, missing, unresolved, uncovered;
 };
 
-/* Parse @path and judge each probe; bad lines are file:line errors. */
-int churn_probes_check(struct churn_probes *pl, const char *path,
-		       const struct churn_kernel *a, const struct churn_result *r,
-		       char *err, size_t len);
+/* What a probe names: a function, a system:event, or an event by name. */
+enum churn_pkind { CHURN_PK_FUNC, CHURN_PK_EVENT, CHURN_PK_RAWTP };
+
+/*
+ * Judge one probe as written: @pat is a name, a glob (* ? [..]) or, with
+ * @regex, an extended regular expression anchored at the start (BCC's
+ * event_re). Each concrete point of A is one row, shown as
+ * @pre NAME @suf (e.g. "kprobe:" NAME ""). PC_ERR_INVAL for a regular
+ * expression that does not compile, with file:line in @err.
+ */
+int churn_probe_point(struct churn_probes *pl, size_t line, const char *pre,
+		      const char *suf, enum churn_pkind kind, const char *pat,
+		      bool regex, char *err, size_t len);
+/* A probe that is listed but not judged: unresolved or not_covered. */
+int churn_probe_note(struct churn_probes *pl, size_t line, const char *probe,
+		     const char *status, const char *detail);
+/* Parse a probe list held in @text (modified); bad lines: file:line errors. */
+int churn_parse_list(struct churn_probes *pl, char *text, char *err, size_t len);
 void churn_probes_free(struct churn_probes *pl);
+
+/* ---- churn_tool_bt.c, churn_tool_stp.c, churn_tool_bcc.c ---- */
+
+/*
+ * The probes of a bpftrace script, a SystemTap script and a BCC Python
+ * tool held in @text, judged into @pl (whose a, r and path are set).
+ * A construct that cannot be parsed is a file:line error, PC_ERR_INVAL.
+ */
+int churn_parse_bt(struct churn_probes *pl, const char *text, char *err, size_t len);
+int churn_parse_stp(struct churn_probes *pl, const char *text, char *err, size_t len);
+int churn_parse_bcc(struct churn_probes *pl, const char *text, char *err, size_t len);
+
+/* ---- churn_toolfile.c ---- */
+
+/* --probes: one file, or every tool file of a directory. */
+struct churn_tools {
+	char path[PATH_MAX];
+	bool dir;
+	struct churn_probes *f;	/* one verdict table per file, by name */
+	size_t n;
+	size_t skipped;		/* directory entries of no known format */
+	/*
+	 * tools by verdict: a probe breaks; only format changes; none of
+	 * those but a probe is unresolved or not_covered (undecided); ok
+	 */
+	size_t breaks, changed, undecided, ok;
+};
+
+/* The verdict of one tool file: breaks, format_changed, undecided or ok. */
+const char *churn_tool_verdict(const struct churn_probes *pl);
+/*
+ * Judge @path: a probe list, a .bt, .stp or BCC .py file (by extension,
+ * else by content), or a directory of them. Nothing is written here, so
+ * bad input leaves no partial results.
+ */
+int churn_tools_check(struct churn_tools *t, const char *path,
+		      const struct churn_kernel *a, const struct churn_result *r,
+		      char *err, size_t len);
+void churn_tools_free(struct churn_tools *t);
 
 /* ---- churn_out.c ---- */
 
@@ -192,6 +254,6 @@ struct churn_out {
 
 int churn_write(const struct churn_out *o, const struct churn_kernel *a,
 		const struct churn_kernel *b, const struct churn_result *r,
-		const struct churn_probes *pl, char *err, size_t len);
+		const struct churn_tools *t, char *err, size_t len);
 
 #endif

@@ -5,7 +5,9 @@
  *   churn.csv    a,b,side,category,count,per_1000,definition
  *   items.csv    side,category,name,detail: every point of A that B
  *                breaks, and every point B adds
- *   probes.csv   line,probe,status,category,detail (with --probes)
+ *   probes.csv   file,line,probe,status,category,detail (with --probes),
+ *                every file's verdict table
+ *   tools.csv    file,format,...,verdict: one row per tool file (with --probes)
  *   report.txt   the text report (also printed), 72 columns
  *   churn.dat, churn.gp and churn.png|svg|txt: the headline plot
  */
@@ -29,7 +31,11 @@ static const char *const churn_cols[] = {
 };
 static const char *const items_cols[] = { "side", "category", "name", "detail", NULL };
 static const char *const probes_cols[] = {
-	"line", "probe", "status", "category", "detail", NULL,
+	"file", "line", "probe", "status", "category", "detail", NULL,
+};
+static const char *const tools_cols[] = {
+	"file", "format", "entries", "probes", "breaks", "format_changed", "not_in_a",
+	"unresolved", "not_covered", "ok", "verdict", NULL,
 };
 
 static size_t ncols(const char *const *c)
@@ -90,18 +96,54 @@ static int write_items_csv(const struct churn_out *o, const struct churn_result 
 	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
 }
 
-static int write_probes_csv(const struct churn_out *o, const struct churn_probes *pl,
+static size_t n_ok(const struct churn_probes *pl)
+{
+	return pl->n - pl->breaks - pl->changed - pl->missing - pl->unresolved -
+	       pl->uncovered;
+}
+
+static int write_probes_csv(const struct churn_out *o, const struct churn_tools *t,
 			    char *err, size_t len)
 {
 	struct pc_csvw w;
 	int ret = open_csv(&w, o->dir, "probes.csv", probes_cols, err, len);
 
-	for (size_t i = 0; ret == PC_OK && i < pl->n; i++) {
-		pc_csvw_u64(&w, pl->p[i].line);
-		pc_csvw_str(&w, pl->p[i].probe);
-		pc_csvw_str(&w, pl->p[i].status);
-		pc_csvw_str(&w, pl->p[i].category);
-		pc_csvw_str(&w, pl->p[i].detail);
+	for (size_t f = 0; ret == PC_OK && f < t->n; f++) {
+		const struct churn_probes *pl = &t->f[f];
+
+		for (size_t i = 0; ret == PC_OK && i < pl->n; i++) {
+			pc_csvw_str(&w, pl->path);
+			pc_csvw_u64(&w, pl->p[i].line);
+			pc_csvw_str(&w, pl->p[i].probe);
+			pc_csvw_str(&w, pl->p[i].status);
+			pc_csvw_str(&w, pl->p[i].category);
+			pc_csvw_str(&w, pl->p[i].detail);
+			ret = pc_csvw_endrow(&w);
+		}
+	}
+	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
+}
+
+static int write_tools_csv(const struct churn_out *o, const struct churn_tools *t,
+			   char *err, size_t len)
+{
+	struct pc_csvw w;
+	int ret = open_csv(&w, o->dir, "tools.csv", tools_cols, err, len);
+
+	for (size_t f = 0; ret == PC_OK && f < t->n; f++) {
+		const struct churn_probes *pl = &t->f[f];
+
+		pc_csvw_str(&w, pl->path);
+		pc_csvw_str(&w, pl->format);
+		pc_csvw_u64(&w, pl->lines);
+		pc_csvw_u64(&w, pl->n);
+		pc_csvw_u64(&w, pl->breaks);
+		pc_csvw_u64(&w, pl->changed);
+		pc_csvw_u64(&w, pl->missing);
+		pc_csvw_u64(&w, pl->unresolved);
+		pc_csvw_u64(&w, pl->uncovered);
+		pc_csvw_u64(&w, n_ok(pl));
+		pc_csvw_str(&w, churn_tool_verdict(pl));
 		ret = pc_csvw_endrow(&w);
 	}
 	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
@@ -186,9 +228,41 @@ static void sources(FILE *f, const char *name, const struct churn_kernel *k)
 	}
 }
 
+/* One file's verdict table: every row that is not ok. */
+static void probe_table(FILE *f, const struct churn_probes *pl)
+{
+	char line[512];
+	size_t shown = 0, notok = pl->n - n_ok(pl);
+
+	fprintf(f, "\n%s %s:\n", !strcmp(pl->format, "probe list") ? "Probe list" :
+		!strcmp(pl->format, "bpftrace") ? "bpftrace script" :
+		!strcmp(pl->format, "systemtap") ? "SystemTap script" : "BCC tool", pl->path);
+	snprintf(line, sizeof(line), "%zu probes (%zu entries): %zu break, %zu format changed, %zu not in A, ",
+		 pl->n, pl->lines, pl->breaks, pl->changed, pl->missing);
+	if (pl->unresolved || pl->uncovered)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 "%zu unresolved, %zu not covered, ", pl->unresolved, pl->uncovered);
+	snprintf(line + strlen(line), sizeof(line) - strlen(line), "%zu ok.", n_ok(pl));
+	wrap(f, "  ", 2, line);
+	for (size_t i = 0; i < pl->n; i++) {
+		if (!strcmp(pl->p[i].status, "ok"))
+			continue;
+		if (++shown > 40) {
+			fprintf(f, "  ... %zu more in probes.csv\n", notok - 40);
+			break;
+		}
+		bool cat = *pl->p[i].category && strcmp(pl->p[i].category, pl->p[i].status);
+
+		fprintf(f, "  %4zu %-44.44s %s%s%s%s\n", pl->p[i].line, pl->p[i].probe,
+			pl->p[i].status, cat ? " (" : "", cat ? pl->p[i].category : "",
+			cat ? ")" : "");
+		wrap(f, "       ", 7, pl->p[i].detail);
+	}
+}
+
 static void report(FILE *f, const struct churn_out *o, const struct churn_kernel *a,
 		   const struct churn_kernel *b, const struct churn_result *r,
-		   const struct churn_probes *pl)
+		   const struct churn_tools *t)
 {
 	char per_s[32], per_d[32], line[256], lead[PATH_MAX + 2];
 
@@ -241,33 +315,23 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 	sources(f, "A", a);
 	sources(f, "B", b);
 
-	if (pl) {
-		size_t shown = 0;
-
-		fprintf(f, "\nProbe list %s:\n", pl->path);
-		snprintf(line, sizeof(line), "%zu probes (%zu entries): %zu break, %zu format changed, %zu not in A, %zu ok.",
-			 pl->n, pl->lines, pl->breaks, pl->changed, pl->missing,
-			 pl->n - pl->breaks - pl->changed - pl->missing);
+	for (size_t i = 0; t && i < t->n; i++)
+		probe_table(f, &t->f[i]);
+	if (t && t->dir) {
+		fprintf(f, "\nTools in %s:\n", t->path);
+		snprintf(line, sizeof(line), "%zu tool files: %zu break, %zu only format changes, %zu undecided (a name built at run time or a point not compared), %zu ok.",
+			 t->n, t->breaks, t->changed, t->undecided, t->ok);
 		wrap(f, "  ", 2, line);
-		for (size_t i = 0; i < pl->n; i++) {
-			if (!strcmp(pl->p[i].status, "ok"))
-				continue;
-			if (++shown > 40) {
-				fprintf(f, "  ... %zu more in probes.csv\n",
-					pl->breaks + pl->changed + pl->missing - 40);
-				break;
-			}
-			bool cat = *pl->p[i].category &&
-				   strcmp(pl->p[i].category, pl->p[i].status);
-
-			fprintf(f, "  %4zu %-44.44s %s%s%s%s\n", pl->p[i].line, pl->p[i].probe,
-				pl->p[i].status, cat ? " (" : "", cat ? pl->p[i].category : "",
-				cat ? ")" : "");
-			wrap(f, "       ", 7, pl->p[i].detail);
+		if (t->skipped) {
+			snprintf(line, sizeof(line), "%zu other file(s) (not .bt, .stp, .py or .list) not read.",
+				 t->skipped);
+			wrap(f, "  ", 2, line);
 		}
+		for (size_t i = 0; i < t->n; i++)
+			fprintf(f, "  %-52.52s %s\n", t->f[i].path, churn_tool_verdict(&t->f[i]));
 	}
 	snprintf(line, sizeof(line), "churn.csv, items.csv%s, report.txt, churn.dat, churn.gp%s%s. Compared in %.1f s.",
-		 pl ? ", probes.csv" : "", strcmp(o->plot, "none") ? ", churn." : "",
+		 t ? ", probes.csv, tools.csv" : "", strcmp(o->plot, "none") ? ", churn." : "",
 		 !strcmp(o->plot, "dumb") ? "txt" : !strcmp(o->plot, "none") ? "" : o->plot,
 		 o->seconds);
 	fprintf(f, "\n");
@@ -278,7 +342,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 
 static int write_report(const struct churn_out *o, const struct churn_kernel *a,
 			const struct churn_kernel *b, const struct churn_result *r,
-			const struct churn_probes *pl, char *err, size_t len)
+			const struct churn_tools *t, char *err, size_t len)
 {
 	char path[PATH_MAX + 64], *buf = NULL;
 	size_t n = 0;
@@ -286,7 +350,7 @@ static int write_report(const struct churn_out *o, const struct churn_kernel *a,
 
 	if (!m)
 		return PC_ERR_NOMEM;
-	report(m, o, a, b, r, pl);
+	report(m, o, a, b, r, t);
 	fclose(m);
 	fputs(buf, stdout);
 	snprintf(path, sizeof(path), "%s/report.txt", o->dir);
@@ -415,17 +479,19 @@ io:
 
 int churn_write(const struct churn_out *o, const struct churn_kernel *a,
 		const struct churn_kernel *b, const struct churn_result *r,
-		const struct churn_probes *pl, char *err, size_t len)
+		const struct churn_tools *t, char *err, size_t len)
 {
 	int ret = write_churn_csv(o, a, b, r, err, len);
 
 	if (ret == PC_OK)
 		ret = write_items_csv(o, r, err, len);
-	if (ret == PC_OK && pl)
-		ret = write_probes_csv(o, pl, err, len);
+	if (ret == PC_OK && t)
+		ret = write_probes_csv(o, t, err, len);
+	if (ret == PC_OK && t)
+		ret = write_tools_csv(o, t, err, len);
 	if (ret == PC_OK)
 		ret = write_plot(o, a, b, r, err, len);
 	if (ret == PC_OK)
-		ret = write_report(o, a, b, r, pl, err, len);
+		ret = write_report(o, a, b, r, t, err, len);
 	return ret;
 }

@@ -9,10 +9,13 @@
  *   kprobe:a, kprobe:b           several on one line
  *
  * Anything else is an error naming file:line, so a typo is never
- * reported as "would break".
+ * reported as "would break". The judging below is shared with the tool
+ * file parsers (churn_tool_*.c): every probe, however written, ends in
+ * churn_probe_point().
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +24,9 @@
 #include "churn.h"
 #include "errors.h"
 
-static int add_probe(struct churn_probes *pl, size_t line, const char *type,
-		     const char *name, const char *status, const char *category,
-		     const char *detail)
+static int add_probe(struct churn_probes *pl, size_t line, const char *pre,
+		     const char *name, const char *suf, const char *status,
+		     const char *category, const char *detail)
 {
 	struct churn_probe *p;
 
@@ -40,7 +43,7 @@ static int add_probe(struct churn_probes *pl, size_t line, const char *type,
 	p->line = line;
 	p->status = status;
 	p->category = category;
-	if (asprintf(&p->probe, "%s:%s", type, name) < 0)
+	if (asprintf(&p->probe, "%s%s%s", pre, name, suf) < 0)
 		return PC_ERR_NOMEM;
 	p->detail = strdup(detail);
 	if (!p->detail) {
@@ -54,20 +57,31 @@ static int add_probe(struct churn_probes *pl, size_t line, const char *type,
 		pl->changed++;
 	else if (!strcmp(status, "not_in_a"))
 		pl->missing++;
+	else if (!strcmp(status, "unresolved"))
+		pl->unresolved++;
+	else if (!strcmp(status, "not_covered"))
+		pl->uncovered++;
 	return PC_OK;
 }
 
-/* One concrete point of A: what B does to it. */
-static int judge(struct churn_probes *pl, size_t line, const char *type, bool tp,
-		 const char *name, const struct churn_kernel *a,
-		 const struct churn_result *r)
+int churn_probe_note(struct churn_probes *pl, size_t line, const char *probe,
+		     const char *status, const char *detail)
 {
+	pl->lines++;
+	return add_probe(pl, line, "", probe, "", status, "", detail);
+}
+
+/* One concrete point of A: what B does to it. */
+static int judge(struct churn_probes *pl, size_t line, const char *pre,
+		 const char *suf, bool tp, const char *name)
+{
+	const struct churn_kernel *a = pl->a;
 	const struct pc_strmap_ent *e;
 	const struct churn_item *it;
 	char key[600];
 
 	if (tp && !pc_strmap_has(&a->events, name))
-		return add_probe(pl, line, type, name, "not_in_a", "", "no such event in A");
+		return add_probe(pl, line, pre, name, suf, "not_in_a", "", "no such event in A");
 	if (!tp && !pc_strmap_has(&a->attach, name)) {
 		char why[600];
 
@@ -78,14 +92,14 @@ static int judge(struct churn_probes *pl, size_t line, const char *type, bool tp
 			snprintf(why, sizeof(why), "not by this name; A has %.500s", (char *)e->val);
 		else
 			snprintf(why, sizeof(why), "no such function in A");
-		return add_probe(pl, line, type, name, "not_in_a", "", why);
+		return add_probe(pl, line, pre, name, suf, "not_in_a", "", why);
 	}
 	snprintf(key, sizeof(key), "%c:%s", tp ? 's' : 'd', name);
-	e = pc_strmap_find(&r->why, key);
+	e = pc_strmap_find(&pl->r->why, key);
 	if (!e)
-		return add_probe(pl, line, type, name, "ok", "", "unchanged in B");
-	it = &r->items[(uintptr_t)e->val - 1];
-	return add_probe(pl, line, type, name,
+		return add_probe(pl, line, pre, name, suf, "ok", "", "unchanged in B");
+	it = &pl->r->items[(uintptr_t)e->val - 1];
+	return add_probe(pl, line, pre, name, suf,
 			 strcmp(it->category, "format_changed") ? "breaks" : "format_changed",
 			 it->category, it->detail);
 }
@@ -102,34 +116,69 @@ static bool valid_name(const char *s, bool dots)
 	return true;
 }
 
-static int expand(struct churn_probes *pl, size_t line, const char *type, bool tp,
-		  const char *pat,
-		  const struct churn_kernel *a, const struct churn_result *r)
+/* An event by name alone (raw tracepoint, stap's kernel.trace): "sys:NAME" */
+static const char *event_part(const char *key)
 {
+	const char *c = strchr(key, ':');
+
+	return c ? c + 1 : key;
+}
+
+int churn_probe_point(struct churn_probes *pl, size_t line, const char *pre,
+		      const char *suf, enum churn_pkind kind, const char *pat,
+		      bool regex, char *err, size_t len)
+{
+	bool tp = kind != CHURN_PK_FUNC;
 	const char **keys;
 	size_t before = pl->n;
+	regex_t re;
 	int ret = PC_OK;
 
-	if (!strpbrk(pat, "*?"))
-		return judge(pl, line, type, tp, pat, a, r);
-	keys = pc_strmap_sorted(tp ? &a->events : &a->attach);
-	if (!keys)
+	pl->lines++;
+	if (!regex && kind != CHURN_PK_RAWTP && !strpbrk(pat, "*?["))
+		return judge(pl, line, pre, suf, tp, pat);
+	if (regex) {
+		char *anch;
+
+		/* BCC matches with Python's re.match: anchored at the start */
+		if (asprintf(&anch, "%s%s", *pat == '^' ? "" : "^", pat) < 0)
+			return PC_ERR_NOMEM;
+		ret = regcomp(&re, anch, REG_EXTENDED | REG_NOSUB);
+		free(anch);
+		if (ret) {
+			snprintf(err, len, "%s:%zu: '%s': not a regular expression churn can read (POSIX extended)",
+				 pl->path, line, pat);
+			return PC_ERR_INVAL;
+		}
+	}
+	keys = pc_strmap_sorted(tp ? &pl->a->events : &pl->a->attach);
+	if (!keys) {
+		if (regex)
+			regfree(&re);
 		return PC_ERR_NOMEM;
-	for (size_t i = 0; ret == PC_OK && keys[i]; i++)
-		if (!fnmatch(pat, keys[i], 0))
-			ret = judge(pl, line, type, tp, keys[i], a, r);
+	}
+	for (size_t i = 0; ret == PC_OK && keys[i]; i++) {
+		const char *k = kind == CHURN_PK_RAWTP ? event_part(keys[i]) : keys[i];
+
+		if (regex ? !regexec(&re, k, 0, NULL, 0) : !fnmatch(pat, k, 0))
+			ret = judge(pl, line, pre, suf, tp, keys[i]);
+	}
 	free(keys);
+	if (regex)
+		regfree(&re);
 	if (ret == PC_OK && pl->n == before)
-		ret = add_probe(pl, line, type, pat,
-				"not_in_a", "", "the wildcard matches nothing in A");
+		ret = add_probe(pl, line, pre, pat, suf, "not_in_a", "",
+				regex ? "the regular expression matches nothing in A" :
+				strpbrk(pat, "*?[") ? "the wildcard matches nothing in A" :
+				"no event of that name in A");
 	return ret;
 }
 
-static int parse_probe(struct churn_probes *pl, const char *path, size_t line,
-		       char *tok, const struct churn_kernel *a,
-		       const struct churn_result *r, char *err, size_t len)
+static int parse_probe(struct churn_probes *pl, size_t line, char *tok,
+		       char *err, size_t len)
 {
-	char *colon = strchr(tok, ':'), *rest;
+	const char *path = pl->path;
+	char *colon = strchr(tok, ':'), *rest, pre[64];
 	bool tp;
 
 	if (!colon)
@@ -167,46 +216,39 @@ static int parse_probe(struct churn_probes *pl, const char *path, size_t line,
 			 path, line, tok);
 		return PC_ERR_INVAL;
 	}
-	pl->lines++;
-	return expand(pl, line, tok, tp, rest, a, r);
+	snprintf(pre, sizeof(pre), "%s:", tok);
+	return churn_probe_point(pl, line, pre, "", tp ? CHURN_PK_EVENT : CHURN_PK_FUNC,
+				 rest, false, err, len);
 bad:
 	snprintf(err, len, "%s:%zu: '%s': expected kprobe:FUNC or tracepoint:SUBSYSTEM:EVENT",
 		 path, line, tok);
 	return PC_ERR_INVAL;
 }
 
-int churn_probes_check(struct churn_probes *pl, const char *path,
-		       const struct churn_kernel *a, const struct churn_result *r,
-		       char *err, size_t len)
+int churn_parse_list(struct churn_probes *pl, char *text, char *err, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, line = 0;
+	size_t line = 0;
 	int ret = PC_OK;
 
-	memset(pl, 0, sizeof(*pl));
-	snprintf(pl->path, sizeof(pl->path), "%s", path);
-	if (!f) {
-		snprintf(err, len, "%s: cannot open the probe list: %s", path, strerror(errno));
-		return PC_ERR_INVAL;
-	}
-	while (ret == PC_OK && getline(&buf, &cap, f) >= 0) {
+	pl->format = "probe list";
+	for (char *buf = text, *next; ret == PC_OK && buf && *buf; buf = next) {
 		char *c, *save = NULL, *tok;
 
+		next = strchr(buf, '\n');
+		if (next)
+			*next++ = '\0';
 		line++;
 		if ((c = strchr(buf, '#')))
 			*c = '\0';
 		if ((c = strstr(buf, "//")))
 			*c = '\0';
-		for (tok = strtok_r(buf, ", \t\r\n", &save); tok && ret == PC_OK;
-		     tok = strtok_r(NULL, ", \t\r\n", &save))
-			ret = parse_probe(pl, path, line, tok, a, r, err, len);
+		for (tok = strtok_r(buf, ", \t\r", &save); tok && ret == PC_OK;
+		     tok = strtok_r(NULL, ", \t\r", &save))
+			ret = parse_probe(pl, line, tok, err, len);
 	}
-	free(buf);
-	fclose(f);
 	if (ret == PC_OK && !pl->lines) {
 		snprintf(err, len, "%s:%zu: no probes in the list; expected kprobe:FUNC or tracepoint:SUBSYSTEM:EVENT lines",
-			 path, line ? line : 1);
+			 pl->path, line ? line : 1);
 		ret = PC_ERR_INVAL;
 	}
 	return ret;

@@ -43,8 +43,13 @@ static void churn_usage(FILE *f)
 		   "  DIR             a dump directory written by --dump\n"
 		   "  MAP,EVENTS      a System.map (or kallsyms copy) and its events:\n"
 		   "                  an events.csv or a copy of <tracefs>/events\n\n"
-		   "  --probes FILE   judge a probe list (kprobe:FUNC,\n"
-		   "                  tracepoint:SUBSYS:EVENT lines, bpftrace style)\n"
+		   "  --probes PATH   judge the probes a tool relies on: a probe list\n"
+		   "                  (kprobe:FUNC, tracepoint:SUBSYS:EVENT lines), a\n"
+		   "                  tool file (bpftrace .bt, SystemTap .stp, BCC .py;\n"
+		   "                  by content without the extension) or a directory\n"
+		   "                  of them: one verdict table per file, a summary\n"
+		   "                  of tools that break; names built at run time are\n"
+		   "                  listed as unresolved, never guessed\n"
 		   "  --out DIR       output directory (default results/churn-A-B)\n"
 		   "  --plot FMT      png, svg, dumb or none (default png)\n"
 		   "  --no-source     ignore source indexes: inlined and removed are\n"
@@ -56,10 +61,10 @@ static void churn_usage(FILE *f)
 		   "                  index a kernel source tree or tarball into\n"
 		   "                  DIR/source-defs.list\n"
 		   "  --help          this text\n\n"
-		   "Writes churn.csv, items.csv, probes.csv, report.txt, churn.dat,\n"
-		   "churn.gp and the plot. Exit status: 0 done, 1 a step failed\n"
-		   "(fetch, guest, gnuplot), 2 bad usage or unreadable input\n"
-		   "(file:line named).\n", DEFAULT_A, DEFAULT_B);
+		   "Writes churn.csv, items.csv, probes.csv and tools.csv (with\n"
+		   "--probes), report.txt, churn.dat, churn.gp and the plot. Exit\n"
+		   "status: 0 done, 1 a step failed (fetch, guest, gnuplot), 2 bad\n"
+		   "usage or unreadable input (file:line named; nothing written).\n", DEFAULT_A, DEFAULT_B);
 }
 
 struct churn_args {
@@ -340,7 +345,7 @@ static int run_diff(const struct churn_args *ca)
 	struct churn_kernel a, b;
 	struct churn_src sa, sb;
 	struct churn_result r = { 0 };
-	struct churn_probes pl = { 0 };
+	struct churn_tools tools = { 0 };
 	struct churn_out o;
 	char out[PATH_MAX], err[PATH_MAX + 512] = "";
 	double t0;
@@ -364,7 +369,7 @@ static int run_diff(const struct churn_args *ca)
 	}
 	ret = churn_diff(&a, &b, &r);
 	if (ret == PC_OK && ca->probes)
-		ret = churn_probes_check(&pl, ca->probes, &a, &r, err, sizeof(err));
+		ret = churn_tools_check(&tools, ca->probes, &a, &r, err, sizeof(err));
 	if (ret == PC_OK) {
 		if (ca->out)
 			snprintf(out, sizeof(out), "%s", ca->out);
@@ -380,11 +385,11 @@ static int run_diff(const struct churn_args *ca)
 		o.dir = out;
 		o.plot = ca->plot;
 		o.seconds = now() - t0;
-		ret = churn_write(&o, &a, &b, &r, ca->probes ? &pl : NULL, err, sizeof(err));
+		ret = churn_write(&o, &a, &b, &r, ca->probes ? &tools : NULL, err, sizeof(err));
 	}
 	if (ret != PC_OK)
 		fprintf(stderr, "probecost churn: %s\n", *err ? err : pc_strerror(ret));
-	churn_probes_free(&pl);
+	churn_tools_free(&tools);
 	churn_result_free(&r);
 	churn_kernel_free(&a);
 	churn_kernel_free(&b);
