@@ -255,8 +255,10 @@ static bool check_sample(void *ctx, uint32_t tid, const unsigned char *raw, uint
 		snprintf(why, len, "__syscall_nr %d, not getppid (%d)", nr, SYS_getppid);
 		return false;
 	}
-	if (p->field_size < p->payload || size < p->field_off + p->payload) {
-		snprintf(why, len, "p0 is %u bytes, the payload %u", p->field_size, p->payload);
+	/* p0, p1 ...: the payload's 8-byte words, then its last bytes, back to back */
+	if (size < p->field_off + p->payload) {
+		snprintf(why, len, "raw record of %u bytes: no room for the %u-byte payload at %u",
+			 size, p->payload, p->field_off);
 		return false;
 	}
 	if (!memcmp(raw + p->field_off, pc_payload, p->payload))
