@@ -40,25 +40,40 @@ extern const struct pc_mech pc_mech_bpf_uprobe_push;
 extern const struct pc_mech pc_mech_bpf_uprobe_ret;
 extern const struct pc_mech pc_mech_bpf_uretprobe;
 extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
+/* tracer entries: perf record on a primitive's site (perf_record.c) */
+extern const struct pc_mech pc_mech_perf_usdt;
+extern const struct pc_mech pc_mech_perf_uprobe_nop;
+extern const struct pc_mech pc_mech_perf_uprobe_nop5;
+extern const struct pc_mech pc_mech_perf_uprobe_push;
+extern const struct pc_mech pc_mech_perf_uprobe_ret;
+extern const struct pc_mech pc_mech_perf_uretprobe;
+extern const struct pc_mech pc_mech_perf_syscall_tracepoint;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
 	&pc_mech_user_branch,
 	&pc_mech_usdt,
 	&pc_mech_bpf_usdt,
+	&pc_mech_perf_usdt,
 	&pc_mech_user_static_key,
 	&pc_mech_uprobe_nop,
 	&pc_mech_bpf_uprobe_nop,
+	&pc_mech_perf_uprobe_nop,
 	&pc_mech_uprobe_nop5,
 	&pc_mech_bpf_uprobe_nop5,
+	&pc_mech_perf_uprobe_nop5,
 	&pc_mech_uprobe_push,
 	&pc_mech_bpf_uprobe_push,
+	&pc_mech_perf_uprobe_push,
 	&pc_mech_uprobe_ret,
 	&pc_mech_bpf_uprobe_ret,
+	&pc_mech_perf_uprobe_ret,
 	&pc_mech_uretprobe,
 	&pc_mech_bpf_uretprobe,
+	&pc_mech_perf_uretprobe,
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_bpf_syscall_tracepoint,
+	&pc_mech_perf_syscall_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
 	&pc_mech_tracepoint,

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tracer "perf": `perf record` on the sites of the uprobe family, usdt
+ * and syscall-tracepoint, one generated family of (name, "perf") entries
+ * beside the primitives of the same names.
+ *
+ * The primitive does the site: its setup, its fire loop and its absent
+ * and disabled states are used as they are (an inner struct pc_inst on
+ * the primitive's table), so the rows measure the same code. What this
+ * file adds is recording the way `perf record -e GROUP:EVENT` does it:
+ *
+ *   absent     the primitive's absent;
+ *   disabled   the primitive's disabled: for a uprobe the event defined
+ *              in uprobe_events and attached nowhere; for the tracepoint
+ *              its static key off;
+ *   recording  the primitive's disabled (the event defined) plus a
+ *              sampling perf event on it (PERF_TYPE_TRACEPOINT, the
+ *              event's id, sample_period 1, TID | TIME | RAW; see
+ *              perfring.h), which attaches the uprobe or enables the
+ *              tracepoint for this thread. Each hit writes one
+ *              PERF_RECORD_SAMPLE carrying the raw record (for a uprobe:
+ *              the probe address and the --payload bytes fetched from
+ *              the site's argument) into the mmap ring.
+ *
+ * There is no enabled state here: counting the site with a perf event
+ * is the primitive's own enabled state, already labelled tracer "perf";
+ * a second copy would collide with it on the (name, tracer, state) key
+ * of the rows.
+ *
+ * The ring is drained in count(), which the measurement layer calls
+ * after every fire() and outside the timed region, as perf record's
+ * reader would drain it while the workload runs on another CPU. So one
+ * fire() must fit: the ring holds PR_RING_EVENTS records (at least 1024
+ * data pages, 4 MiB, the per-CPU size of the primitive's ftrace ring; a
+ * power of two above it for large payloads, at most PR_RING_MAX_PAGES).
+ * At the default 2 ms target the engine's fire(2N) is a few thousand
+ * events; what does not fit is dropped by the kernel, counted in `lost`
+ * (PERF_RECORD_LOST, PERF_FORMAT_LOST) and short in hits, which the
+ * engine's hit check flags. perf record's own default would be
+ * perf_event_mlock_kb (516) less one page = 512 KiB of data + 1 control
+ * page per ring (tools/perf/util/evlist.c, perf_event_mlock_kb_in_pages
+ * and evlist__mmap_size): `perf record -m 1024` is this ring.
+ *
+ * Every sample is checked, not just counted: the record's common_type is
+ * the event's id, common_pid and the sample's TID are this thread, and
+ * the fields say what the site did (the payload bytes for a uprobe or
+ * usdt, __syscall_nr == getppid for the tracepoint). A sample that fails
+ * is no hit, and count() fails naming the first one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "mech.h"
+#include "perfring.h"
+#include "site.h"
+#include "tracefs.h"
+#include "uprobe_attach.h"
+
+#define PR_RING_EVENTS		32768
+#define PR_RING_MIN_PAGES	1024
+#define PR_RING_MAX_PAGES	16384	/* 64 MiB */
+
+enum pr_kind {
+	PR_UPROBE,	/* an event defined in uprobe_events by the primitive */
+	PR_TRACEPOINT,	/* a kernel tracepoint */
+};
+
+struct pr_desc {
+	const struct pc_mech *prim;
+	enum pr_kind kind;
+	const char *group;	/* PR_TRACEPOINT's; a uprobe's is probecost_<pid> */
+	const char *event;
+};
+
+struct pr_priv {
+	struct pc_inst prim;	/* the primitive, on its own table */
+	enum pc_state state;
+	char group[64];
+	struct pc_perfring ring;
+	char attached[96];	/* the primitive's variant while attached */
+	/* what each sample must hold */
+	uint32_t tid;
+	unsigned int field_off, field_size;	/* p0 or __syscall_nr; size 0: none */
+	uint32_t payload;
+};
+
+static const struct pr_desc *desc_of(const struct pc_inst *in)
+{
+	return in->mech->data;
+}
+
+/* A primitive's failure, with its reason, as ours. */
+static int prim_ret(struct pc_inst *in, struct pr_priv *p, int ret)
+{
+	if (ret != PC_OK)
+		snprintf(in->why, sizeof(in->why), "%s", p->prim.why);
+	return ret;
+}
+
+static int pr_available(const struct pc_mech *m, char *why, size_t len)
+{
+	const struct pr_desc *d = m->data;
+
+	return pc_mech_available(d->prim, why, len);
+}
+
+/*
+ * What the kernel does with the site while something is attached, read
+ * back by the primitive's own enabled state, which attaches the same
+ * uprobe (uprobe_register) that the sampling event will.
+ */
+static int read_attached(struct pc_inst *in, struct pr_priv *p)
+{
+	const struct pc_mech *pm = desc_of(in)->prim;
+	int ret = pm->arm(&p->prim, PC_ENABLED);
+
+	if (ret == PC_OK && pm->variant)
+		ret = pm->variant(&p->prim, p->attached, sizeof(p->attached));
+	if (pm->disarm(&p->prim) != PC_OK && ret == PC_OK)
+		ret = PC_ERR_SYS;
+	return prim_ret(in, p, ret);
+}
+
+static void pr_teardown(struct pc_inst *in);
+
+static int pr_setup(struct pc_inst *in)
+{
+	const struct pr_desc *d = desc_of(in);
+	struct pr_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return PC_ERR_NOMEM;
+	p->prim.mech = d->prim;
+	p->prim.opts = in->opts;
+	pc_perfring_init(&p->ring);
+	if (d->prim->setup) {
+		ret = d->prim->setup(&p->prim);
+		if (ret != PC_OK) {
+			prim_ret(in, p, ret);
+			free(p);	/* the primitive freed what it took */
+			return ret;
+		}
+	}
+	in->priv = p;
+	p->tid = (uint32_t)gettid();
+	if (d->kind == PR_UPROBE) {
+		pc_tracefs_group(p->group, sizeof(p->group));
+		ret = read_attached(in, p);
+	} else {
+		snprintf(p->group, sizeof(p->group), "%s", d->group);
+		snprintf(p->attached, sizeof(p->attached), "%s", d->event);
+		ret = PC_OK;
+	}
+	if (ret != PC_OK)
+		pr_teardown(in);
+	return ret;
+}
+
+/* perf record's ring for @payload-byte events (see the top comment). */
+static unsigned int ring_pages(uint32_t payload)
+{
+	uint64_t want = ((uint64_t)payload + 64) * PR_RING_EVENTS /
+			(uint64_t)sysconf(_SC_PAGESIZE);
+	unsigned int pages = PR_RING_MIN_PAGES;
+
+	while (pages < want && pages < PR_RING_MAX_PAGES)
+		pages *= 2;
+	return pages;
+}
+
+/* Where the checkable field of the raw record is. */
+static int find_field(struct pc_inst *in, struct pr_priv *p)
+{
+	const struct pr_desc *d = desc_of(in);
+
+	p->field_size = 0;
+	p->payload = in->opts->payload;
+	if (d->kind == PR_TRACEPOINT)
+		return pc_perfring_field(p->group, d->event, "__syscall_nr", &p->field_off,
+					 &p->field_size, in->why, sizeof(in->why));
+	if (!p->payload)
+		return PC_OK;	/* no argument fetched: only the common fields */
+	return pc_perfring_field(p->group, d->event, "p0", &p->field_off, &p->field_size,
+				 in->why, sizeof(in->why));
+}
+
+static int pr_arm(struct pc_inst *in, enum pc_state st)
+{
+	const struct pr_desc *d = desc_of(in);
+	struct pr_priv *p = in->priv;
+	int ret;
+
+	p->state = st;
+	if (st == PC_ABSENT || st == PC_DISABLED)
+		return prim_ret(in, p, d->prim->arm(&p->prim, st));
+	if (st != PC_RECORDING)
+		return pc_inst_fail(in, PC_ERR_INVAL, "%s (perf): no %s state: the primitive's is it",
+				    in->mech->name, pc_state_name(st));
+	/* the event defined (the primitive's disabled), then sampled */
+	ret = prim_ret(in, p, d->prim->arm(&p->prim, PC_DISABLED));
+	if (ret == PC_OK)
+		ret = find_field(in, p);
+	if (ret == PC_OK)
+		ret = pc_perfring_open(&p->ring, p->group, d->event, ring_pages(in->opts->payload),
+				       in->why, sizeof(in->why));
+	return ret;
+}
+
+static int pr_disarm(struct pc_inst *in)
+{
+	struct pr_priv *p = in->priv;
+
+	pc_perfring_close(&p->ring);
+	p->state = PC_ABSENT;
+	return prim_ret(in, p, desc_of(in)->prim->disarm(&p->prim));
+}
+
+static int pr_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	struct pr_priv *p = in->priv;
+
+	return prim_ret(in, p, desc_of(in)->prim->fire(&p->prim, n, out));
+}
+
+static bool check_sample(void *ctx, uint32_t tid, const unsigned char *raw, uint32_t size,
+			 char *why, size_t len)
+{
+	const struct pc_inst *in = ctx;
+	const struct pr_priv *p = in->priv;
+	uint16_t type;
+	int32_t pid, nr;
+
+	if (size < 8 || (p->field_size && size < p->field_off + p->field_size)) {
+		snprintf(why, len, "raw record of %u bytes, shorter than its format", size);
+		return false;
+	}
+	memcpy(&type, raw, sizeof(type));
+	memcpy(&pid, raw + 4, sizeof(pid));
+	if (type != p->ring.id || tid != p->tid || (uint32_t)pid != p->tid) {
+		snprintf(why, len, "sample of event %u, tid %u, common_pid %d: expected %llu, %u",
+			 type, tid, pid, (unsigned long long)p->ring.id, p->tid);
+		return false;
+	}
+	if (!p->field_size)
+		return true;
+	if (desc_of(in)->kind == PR_TRACEPOINT) {
+		memcpy(&nr, raw + p->field_off, sizeof(nr));
+		if (nr == SYS_getppid)
+			return true;
+		snprintf(why, len, "__syscall_nr %d, not getppid (%d)", nr, SYS_getppid);
+		return false;
+	}
+	/* p0, p1 ...: the payload's 8-byte words, then its last bytes, back to back */
+	if (size < p->field_off + p->payload) {
+		snprintf(why, len, "raw record of %u bytes: no room for the %u-byte payload at %u",
+			 size, p->payload, p->field_off);
+		return false;
+	}
+	if (!memcmp(raw + p->field_off, pc_payload, p->payload))
+		return true;
+	snprintf(why, len, "the payload fetched from the site differs from pc_payload");
+	return false;
+}
+
+static int pr_count(struct pc_inst *in, struct pc_fire *out)
+{
+	struct pr_priv *p = in->priv;
+	struct pc_perfring_drain d;
+	int ret;
+
+	if (p->state != PC_RECORDING)
+		return prim_ret(in, p, desc_of(in)->prim->count(&p->prim, out));
+	ret = pc_perfring_read(&p->ring, check_sample, in, &d);
+	out->hits = d.samples - d.bad;
+	out->lost = d.lost;
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "%s (perf): a malformed record in the perf ring",
+				    in->mech->name);
+	if (d.bad)
+		return pc_inst_fail(in, PC_ERR_VERIFY, "%s (perf): %llu of %llu samples wrong: %s",
+				    in->mech->name, (unsigned long long)d.bad,
+				    (unsigned long long)d.samples, d.why);
+	return PC_OK;
+}
+
+static int pr_variant(struct pc_inst *in, char *buf, size_t len)
+{
+	const struct pr_desc *d = desc_of(in);
+	struct pr_priv *p = in->priv;
+
+	if (p->state != PC_RECORDING)
+		return d->prim->variant ? prim_ret(in, p, d->prim->variant(&p->prim, buf, len)) :
+					  PC_OK;
+	snprintf(buf, len, "%s:perf-ring:%u", p->attached, p->ring.pages);
+	return PC_OK;
+}
+
+static void pr_teardown(struct pc_inst *in)
+{
+	const struct pr_desc *d = desc_of(in);
+	struct pr_priv *p = in->priv;
+
+	if (!p)
+		return;
+	pc_perfring_close(&p->ring);
+	if (d->prim->teardown)
+		d->prim->teardown(&p->prim);
+	free(p);
+	in->priv = NULL;
+}
+
+#define PR_MECH(id, name_, fam, where_, kind_, group_, event_, summary_)	\
+	extern const struct pc_mech pc_mech_##id;				\
+	static const struct pr_desc pr_##id = {					\
+		.prim = &pc_mech_##id,						\
+		.kind = kind_,							\
+		.group = group_,						\
+		.event = event_,						\
+	};									\
+	const struct pc_mech pc_mech_perf_##id = {				\
+		.name = name_,							\
+		.summary = summary_,						\
+		.family = fam,							\
+		.where = where_,						\
+		.states = PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) |		\
+			  PC_ST(PC_RECORDING),					\
+		.mt_why = "perf record's sampling event is bound to the measuring thread: other threads' hits would go unrecorded", \
+		.data = &pr_##id,						\
+		.tracer = "perf",						\
+		.available = pr_available,					\
+		.setup = pr_setup,						\
+		.arm = pr_arm,							\
+		.disarm = pr_disarm,						\
+		.fire = pr_fire,						\
+		.count = pr_count,						\
+		.variant = pr_variant,						\
+		.teardown = pr_teardown,					\
+		.reap = pc_uprobe_reap,						\
+	}
+
+#define PR_UPROBE_MECH(id, name_, fam, event_)					\
+	PR_MECH(id, name_, fam, PC_WHERE_USER, PR_UPROBE, NULL, event_,	\
+		"perf record on the " name_ " site: sampling event, mmap ring")
+
+PR_UPROBE_MECH(uprobe_nop, "uprobe-nop", PC_FAM_DYNAMIC, "uprobe_nop");
+PR_UPROBE_MECH(uprobe_nop5, "uprobe-nop5", PC_FAM_DYNAMIC, "uprobe_nop5");
+PR_UPROBE_MECH(uprobe_push, "uprobe-push", PC_FAM_DYNAMIC, "uprobe_push");
+PR_UPROBE_MECH(uprobe_ret, "uprobe-ret", PC_FAM_DYNAMIC, "uprobe_ret");
+PR_UPROBE_MECH(uretprobe, "uretprobe", PC_FAM_DYNAMIC, "uretprobe");
+PR_UPROBE_MECH(usdt, "usdt", PC_FAM_STATIC, "usdt");
+PR_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
+	PR_TRACEPOINT, "syscalls", "sys_enter_getppid",
+	"perf record on syscalls:sys_enter_getppid: sampling event, mmap ring");
