@@ -52,7 +52,7 @@ site_ok() {
 
 ktap_plan 12
 # the default N (calibrated to the 2 ms target); fewer repeats than the default
-"$PROBECOST" run --repeat 8 --mech "$LIST" --tracer perf --state absent,disabled,recording \
+"$PROBECOST" run --repeat 8 --analyses none --mech "$LIST" --tracer perf --state absent,disabled,recording \
 	--out "$tmp/a" >"$tmp/la" 2>&1
 rc=$?
 ok $rc "run of the perf entries of $LIST exits 0"
@@ -65,7 +65,7 @@ for m in $SITES; do
 done
 
 # a payload of 300 B is fetched as p0 (37 words) and p1 (4 bytes)
-"$PROBECOST" run --quick --payload 300 --mech uprobe-nop,uretprobe,usdt --tracer perf \
+"$PROBECOST" run --quick --analyses none --payload 300 --mech uprobe-nop,uretprobe,usdt --tracer perf \
 	--state recording --out "$tmp/p" >"$tmp/lp" 2>&1
 n=0
 for m in uprobe-nop uretprobe usdt; do
@@ -77,7 +77,7 @@ ok $([ $n -eq 3 ]; echo $?) "--payload 300: every sample carries the payload ($n
 
 # 2 x 65536 getppid samples of ~40 B overflow the 4 MiB ring: drops are
 # counted, not hidden, and the engine flags the row
-"$PROBECOST" run --events 65536 --repeat 6 --mech syscall-tracepoint --tracer perf \
+"$PROBECOST" run --events 65536 --repeat 6 --analyses none --mech syscall-tracepoint --tracer perf \
 	--state recording --out "$tmp/o" >"$tmp/lo" 2>&1
 rows "$tmp/o" syscall-tracepoint | awk -F'\t' '$1 == "recording" &&
 	$2 == "miscount" && $3 + 0 < 1 && $4 + 0 > 0' | grep -q .
@@ -91,7 +91,7 @@ ok $([ -z "$now" ]; echo $?) "nothing left in uprobe_events, kprobe_events or in
 # SIGINT while recording: the state in progress is disarmed. A uprobe is
 # defined only while a recording slot runs, so make those slots long
 # (4096 events: 8192 fit the ring) and strike when one is seen.
-"$PROBECOST" run --events 4096 --mech uprobe-nop,usdt --tracer perf --state recording \
+"$PROBECOST" run --events 4096 --analyses none --mech uprobe-nop,usdt --tracer perf --state recording \
 	--out "$tmp/i" >"$tmp/li" 2>&1 &
 pid=$!
 wait_started "$tmp/li"
