@@ -47,6 +47,22 @@ CPPFLAGS   += -I$(BUILD)/bpf
 else
 MECH_SRCS := $(filter-out mechanisms/tracers/bpf_ops.c,$(MECH_SRCS))
 endif
+
+# LTTng-UST (the ust-tracepoint mechanism), when its development files are
+# here at parse time; else a stub that says what to install. The provider
+# (the probe, linking liblttng-ust) is a shared object of its own that the
+# mechanism dlopen()s after starting its session daemon: never in the
+# library, so no other run carries liblttng-ust's threads.
+LTTNG_PKGS := lttng-ust lttng-ctl
+HAVE_LTTNG := $(shell pkg-config --exists $(LTTNG_PKGS) 2>/dev/null && echo yes)
+LTTNG_SKIP := mechanisms/tracers/lttng_ust_provider.c \
+	      mechanisms/tracers/$(if $(HAVE_LTTNG),lttng_ust_stub.c,lttng_ust.c)
+LTTNG_SO   := $(if $(HAVE_LTTNG),$(BUILD)/lttng_ust_provider.so)
+MECH_SRCS  := $(filter-out $(LTTNG_SKIP),$(MECH_SRCS))
+ifeq ($(HAVE_LTTNG),yes)
+LDLIBS     += $(shell pkg-config --libs lttng-ctl) -ldl
+endif
+
 LIB_SRCS  := $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c)) $(MECH_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gitrev.o
 MAIN_OBJ  := $(BUILD)/harness/cli/main.o
@@ -88,8 +104,13 @@ $(BUILD)/libprobecost.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/probecost: $(MAIN_OBJ) $(BUILD)/libprobecost.a
+$(BUILD)/probecost: $(MAIN_OBJ) $(BUILD)/libprobecost.a $(LTTNG_SO)
 	$(CC) $(CFLAGS) -o $@ $(MAIN_OBJ) -Wl,--whole-archive $(BUILD)/libprobecost.a -Wl,--no-whole-archive $(LDLIBS)
+
+# the provider: -fPIC, its own -MMD dependencies, liblttng-ust
+$(BUILD)/lttng_ust_provider.so: mechanisms/tracers/lttng_ust_provider.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MF $(BUILD)/lttng_ust_provider.d -fPIC -shared -o $@ $< $(shell pkg-config --libs lttng-ust)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprobecost.a tests/ktap.h
 	@mkdir -p $(dir $@)

@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `ust-tracepoint`, tracer lttng: a user-space site instrumented with an
+ * LTTng-UST tracepoint (lttng_ust_tp.h), beside its uninstrumented twin,
+ * measured natively with LTTng's own session daemon and consumer.
+ *
+ * absent     the twin: no tracepoint compiled in.
+ * disabled   the provider is loaded and registered with the session
+ *            daemon, no session enables the event: the tracepoint's
+ *            state-word test (lttng_ust_tp.h).
+ * enabled    a session enables the event with a filter that rejects
+ *            every event (i == -1; i is the loop index): the probe and
+ *            its filter bytecode run, nothing is written.
+ * recording  the event enabled without filter, written to the UST ring
+ *            buffer: per-UID buffers, discard mode, the consumer daemon
+ *            writing the trace to a tmpfs.
+ *
+ * The session daemon. As root, lttng-sessiond, liblttng-ctl and
+ * liblttng-ust all use the hard-coded run directory /var/run/lttng (the
+ * apps' socket, the client socket, the consumers' sockets, the lock
+ * file) and the shared-memory wait word /dev/shm/lttng-ust-wait-8;
+ * LTTNG_HOME only moves the per-user paths of non-root users (read from
+ * the three binaries' strings and checked: a root sessiond started with
+ * LTTNG_HOME set still takes /var/run/lttng). So a private LTTNG_HOME
+ * cannot keep a root run apart from a system daemon. This file
+ * isolates by mount namespace instead: at the first setup probecost
+ * unshares its mount namespace (it is still single-threaded then) and
+ * mounts a private tmpfs over /run/lttng and over /dev/shm, then starts
+ * `lttng-sessiond --no-kernel` as its child in that namespace, then
+ * dlopen()s the provider (lttng_ust_provider.c), whose liblttng-ust
+ * constructor registers this process with that daemon and no other. A
+ * daemon or session already running on the machine is neither seen nor
+ * touched. LTTNG_HOME is set to a directory of the private tmpfs too,
+ * so liblttng-ust's per-user socket path leads nowhere else.
+ *
+ * The daemon is a child with PR_SET_PDEATHSIG = SIGTERM and its own
+ * process group: a ^C reaches probecost alone, whose teardown destroys
+ * the sessions and stops the daemon; a SIGKILLed probecost takes the
+ * daemon (and its consumer) with it, and the tmpfs, trace included,
+ * disappears with the namespace. What the host sees of it is the
+ * mountpoint /run/lttng (created when missing) holding a marker
+ * .probecost-PID: teardown removes both, reap those of dead runs.
+ * liblttng-ust stays loaded after teardown (it cannot be unloaded); its
+ * listener threads then sleep on the private wait word until the next
+ * setup's daemon wakes them.
+ *
+ * Hits. LTTng counts no events, it writes them: after each fire() the
+ * count op rotates the session (lttng_rotate_session, which flushes the
+ * sub-buffers and closes the chunk the fire wrote), counts the events of
+ * that chunk with babeltrace2's sink.utils.counter, deletes the chunk and
+ * reads the channel's discarded-event count. Recording: hits = written +
+ * discarded, which must equal n; lost = discarded. Enabled: written must
+ * be 0 (else the filter let events through: a verify error); the probe
+ * runs but nothing counts its runs, so hits are unknown. Disabled and
+ * absent: the tracepoint's state word must be 0. This is outside the
+ * timed fire() but not free: a rotation (~ms) and a babeltrace2 process
+ * (~tens of ms, plus about 1.5 us per event on this VM) per fire of the
+ * enabled and recording states, i.e. seconds to tens of seconds per run.
+ */
+#define TRACEPOINT_DEFINE
+#define TRACEPOINT_PROBE_DYNAMIC_LINKAGE
+#include "lttng_ust_tp.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lttng/lttng.h>
+
+#include "errors.h"
+#include "mech.h"
+#include "site.h"
+
+extern char **environ;
+
+#define UST_RUNDIR	"/run/lttng"	/* = /var/run/lttng, root's rundir */
+#define UST_HOME	UST_RUNDIR "/probecost-home"
+#define UST_TRACES	UST_RUNDIR "/probecost-traces"
+#define UST_LOG		UST_RUNDIR "/probecost-sessiond.log"
+#define UST_MARK	".probecost-"
+#define UST_EVENT	"probecost_ust:site"
+#define UST_CHANNEL	"probecost"
+#define UST_FILTER	"i == -1"	/* i is the loop index: never -1 */
+#define UST_SUBBUF	(1u << 20)	/* 8 x 1 MiB per CPU, per UID */
+#define UST_NSUBBUF	8
+#define UST_WAIT_MS	10000
+#define UST_INSTALL	"apt-get install lttng-tools liblttng-ust-dev liblttng-ctl-dev babeltrace2"
+
+static unsigned int ust_len;		/* --payload, for the site */
+
+static PC_SITE void pcsite_ust_tracepoint(uint64_t x)
+{
+	PC_SITE_WORK(x);
+	tracepoint(probecost_ust, site, x, pc_payload, ust_len);
+}
+
+static PC_SITE void pcsite_ust_tracepoint_absent(uint64_t x)
+{
+	PC_SITE_WORK(x);
+}
+
+PC_FIRE_LOOP(ust_loop, pcsite_ust_tracepoint)
+PC_FIRE_LOOP(ust_loop_absent, pcsite_ust_tracepoint_absent)
+
+struct ust_priv {
+	pid_t daemon;
+	enum pc_state state;
+	bool session;
+	bool mounted;
+	unsigned int seq;
+	struct lttng_handle *h;
+	uint64_t discarded;		/* the channel's count so far */
+	uint64_t written;		/* events in the session's trace so far */
+	char name[64];
+	char path[PATH_MAX];
+};
+
+/* Process-wide: the namespace and the provider outlive one setup. */
+static bool ust_ns, ust_loaded;
+
+static int tp_state(void)
+{
+	return __atomic_load_n(&lttng_ust_tracepoint_probecost_ust___site.state,
+			       __ATOMIC_ACQUIRE);
+}
+
+static int exe_dir(char *buf, size_t len)
+{
+	ssize_t k = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (k <= 0)
+		return PC_ERR_SYS;
+	buf[k] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return PC_ERR_SYS;
+	*slash = '\0';
+	return PC_OK;
+}
+
+/* build/lttng_ust_provider.so, beside the executable or one folder up */
+static int provider_path(char *buf, size_t len)
+{
+	static const char *const rel[] = { "/lttng_ust_provider.so", "/../lttng_ust_provider.so" };
+	char dir[PATH_MAX];
+
+	if (exe_dir(dir, sizeof(dir)) != PC_OK)
+		return PC_ERR_SYS;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		int w = snprintf(buf, len, "%s%s", dir, rel[i]);
+
+		if (w > 0 && (size_t)w < len && access(buf, R_OK) == 0)
+			return PC_OK;
+	}
+	return PC_ERR_UNSUPPORTED;
+}
+
+static bool in_path(const char *prog)
+{
+	const char *p = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (!p)
+		p = "/usr/bin:/bin:/usr/sbin:/sbin";
+	while (*p) {
+		size_t k = strcspn(p, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)k, p, prog);
+		if (access(buf, X_OK) == 0)
+			return true;
+		p += k + (p[k] == ':');
+	}
+	return false;
+}
+
+static int ust_available(const struct pc_mech *m, char *why, size_t len)
+{
+	char so[PATH_MAX];
+
+	(void)m;
+	if (geteuid() != 0) {
+		snprintf(why, len, "ust-tracepoint needs root (a private mount namespace for its session daemon)");
+		return PC_ERR_UNSUPPORTED;
+	}
+	if (!in_path("lttng-sessiond") || !in_path("babeltrace2")) {
+		snprintf(why, len, "lttng-sessiond or babeltrace2 is not installed: %s", UST_INSTALL);
+		return PC_ERR_UNSUPPORTED;
+	}
+	if (provider_path(so, sizeof(so)) != PC_OK) {
+		snprintf(why, len, "lttng_ust_provider.so is not beside the probecost executable (make builds it)");
+		return PC_ERR_UNSUPPORTED;
+	}
+	return PC_OK;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int rm_tree(const char *path)
+{
+	if (access(path, F_OK) < 0)
+		return PC_OK;
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? PC_OK : PC_ERR_IO;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Once per process: a mount namespace of our own, /dev/shm private. */
+static int ns_enter(struct pc_inst *in)
+{
+	if (ust_ns)
+		return PC_OK;
+	if (unshare(CLONE_NEWNS) < 0)
+		return pc_inst_fail(in, errno == EINVAL ? PC_ERR_UNSUPPORTED : PC_ERR_SYS,
+				    "ust-tracepoint: unshare(CLONE_NEWNS): %s%s", strerror(errno),
+				    errno == EINVAL ? " (probecost has threads already)" : "");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("probecost-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: private mounts: %s",
+				    strerror(errno));
+	ust_ns = true;
+	return PC_OK;
+}
+
+static void mark_path(char *buf, size_t len, long pid)
+{
+	snprintf(buf, len, "%s/%s%ld", UST_RUNDIR, UST_MARK, pid);
+}
+
+/* The private run directory: a tmpfs over /run/lttng, the host's marked. */
+static int run_mount(struct pc_inst *in, struct ust_priv *p)
+{
+	char mark[PATH_MAX];
+	int fd;
+
+	if (mkdir(UST_RUNDIR, 0755) < 0 && errno != EEXIST)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: mkdir %s: %s", UST_RUNDIR,
+				    strerror(errno));
+	mark_path(mark, sizeof(mark), (long)getpid());
+	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+	if (mount("probecost-lttng", UST_RUNDIR, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: mount tmpfs on %s: %s",
+				    UST_RUNDIR, strerror(errno));
+	p->mounted = true;
+	if (mkdir(UST_HOME, 0700) < 0 || mkdir(UST_TRACES, 0700) < 0)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: mkdir in %s: %s", UST_RUNDIR,
+				    strerror(errno));
+	setenv("LTTNG_HOME", UST_HOME, 1);
+	return PC_OK;
+}
+
+static void run_unmount(struct ust_priv *p)
+{
+	char mark[PATH_MAX];
+
+	if (!p->mounted)
+		return;
+	rm_tree(UST_TRACES);
+	if (umount2(UST_RUNDIR, MNT_DETACH) == 0)
+		p->mounted = false;
+	mark_path(mark, sizeof(mark), (long)getpid());
+	unlink(mark);
+	rmdir(UST_RUNDIR);	/* only when empty: another run's mark keeps it */
+}
+
+static void log_tail(char *buf, size_t len)
+{
+	char all[4096];
+	FILE *f = fopen(UST_LOG, "r");
+	size_t k = 0;
+	char *nl;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	k = fread(all, 1, sizeof(all) - 1, f);
+	fclose(f);
+	all[k] = '\0';
+	while (k && (all[k - 1] == '\n' || all[k - 1] == '\r'))
+		all[--k] = '\0';
+	nl = strrchr(all, '\n');
+	snprintf(buf, len, "%.*s", (int)(len - 1), nl ? nl + 1 : all);
+}
+
+static void daemon_stop(struct ust_priv *p)
+{
+	if (p->daemon <= 0)
+		return;
+	kill(p->daemon, SIGTERM);
+	for (int i = 0; i < UST_WAIT_MS / 10; i++) {
+		if (waitpid(p->daemon, NULL, WNOHANG) == p->daemon) {
+			p->daemon = 0;
+			return;
+		}
+		sleep_ms(10);
+	}
+	kill(p->daemon, SIGKILL);
+	waitpid(p->daemon, NULL, 0);
+	p->daemon = 0;
+}
+
+/* lttng-sessiond --no-kernel, our child, alive until teardown or our death. */
+static int daemon_start(struct pc_inst *in, struct ust_priv *p)
+{
+	pid_t parent = getpid(), pid;
+	char tail[160];
+
+	pid = fork();
+	if (pid < 0)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(UST_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		sigset_t none;
+
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
+		setpgid(0, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		if (nul >= 0)
+			dup2(nul, STDIN_FILENO);
+		execlp("lttng-sessiond", "lttng-sessiond", "--no-kernel", (char *)NULL);
+		_exit(127);
+	}
+	p->daemon = pid;
+	for (int i = 0; i < UST_WAIT_MS / 20; i++) {
+		int status;
+
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			p->daemon = 0;
+			log_tail(tail, sizeof(tail));
+			return pc_inst_fail(in, PC_ERR_SYS,
+					    "ust-tracepoint: lttng-sessiond exited (status %d): %s",
+					    WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
+		}
+		if (lttng_session_daemon_alive() == 1)
+			return PC_OK;
+		sleep_ms(20);
+	}
+	log_tail(tail, sizeof(tail));
+	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: lttng-sessiond not ready after %d ms: %s",
+			    UST_WAIT_MS, tail);
+}
+
+/* Until the daemon lists our pid's probecost_ust:site. */
+static int wait_registered(struct pc_inst *in)
+{
+	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST };
+	struct lttng_handle *h = lttng_create_handle(NULL, &dom);
+	int ret = PC_ERR_VERIFY;
+
+	if (!h)
+		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_create_handle failed");
+	for (int i = 0; i < UST_WAIT_MS / 20 && ret != PC_OK; i++) {
+		struct lttng_event *ev = NULL;
+		int k = lttng_list_tracepoints(h, &ev);
+
+		for (int j = 0; j < k; j++)
+			if (ev[j].pid == getpid() && !strcmp(ev[j].name, UST_EVENT))
+				ret = PC_OK;
+		free(ev);
+		if (ret != PC_OK)
+			sleep_ms(20);
+	}
+	lttng_destroy_handle(h);
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "ust-tracepoint: probecost did not register %s with its session daemon within %d ms",
+				    UST_EVENT, UST_WAIT_MS);
+	return PC_OK;
+}
+
+static void ust_teardown(struct pc_inst *in);
+
+static int ust_setup_steps(struct pc_inst *in, struct ust_priv *p)
+{
+	char so[PATH_MAX];
+	int ret;
+
+	ret = ns_enter(in);
+	if (ret == PC_OK)
+		ret = run_mount(in, p);
+	if (ret == PC_OK)
+		ret = daemon_start(in, p);
+	if (ret != PC_OK)
+		return ret;
+	if (!ust_loaded) {
+		if (provider_path(so, sizeof(so)) != PC_OK)
+			return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "ust-tracepoint: lttng_ust_provider.so not found");
+		/* liblttng-ust's constructor registers with the daemon above */
+		if (!dlopen(so, RTLD_NOW | RTLD_GLOBAL))
+			return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: dlopen: %s", dlerror());
+		ust_loaded = true;
+	}
+	return wait_registered(in);
+}
+
+static int ust_setup(struct pc_inst *in)
+{
+	struct ust_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return PC_ERR_NOMEM;
+	in->priv = p;
+	ust_len = in->opts->payload;
+	ret = ust_setup_steps(in, p);
+	if (ret != PC_OK)
+		ust_teardown(in);	/* the engine skips teardown after a failed setup */
+	return ret;
+}
+
+static int ctl_fail(struct pc_inst *in, const char *what, int err)
+{
+	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: %s: %s", what, lttng_strerror(err));
+}
+
+static int session_create(struct pc_inst *in, struct ust_priv *p, bool filter)
+{
+	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
+	struct lttng_channel *ch;
+	struct lttng_event *ev;
+	int ret;
+
+	snprintf(p->name, sizeof(p->name), "probecost-%ld-%u", (long)getpid(), ++p->seq);
+	snprintf(p->path, sizeof(p->path), "%s/%s", UST_TRACES, p->name);
+	ret = lttng_create_session(p->name, p->path);
+	if (ret < 0)
+		return ctl_fail(in, "lttng_create_session", ret);
+	p->session = true;
+	p->discarded = 0;
+	p->written = 0;
+	p->h = lttng_create_handle(p->name, &dom);
+	if (!p->h)
+		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_create_handle failed");
+	ch = lttng_channel_create(&dom);
+	if (!ch)
+		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_channel_create failed");
+	snprintf(ch->name, sizeof(ch->name), "%s", UST_CHANNEL);
+	ch->enabled = 1;
+	ch->attr.overwrite = 0;		/* discard mode */
+	ch->attr.subbuf_size = UST_SUBBUF;
+	ch->attr.num_subbuf = UST_NSUBBUF;
+	ch->attr.output = LTTNG_EVENT_MMAP;
+	ret = lttng_enable_channel(p->h, ch);
+	lttng_channel_destroy(ch);
+	if (ret < 0)
+		return ctl_fail(in, "lttng_enable_channel", ret);
+	ev = lttng_event_create();
+	if (!ev)
+		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_event_create failed");
+	snprintf(ev->name, sizeof(ev->name), "%s", UST_EVENT);
+	ev->type = LTTNG_EVENT_TRACEPOINT;
+	ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
+	ret = lttng_enable_event_with_filter(p->h, ev, UST_CHANNEL, filter ? UST_FILTER : NULL);
+	lttng_event_destroy(ev);
+	if (ret < 0)
+		return ctl_fail(in, "lttng_enable_event_with_filter", ret);
+	ret = lttng_start_tracing(p->name);
+	if (ret < 0)
+		return ctl_fail(in, "lttng_start_tracing", ret);
+	return PC_OK;
+}
+
+static int session_destroy(struct ust_priv *p)
+{
+	int ret = PC_OK;
+
+	if (p->h) {
+		lttng_destroy_handle(p->h);
+		p->h = NULL;
+	}
+	if (p->session) {
+		if (lttng_destroy_session(p->name) < 0)
+			ret = PC_ERR_SYS;
+		p->session = false;
+	}
+	if (p->path[0] && rm_tree(p->path) != PC_OK)
+		ret = PC_ERR_IO;
+	p->path[0] = '\0';
+	return ret;
+}
+
+static int ust_arm(struct pc_inst *in, enum pc_state st)
+{
+	struct ust_priv *p = in->priv;
+	int ret = PC_OK;
+
+	p->state = st;
+	switch (st) {
+	case PC_ABSENT:
+	case PC_DISABLED:
+		break;
+	case PC_ENABLED:
+	case PC_RECORDING:
+		ret = session_create(in, p, st == PC_ENABLED);
+		break;
+	default:
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "ust-tracepoint has no %s state",
+				    pc_state_name(st));
+	}
+	if (ret == PC_OK && (st == PC_ENABLED || st == PC_RECORDING) && !tp_state())
+		return pc_inst_fail(in, PC_ERR_VERIFY,
+				    "ust-tracepoint: session started but the tracepoint's state word is 0");
+	return ret;
+}
+
+static int ust_disarm(struct pc_inst *in)
+{
+	struct ust_priv *p = in->priv;
+
+	p->state = PC_ABSENT;
+	if (session_destroy(p) != PC_OK)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: destroying session %s failed",
+				    p->name);
+	return PC_OK;
+}
+
+static int ust_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
+{
+	struct ust_priv *p = in->priv;
+
+	(void)out;
+	if (p->state == PC_ABSENT)
+		ust_loop_absent(n);
+	else
+		ust_loop(n);
+	return PC_OK;
+}
+
+/*
+ * Stop the session and wait until the consumer has written everything
+ * (lttng_data_pending, polled every ms: lttng_stop_tracing's own wait
+ * polls every 200 ms).
+ */
+static int flush(struct pc_inst *in, struct ust_priv *p)
+{
+	int ret = lttng_stop_tracing_no_wait(p->name);
+
+	if (ret < 0)
+		return ctl_fail(in, "lttng_stop_tracing_no_wait", ret);
+	for (int i = 0; i < UST_WAIT_MS; i++) {
+		ret = lttng_data_pending(p->name);
+		if (ret == 0)
+			return PC_OK;
+		if (ret < 0)
+			return ctl_fail(in, "lttng_data_pending", ret);
+		sleep_ms(1);
+	}
+	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: data still pending after %d ms",
+			    UST_WAIT_MS);
+}
+
+/* Events in the trace at @dir, by babeltrace2's counter sink. */
+static int count_events(struct pc_inst *in, const char *dir, uint64_t *events)
+{
+	char *argv[] = { "babeltrace2", (char *)dir, "-c", "sink.utils.counter",
+			 "-p", "step=+0", NULL };
+	posix_spawn_file_actions_t fa;
+	char out[4096], *line;
+	size_t k = 0;
+	int pfd[2], status, ret;
+	pid_t pid;
+	ssize_t r;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	ret = posix_spawnp(&pid, "babeltrace2", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (ret) {
+		close(pfd[0]);
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: spawning babeltrace2: %s",
+				    strerror(ret));
+	}
+	while ((r = read(pfd[0], out + k, sizeof(out) - 1 - k)) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0)
+			k += (size_t)r;
+	close(pfd[0]);
+	out[k] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: babeltrace2 %s failed (status %d)",
+				    dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long long v;
+		char what[32];
+
+		if (sscanf(line, " %llu %31s", &v, what) == 2 && !strcmp(what, "Event") &&
+		    strstr(line, "Event message")) {
+			*events = v;
+			return PC_OK;
+		}
+	}
+	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: no event count in babeltrace2 output: %.160s", out);
+}
+
+static int discarded(struct pc_inst *in, struct ust_priv *p, uint64_t *total)
+{
+	struct lttng_channel *ch = NULL;
+	int k = lttng_list_channels(p->h, &ch);
+
+	*total = 0;
+	if (k < 0)
+		return ctl_fail(in, "lttng_list_channels", k);
+	for (int i = 0; i < k; i++) {
+		uint64_t v = 0;
+
+		if (lttng_channel_get_discarded_event_count(&ch[i], &v) == 0)
+			*total += v;
+	}
+	free(ch);
+	return PC_OK;
+}
+
+static int ust_count(struct pc_inst *in, struct pc_fire *out)
+{
+	struct ust_priv *p = in->priv;
+	uint64_t total = 0, written, disc = 0;
+	int ret;
+
+	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
+		if (tp_state())
+			return pc_inst_fail(in, PC_ERR_VERIFY,
+					    "ust-tracepoint: tracepoint enabled while %s",
+					    pc_state_name(p->state));
+		out->hits = 0;
+		return PC_OK;
+	}
+	ret = flush(in, p);
+	if (ret == PC_OK)
+		ret = count_events(in, p->path, &total);
+	if (ret == PC_OK)
+		ret = discarded(in, p, &disc);
+	if (ret == PC_OK && lttng_start_tracing(p->name) < 0)
+		ret = pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: restarting session %s failed",
+				   p->name);
+	if (ret != PC_OK)
+		return ret;
+	if (total < p->written)
+		return pc_inst_fail(in, PC_ERR_VERIFY, "ust-tracepoint: the trace lost events");
+	written = total - p->written;
+	p->written = total;
+	if (disc < p->discarded)
+		return pc_inst_fail(in, PC_ERR_VERIFY, "ust-tracepoint: discarded count went back");
+	out->lost = disc - p->discarded;
+	p->discarded = disc;
+	if (p->state == PC_ENABLED) {
+		if (written || out->lost)
+			return pc_inst_fail(in, PC_ERR_VERIFY,
+					    "ust-tracepoint: the rejecting filter let %" PRIu64 " events through (%" PRIu64 " discarded)",
+					    written, out->lost);
+		out->hits = PC_HITS_UNKNOWN;	/* the probe ran; nothing counts it */
+		return PC_OK;
+	}
+	out->hits = written + out->lost;
+	return PC_OK;
+}
+
+static int ust_variant(struct pc_inst *in, char *buf, size_t len)
+{
+	struct ust_priv *p = in->priv;
+
+	switch (p->state) {
+	case PC_ABSENT:
+		snprintf(buf, len, "none");
+		break;
+	case PC_DISABLED:
+		snprintf(buf, len, "state=%d:no-session", tp_state());
+		break;
+	case PC_ENABLED:
+		snprintf(buf, len, "state=%d:filter-rejects", tp_state());
+		break;
+	default:
+		snprintf(buf, len, "state=%d:per-uid:discard:%ux%uKiB", tp_state(),
+			 UST_NSUBBUF, UST_SUBBUF >> 10);
+		break;
+	}
+	return PC_OK;
+}
+
+static void ust_teardown(struct pc_inst *in)
+{
+	struct ust_priv *p = in->priv;
+
+	if (!p)
+		return;
+	session_destroy(p);
+	daemon_stop(p);
+	run_unmount(p);
+	free(p);
+	in->priv = NULL;
+}
+
+/* The host's /run/lttng marks of dead runs (SIGKILLed), and the dir. */
+static int ust_reap(const struct pc_mech *m, char *report, size_t len)
+{
+	DIR *d = opendir(UST_RUNDIR);
+	struct dirent *e;
+	size_t off = 0;
+
+	(void)m;
+	if (len)
+		report[0] = '\0';
+	if (!d)
+		return PC_OK;
+	while ((e = readdir(d))) {
+		char mark[PATH_MAX], *end;
+		long pid;
+
+		if (strncmp(e->d_name, UST_MARK, strlen(UST_MARK)))
+			continue;
+		pid = strtol(e->d_name + strlen(UST_MARK), &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		mark_path(mark, sizeof(mark), pid);
+		if (unlink(mark) == 0 && off < len) {
+			int w = snprintf(report + off, len - off, "%sremoved %s of dead run %ld",
+					 off ? "; " : "", mark, pid);
+			off += w > 0 ? (size_t)w : 0;
+		}
+	}
+	closedir(d);
+	rmdir(UST_RUNDIR);	/* only when empty */
+	return PC_OK;
+}
+
+const struct pc_mech pc_mech_ust_tracepoint = {
+	.name = "ust-tracepoint",
+	.summary = "LTTng-UST tracepoint, its own session daemon; per-UID ring, discard",
+	.family = PC_FAM_STATIC,
+	.where = PC_WHERE_USER,
+	.states = PC_ST_ALL,
+	.mt_why = "hits are read back per fire from a rotated trace chunk, one count for all threads",
+	.tracer = "lttng",
+	.available = ust_available,
+	.setup = ust_setup,
+	.arm = ust_arm,
+	.disarm = ust_disarm,
+	.fire = ust_fire,
+	.count = ust_count,
+	.variant = ust_variant,
+	.teardown = ust_teardown,
+	.reap = ust_reap,
+};
