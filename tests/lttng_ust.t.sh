@@ -137,6 +137,7 @@ ok $([ "$now" = "$before" ]; echo $?) "after the reaping run nothing is left"
 # a daemon and session already running (here: started by this test) are
 # left alone, and probecost's events do not reach them
 if [ -z "$(pgrep -x lttng-sessiond)" ]; then
+	shm_before=$(ls /dev/shm | grep lttng)
 	lttng-sessiond --no-kernel -d >/dev/null 2>&1
 	bystander=$(pgrep -x -o lttng-sessiond)
 	lttng create pc-bystander -o "$tmp/bystander" >/dev/null &&
@@ -157,6 +158,8 @@ if [ -z "$(pgrep -x lttng-sessiond)" ]; then
 	kill "$bystander"
 	for _ in $(seq 50); do kill -0 "$bystander" 2>/dev/null || break; sleep 0.1; done
 	bystander=
+	# the wait word that daemon made in the host's /dev/shm (ours is private)
+	[ -n "$shm_before" ] || rm -f /dev/shm/lttng-ust-wait-*
 else
 	skip "beside a running daemon" "an lttng-sessiond is already running; not ours to start"
 	skip "that daemon is left alone" "see above"
