@@ -72,11 +72,11 @@ print(len(rows), 'repeats, hits == events in each, e.g.', rows[0]['events'])
 PY
 }
 
-ktap_plan 15
+ktap_plan 16
 before=$(state)
 diag "before: $(echo $before)"
 
-"$PROBECOST" run --quick --mech ust-tracepoint --analyses none --out "$tmp/a" >"$tmp/log" 2>&1
+"$PROBECOST" run --quick --mech ust-tracepoint --state absent,disabled,filtered,enabled,recording --analyses none --out "$tmp/a" >"$tmp/log" 2>&1
 rc=$?
 ok $([ "$rc" -eq 0 ]; echo $?) "a quick run exits 0 (got $rc)"
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$tmp/log"
@@ -90,6 +90,9 @@ diag "recording lost (discarded by LTTng): $(col "$tmp/a" lost recording)"
 st=$(col "$tmp/a" status enabled); v=$(col "$tmp/a" variant enabled)
 ok $([ "$st" = ok ] && [ "$v" = "state=1:filter-rejects" ]; echo $?) \
 	"enabled: 0 events written through the rejecting filter in every fire (a write fails the state), status $st, $v"
+st=$(col "$tmp/a" status filtered); v=$(col "$tmp/a" variant filtered)
+ok $([ "$st" = ok ] && [ "$v" = "state=1:filter-rejects" ]; echo $?) \
+	"filtered: likewise 0 events written, status $st, $v"
 st=$(col "$tmp/a" status disabled); hr=$(col "$tmp/a" hit_ratio disabled)
 ok $([ "$st" = ok ] && [ "$hr" = 0 ]; echo $?) \
 	"disabled: tracepoint state 0, nothing written (hit ratio $hr, status $st)"

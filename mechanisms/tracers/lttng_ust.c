@@ -8,9 +8,15 @@
  * disabled   the provider is loaded and registered with the session
  *            daemon, no session enables the event: the tracepoint's
  *            state-word test (lttng_ust_tp.h).
- * enabled    a session enables the event with a filter that rejects
+ * filtered   a session enables the event with a filter that rejects
  *            every event (i == -1; i is the loop index): the probe and
  *            its filter bytecode run, nothing is written.
+ * enabled    the same session and filter. LTTng has no consumer that only
+ *            counts (mech.h's enabled); its nearest, a probe that runs
+ *            and records nothing, is the rejecting filter, so the entry
+ *            lists it under both states: enabled as issue 11 defines it
+ *            for this tracer, filtered as mech.h does for every
+ *            mechanism. Same arm, same figure within noise.
  * recording  the event enabled without filter, written to the UST ring
  *            buffer: per-UID buffers, discard mode, the consumer daemon
  *            writing the trace to a tmpfs.
@@ -51,7 +57,8 @@
  * reads the channel's discarded-event count. Recording: hits = written +
  * discarded, which must equal n; lost = discarded. Enabled: written must
  * be 0 (else the filter let events through: a verify error); the probe
- * runs but nothing counts its runs, so hits are unknown. Disabled and
+ * runs but nothing counts its runs, so hits are unknown (filtered
+ * likewise). Disabled and
  * absent: the tracepoint's state word must be 0. This is outside the
  * timed fire() but not free: a rotation (~ms) and a babeltrace2 process
  * (~tens of ms, plus about 1.5 us per event on this VM) per fire of the
@@ -525,15 +532,16 @@ static int ust_arm(struct pc_inst *in, enum pc_state st)
 	case PC_ABSENT:
 	case PC_DISABLED:
 		break;
+	case PC_FILTERED:
 	case PC_ENABLED:
 	case PC_RECORDING:
-		ret = session_create(in, p, st == PC_ENABLED);
+		ret = session_create(in, p, st != PC_RECORDING);
 		break;
 	default:
 		return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "ust-tracepoint has no %s state",
 				    pc_state_name(st));
 	}
-	if (ret == PC_OK && (st == PC_ENABLED || st == PC_RECORDING) && !tp_state())
+	if (ret == PC_OK && st != PC_ABSENT && st != PC_DISABLED && !tp_state())
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "ust-tracepoint: session started but the tracepoint's state word is 0");
 	return ret;
@@ -683,7 +691,7 @@ static int ust_count(struct pc_inst *in, struct pc_fire *out)
 		return pc_inst_fail(in, PC_ERR_VERIFY, "ust-tracepoint: discarded count went back");
 	out->lost = disc - p->discarded;
 	p->discarded = disc;
-	if (p->state == PC_ENABLED) {
+	if (p->state != PC_RECORDING) {
 		if (written || out->lost)
 			return pc_inst_fail(in, PC_ERR_VERIFY,
 					    "ust-tracepoint: the rejecting filter let %" PRIu64 " events through (%" PRIu64 " discarded)",
@@ -707,6 +715,7 @@ static int ust_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "state=%d:no-session", tp_state());
 		break;
 	case PC_ENABLED:
+	case PC_FILTERED:
 		snprintf(buf, len, "state=%d:filter-rejects", tp_state());
 		break;
 	default:
@@ -768,7 +777,7 @@ const struct pc_mech pc_mech_ust_tracepoint = {
 	.summary = "LTTng-UST tracepoint, its own session daemon; per-UID ring, discard",
 	.family = PC_FAM_STATIC,
 	.where = PC_WHERE_USER,
-	.states = PC_ST_ALL,
+	.states = PC_ST_ALL | PC_ST(PC_FILTERED),
 	.mt_why = "hits are read back per fire from a rotated trace chunk, one count for all threads",
 	.tracer = "lttng",
 	.available = ust_available,
