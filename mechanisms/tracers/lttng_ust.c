@@ -51,18 +51,23 @@
  * setup's daemon wakes them.
  *
  * Hits. LTTng counts no events, it writes them: after each fire() the
- * count op rotates the session (lttng_rotate_session, which flushes the
- * sub-buffers and closes the chunk the fire wrote), counts the events of
- * that chunk with babeltrace2's sink.utils.counter, deletes the chunk and
- * reads the channel's discarded-event count. Recording: hits = written +
- * discarded, which must equal n; lost = discarded. Enabled: written must
- * be 0 (else the filter let events through: a verify error); the probe
- * runs but nothing counts its runs, so hits are unknown (filtered
- * likewise). Disabled and
- * absent: the tracepoint's state word must be 0. This is outside the
- * timed fire() but not free: a rotation (~ms) and a babeltrace2 process
- * (~tens of ms, plus about 1.5 us per event on this VM) per fire of the
- * enabled and recording states, i.e. seconds to tens of seconds per run.
+ * count op stops the session (lttng_stop_tracing_no_wait, then
+ * lttng_data_pending polled every ms until the consumer has written
+ * everything), counts the events of the session's trace with
+ * babeltrace2's sink.utils.counter (the difference to the previous count
+ * is this fire's), reads the channel's discarded-event count and starts
+ * the session again. Recording: hits = written + discarded, which must
+ * equal n; lost = discarded. Filtered and enabled: written must be 0
+ * (else the filter let events through: a verify error); the probe runs
+ * but nothing counts its runs, so hits are unknown. Disabled and absent:
+ * the tracepoint's state word must be 0. Rotating the session per fire
+ * (lttng_rotate_session, a chunk to count and delete) was tried first:
+ * 0.6-0.8 s a rotation here, as for lttng clear, against ~10 ms for a
+ * stop and start. The read-back is outside the timed fire() but not
+ * free: ~10 ms for the stop and start, a babeltrace2 process (~10 ms,
+ * plus about 1.5 us per event counted, the slot's whole session
+ * re-counted each time) per fire of the filtered, enabled and recording
+ * states: a quick run of this entry alone takes 20-45 s.
  */
 #define TRACEPOINT_DEFINE
 #define TRACEPOINT_PROBE_DYNAMIC_LINKAGE
@@ -778,7 +783,7 @@ const struct pc_mech pc_mech_ust_tracepoint = {
 	.family = PC_FAM_STATIC,
 	.where = PC_WHERE_USER,
 	.states = PC_ST_ALL | PC_ST(PC_FILTERED),
-	.mt_why = "hits are read back per fire from a rotated trace chunk, one count for all threads",
+	.mt_why = "hits are read back per fire from the session's trace, one count for the whole process",
 	.tracer = "lttng",
 	.available = ust_available,
 	.setup = ust_setup,
