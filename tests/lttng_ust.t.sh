@@ -141,6 +141,7 @@ ok $([ "$now" = "$before" ]; echo $?) "after the reaping run nothing is left"
 # left alone, and probecost's events do not reach them
 if [ -z "$(pgrep -x lttng-sessiond)" ]; then
 	shm_before=$(ls /dev/shm | grep lttng)
+	rundir_before=$([ -d /run/lttng ] && echo yes)
 	lttng-sessiond --no-kernel -d >/dev/null 2>&1
 	bystander=$(pgrep -x -o lttng-sessiond)
 	lttng create pc-bystander -o "$tmp/bystander" >/dev/null &&
@@ -163,6 +164,8 @@ if [ -z "$(pgrep -x lttng-sessiond)" ]; then
 	bystander=
 	# the wait word that daemon made in the host's /dev/shm (ours is private)
 	[ -n "$shm_before" ] || rm -f /dev/shm/lttng-ust-wait-*
+	# and the run directory it made, if it made it
+	[ -n "$rundir_before" ] || rmdir /run/lttng 2>/dev/null
 else
 	skip "beside a running daemon" "an lttng-sessiond is already running; not ours to start"
 	skip "that daemon is left alone" "see above"

@@ -44,8 +44,10 @@
  * the sessions and stops the daemon; a SIGKILLed probecost takes the
  * daemon (and its consumer) with it, and the tmpfs, trace included,
  * disappears with the namespace. What the host sees of it is the
- * mountpoint /run/lttng (created when missing) holding a marker
- * .probecost-PID: teardown removes both, reap those of dead runs.
+ * mountpoint /run/lttng (created when missing, then marked
+ * .probecost-created) holding a mark .probecost-PID per run using it:
+ * teardown removes its mark, reap those of dead runs, and either removes
+ * the directory when a probecost run created it and no mark is left.
  * liblttng-ust stays loaded after teardown (it cannot be unloaded); its
  * listener threads then sleep on the private wait word until the next
  * setup's daemon wakes them.
@@ -105,7 +107,9 @@ extern char **environ;
 #define UST_HOME	UST_RUNDIR "/probecost-home"
 #define UST_TRACES	UST_RUNDIR "/probecost-traces"
 #define UST_LOG		UST_RUNDIR "/probecost-sessiond.log"
-#define UST_MARK	".probecost-"
+#define UST_MARK	".probecost-"	/* + the pid of a run using it */
+#define UST_CREATED_NAME ".probecost-created"
+#define UST_CREATED	UST_RUNDIR "/" UST_CREATED_NAME
 #define UST_EVENT	"probecost_ust:site"
 #define UST_CHANNEL	"probecost"
 #define UST_FILTER	"i == -1"	/* i is the loop index: never -1 */
@@ -266,15 +270,47 @@ static void mark_path(char *buf, size_t len, long pid)
 	snprintf(buf, len, "%s/%s%ld", UST_RUNDIR, UST_MARK, pid);
 }
 
+/*
+ * Remove the host's /run/lttng when a probecost run created it and no
+ * run's mark is left in it: a directory that was there before (a system
+ * daemon's) is never removed, nor one another live run still uses.
+ */
+static void rundir_release(void)
+{
+	DIR *d = opendir(UST_RUNDIR);
+	struct dirent *e;
+	bool created = false, other = false;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, "." ) || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, UST_CREATED_NAME))
+			created = true;
+		else
+			other = true;
+	}
+	closedir(d);
+	if (created && !other && unlink(UST_CREATED) == 0)
+		rmdir(UST_RUNDIR);
+}
+
 /* The private run directory: a tmpfs over /run/lttng, the host's marked. */
 static int run_mount(struct pc_inst *in, struct ust_priv *p)
 {
 	char mark[PATH_MAX];
 	int fd;
 
-	if (mkdir(UST_RUNDIR, 0755) < 0 && errno != EEXIST)
+	if (mkdir(UST_RUNDIR, 0755) == 0) {
+		/* ours to remove when the last probecost run is done with it */
+		fd = open(UST_CREATED, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	} else if (errno != EEXIST) {
 		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: mkdir %s: %s", UST_RUNDIR,
 				    strerror(errno));
+	}
 	mark_path(mark, sizeof(mark), (long)getpid());
 	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd >= 0)
@@ -301,7 +337,7 @@ static void run_unmount(struct ust_priv *p)
 		p->mounted = false;
 	mark_path(mark, sizeof(mark), (long)getpid());
 	unlink(mark);
-	rmdir(UST_RUNDIR);	/* only when empty: another run's mark keeps it */
+	rundir_release();
 }
 
 static void log_tail(char *buf, size_t len)
@@ -773,7 +809,7 @@ static int ust_reap(const struct pc_mech *m, char *report, size_t len)
 		}
 	}
 	closedir(d);
-	rmdir(UST_RUNDIR);	/* only when empty */
+	rundir_release();
 	return PC_OK;
 }
 
