@@ -15,7 +15,7 @@ ktap_plan 7
 before=$(leftovers)
 
 "$PROBECOST" run --quick --repeat 6 --no-vm --mech uprobe-nop,user-branch \
-	--tracer perf,self --state absent,enabled --armed 0,10 --analyses armed --out "$TMP/r" >"$TMP/r.log" 2>&1
+	--tracer ftrace,self --state absent,enabled --armed 0,10 --analyses armed --out "$TMP/r" >"$TMP/r.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMP/r.log")"
 ok "$(python3 - "$TMP/r/results.csv" <<'PY'
@@ -44,7 +44,7 @@ ok "$([ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && grep -q -- '--armed' "$TMP/x.log" && [
 	echo 0 || echo 1)" "--armed 1001 and --armed 0,,10: exit 2 (got $rc1, $rc2), naming the option"
 
 # SIGINT while a thousand others are armed
-"$PROBECOST" run --quick --repeat 6 --no-vm --mech uprobe-nop --tracer perf --state absent,enabled \
+"$PROBECOST" run --quick --repeat 6 --no-vm --mech uprobe-nop --tracer ftrace --state absent,enabled \
 	--armed 1000 --analyses armed --out "$TMP/s" >"$TMP/s.log" 2>&1 &
 pid=$!
 seen=0

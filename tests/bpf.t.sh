@@ -38,6 +38,20 @@ ours() {
 		grep -cE ' name (pc_(up|usdt|tp)_(count|rec)|pc_counts|pc_ring) '
 }
 
+# ours() once it stops falling, at most 5 s: the kernel frees a program
+# or map whose last fd closed from deferred work (RCU, a workqueue), so
+# bpftool may list it for a moment after the process is gone. A leaked
+# one stays.
+ours_settled() {
+	_n=$(ours)
+	for _ in $(seq 50); do
+		[ "$_n" -le "$before" ] && break
+		sleep 0.1
+		_n=$(ours)
+	done
+	echo "$_n"
+}
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 set -- $SITES
@@ -102,7 +116,7 @@ if ! command -v bpftool >/dev/null 2>&1; then
 	done
 	ktap_finish
 fi
-now=$(ours)
+now=$(ours_settled)
 ok $([ "$now" -eq "$before" ]; echo $?) "no BPF program or map of ours left after the run ($now, before $before)"
 
 # SIGINT while recording: the engine disarms, the programs go with it
@@ -123,6 +137,6 @@ rc=$?
 ok $([ "$rc" -eq 130 ]; echo $?) "SIGINT exits 130 (got $rc)"
 [ "$rc" -eq 130 ] || sed 's/^/# /' "$tmp/logi"
 ok $([ "$seen" -gt "$before" ]; echo $?) "our programs and maps were live before the SIGINT ($seen)"
-now=$(ours)
+now=$(ours_settled)
 ok $([ "$now" -eq "$before" ]; echo $?) "no BPF program or map of ours left after SIGINT ($now)"
 ktap_finish

@@ -28,7 +28,7 @@ PY
 # uprobe-nop alone would add its tracer entries, bpf's, whose rows share
 # the primitive's name and variants)
 "$PROBECOST" run --quick --repeat 6 --analyses none --no-vm \
-	--mech uprobe-nop,user-branch --tracer perf,ftrace,self --out "$TMP/r" >"$TMP/r.log" 2>&1
+	--mech uprobe-nop,user-branch --tracer ftrace,self --out "$TMP/r" >"$TMP/r.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMP/r.log")"
 ok "$(python3 - "$TMP/r" <<'PY'

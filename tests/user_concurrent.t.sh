@@ -8,7 +8,7 @@
 need_uprobes
 
 MECHS=usdt,uprobe-nop,syscall-tracepoint
-PRIM="--tracer perf,ftrace"	# the primitives, not these names' bpf entries
+PRIM="--tracer ftrace"	# the primitives (recording into ftrace), not these names' bpf or perf-record entries
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 before=$(leftovers)

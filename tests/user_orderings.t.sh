@@ -26,7 +26,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the primitives (their tracers): the bpf entries of these names are
 # tests/bpf.t.sh's, and would share their rows' (mechanism, state) here
-"$PROBECOST" run --quick --repeat 15 --mech "$MECHS" --tracer self,perf,ftrace --state disabled,enabled \
+"$PROBECOST" run --quick --repeat 15 --mech "$MECHS" --tracer self,ftrace --state disabled,enabled \
 	--out "$tmp/r" >"$tmp/log" 2>&1 || { sed 's/^/# /' "$tmp/log"; }
 
 python3 - "$tmp/r/results.csv" "$MECHS" <<'PY'

@@ -238,11 +238,13 @@ int main(void)
 
 	/* meta.csv: the same rows as base/same, other settings */
 	{
-		char e[128], f[128], g[128];
+		char e[128], f[128], g[128], h[128];
 
 		snprintf(e, sizeof(e), "%s/other-cpu", tmp);
 		snprintf(f, sizeof(f), "%s/interrupted", tmp);
 		snprintf(g, sizeof(g), "%s/fewer-repeats", tmp);
+		/* a directory of its own: run directories are never rewritten */
+		snprintf(h, sizeof(h), "%s/meta-base", tmp);
 		extra_meta[0] = "cpu_model";
 		extra_meta[1] = "Another CPU";
 		make_run(e, null_rows, 200, 2, true);
@@ -260,17 +262,17 @@ int main(void)
 		extra_meta[3] = "31";
 		extra_meta[4] = "status";
 		extra_meta[5] = "complete";
-		make_run(c, null_rows, 200, 1, false);
+		make_run(h, null_rows, 200, 1, false);
 		extra_meta[0] = NULL;
-		rc = compare(out, c, e);
+		rc = compare(out, h, e);
 		KTAP_OK(rc == 2, "another cpu_model: refused, exit 2 (got %d)", rc);
-		rc = compare_opt(out, "--force", c, e);
+		rc = compare_opt(out, "--force", h, e);
 		KTAP_OK(rc == 0, "another cpu_model with --force: compared, exit 0 (got %d)", rc);
-		rc = compare(out, c, f);
+		rc = compare(out, h, f);
 		KTAP_OK(rc == 2, "an interrupted run: refused, exit 2 (got %d)", rc);
-		rc = compare_opt(out, "--allow-partial", f, c);
+		rc = compare_opt(out, "--allow-partial", f, h);
 		KTAP_OK(rc == 0, "an interrupted base with --allow-partial: exit 0 (got %d)", rc);
-		rc = compare(out, c, g);
+		rc = compare(out, h, g);
 		parse_ktap(out, &k);
 		KTAP_OK(rc == 0 && k.valid && k.plan == 201 && k.skips == 1 &&
 			holds(out, "ok 1 comparable runs # SKIP") && holds(out, "repeats: base '31', new '6'"),
