@@ -19,103 +19,14 @@
 #include <string.h>
 
 #include "churn.h"
+#include "churn_lex.h"
 #include "errors.h"
-
-struct bt {
-	struct churn_probes *pl;
-	const char *p;
-	size_t line;
-	char *err;
-	size_t len;
-};
-
-static bool ident(int c)
-{
-	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
-
-static int fail(struct bt *s, size_t line, const char *what)
-{
-	snprintf(s->err, s->len, "%s:%zu: %s", s->pl->path, line, what);
-	return PC_ERR_INVAL;
-}
-
-/* Past blanks, newlines and comments. */
-static int skip_space(struct bt *s)
-{
-	for (;;) {
-		if (*s->p == '\n') {
-			s->line++;
-			s->p++;
-		} else if (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\f') {
-			s->p++;
-		} else if (s->p[0] == '/' && s->p[1] == '/') {
-			s->p += strcspn(s->p, "\n");
-		} else if (s->p[0] == '/' && s->p[1] == '*') {
-			size_t start = s->line;
-			const char *e = strstr(s->p + 2, "*/");
-
-			if (!e)
-				return fail(s, start, "a /* comment that never ends; expected */");
-			for (; s->p < e; s->p++)
-				s->line += *s->p == '\n';
-			s->p = e + 2;
-		} else {
-			return PC_OK;
-		}
-	}
-}
-
-/* Past a "string" or 'c' starting at s->p. */
-static int skip_quoted(struct bt *s)
-{
-	char q = *s->p++;
-	size_t start = s->line;
-
-	while (*s->p && *s->p != q) {
-		if (*s->p == '\\' && s->p[1])
-			s->p++;
-		s->line += *s->p == '\n';
-		s->p++;
-	}
-	if (!*s->p)
-		return fail(s, start, q == '"' ? "a string that never ends; expected \"" :
-					       "a character literal that never ends; expected '");
-	s->p++;
-	return PC_OK;
-}
-
-/* From the '{' at s->p past its matching '}'. */
-static int skip_block(struct bt *s)
-{
-	size_t start = s->line;
-	int depth = 0, ret;
-
-	do {
-		ret = skip_space(s);
-		if (ret != PC_OK)
-			return ret;
-		if (!*s->p)
-			return fail(s, start, "a block { that never closes; expected }");
-		if (*s->p == '"' || *s->p == '\'') {
-			ret = skip_quoted(s);
-			if (ret != PC_OK)
-				return ret;
-			continue;
-		}
-		depth += *s->p == '{';
-		depth -= *s->p == '}';
-		s->p++;
-	} while (depth > 0);
-	return PC_OK;
-}
 
 static bool word_is(const char *p, const char *w)
 {
 	size_t n = strlen(w);
 
-	return !strncmp(p, w, n) && !ident(p[n]);
+	return !strncmp(p, w, n) && !churn_lex_ident(p[n]);
 }
 
 static bool in_list(const char *t, const char *const *l)
@@ -132,7 +43,7 @@ static bool valid_name(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!(ident(*s) || *s == '*' || *s == '?' || *s == '.'))
+		if (!(churn_lex_ident(*s) || *s == '*' || *s == '?' || *s == '.'))
 			return false;
 	return true;
 }
@@ -151,7 +62,7 @@ static const char *const func_types[] = {
 };
 
 /* One probe of a header, as written (NUL-terminated copy). */
-static int probe(struct bt *s, size_t line, char *tok)
+static int probe(struct churn_lex *s, size_t line, char *tok)
 {
 	struct churn_probes *pl = s->pl;
 	char *colon = strchr(tok, ':'), *rest, pre[64], why[600];
@@ -170,7 +81,7 @@ static int probe(struct bt *s, size_t line, char *tok)
 	if (!colon) {
 		snprintf(why, sizeof(why), "'%.200s': expected a probe such as kprobe:FUNC, tracepoint:SYS:EVENT or BEGIN",
 			 tok);
-		return fail(s, line, why);
+		return churn_lex_fail(s, line, why);
 	}
 	*colon = '\0';
 	snprintf(pre, sizeof(pre), "%.60s:", tok);
@@ -194,7 +105,7 @@ static int probe(struct bt *s, size_t line, char *tok)
 		if (!valid_name(rest)) {
 			snprintf(why, sizeof(why), "'%.200s': expected a function name (letters, digits, _ . and wildcards)",
 				 tok);
-			return fail(s, line, why);
+			return churn_lex_fail(s, line, why);
 		}
 		return churn_probe_point(pl, line, pre, "", CHURN_PK_FUNC, rest, false,
 					 s->err, s->len);
@@ -211,7 +122,7 @@ static int probe(struct bt *s, size_t line, char *tok)
 		*colon = ':';
 		if (!good) {
 			snprintf(why, sizeof(why), "'%.200s': expected tracepoint:SUBSYSTEM:EVENT", tok);
-			return fail(s, line, why);
+			return churn_lex_fail(s, line, why);
 		}
 		return churn_probe_point(pl, line, pre, "", CHURN_PK_EVENT, rest, false,
 					 s->err, s->len);
@@ -231,7 +142,7 @@ static int probe(struct bt *s, size_t line, char *tok)
 		}
 		if (!valid_name(rest)) {
 			snprintf(why, sizeof(why), "'%.200s': expected rawtracepoint:EVENT", tok);
-			return fail(s, line, why);
+			return churn_lex_fail(s, line, why);
 		}
 		/* a raw tracepoint is named by its event alone: shown as SYS:EVENT */
 		return churn_probe_point(pl, line, pre, "", CHURN_PK_RAWTP, rest, false,
@@ -239,11 +150,11 @@ static int probe(struct bt *s, size_t line, char *tok)
 	}
 	snprintf(why, sizeof(why), "probe type '%.100s' is not one churn knows; expected kprobe, kretprobe, kfunc, kretfunc, fentry, fexit, tracepoint, rawtracepoint (or BEGIN, END, uprobe... which are not judged)",
 		 tok);
-	return fail(s, line, why);
+	return churn_lex_fail(s, line, why);
 }
 
 /* PROBE[, PROBE] [/pred/] up to the '{' of the action. */
-static int header(struct bt *s)
+static int header(struct churn_lex *s)
 {
 	int ret;
 
@@ -252,22 +163,22 @@ static int header(struct bt *s)
 		size_t n = 0, line;
 		bool path = false;
 
-		ret = skip_space(s);
+		ret = churn_lex_space(s);
 		if (ret != PC_OK)
 			return ret;
 		line = s->line;
 		/* a probe ends at a blank, ',', '{', or a predicate's '/' (not in a path) */
 		while (*s->p && !strchr(" \t\r\n,{", *s->p) && !(*s->p == '/' && !path)) {
 			if (n + 1 >= sizeof(tok))
-				return fail(s, line, "a probe longer than 511 characters");
+				return churn_lex_fail(s, line, "a probe longer than 511 characters");
 			if (*s->p == '"') {
 				const char *q = s->p;
 
-				ret = skip_quoted(s);
+				ret = churn_lex_quoted(s);
 				if (ret != PC_OK)
 					return ret;
 				if (n + (size_t)(s->p - q) + 1 >= sizeof(tok))
-					return fail(s, line, "a probe longer than 511 characters");
+					return churn_lex_fail(s, line, "a probe longer than 511 characters");
 				memcpy(tok + n, q, (size_t)(s->p - q));
 				n += (size_t)(s->p - q);
 				continue;
@@ -279,12 +190,12 @@ static int header(struct bt *s)
 		}
 		tok[n] = '\0';
 		if (!n)
-			return fail(s, line, *s->p ? "expected a probe before ',', '/' or '{'" :
+			return churn_lex_fail(s, line, *s->p ? "expected a probe before ',', '/' or '{'" :
 						     "expected a probe header and its { action }");
 		ret = probe(s, line, tok);
 		if (ret != PC_OK)
 			return ret;
-		ret = skip_space(s);
+		ret = churn_lex_space(s);
 		if (ret != PC_OK)
 			return ret;
 		if (*s->p == ',') {
@@ -295,7 +206,7 @@ static int header(struct bt *s)
 			/* the predicate, up to the action */
 			while (*s->p && *s->p != '{') {
 				if (*s->p == '"') {
-					ret = skip_quoted(s);
+					ret = churn_lex_quoted(s);
 					if (ret != PC_OK)
 						return ret;
 					continue;
@@ -309,19 +220,20 @@ static int header(struct bt *s)
 
 			snprintf(why, sizeof(why), "after '%.200s': expected ',', a /predicate/ or the { action }",
 				 tok);
-			return fail(s, s->line, why);
+			return churn_lex_fail(s, s->line, why);
 		}
-		return skip_block(s);
+		return churn_lex_block(s);
 	}
 }
 
 int churn_parse_bt(struct churn_probes *pl, const char *text, char *err, size_t len)
 {
-	struct bt s = { .pl = pl, .p = text, .line = 1, .err = err, .len = len };
+	struct churn_lex s = { .pl = pl, .p = text, .line = 1, .err = err, .len = len,
+				 .char_literals = true };
 	int ret = PC_OK;
 
 	while (ret == PC_OK) {
-		ret = skip_space(&s);
+		ret = churn_lex_space(&s);
 		if (ret != PC_OK || !*s.p)
 			break;
 		if (*s.p == '#') {
@@ -333,20 +245,20 @@ int churn_parse_bt(struct churn_probes *pl, const char *text, char *err, size_t 
 
 			while (ret == PC_OK && *s.p && *s.p != ';') {
 				if (*s.p == '{')
-					ret = skip_block(&s);
+					ret = churn_lex_block(&s);
 				else
 					s.line += *s.p++ == '\n';
 			}
 			if (ret == PC_OK && !*s.p)
-				ret = fail(&s, start, "a C type definition without its ';'");
+				ret = churn_lex_fail(&s, start, "a C type definition without its ';'");
 			s.p += *s.p == ';';
 		} else if (word_is(s.p, "config") || word_is(s.p, "fn") || word_is(s.p, "macro")) {
 			size_t start = s.line;
 
 			while (*s.p && *s.p != '{')
 				s.line += *s.p++ == '\n';
-			ret = *s.p ? skip_block(&s) :
-			      fail(&s, start, "expected the { block } of a config, fn or macro");
+			ret = *s.p ? churn_lex_block(&s) :
+			      churn_lex_fail(&s, start, "expected the { block } of a config, fn or macro");
 		} else {
 			ret = header(&s);
 		}

@@ -22,110 +22,15 @@
 #include <string.h>
 
 #include "churn.h"
+#include "churn_lex.h"
 #include "errors.h"
-
-struct stp {
-	struct churn_probes *pl;
-	const char *p;
-	size_t line;
-	char *err;
-	size_t len;
-};
-
-static bool ident(int c)
-{
-	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
-
-static int fail(struct stp *s, size_t line, const char *what)
-{
-	snprintf(s->err, s->len, "%s:%zu: %s", s->pl->path, line, what);
-	return PC_ERR_INVAL;
-}
-
-static void adv(struct stp *s, size_t n)
-{
-	for (; n && *s->p; n--)
-		s->line += *s->p++ == '\n';
-}
-
-/* Past blanks, comments and the %( %? %: %) markers. */
-static int skip_space(struct stp *s)
-{
-	for (;;) {
-		if (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n' ||
-		    *s->p == '\f') {
-			adv(s, 1);
-		} else if (*s->p == '#' || (s->p[0] == '/' && s->p[1] == '/')) {
-			s->p += strcspn(s->p, "\n");
-		} else if (s->p[0] == '/' && s->p[1] == '*') {
-			const char *e = strstr(s->p + 2, "*/");
-
-			if (!e)
-				return fail(s, s->line, "a /* comment that never ends; expected */");
-			adv(s, (size_t)(e + 2 - s->p));
-		} else if (s->p[0] == '%' && strchr("(?:)", s->p[1]) && s->p[1]) {
-			adv(s, 2);
-		} else if (s->p[0] == '%' && s->p[1] == '{') {
-			const char *e = strstr(s->p + 2, "%}");
-
-			if (!e)
-				return fail(s, s->line, "an embedded C block %{ that never ends; expected %}");
-			adv(s, (size_t)(e + 2 - s->p));
-		} else {
-			return PC_OK;
-		}
-	}
-}
-
-static int skip_string(struct stp *s)
-{
-	size_t start = s->line;
-
-	adv(s, 1);
-	while (*s->p && *s->p != '"') {
-		if (*s->p == '\\' && s->p[1])
-			adv(s, 1);
-		adv(s, 1);
-	}
-	if (!*s->p)
-		return fail(s, start, "a string that never ends; expected \"");
-	adv(s, 1);
-	return PC_OK;
-}
-
-/* From '{' past the matching '}'. */
-static int skip_block(struct stp *s)
-{
-	size_t start = s->line;
-	int depth = 0, ret;
-
-	do {
-		ret = skip_space(s);
-		if (ret != PC_OK)
-			return ret;
-		if (!*s->p)
-			return fail(s, start, "a block { that never closes; expected }");
-		if (*s->p == '"') {
-			ret = skip_string(s);
-			if (ret != PC_OK)
-				return ret;
-			continue;
-		}
-		depth += *s->p == '{';
-		depth -= *s->p == '}';
-		adv(s, 1);
-	} while (depth > 0);
-	return PC_OK;
-}
 
 static bool valid_name(const char *s)
 {
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!(ident(*s) || *s == '*' || *s == '?' || *s == '.' || *s == '[' ||
+		if (!(churn_lex_ident(*s) || *s == '*' || *s == '?' || *s == '.' || *s == '[' ||
 		      *s == ']' || *s == '-'))
 			return false;
 	return true;
@@ -138,25 +43,25 @@ struct comp {
 	bool has_arg, literal;	/* ARG was one "string" */
 };
 
-static int component(struct stp *s, struct comp *c)
+static int component(struct churn_lex *s, struct comp *c)
 {
 	size_t n = 0;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	while (ident(*s->p) || *s->p == '*') {
+	while (churn_lex_ident(*s->p) || *s->p == '*') {
 		if (n + 1 < sizeof(c->name))
 			c->name[n++] = *s->p;
-		adv(s, 1);
+		churn_lex_adv(s, 1);
 	}
 	if (!n)
-		return fail(s, s->line, "expected a probe point such as kernel.function(\"NAME\")");
-	ret = skip_space(s);
+		return churn_lex_fail(s, s->line, "expected a probe point such as kernel.function(\"NAME\")");
+	ret = churn_lex_space(s);
 	if (ret != PC_OK || *s->p != '(')
 		return ret;
 	c->has_arg = true;
-	adv(s, 1);
-	ret = skip_space(s);
+	churn_lex_adv(s, 1);
+	ret = churn_lex_space(s);
 	if (ret != PC_OK)
 		return ret;
 	{
@@ -164,17 +69,17 @@ static int component(struct stp *s, struct comp *c)
 		size_t line = s->line;
 
 		if (*s->p == '"') {
-			ret = skip_string(s);
+			ret = churn_lex_quoted(s);
 			if (ret != PC_OK)
 				return ret;
 			c->literal = true;
 		}
 		while (*s->p && *s->p != ')' && *s->p != '\n') {
 			c->literal = c->literal && (*s->p == ' ' || *s->p == '\t');
-			adv(s, 1);
+			churn_lex_adv(s, 1);
 		}
 		if (*s->p != ')')
-			return fail(s, line, "a probe point's ( without its ); expected (\"NAME\")");
+			return churn_lex_fail(s, line, "a probe point's ( without its ); expected (\"NAME\")");
 		n = (size_t)(s->p - b);
 		while (n && (b[n - 1] == ' ' || b[n - 1] == '\t'))
 			n--;
@@ -184,7 +89,7 @@ static int component(struct stp *s, struct comp *c)
 			n = (size_t)(strchr(b, '"') - b);
 		}
 		snprintf(c->arg, sizeof(c->arg), "%.*s", (int)n, b);
-		adv(s, 1);
+		churn_lex_adv(s, 1);
 	}
 	return PC_OK;
 }
@@ -195,7 +100,7 @@ static bool is(const struct comp *c, const char *name)
 }
 
 /* Judge one point made of @nc components, written as @text. */
-static int point(struct stp *s, size_t line, struct comp *c, size_t nc, const char *text)
+static int point(struct churn_lex *s, size_t line, struct comp *c, size_t nc, const char *text)
 {
 	struct churn_probes *pl = s->pl;
 	char pre[300], suf[800], name[512], why[700], *at;
@@ -223,7 +128,7 @@ static int point(struct stp *s, size_t line, struct comp *c, size_t nc, const ch
 	if (!c[1].has_arg || !c[1].arg[0]) {
 		snprintf(why, sizeof(why), "'%.200s': expected %s(\"NAME\")", text,
 			 func ? "function" : "trace");
-		return fail(s, line, why);
+		return churn_lex_fail(s, line, why);
 	}
 	if (!c[1].literal) {
 		snprintf(why, sizeof(why), "the name %.200s is given at run time (a script argument or macro)",
@@ -255,7 +160,7 @@ static int point(struct stp *s, size_t line, struct comp *c, size_t nc, const ch
 		if (strpbrk(name, ":+") || !valid_name(name)) {
 			snprintf(why, sizeof(why), "'%.200s': expected a function name (letters, digits, _ . and wildcards) before any @file",
 				 text);
-			return fail(s, line, why);
+			return churn_lex_fail(s, line, why);
 		}
 		return churn_probe_point(pl, line, pre, suf, CHURN_PK_FUNC, name, false,
 					 s->err, s->len);
@@ -270,7 +175,7 @@ static int point(struct stp *s, size_t line, struct comp *c, size_t nc, const ch
 		if (!good) {
 			snprintf(why, sizeof(why), "'%.200s': expected trace(\"EVENT\") or trace(\"SYSTEM:EVENT\")",
 				 text);
-			return fail(s, line, why);
+			return churn_lex_fail(s, line, why);
 		}
 		return churn_probe_point(pl, line, pre, suf, c2 ? CHURN_PK_EVENT : CHURN_PK_RAWTP,
 					 name, false, s->err, s->len);
@@ -278,22 +183,22 @@ static int point(struct stp *s, size_t line, struct comp *c, size_t nc, const ch
 }
 
 /* After `probe`: [ALIAS = | ALIAS +=] POINT[, POINT] then { body } */
-static int probe(struct stp *s)
+static int probe(struct churn_lex *s)
 {
-	int ret = skip_space(s);
+	int ret = churn_lex_space(s);
 	const char *save = s->p;
 	size_t save_line = s->line;
 
 	if (ret != PC_OK)
 		return ret;
 	/* an alias definition: NAME[.NAME] = or += */
-	while (ident(*s->p) || *s->p == '.')
-		adv(s, 1);
-	ret = skip_space(s);
+	while (churn_lex_ident(*s->p) || *s->p == '.')
+		churn_lex_adv(s, 1);
+	ret = churn_lex_space(s);
 	if (ret != PC_OK)
 		return ret;
 	if (*s->p == '=' || (s->p[0] == '+' && s->p[1] == '=')) {
-		adv(s, *s->p == '=' ? 1 : 2);
+		churn_lex_adv(s, *s->p == '=' ? 1 : 2);
 	} else {
 		s->p = save;
 		s->line = save_line;
@@ -304,41 +209,41 @@ static int probe(struct stp *s)
 		const char *b;
 		char text[700];
 
-		ret = skip_space(s);
+		ret = churn_lex_space(s);
 		if (ret != PC_OK)
 			return ret;
 		b = s->p;
 		line = s->line;
 		for (;;) {
 			if (nc == sizeof(c) / sizeof(c[0]))
-				return fail(s, line, "a probe point of more than 8 components");
+				return churn_lex_fail(s, line, "a probe point of more than 8 components");
 			ret = component(s, &c[nc++]);
 			if (ret != PC_OK)
 				return ret;
 			if (*s->p != '.')
 				break;
-			adv(s, 1);
+			churn_lex_adv(s, 1);
 		}
 		n = (size_t)(s->p - b);
 		while (n && strchr(" \t\r\n", b[n - 1]))
 			n--;
 		snprintf(text, sizeof(text), "%.*s", (int)n, b);
-		ret = skip_space(s);
+		ret = churn_lex_space(s);
 		if (ret == PC_OK && (*s->p == '?' || *s->p == '!'))
-			adv(s, 1);
+			churn_lex_adv(s, 1);
 		if (ret == PC_OK)
 			ret = point(s, line, c, nc, text);
 		if (ret == PC_OK)
-			ret = skip_space(s);
+			ret = churn_lex_space(s);
 		if (ret != PC_OK)
 			return ret;
-		if (s->p[0] == 'i' && s->p[1] == 'f' && !ident(s->p[2])) {
+		if (s->p[0] == 'i' && s->p[1] == 'f' && !churn_lex_ident(s->p[2])) {
 			/* a condition: if (expr) */
 			while (*s->p && *s->p != '{' && *s->p != ',')
-				adv(s, 1);
+				churn_lex_adv(s, 1);
 		}
 		if (*s->p == ',') {
-			adv(s, 1);
+			churn_lex_adv(s, 1);
 			continue;
 		}
 		if (*s->p != '{') {
@@ -346,34 +251,35 @@ static int probe(struct stp *s)
 
 			snprintf(why, sizeof(why), "after '%.200s': expected ',' or the probe's { body }",
 				 text);
-			return fail(s, s->line, why);
+			return churn_lex_fail(s, s->line, why);
 		}
-		return skip_block(s);
+		return churn_lex_block(s);
 	}
 }
 
 int churn_parse_stp(struct churn_probes *pl, const char *text, char *err, size_t len)
 {
-	struct stp s = { .pl = pl, .p = text, .line = 1, .err = err, .len = len };
+	struct churn_lex s = { .pl = pl, .p = text, .line = 1, .err = err, .len = len,
+				 .hash_comments = true, .stap_markers = true };
 	int ret = PC_OK;
 
 	while (ret == PC_OK) {
-		ret = skip_space(&s);
+		ret = churn_lex_space(&s);
 		if (ret != PC_OK || !*s.p)
 			break;
 		if (*s.p == '"') {
-			ret = skip_string(&s);
+			ret = churn_lex_quoted(&s);
 		} else if (*s.p == '{') {
-			ret = skip_block(&s);
-		} else if (!strncmp(s.p, "probe", 5) && !ident(s.p[5]) &&
-			   (s.p == text || !ident(s.p[-1]))) {
-			adv(&s, 5);
+			ret = churn_lex_block(&s);
+		} else if (!strncmp(s.p, "probe", 5) && !churn_lex_ident(s.p[5]) &&
+			   (s.p == text || !churn_lex_ident(s.p[-1]))) {
+			churn_lex_adv(&s, 5);
 			ret = probe(&s);
-		} else if (ident(*s.p)) {
-			while (ident(*s.p))
-				adv(&s, 1);
+		} else if (churn_lex_ident(*s.p)) {
+			while (churn_lex_ident(*s.p))
+				churn_lex_adv(&s, 1);
 		} else {
-			adv(&s, 1);
+			churn_lex_adv(&s, 1);
 		}
 	}
 	return ret;
