@@ -89,6 +89,11 @@
  * per thread. A mechanism without it says why in mt_why, and the scaling
  * analysis writes that as its unsupported row.
  *
+ * PC_MECH_OPT_IN leaves the mechanism out of a run that names no
+ * mechanism and no tracer (the default suite, make run), because it is
+ * slow; opt_in_why says why, and the run's meta.csv and report name it.
+ * Named with --mech or --tracer, it runs.
+ *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the caller can print one useful line.
  *
@@ -176,6 +181,7 @@ struct pc_inst {
 };
 
 #define PC_MECH_MT	(1u << 0)
+#define PC_MECH_OPT_IN	(1u << 1)
 
 /* The most other probes the others op arms (run --armed). */
 #define PC_OTHERS_MAX	1000
@@ -189,6 +195,8 @@ struct pc_mech {
 	unsigned int flags;		/* PC_MECH_* */
 	/* without PC_MECH_MT: why fire() cannot run on several threads */
 	const char *mt_why;
+	/* with PC_MECH_OPT_IN: why the default suite leaves it out */
+	const char *opt_in_why;
 	const void *data;		/* constants of a generated variant */
 	/* the consumer (see "Tracer" above): per state, else for all states */
 	const char *tracers[PC_NR_STATES];

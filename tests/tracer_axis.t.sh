@@ -11,7 +11,7 @@ need_uprobes
 
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 9
+ktap_plan 11
 
 # 1. list: a TRACERS column, per entry
 "$PROBECOST" list --csv >"$TMP/list.csv"
@@ -73,6 +73,19 @@ ok "$([ $? -eq 2 ] && grep -q "unknown tracer 'bogus'; valid: .*perf" "$TMP/x.lo
 "$PROBECOST" run --quick --mech user-branch --tracer perf --out "$TMP/y" >"$TMP/y.log" 2>&1
 ok "$([ $? -eq 2 ] && grep -q "no selected mechanism is consumed by it" "$TMP/y.log" &&
 	echo 0 || echo 1)" "--tracer perf with user-branch alone: exit 2, nothing to run"
+
+# 3b. the default suite leaves the opt-in entries out, saying so; a
+# --tracer naming theirs brings them back
+"$PROBECOST" run --quick --repeat 6 --no-vm --analyses none --state absent \
+	--out "$TMP/d" >"$TMP/d.log" 2>&1
+ok "$([ $? -eq 0 ] && ! grep -q ',ust-tracepoint,' "$TMP/d/results.csv" &&
+	grep -q '^opt_in_not_run,.*ust-tracepoint \[lttng\]' "$TMP/d/meta.csv" &&
+	grep -q '^opt-in, not run: ust-tracepoint' "$TMP/d.log" && echo 0 || echo 1)" \
+	"default suite: ust-tracepoint (opt-in) not run, named in meta.csv and on the console"
+"$PROBECOST" run --quick --repeat 6 --no-vm --analyses none --state absent --tracer lttng \
+	--out "$TMP/l" >"$TMP/l.log" 2>&1
+ok "$([ $? -eq 0 ] && grep -q ',ust-tracepoint,lttng,' "$TMP/l/results.csv" && echo 0 || echo 1)" \
+	"--tracer lttng without --mech runs the opt-in ust-tracepoint"
 
 # 4. a run directory from before the column: report reads it, compare matches it
 cp -r "$TMP/r" "$TMP/old"

@@ -271,7 +271,7 @@ static size_t timer_backends(const struct rep *r, struct backend *out, size_t ma
  */
 static void analyses_kv(struct pc_doc *d, const char *ran)
 {
-	static const char *const optin[] = { "victim-llc", "scaling" };
+	static const char *const optin[] = { "victim-llc", "scaling", "armed" };
 	char list[256] = "", item[64], have[512];
 	size_t off = 0;
 
@@ -325,6 +325,9 @@ static void environment(struct rep *r)
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
 	analyses_kv(d, pc_run_meta(run, "analyses", "none recorded"));
+	if (pc_run_meta(run, "opt_in_not_run", NULL))
+		pc_doc_kv(d, "opt-in", "not run: %s; name it with run --mech or --tracer",
+			  pc_run_meta(run, "opt_in_not_run", ""));
 	/*
 	 * The guest booted beside the host measurement: its instruction
 	 * counts cannot tell, but the host's figures shared the machine with

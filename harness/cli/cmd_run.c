@@ -125,6 +125,8 @@ struct run_args {
 	const char *out;
 	char cmdline[1024];
 	bool vm, no_vm, vm_serial, vm_beside, deterministic, det_set, no_det, analyses_set, verbose;
+	bool mech_set;		/* --mech given */
+	char opt_in[512];	/* opt-in entries the default suite left out, and why */
 	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
@@ -229,6 +231,29 @@ static int add_armed(void *ctx, const char *tok)
 				      sizeof(a->armed) / sizeof(a->armed[0]));
 	a->armed[a->narmed++] = (unsigned int)k;
 	return PC_OK;
+}
+
+/*
+ * The default suite (no --mech, no --tracer) leaves out the opt-in
+ * entries (PC_MECH_OPT_IN), saying which and why in a->opt_in.
+ */
+static void drop_opt_in(struct run_args *a)
+{
+	size_t n = 0, off = 0;
+
+	for (size_t i = 0; i < a->nmechs; i++) {
+		const struct pc_mech *m = a->mechs[i];
+
+		if (!(m->flags & PC_MECH_OPT_IN)) {
+			a->mechs[n++] = m;
+			continue;
+		}
+		if (off < sizeof(a->opt_in))
+			off += (size_t)snprintf(a->opt_in + off, sizeof(a->opt_in) - off,
+						"%s%s [%s]: %s", off ? "; " : "", m->name,
+						pc_mech_tool(m), m->opt_in_why ? m->opt_in_why : "slow");
+	}
+	a->nmechs = n;
 }
 
 /* Keep the selected entries a --tracer item consumes; none left is an error. */
@@ -337,6 +362,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		switch (c) {
 		case 'm':
 			ret = parse_mechs(a, optarg);
+			a->mech_set = true;
 			break;
 		case 'K':
 			a->narmed = 0;
@@ -452,6 +478,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	}
 	if (ret == PC_OK)
 		ret = pc_opt_no_args("run", argc, argv, optind);
+	if (ret == PC_OK && !a->mech_set && !a->ntracers)
+		drop_opt_in(a);
 	if (ret == PC_OK)
 		ret = filter_tracers(a);
 	if (ret == PC_OK && a->vm && a->no_vm)
@@ -647,6 +675,8 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta(r, "probecost_version", PC_VERSION);
 	meta(r, "git_revision", pc_git_rev);
 	meta(r, "command", a->cmdline);
+	if (a->opt_in[0])
+		meta(r, "opt_in_not_run", a->opt_in);
 	utc_now(buf, sizeof(buf));
 	meta(r, "started_utc", buf);
 	pc_hostname(buf, sizeof(buf));
@@ -1060,6 +1090,8 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
 	       PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
 	       e.mt.hw.nr ? "pmu" : e.mt.hw.why);
+	if (a->opt_in[0])
+		printf("opt-in, not run: %s; name it with --mech or --tracer\n", a->opt_in);
 	guest = use_guest(a, &nmod);
 	if (guest && !stop_signal && guest_beside(a, &others, how, sizeof(how))) {
 		vm_tried = true;
