@@ -6,6 +6,18 @@
 #include "analyses.h"
 #include "errors.h"
 #include "opts.h"
+#include "registry.h"
+
+/*
+ * A tracer entry on a primitive's site (BPF, perf record on uprobe-nop):
+ * its absent and disabled site is the primitive's own, instruction for
+ * instruction, so the analyses of the bare site (disabled overhead,
+ * footprint) are the primitive's rows and are not measured twice.
+ */
+static bool site_is_primitives(const struct pc_mech *m)
+{
+	return pc_registry_find(m->name) != m;
+}
 
 static const char *const names[PC_NR_ANALYSES] = {
 	[PC_AN_DISABLED] = "disabled",
@@ -101,7 +113,8 @@ double pc_analyses_units(const struct pc_mech *m, unsigned int mask)
 {
 	double u = 0;
 
-	if ((mask & PC_AN(PC_AN_DISABLED)) && (m->states & PC_ST(PC_DISABLED)))
+	if ((mask & PC_AN(PC_AN_DISABLED)) && (m->states & PC_ST(PC_DISABLED)) &&
+	    !site_is_primitives(m))
 		u += 1;
 	if (mask & PC_AN(PC_AN_VICTIM))
 		u += 1;
@@ -134,10 +147,10 @@ int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 {
 	int ret = PC_OK;
 
-	if (mask & PC_AN(PC_AN_FOOTPRINT))
+	if ((mask & PC_AN(PC_AN_FOOTPRINT)) && !site_is_primitives(m))
 		ret = pc_footprint_run(c, m);
 	if (ret == PC_OK && (mask & PC_AN(PC_AN_DISABLED)) &&
-	    (m->states & PC_ST(PC_DISABLED))) {
+	    (m->states & PC_ST(PC_DISABLED)) && !site_is_primitives(m)) {
 		ret = pc_disabled_run(c, m);
 		pc_progress_next(c->prog);
 	}

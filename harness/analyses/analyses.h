@@ -34,6 +34,10 @@
  *
  * Cache misses per event with a PMU need no analysis of their own: they
  * are the engine's <event> and <event>-overhead rows.
+ *
+ * disabled and footprint measure the bare site: a tracer entry on a
+ * primitive's site (its name found first as the primitive) shares them
+ * with the primitive and does not repeat them.
  */
 #ifndef PC_ANALYSES_H
 #define PC_ANALYSES_H
