@@ -359,6 +359,12 @@ static void group_row(struct rep *r, const struct mech *m, const struct pc_rrow 
 	}
 }
 
+/* A row's tracer is worth a label: not "-" (none) nor "?" (an old run's). */
+static bool tracer_shown(const struct pc_rrow *w)
+{
+	return strcmp(w->tracer, "-") && strcmp(w->tracer, "?");
+}
+
 /*
  * One state of a mechanism as consumed by one tracer: "enabled [bpf]";
  * no tracer shown where nothing consumes ("-") or an old run cannot say.
@@ -369,7 +375,7 @@ static void state_row(struct rep *r, const char *state, const struct pc_rrow *w,
 	char med[48], ci[64], st[64], var[160];
 	const char *cells[4] = { st, var, med, ci };
 
-	if (strcmp(w->tracer, "-") && strcmp(w->tracer, "?"))
+	if (tracer_shown(w))
 		snprintf(st, sizeof(st), "  %s [%s]", state, w->tracer);
 	else
 		snprintf(st, sizeof(st), "  %s", state);
@@ -562,7 +568,7 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 		for (size_t s = 0; s < ns; s++) {
 			for (size_t i = 0; i < r->run->nrows; i++) {
 				const struct pc_rrow *w = &r->run->rows[i];
-				char st[48], what[64], med[48], ci[64], extra[48] = "";
+				char st[80], what[64], med[48], ci[64], extra[48] = "";
 
 				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
 				    !g->pick(w))
@@ -574,9 +580,10 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 					pc_doc_group(r->doc, "%s (%s; %s)", name, w->where,
 						     w->backend);
 				group = true;
-				snprintf(st, sizeof(st), "  %s%s", states[s],
+				snprintf(st, sizeof(st), "  %s%s%s%s%s", states[s],
 					 g->absent_is_noise && !strcmp(states[s], "absent") ?
-					 " (noise)" : "");
+					 " (noise)" : "", tracer_shown(w) ? " [" : "",
+					 tracer_shown(w) ? w->tracer : "", tracer_shown(w) ? "]" : "");
 				g->what(w, what, sizeof(what));
 				if (g->scale_time && !strcmp(w->unit, "ns")) {
 					const char *u;

@@ -57,12 +57,16 @@ static void run_usage(FILE *f)
 	fprintf(f, "usage: probecost run [options]\n\n"
 		   "Measures each mechanism in each of its states and writes\n"
 		   "results.csv, samples.csv and meta.csv into results/<run-id>/.\n\n"
-		   "  --mech LIST      mechanisms to run, comma-separated (default: all;\n"
-		   "                   see probecost list): names, families (static,\n"
+		   "  --mech LIST      mechanisms to run, comma-separated (default: all\n"
+		   "                   but the opt-in ust-tracepoint; see probecost\n"
+		   "                   list): names, families (static,\n"
 		   "                   dynamic, jump, baseline) or globs ('uprobe-*'); a\n"
 		   "                   name selects the site with every tracer consuming it\n"
 		   "  --tracer LIST    keep only entries consumed by these tracers, e.g.\n"
-		   "                   bpf,perf (default: all; see probecost list)\n"
+		   "                   bpf,perf (default: all but the opt-in\n"
+		   "                   ust-tracepoint; see probecost list); a kept\n"
+		   "                   entry measures all its states, each with its\n"
+		   "                   own consumer\n"
 		   "  --armed LIST     K other probes of the same kind armed elsewhere,\n"
 		   "                   e.g. 0,10,100,1000 (0..%d): runs the armed\n"
 		   "                   analysis, one armed-overhead-k<K> row per K\n"
@@ -226,6 +230,10 @@ static int add_armed(void *ctx, const char *tok)
 
 	if (ret != PC_OK)
 		return ret;
+	for (size_t i = 0; i < a->narmed; i++)
+		if (a->armed[i] == k)
+			return pc_usage_error("run", "--armed: K=%llu is named twice ('%s')",
+					      (unsigned long long)k, tok);
 	if (a->narmed == sizeof(a->armed) / sizeof(a->armed[0]))
 		return pc_usage_error("run", "--armed: at most %zu values",
 				      sizeof(a->armed) / sizeof(a->armed[0]));
@@ -263,6 +271,16 @@ static int filter_tracers(struct run_args *a)
 
 	if (!a->ntracers)
 		return PC_OK;
+	/* each tracer named must consume something selected: else a typo or a wrong pair */
+	for (size_t k = 0; k < a->ntracers; k++) {
+		bool used = false;
+
+		for (size_t i = 0; i < a->nmechs && !used; i++)
+			used = pc_mech_uses_tracer(a->mechs[i], a->tracers[k]);
+		if (!used && a->ntracers > 1)
+			return pc_usage_error("run", "--tracer %s: no selected mechanism is consumed by '%s'; see probecost list's TRACERS column",
+					      a->tracer_arg, a->tracers[k]);
+	}
 	for (size_t i = 0; i < a->nmechs; i++) {
 		bool keep = false;
 
@@ -504,7 +522,12 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		a->warmup = 1;
 	if (a->analyses == ~0u)
 		a->analyses = a->quick ? PC_AN_QUICK : PC_AN_FULL;
-	/* asking for K values asks for the analysis that uses them */
+	/*
+	 * Asking for K values asks for the analysis that uses them; an
+	 * explicit --analyses without it contradicts --armed.
+	 */
+	if (ret == PC_OK && a->narmed && a->analyses_set && !(a->analyses & PC_AN(PC_AN_ARMED)))
+		ret = pc_usage_error("run", "--armed needs the armed analysis, which --analyses leaves out: add armed to --analyses, or drop --analyses");
 	if (a->narmed)
 		a->analyses |= PC_AN(PC_AN_ARMED);
 	return ret;

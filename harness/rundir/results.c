@@ -104,6 +104,7 @@ int pc_results_open(struct pc_results *r, const char *root, const char *out,
 		return ret;
 	/* another run's files are never overwritten, whole or partial */
 	for (const char *const *f = (const char *const[]){ "results.csv", "results.csv.part",
+							    "samples.csv", "samples.csv.part",
 							    "meta.csv", "meta.csv.part", NULL };
 	     *f; f++) {
 		char path[PATH_MAX + 32];

@@ -50,8 +50,8 @@ struct pc_results {
 /*
  * Create the run directory: @out exactly when given, else
  * <@root>/<run-id>. Fails before any measuring when it cannot be written,
- * or (PC_ERR_USAGE) when it already holds a run's results.csv or
- * meta.csv, whole or partial, with the reason in @err.
+ * or (PC_ERR_USAGE) when it already holds a run's results.csv,
+ * samples.csv or meta.csv, whole or partial, with the reason in @err.
  */
 int pc_results_open(struct pc_results *r, const char *root, const char *out,
 		    char *err, size_t len);

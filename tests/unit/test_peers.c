@@ -189,5 +189,13 @@ int main(void)
 
 	pc_run_free(&r1);
 	pc_run_free(&r2);
+	{
+		char cmd[sizeof(dir) + 16];
+
+		/* the scratch runs go with the test, as test_compare's do */
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			ktap_diag("could not remove %s", dir);
+	}
 	return ktap_finish();
 }
