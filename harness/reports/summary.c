@@ -45,6 +45,36 @@ static bool self_baseline(const struct pc_run *run, const char *mech)
 	return false;
 }
 
+/*
+ * The summary shows one row per mechanism and state: its first, the
+ * built-in mechanism's. Measured rows of the same sites under other
+ * tracers (bpf, a perf-record entry, lttng) are not in it: say which
+ * tracers, and where their rows are, rather than leave them unseen.
+ */
+static void others_said(struct pc_doc *d, const struct pc_run *run, bool compact)
+{
+	char list[160] = "";
+	size_t off = 0;
+
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pc_rrow *w = &run->rows[i], *first;
+
+		if (strcmp(w->metric, "overhead") || strcmp(w->state, "absent") == 0 ||
+		    !pc_rrow_measured(w))
+			continue;
+		first = pc_run_find(run, w->mechanism, NULL, w->state, "overhead");
+		if (first == w || !strcmp(first->tracer, w->tracer) || strstr(list, w->tracer))
+			continue;
+		if (off < sizeof(list))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						off ? ", " : "", w->tracer);
+	}
+	if (off)
+		pc_doc_para(d, "These are the built-in consumers' figures. The same sites were also consumed by %s: their rows are in %s, labelled [tracer].",
+			    list, compact ? "report.txt's overhead table (or --verbose)" :
+			    "the overhead table below");
+}
+
 /* The row a summary cell shows, or NULL (not measured, or self-baseline). */
 static const struct pc_rrow *figure(const struct pc_run *run, const char *mech,
 				    const char *state)
@@ -391,6 +421,7 @@ void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
 		pc_doc_para(d, "Per place, static and dynamic mechanisms side by side. Disabled comes from the disabled analysis where it ran (differs from 0 by its one-sided Mann-Whitney test against the noise floor, \"MW\"), else from the main measurement (nonzero when its 95%% CI excludes 0); enabled and recording from the main measurement. \"ratio\" is the ratio to the cheapest figure of the same place, state, unit and backend whose CI excludes 0; - where the figure's own CI includes 0. ! marks a figure with a warning (see Warnings).");
 	for (size_t p = 0; p < np; p++)
 		one_place(d, run, &pl[p], compact);
+	others_said(d, run, compact);
 }
 
 /* What of @name was not measured for this status and note: its states, or the metric. */
