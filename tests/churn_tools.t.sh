@@ -15,7 +15,7 @@ GOLD=$FIX/tools-golden
 BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 33
+ktap_plan 35
 
 # verdicts DIR GOLDEN: probes.csv of DIR without its file column
 verdicts() {
@@ -93,6 +93,9 @@ printf 'from bcc import BPF\nprint("no probes")\n' >"$TMP/none.py"
 printf 'kprobe:vfs_read\n\0\n' >"$TMP/nul.list"
 mkdir "$TMP/notools" && printf 'x\n' >"$TMP/notools/notes.md"
 mkdir "$TMP/onebad" && cp "$TOOLS/ok.bt" "$TMP/onebad/" && cp "$TMP/type.bt" "$TMP/onebad/"
+# names of tool files that cannot be read as files are refused, not skipped
+mkdir "$TMP/dangle" && cp "$TOOLS/ok.bt" "$TMP/dangle/" && ln -s /nonexistent "$TMP/dangle/gone.bt"
+mkdir "$TMP/subdir" && cp "$TOOLS/ok.bt" "$TMP/subdir/" && mkdir "$TMP/subdir/sub.stp"
 
 n=0
 while IFS='|' read -r frag file; do
@@ -118,5 +121,7 @@ $TMP/none.py:1: no kernel probe found in this bcc file|$TMP/none.py
 $TMP/nul.list:2: a NUL byte; expected a text file|$TMP/nul.list
 $TMP/notools: no .bt, .stp, .py or .list file|$TMP/notools
 $TMP/onebad/type.bt:2: probe type 'foo'|$TMP/onebad
+$TMP/dangle/gone.bt: named like a tool file but a dangling link|$TMP/dangle
+$TMP/subdir/sub.stp: named like a tool file but not a regular file|$TMP/subdir
 EOF2
 ktap_finish

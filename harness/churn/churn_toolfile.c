@@ -217,11 +217,18 @@ static int check_dir(struct churn_tools *t, const char *path,
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
-		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
 		if (by_ext(full) == TF_NONE) {
 			t->skipped++;
 			continue;
+		}
+		/* a tool's name that cannot be read as one is not skipped in silence */
+		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
+			snprintf(err, len, "%s: named like a tool file but %s; remove it or name the files to read",
+				 full, errno == ENOENT ? "a dangling link" :
+				 "not a regular file (a directory, a FIFO ...)");
+			errno = 0;
+			ret = PC_ERR_INVAL;
+			break;
 		}
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
