@@ -33,7 +33,7 @@ ok $rc "meta.csv names the revision the binary was built from ($rev)"
 [ $rc -eq 0 ] || diag "meta.csv says $(grep '^git_revision,' "$dir/meta.csv"): if the tree changed after the build, run make test, which rebuilds first"
 
 # the rest is easier to say in Python's csv module (an independent reader)
-PYTHONPATH=tests python3 - "$dir" >"$TMP/py" 2>&1 <<'PY'
+PYTHONPATH=tests python3 - "$dir" "$BIN" >"$TMP/py" 2>&1 <<'PY'
 import csv, sys
 from samples import median_matches, greater
 d = sys.argv[1]
@@ -66,9 +66,25 @@ def ovh(state):
 # a flag test plus a call costs more than the flag test alone: a one-sided
 # rank test over the 21 repeats (p < 0.01), not two CIs, which a quick
 # run on a VM misses whenever a repeat or two are disturbed
-say(greater(ovh("enabled"), ovh("disabled"), 0.01),
-    "user-branch enabled > disabled, one-sided Mann-Whitney p < 0.01 over the repeats (medians %s > %s)"
-    % (en["median"], di["median"]))
+# A test at p < 0.01 still misses a true 0.5 ns now and then on a shared
+# VM (CI once saw medians 0.61 > 0.26 ns, not significant): a miss is
+# measured once more, in a run of its own, and both must miss to fail.
+# A call that costs nothing misses both times.
+def again():
+    import os, subprocess, tempfile
+    t = tempfile.mkdtemp()
+    subprocess.run([sys.argv[2], "run", "--quick", "--no-vm", "--mech", "user-branch",
+                    "--state", "disabled,enabled", "--analyses", "none", "--out", t + "/r"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    s2 = list(csv.DictReader(open(t + "/r/samples.csv")))
+    v = lambda st: [float(x["value"]) for x in s2 if x["mechanism"] == "user-branch"
+                    and x["state"] == st and x["metric"] == "overhead"]
+    subprocess.run(["rm", "-rf", t])
+    return greater(v("enabled"), v("disabled"), 0.01)
+first = greater(ovh("enabled"), ovh("disabled"), 0.01)
+say(first or again(),
+    "user-branch enabled > disabled, one-sided Mann-Whitney p < 0.01 over the repeats (medians %s > %s)%s"
+    % (en["median"], di["median"], "" if first else "; on a second run"))
 say(en["hit_ratio"] == "1" and di["hit_ratio"] == "0",
     "hits per event: enabled 1, disabled 0 (%s, %s)" % (en["hit_ratio"], di["hit_ratio"]))
 ids = {r["run_id"] for r in res} | {r["run_id"] for r in smp} | {meta["run_id"]}
