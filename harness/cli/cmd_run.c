@@ -308,27 +308,6 @@ static int add_state(void *ctx, const char *tok)
 	return PC_OK;
 }
 
-static int parse_mechs(struct run_args *a, const char *list)
-{
-	int ret;
-
-	a->nmechs = 0;
-	ret = pc_opt_each("run", "--mech", list, add_mech, a);
-	if (ret == PC_OK && !a->nmechs)
-		ret = pc_usage_error("run", "--mech: empty list; see probecost list");
-	return ret;
-}
-
-static int parse_states(struct run_args *a, const char *list)
-{
-	int ret;
-
-	a->states = 0;
-	ret = pc_opt_each("run", "--state", list, add_state, a);
-	if (ret == PC_OK && !a->states)
-		ret = pc_usage_error("run", "--state: empty list; valid: absent, disabled, filtered, enabled, recording");
-	return ret;
-}
 
 static int parse_args(struct run_args *a, int argc, char **argv)
 {
@@ -379,26 +358,28 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	while (ret == PC_OK && (c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			ret = parse_mechs(a, optarg);
+			a->nmechs = 0;
+			ret = pc_opt_each("run", "--mech", optarg, add_mech, a,
+					  "see probecost list");
 			a->mech_set = true;
 			break;
 		case 'K':
 			a->narmed = 0;
-			ret = pc_opt_each("run", "--armed", optarg, add_armed, a);
-			if (ret == PC_OK && !a->narmed)
-				ret = pc_usage_error("run", "--armed: empty list; e.g. 0,10,100,1000");
+			ret = pc_opt_each("run", "--armed", optarg, add_armed, a,
+					  "e.g. 0,10,100,1000");
 			guest_arg(a, "--armed", optarg);
 			break;
 		case 'T':
 			a->ntracers = 0;
 			a->tracer_arg = optarg;
-			ret = pc_opt_each("run", "--tracer", optarg, add_tracer, a);
-			if (ret == PC_OK && !a->ntracers)
-				ret = pc_usage_error("run", "--tracer: empty list; see probecost list");
+			ret = pc_opt_each("run", "--tracer", optarg, add_tracer, a,
+					  "see probecost list");
 			guest_arg(a, "--tracer", optarg);
 			break;
 		case 's':
-			ret = parse_states(a, optarg);
+			a->states = 0;
+			ret = pc_opt_each("run", "--state", optarg, add_state, a,
+					  "valid: absent, disabled, filtered, enabled, recording");
 			guest_arg(a, "--state", optarg);
 			break;
 		case 'q':

@@ -74,7 +74,8 @@ int pc_opt_bad(const char *cmd, const struct option *lo, char *const *argv,
 }
 
 int pc_opt_each(const char *cmd, const char *opt, const char *list,
-		int (*fn)(void *ctx, const char *item), void *ctx)
+		int (*fn)(void *ctx, const char *item), void *ctx,
+		const char *empty_hint)
 {
 	char *dup = strdup(list), *item, *next;
 	size_t n = 0, len = strlen(list);
@@ -84,7 +85,7 @@ int pc_opt_each(const char *cmd, const char *opt, const char *list,
 		return PC_ERR_NOMEM;
 	if (strspn(list, ",") == len) {
 		free(dup);
-		return PC_OK;	/* no item at all */
+		return pc_usage_error(cmd, "%s: empty list; %s", opt, empty_hint);
 	}
 	/* check the whole list first: refuse before acting on half of it */
 	for (item = dup; item && ret == PC_OK; item = next, n++) {

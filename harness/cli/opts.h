@@ -28,14 +28,15 @@ int pc_opt_bad(const char *cmd, const struct option *lo, char *const *argv,
 
 /*
  * Call @fn for each comma-separated item of @list; stops at and returns
- * the first error. A list with no item at all calls nothing (the caller
- * says what an empty list means). An empty item beside others (a,,b or a
+ * the first error. A list with no item at all ("", ",") is a usage error
+ * "OPT: empty list; @empty_hint". An empty item beside others (a,,b or a
  * trailing comma) and an item named twice are usage errors naming @opt:
  * both are typos more often than intent, and silently running something
  * else than asked wastes a run.
  */
 int pc_opt_each(const char *cmd, const char *opt, const char *list,
-		int (*fn)(void *ctx, const char *item), void *ctx);
+		int (*fn)(void *ctx, const char *item), void *ctx,
+		const char *empty_hint);
 
 /* Reject leftover positional arguments. */
 int pc_opt_no_args(const char *cmd, int argc, char *const *argv, int optind);
