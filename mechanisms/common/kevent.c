@@ -499,16 +499,10 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "perf-count:%s", what);
 		break;
 	case PC_FILTERED: {
-		char file[PATH_MAX + 192], filter[96] = "?";
-		FILE *f;
+		char file[192], filter[96];
 
-		snprintf(file, sizeof(file), "%s/events/%s/%s/filter", p->rec.ti.path,
-			 d->group, d->event);
-		f = fopen(file, "r");
-		if (f && fgets(filter, sizeof(filter), f))
-			filter[strcspn(filter, "\n")] = '\0';
-		if (f)
-			fclose(f);
+		snprintf(file, sizeof(file), "events/%s/%s/filter", d->group, d->event);
+		pc_tracefs_instance_get(&p->rec.ti, file, filter, sizeof(filter));
 		snprintf(buf, len, "instance-ring:%s:filter %s", what, filter);
 		break;
 	}

@@ -198,6 +198,24 @@ int pc_tracefs_instance_set(struct pc_tracefs_inst *ti, const char *file,
 	return pc_tracefs_write(path, val, false, why, len);
 }
 
+void pc_tracefs_instance_get(const struct pc_tracefs_inst *ti, const char *file,
+			     char *buf, size_t len)
+{
+	char path[PATH_MAX + 256];
+	FILE *f;
+
+	snprintf(buf, len, "?");
+	snprintf(path, sizeof(path), "%s/%s", ti->path, file);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	else
+		snprintf(buf, len, "?");
+	fclose(f);
+}
+
 /* The kernel's last complaint in error_log, e.g. "Invalid fetch argument". */
 static void last_error(const char *root, char *buf, size_t len)
 {

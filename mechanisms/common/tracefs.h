@@ -48,6 +48,12 @@ int pc_tracefs_instance_event(struct pc_tracefs_inst *ti, const char *group,
  */
 int pc_tracefs_instance_written(struct pc_tracefs_inst *ti, uint64_t *written,
 				uint64_t *lost);
+/*
+ * The first line of the instance file @file (an event's filter read back),
+ * without its newline; "?" when it cannot be read.
+ */
+void pc_tracefs_instance_get(const struct pc_tracefs_inst *ti, const char *file,
+			     char *buf, size_t len);
 /* Write @val to the instance file @file (e.g. "current_tracer"). */
 int pc_tracefs_instance_set(struct pc_tracefs_inst *ti, const char *file,
 			    const char *val, char *why, size_t len);

@@ -263,17 +263,10 @@ int pc_uprobe_hits(struct pc_uprobe *u, uint64_t *hits, uint64_t *lost,
 
 void pc_uprobe_filter(const struct pc_uprobe *u, char *buf, size_t len)
 {
-	char path[PATH_MAX + 256];
-	FILE *f;
+	char file[160];
 
-	snprintf(buf, len, "?");
-	snprintf(path, sizeof(path), "%s/events/%s/%s/filter", u->ti.path, u->group, u->name);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
+	snprintf(file, sizeof(file), "events/%s/%s/filter", u->group, u->name);
+	pc_tracefs_instance_get(&u->ti, file, buf, len);
 }
 
 int pc_uprobe_disarm(struct pc_uprobe *u, char *why, size_t len)
