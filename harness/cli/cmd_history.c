@@ -27,20 +27,11 @@
 #include "plotgp.h"
 #include "rundir.h"
 
+/* "tracer" came last with the tracer axis: older files load without it ("?"). */
 static const char *const hist_cols[] = {
 	"time", "run_id", "git_revision", "host", "kernel", "mechanism",
 	"family", "where", "variant", "state", "metric", "unit", "backend",
 	"median", "ci95_low", "ci95_high", "repeats", "status", "tracer", NULL,
-};
-
-/*
- * "tracer" came last with the tracer axis: a history file written before
- * loads without it, its rows' tracer "?" (unknown).
- */
-static const char *const hist_need[] = {
-	"time", "run_id", "git_revision", "host", "kernel", "mechanism",
-	"family", "where", "variant", "state", "metric", "unit", "backend",
-	"median", "ci95_low", "ci95_high", "repeats", "status", NULL,
 };
 
 #define NCOLS (sizeof(hist_cols) / sizeof(hist_cols[0]) - 1)
@@ -102,7 +93,7 @@ static int append(const char *file, const char *dir)
 	if (ret != PC_OK)
 		return ret;
 	if (exists(file)) {
-		ret = pc_table_load(file, hist_need, &old, err, sizeof(err));
+		ret = pc_table_load_compat(file, hist_cols, &old, err, sizeof(err));
 		if (ret != PC_OK) {
 			/* a history FILE that cannot be read is bad input, exit 2 */
 			fprintf(stderr, "probecost history: %s\n", err);
@@ -302,7 +293,7 @@ static int plot(const char *file, const char *out, const char *metric)
 	char err[1024];
 	int ret;
 
-	ret = pc_table_load(file, hist_need, &t, err, sizeof(err));
+	ret = pc_table_load_compat(file, hist_cols, &t, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost history: %s\n", err);
 		return ret == PC_ERR_NOMEM ? ret : PC_ERR_INVAL;

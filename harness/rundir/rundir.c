@@ -13,25 +13,29 @@
 #include "results.h"
 #include "rundir.h"
 
-/*
- * Open @name in the run; explain a missing file rather than just say so.
- * Every column of @cols is required but "tracer", which older runs lack.
- */
-static int load_file(struct pc_run *r, const char *name,
-		     const char *const *cols, struct pc_table *t, char *err,
-		     size_t len)
+int pc_table_load_compat(const char *path, const char *const *cols,
+			 struct pc_table *t, char *err, size_t len)
 {
-	char path[PATH_MAX + 32], part[PATH_MAX + 40];
 	const char *need[32];
 	size_t n = 0;
-	int ret, e;
 
 	for (; *cols && n < sizeof(need) / sizeof(need[0]) - 1; cols++)
 		if (strcmp(*cols, "tracer"))
 			need[n++] = *cols;
 	need[n] = NULL;
+	return pc_table_load(path, need, t, err, len);
+}
+
+/* Open @name in the run; explain a missing file rather than just say so. */
+static int load_file(struct pc_run *r, const char *name,
+		     const char *const *cols, struct pc_table *t, char *err,
+		     size_t len)
+{
+	char path[PATH_MAX + 32], part[PATH_MAX + 40];
+	int ret, e;
+
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	ret = pc_table_load(path, need, t, err, len);
+	ret = pc_table_load_compat(path, cols, t, err, len);
 	if (ret != PC_ERR_IO)
 		return ret;
 	e = errno;

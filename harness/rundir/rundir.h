@@ -62,6 +62,14 @@ struct pc_run {
 #define PC_RUN_SAMPLES	(1u << 0)	/* read samples.csv too (compare) */
 
 /*
+ * pc_table_load() of a file probecost writes (run files, history.csv),
+ * requiring every column of @cols but those added since files were first
+ * written ("tracer"): older files lack them, and their cells read "".
+ */
+int pc_table_load_compat(const char *path, const char *const *cols,
+			 struct pc_table *t, char *err, size_t len);
+
+/*
  * Load the run in @dir: meta.csv and results.csv, and samples.csv with
  * PC_RUN_SAMPLES. On failure @err holds "file:line: ..." and the run is
  * left empty.
