@@ -190,7 +190,8 @@ bool pc_registry_has_tracer(const char *t)
 
 void pc_registry_tracers(char *buf, size_t len)
 {
-	size_t off = 0;
+	const char *seen[PC_REGISTRY_LEN * (PC_NR_STATES + 1)];
+	size_t n = 0, off = 0;
 
 	if (!len)
 		return;
@@ -198,18 +199,17 @@ void pc_registry_tracers(char *buf, size_t len)
 	for (size_t i = 0; i < PC_REGISTRY_LEN; i++) {
 		const struct pc_mech *m = pc_registry[i];
 
+		/* each state's consumer, then the entry's own tool */
 		for (int st = 0; st <= PC_NR_STATES && off < len; st++) {
-			/* PC_NR_STATES: the entry's own tool */
 			const char *t = st < PC_NR_STATES ? pc_mech_tracer(m, st) : pc_mech_tool(m);
-			bool seen = !strcmp(t, "-");
+			bool dup = !strcmp(t, "-");
 
-			for (size_t j = 0; j < i && !seen; j++)
-				seen = pc_mech_uses_tracer(pc_registry[j], t);
-			for (int k = 0; k < st && !seen; k++)
-				seen = !strcmp(pc_mech_tracer(m, k), t);
-			if (!seen)
-				off += (size_t)snprintf(buf + off, len - off, "%s%s",
-							off ? ", " : "", t);
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = !strcmp(seen[k], t);
+			if (dup)
+				continue;
+			seen[n++] = t;
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", t);
 		}
 	}
 }
