@@ -116,8 +116,7 @@ double pc_analyses_units(const struct pc_mech *m, unsigned int mask)
 	if ((mask & PC_AN(PC_AN_DISABLED)) && (m->states & PC_ST(PC_DISABLED)) &&
 	    !site_is_primitives(m))
 		u += 1;
-	if (mask & PC_AN(PC_AN_VICTIM))
-		u += 1;
+	/* victim rides in the engine's slots (pc_analyses_ride): no unit */
 	if (mask & PC_AN(PC_AN_VICTIM_LLC))
 		u += 1;
 	if ((mask & PC_AN(PC_AN_SCALING)) && (m->flags & PC_MECH_MT))
@@ -142,6 +141,21 @@ bool pc_analysis_headline(const char *metric)
 	return !strncmp(metric, "scaling-throughput-t", 20);
 }
 
+int pc_analyses_ride(struct pc_actx *c, const struct pc_mech *m,
+		     unsigned int mask, struct pc_rider *r)
+{
+	memset(r, 0, sizeof(*r));
+	pc_analyses_unride(c);
+	if (!(mask & PC_AN(PC_AN_VICTIM)))
+		return PC_OK;
+	return pc_victim_ride(c, m, r);
+}
+
+void pc_analyses_unride(struct pc_actx *c)
+{
+	pc_victim_unride(c);
+}
+
 int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 		    unsigned int mask)
 {
@@ -154,10 +168,8 @@ int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 		ret = pc_disabled_run(c, m);
 		pc_progress_next(c->prog);
 	}
-	if (ret == PC_OK && (mask & PC_AN(PC_AN_VICTIM))) {
+	if (ret == PC_OK && (mask & PC_AN(PC_AN_VICTIM)))
 		ret = pc_victim_run(c, m, false);
-		pc_progress_next(c->prog);
-	}
 	if (ret == PC_OK && (mask & PC_AN(PC_AN_VICTIM_LLC))) {
 		ret = pc_victim_run(c, m, true);
 		pc_progress_next(c->prog);

@@ -17,8 +17,10 @@
  *              line, from the ELF symbol table. footprint.c
  *   victim     cache impact without counters: a pointer-chasing walk
  *              over an L1d- and an L2-sized working set, k probe hits
- *              between walks; the walk's slowdown per probe hit.
- *              victim.c; the walk itself, victim_walk.c (victim.h)
+ *              between walks; the walk's slowdown per probe hit. It
+ *              rides in the engine's slots (pc_analyses_ride) rather
+ *              than arming each state again. victim.c; the walk
+ *              itself, victim_walk.c (victim.h)
  *   victim-llc the same over an LLC-sized set: slow (a walk over most
  *              of the LLC per pass), so asked for explicitly.
  *   scaling    1..all PUs firing the same armed probe at once, one
@@ -78,6 +80,8 @@ enum pc_analysis {
 /* For run --help: the list syntax and names, one per line. */
 extern const char pc_analyses_help[];
 
+struct pc_victim_ride;
+
 /* What an analysis gets from the run. */
 struct pc_actx {
 	struct pc_engine *e;	/* cfg, meter (timer, counters, N, stop), sink */
@@ -87,6 +91,8 @@ struct pc_actx {
 	/* armed: the K values (--armed), in the order given */
 	unsigned int armed[16];
 	size_t narmed;
+	/* victim: riding in the engine's slots of the mechanism under way */
+	struct pc_victim_ride *victim;
 };
 
 /* --armed's default: no other probe, then ten, a hundred, a thousand. */
@@ -103,6 +109,17 @@ double pc_analyses_units(const struct pc_mech *m, unsigned int mask);
 /* True for the metric a row of an analysis is summarised by on screen. */
 bool pc_analysis_headline(const char *metric);
 
+/*
+ * The analyses in @mask that ride along in the engine's slots of @m
+ * (victim: each state is armed there anyway): @r set for
+ * pc_engine_run_with(), r->slot NULL when none rides. Their rows come
+ * from pc_analyses_run(); pc_analyses_unride() frees what they keep when
+ * it is not called (the engine stopped). PC_ERR_NOMEM.
+ */
+int pc_analyses_ride(struct pc_actx *c, const struct pc_mech *m,
+		     unsigned int mask, struct pc_rider *r);
+void pc_analyses_unride(struct pc_actx *c);
+
 /* Run the analyses in @mask on @m; PC_ERR_INTR when stopped. */
 int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 		    unsigned int mask);
@@ -112,6 +129,8 @@ int pc_analyses_run(struct pc_actx *c, const struct pc_mech *m,
 int pc_disabled_run(struct pc_actx *c, const struct pc_mech *m);
 int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m);
 int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc);
+int pc_victim_ride(struct pc_actx *c, const struct pc_mech *m, struct pc_rider *r);
+void pc_victim_unride(struct pc_actx *c);
 int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m);
 int pc_toggle_run(struct pc_actx *c, const struct pc_mech *m);
 int pc_armed_run(struct pc_actx *c, const struct pc_mech *m);

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyses.h"
@@ -103,9 +104,10 @@ static int pick_sets(const struct pc_topo *tp, bool llc, struct pc_victim_cfg *c
 }
 
 static void emit(struct pc_actx *c, const struct pc_mech *m,
-		 const struct pc_victim_cfg *cfg, const struct pc_victim_out *o,
-		 const char **names, char notes[][160])
+		 const struct pc_victim *v, const char **names, char notes[][160])
 {
+	const struct pc_victim_cfg *cfg = &v->cfg;
+	const struct pc_victim_out *o = &v->out;
 	const struct pc_timer *tm = &c->e->mt.timer;
 	struct pc_sink *so = &c->e->out;
 	char metric[64], note[256];
@@ -121,7 +123,7 @@ static void emit(struct pc_actx *c, const struct pc_mech *m,
 			.events = o->lines[s], .hit_ratio = NAN, .note = note,
 		});
 		for (int st = 0; st < PC_NR_STATES; st++) {
-			if (!(cfg->states & PC_ST(st)))
+			if (!(cfg->states & PC_ST(st)) || !o->nst[st])
 				continue;
 			for (size_t k = 0; k < cfg->nk; k++) {
 				snprintf(metric, sizeof(metric), "victim-%s-k%llu", names[s],
@@ -134,7 +136,7 @@ static void emit(struct pc_actx *c, const struct pc_mech *m,
 					.variant = o->variant[st], .state = pc_state_name(st),
 					.metric = metric, .unit = tm->unit,
 					.backend = tm->backend, .v = o->slow[st][s][k],
-					.n = o->n, .events = cfg->k[k], .hit_ratio = NAN,
+					.n = o->nst[st], .events = cfg->k[k], .hit_ratio = NAN,
 					.note = note,
 				});
 			}
@@ -142,50 +144,159 @@ static void emit(struct pc_actx *c, const struct pc_mech *m,
 	}
 }
 
-int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc)
+/* What a victim riding in the engine's slots keeps until its rows. */
+struct pc_victim_ride {
+	struct pc_victim v;
+	const char *names[PC_VICTIM_MAX_SETS];
+	char notes[PC_VICTIM_MAX_SETS][160];
+};
+
+/*
+ * The walk's configuration for @m, or the unsupported row saying why
+ * there is none (PC_ERR_UNSUPPORTED, the row written).
+ */
+static int setup(struct pc_actx *c, const struct pc_mech *m, bool llc,
+		 struct pc_victim_cfg *cfg, const char **names, char notes[][160])
 {
 	struct pc_engine *e = c->e;
 	const char *metric = llc ? "victim-llc" : "victim";
-	struct pc_victim_cfg cfg = {
+	char why[256];
+
+	*cfg = (struct pc_victim_cfg){
 		.k = { 1, 8, 64 },
 		.nk = 3,
 		.passes = llc ? 2 : 5,
 		.repeats = llc && e->cfg.repeats > 7 ? 7 : e->cfg.repeats,
 		.warmup = e->cfg.warmup ? 1 : 0,
+		.states = pc_engine_states(e, m),
 	};
-	struct tick_arg ta = { c, m->name, llc ? "victim walk, LLC" : "victim walk" };
-	struct pc_victim_out out;
-	const char *names[PC_VICTIM_MAX_SETS];
-	char notes[PC_VICTIM_MAX_SETS][160], why[256];
-	struct pc_drive d;
-	int ret;
-
 	if (e->mt.timer.kind == PC_TIMER_ICOUNT) {
 		pc_sink_note(&e->out, m, "-", metric, "unsupported",
 			     "the icount timer counts instructions: a cache miss costs none, so a victim cannot see it");
-		return PC_OK;
+		return PC_ERR_UNSUPPORTED;
 	}
-	ret = pick_sets(c->topo, llc, &cfg, names, notes, why, sizeof(why));
-	if (ret != PC_OK) {
+	if (pick_sets(c->topo, llc, cfg, names, notes, why, sizeof(why)) != PC_OK) {
 		pc_sink_note(&e->out, m, "-", metric, "unsupported", why);
-		return PC_OK;
+		return PC_ERR_UNSUPPORTED;
 	}
-	cfg.states = pc_engine_states(e, m);
+	return PC_OK;
+}
+
+static int ride_slot(void *arg, struct pc_drive *d, int slot)
+{
+	struct pc_victim_ride *vr = arg;
+	enum pc_state st = slot == PC_NR_STATES ? PC_ABSENT : slot;
+	int ret = pc_victim_slot(&vr->v, d, slot);
+
+	if (ret != PC_OK && ret != PC_ERR_INTR && !vr->v.out.why[0])
+		snprintf(vr->v.out.why, sizeof(vr->v.out.why), "%s: %.200s", pc_state_name(st),
+			 d->in.why[0] ? d->in.why : pc_strerror(ret));
+	return ret;
+}
+
+static void ride_fold(void *arg)
+{
+	pc_victim_fold(&((struct pc_victim_ride *)arg)->v);
+}
+
+static void ride_drop(void *arg)
+{
+	struct pc_victim_ride *vr = arg;
+
+	memset(vr->v.done, 0, sizeof(vr->v.done));
+}
+
+int pc_victim_ride(struct pc_actx *c, const struct pc_mech *m, struct pc_rider *r)
+{
+	struct pc_victim_ride *vr;
+	struct pc_victim_cfg cfg;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	vr = calloc(1, sizeof(*vr));
+	if (!vr)
+		return PC_ERR_NOMEM;
+	ret = setup(c, m, false, &cfg, vr->names, vr->notes);
+	if (ret == PC_OK)
+		ret = pc_victim_open(&vr->v, &cfg);
+	if (ret != PC_OK) {
+		pc_victim_close(&vr->v);
+		free(vr);
+		/* the unsupported row is written; anything else, say so at run */
+		return ret == PC_ERR_UNSUPPORTED ? PC_OK : ret;
+	}
+	c->victim = vr;
+	*r = (struct pc_rider){ .slot = ride_slot, .fold = ride_fold, .drop = ride_drop, .arg = vr };
+	return PC_OK;
+}
+
+void pc_victim_unride(struct pc_actx *c)
+{
+	if (!c->victim)
+		return;
+	pc_victim_close(&c->victim->v);
+	free(c->victim);
+	c->victim = NULL;
+}
+
+/* The rows of a victim that rode in the engine's slots of @m, and measured. */
+static int ride_rows(struct pc_actx *c, const struct pc_mech *m)
+{
+	struct pc_victim_ride *vr = c->victim;
+	struct pc_sink *so = &c->e->out;
+
+	emit(c, m, &vr->v, vr->names, vr->notes);
+	if (vr->v.out.why[0])
+		pc_sink_note(so, m, "-", "victim", "unsupported", vr->v.out.why);
+	pc_victim_unride(c);
+	return PC_OK;
+}
+
+int pc_victim_run(struct pc_actx *c, const struct pc_mech *m, bool llc)
+{
+	struct pc_engine *e = c->e;
+	const char *metric = llc ? "victim-llc" : "victim";
+	struct tick_arg ta = { c, m->name, llc ? "victim walk, LLC" : "victim walk" };
+	struct pc_victim_cfg cfg;
+	struct pc_victim v;
+	const char *names[PC_VICTIM_MAX_SETS];
+	char notes[PC_VICTIM_MAX_SETS][160];
+	struct pc_drive d;
+	int ret;
+
+	/*
+	 * A ride without a measured repeat (the engine could not arm the
+	 * mechanism at all) measures on its own, which writes why not.
+	 */
+	if (!llc && c->victim) {
+		if (c->victim->v.out.n)
+			return ride_rows(c, m);
+		pc_victim_unride(c);
+	}
+	if (setup(c, m, llc, &cfg, names, notes) != PC_OK)
+		return PC_OK;
 	cfg.tick = tick;
 	cfg.arg = &ta;
-	if (pc_engine_open(e, m, metric, &d) != PC_OK)
+	ret = pc_victim_open(&v, &cfg);
+	if (ret != PC_OK) {
+		pc_victim_close(&v);
+		return ret;
+	}
+	if (pc_engine_open(e, m, metric, &d) != PC_OK) {
+		pc_victim_close(&v);
 		return PC_OK;
-	ret = pc_victim_measure(&d, &cfg, &out);
-	if (ret == PC_OK && out.n) {
-		emit(c, m, &cfg, &out, names, notes);
-		if (out.why[0])
-			pc_sink_note(&e->out, m, "-", metric, "unsupported", out.why);
+	}
+	ret = pc_victim_measure(&d, &v);
+	if (ret == PC_OK && v.out.n) {
+		emit(c, m, &v, names, notes);
+		if (v.out.why[0])
+			pc_sink_note(&e->out, m, "-", metric, "unsupported", v.out.why);
 	} else if (ret != PC_ERR_INTR) {
 		pc_sink_note(&e->out, m, "-", metric, pc_status_of(ret),
-			     out.why[0] ? out.why : pc_strerror(ret));
+			     v.out.why[0] ? v.out.why : pc_strerror(ret));
 		ret = PC_OK;
 	}
-	pc_victim_out_free(&out);
+	pc_victim_close(&v);
 	pc_drive_close(&d);
 	return ret;
 }

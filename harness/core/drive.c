@@ -112,6 +112,18 @@ int pc_drive_fire(struct pc_drive *d, uint64_t n, struct pc_fire *f)
 	return pc_mech_fire(&d->in, n, f);
 }
 
+int pc_drive_fire_only(struct pc_drive *d, uint64_t n, struct pc_fire *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->hits = PC_HITS_UNKNOWN;
+	return d->in.mech->fire(&d->in, n, f);
+}
+
+int pc_drive_count(struct pc_drive *d, struct pc_fire *f)
+{
+	return pc_mech_count(&d->in, f);
+}
+
 int pc_drive_warm(struct pc_drive *d, uint64_t n)
 {
 	struct pc_fire f;

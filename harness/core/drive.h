@@ -123,6 +123,14 @@ void pc_drive_variant(struct pc_drive *d, char *buf, size_t len);
 
 /* An untimed fire(n) and its count. */
 int pc_drive_fire(struct pc_drive *d, uint64_t n, struct pc_fire *f);
+/*
+ * The same in two steps, for a measurement that must time what follows
+ * the hits without the count's read-back (a counter read or a ring
+ * drain is a syscall, whose kernel entry alone evicts cache lines):
+ * fire(n) alone, then the count of everything fired since the last one.
+ */
+int pc_drive_fire_only(struct pc_drive *d, uint64_t n, struct pc_fire *f);
+int pc_drive_count(struct pc_drive *d, struct pc_fire *f);
 /* The warm-up before a timed fire of @n events: fire(n / 8), at least 1. */
 int pc_drive_warm(struct pc_drive *d, uint64_t n);
 

@@ -52,10 +52,11 @@ struct mrun {
 	struct pc_drive d;
 	uint64_t n[PC_NR_STATES];	/* N of the N/2N pair, per state */
 	struct state_acc acc[PC_NR_STATES];
+	const struct pc_rider *rider;	/* may be NULL */
 };
 
-/* Arm, the cold and the warm hit, the N/2N pair, disarm. */
-static int measure_slot(struct mrun *r, enum pc_state st, struct slot *s)
+/* Arm, the cold and the warm hit, the N/2N pair, a rider's turn, disarm. */
+static int measure_slot(struct mrun *r, enum pc_state st, int slot, struct slot *s)
 {
 	struct pc_drive *d = &r->d;
 	struct pc_fire f;
@@ -73,6 +74,9 @@ static int measure_slot(struct mrun *r, enum pc_state st, struct slot *s)
 		ret = pc_drive_time(d, 1, &s->warm, &f, NULL, NULL);
 	if (ret == PC_OK)
 		ret = pc_drive_pair(d, r->n[st], &s->p);
+	if (ret == PC_OK && r->rider && r->rider->slot &&
+	    r->rider->slot(r->rider->arg, d, slot) == PC_ERR_INTR)
+		ret = PC_ERR_INTR;
 	if (d->armed) {
 		int e = pc_drive_disarm(d, &s->disarm);
 
@@ -347,6 +351,12 @@ int pc_engine_open(struct pc_engine *e, const struct pc_mech *m,
 
 int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 {
+	return pc_engine_run_with(e, m, NULL);
+}
+
+int pc_engine_run_with(struct pc_engine *e, const struct pc_mech *m,
+		       const struct pc_rider *rider)
+{
 	unsigned int want = pc_engine_states(e, m);
 	unsigned int total = e->cfg.warmup + e->cfg.repeats;
 	struct slot slots[NR_SLOTS];
@@ -357,6 +367,7 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 	memset(&r, 0, sizeof(r));
 	r.e = e;
 	r.m = m;
+	r.rider = rider;
 	/*
 	 * filtered is a state only some mechanisms have: asked for, the
 	 * others say they lack it rather than leave it missing. (The four
@@ -397,7 +408,7 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 			}
 			if (e->on_progress)
 				e->on_progress(m, st, rep, total, e->progress_arg);
-			ret = measure_slot(&r, st, &slots[slot]);
+			ret = measure_slot(&r, st, slot, &slots[slot]);
 			if (ret == PC_OK) {
 				done[slot] = true;
 				continue;
@@ -413,8 +424,13 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 				goto out;
 			ret = PC_OK;
 		}
-		if (rep >= e->cfg.warmup)
+		if (rep >= e->cfg.warmup) {
 			record_repeat(&r, rep - e->cfg.warmup, slots, done);
+			if (rider && rider->fold)
+				rider->fold(rider->arg);
+		} else if (rider && rider->drop) {
+			rider->drop(rider->arg);
+		}
 	}
 	for (int st = 0; st < PC_NR_STATES; st++)
 		if (r.acc[st].active)

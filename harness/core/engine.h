@@ -59,6 +59,29 @@ unsigned int pc_engine_states(const struct pc_engine *e, const struct pc_mech *m
 int pc_engine_run(struct pc_engine *e, const struct pc_mech *m);
 
 /*
+ * A measurement that rides along in the engine's slots: slot() is called
+ * in every slot of every repeat, warm-up ones included, with the slot's
+ * state armed, after the N/2N pair and before the disarm (@slot: the
+ * state, or PC_NR_STATES for the closing absent'); fold() after each
+ * measured repeat. An analysis that needs each state armed once per
+ * repeat shares the engine's arming this way instead of arming it all
+ * again: a uprobe's disarm alone waits tens of ms for RCU. A slot()
+ * error other than PC_ERR_INTR is the rider's to keep: the engine's own
+ * figures go on.
+ */
+struct pc_rider {
+	int (*slot)(void *arg, struct pc_drive *d, int slot);
+	void (*fold)(void *arg);
+	/* called instead of fold() after a warm-up repeat, may be NULL */
+	void (*drop)(void *arg);
+	void *arg;
+};
+
+/* pc_engine_run() with @rider (NULL: none) riding along. */
+int pc_engine_run_with(struct pc_engine *e, const struct pc_mech *m,
+		       const struct pc_rider *rider);
+
+/*
  * Open @m for an analysis (or any measurement beside the main one) in
  * @d, or write the row saying why it cannot be (state "-", metric
  * @metric) and return that error: nothing is left to close then.

@@ -19,7 +19,8 @@
  * disabled); hit ratios and status; that pc_drive_pair() measures a
  * disturbed pair again and counts what stays disturbed; that the
  * analyses and the engine share one calibration; that the stop flag
- * ends a run disarmed; and, over the whole test, that the fake was never
+ * ends a run disarmed; that a rider gets its turn in every slot with
+ * the slot's state armed; and, over the whole test, that the fake was never
  * armed twice without a disarm nor fired unarmed.
  */
 #include <math.h>
@@ -521,6 +522,58 @@ static void check_stop(uint64_t k)
 	stop_flag = 0;
 }
 
+/* 6.: a rider (the victim's way in): its turn in every slot, armed. */
+struct ride_log {
+	unsigned int calls[PC_NR_STATES + 1], wrong, folds, drops;
+};
+
+static int ride_slot(void *arg, struct pc_drive *d, int slot)
+{
+	struct ride_log *l = arg;
+	enum pc_state want = slot == PC_NR_STATES ? PC_ABSENT : slot;
+
+	/* the slot's state is armed, and the pair is done before the rider */
+	l->wrong += !d->armed || !farmed || fstate != want;
+	l->calls[slot]++;
+	return PC_OK;
+}
+
+static void ride_fold(void *arg)
+{
+	((struct ride_log *)arg)->folds++;
+}
+
+static void ride_drop(void *arg)
+{
+	((struct ride_log *)arg)->drops++;
+}
+
+static void check_rider(uint64_t k)
+{
+	struct ride_log l = { 0 };
+	struct pc_rider r = { .slot = ride_slot, .fold = ride_fold, .drop = ride_drop, .arg = &l };
+	unsigned int total = REPEATS + 1;	/* setup_run's warm-up: 1 */
+	bool each = true;
+	int ret;
+
+	memset(cost_ticks, 0, sizeof(cost_ticks));
+	cost_ticks[PC_ENABLED] = k;
+	setup_run(PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) | PC_ST(PC_ENABLED), 0);
+	ret = pc_engine_run_with(&eng, &fake, &r);
+	for (int s = 0; s <= PC_NR_STATES; s++) {
+		bool asked = s == PC_NR_STATES || s <= PC_ENABLED;
+
+		each &= l.calls[s] == (asked ? total : 0);
+	}
+	KTAP_OK(ret == PC_OK && each && !l.wrong,
+		"rider: one turn per slot and repeat with its state armed (absent %u, disabled %u, enabled %u, recording %u, absent' %u of %u; %u wrong)",
+		l.calls[PC_ABSENT], l.calls[PC_DISABLED], l.calls[PC_ENABLED],
+		l.calls[PC_RECORDING], l.calls[PC_NR_STATES], total, l.wrong);
+	KTAP_OK(l.folds == REPEATS && l.drops == 1 && row("enabled", "overhead"),
+		"rider: %u folds for %d measured repeats, %u drops for 1 warm-up; the engine's rows written",
+		l.folds, REPEATS, l.drops);
+}
+
 /*
  * The software group for the disturbance guard, as a run opens it; NULL,
  * or why the context-switch checks cannot run.
@@ -559,9 +612,9 @@ int main(void)
 	double rd;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	ktap_plan(15);
+	ktap_plan(17);
 	if (pc_timer_init(&eng.mt.timer, PC_NR_TIMERS) != PC_OK) {
-		for (int i = 0; i < 15; i++)
+		for (int i = 0; i < 17; i++)
 			ktap_skip(eng.mt.timer.why, "engine");
 		return ktap_finish();
 	}
@@ -578,6 +631,7 @@ int main(void)
 	check_pairs(k, no_sw);		/* 4 */
 	check_calibration(k);		/* 2 */
 	check_stop(k);			/* 2 */
+	check_rider(k);			/* 2 */
 	KTAP_OK(!double_arms && !unarmed_fires && !farmed && arms && setups == teardowns,
 		"whole test: %u arms, never armed twice (%u), never fired unarmed (%u), disarmed at the end, setup %u = teardown %u",
 		arms, double_arms, unarmed_fires, setups, teardowns);
