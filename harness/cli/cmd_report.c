@@ -324,6 +324,18 @@ static void environment(struct rep *r)
 		  strcmp(pc_run_meta(run, "events", "0"), "0") ?
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
+	/*
+	 * A deterministic guest measures fewer repeats by default: its
+	 * instruction counts are the same in each, so only its wait rows
+	 * (arm/disarm in emulated ns) have a CI from fewer repeats.
+	 */
+	if (pc_run_meta(run, "guest_repeats", NULL) &&
+	    strcmp(pc_run_meta(run, "guest_repeats", ""), pc_run_meta(run, "repeats", "")))
+		pc_doc_kv(d, "guest method", "%s repeats (+%s warm-up)%s",
+			  pc_run_meta(run, "guest_repeats", "?"),
+			  pc_run_meta(run, "guest_warmup", "?"),
+			  !strcmp(pc_run_meta(run, "guest_timer_backend", ""), "icount") ?
+			  ": instruction counts are exact, the same in every repeat; only the latency rows (emulated ns) get their CI from fewer repeats" : "");
 	analyses_kv(d, pc_run_meta(run, "analyses", "none recorded"));
 	if (pc_run_meta(run, "opt_in_not_run", NULL))
 		pc_doc_kv(d, "opt-in", "not run: %s; name it with run --mech or --tracer",
