@@ -57,6 +57,10 @@
  *              each call, unless the op times the switch itself (fills
  *              @out->ticks and sets @out->self_timed, as fire() does); the
  *              off call must be safe after a failed on, as disarm is.
+ *              A mechanism whose switch is its enabled arm() and disarm()
+ *              (a uprobe's perf_event_open and close, a BPF program's load
+ *              and attach) has none: the engine's enabled arm-latency and
+ *              disarm-latency rows are that switch, timed in every repeat.
  *   others     optional; arm @k other probes of the same kind on other
  *              sites that never run (k = 0: remove them), so that the
  *              measured probe's hits are served with @k more probes

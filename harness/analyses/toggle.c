@@ -6,7 +6,8 @@
  *
  *   toggle-enable    switching on: a static key's text_poke, a
  *                    tracepoint's probe registration, a kprobe's
- *                    registration, a uprobe's attach
+ *                    registration (a uprobe's attach is its enabled
+ *                    arm(), which the engine times: no toggle op)
  *   toggle-disable   switching off again
  *   optimize-delay   for a mechanism whose fast variant arrives later
  *                    (an optimized kprobe): registration until the first

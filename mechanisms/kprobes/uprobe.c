@@ -216,12 +216,6 @@ static int up_variant(struct pc_inst *in, char *buf, size_t len)
  * text (uprobe_register), closing it takes it out again: what perf, BPF
  * or a tracer pays per attach and detach of a uprobe.
  */
-static int up_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
-{
-	out->what = "perf_event_open on the uprobe PMU and close (uprobe_register / _unregister)";
-	return on ? up_arm(in, PC_ENABLED) : up_disarm(in);
-}
-
 static int up_others(struct pc_inst *in, unsigned int k, char *what, size_t len)
 {
 	struct up_priv *p = in->priv;
@@ -273,7 +267,6 @@ static void up_teardown(struct pc_inst *in)
 		.fire = up_fire,					\
 		.count = up_count,					\
 		.variant = up_variant,					\
-		.toggle = up_toggle,					\
 		.others = up_others,					\
 		.teardown = up_teardown,				\
 		.reap = pc_uprobe_reap,					\

@@ -31,7 +31,6 @@
 		.fire = pc_bpf_fire,					\
 		.count = pc_bpf_count,					\
 		.variant = pc_bpf_variant,				\
-		.toggle = pc_bpf_toggle,				\
 		.teardown = pc_bpf_teardown,				\
 	}
 

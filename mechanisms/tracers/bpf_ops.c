@@ -513,12 +513,6 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
  * open the object, load (verify) the counting program, attach it; then
  * destroy the link and the object.
  */
-int pc_bpf_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
-{
-	out->what = "libbpf: load and verify the counting program, attach it; destroy link and object";
-	return on ? pc_bpf_arm(in, PC_ENABLED) : pc_bpf_disarm(in);
-}
-
 void pc_bpf_teardown(struct pc_inst *in)
 {
 	struct bpf_priv *p = in->priv;

@@ -57,13 +57,6 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 	return PC_OK;
 }
 
-int pc_bpf_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
-{
-	(void)on;
-	(void)out;
-	return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "%s", BPF_STUB_WHY);
-}
-
 void pc_bpf_teardown(struct pc_inst *in)
 {
 	(void)in;

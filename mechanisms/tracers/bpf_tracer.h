@@ -66,7 +66,6 @@ int pc_bpf_disarm(struct pc_inst *in);
 int pc_bpf_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 int pc_bpf_count(struct pc_inst *in, struct pc_fire *out);
 int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len);
-int pc_bpf_toggle(struct pc_inst *in, bool on, struct pc_toggle *out);
 void pc_bpf_teardown(struct pc_inst *in);
 
 #endif
