@@ -102,6 +102,11 @@
  * hits per run), and a counting state whose runs made no hit fails
  * ("the trigger did not fire the point"), never gives a figure.
  *
+ * PC_MECH_SWITCHES: fire() switches out by design (it waits for a
+ * command it started, or ping-pongs with a partner thread), so a context
+ * switch during a measurement is the workload, not a disturbance: only
+ * the T(2N)/T(N) test guards its pairs.
+ *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the caller can print one useful line.
  *
@@ -191,6 +196,7 @@ struct pc_inst {
 #define PC_MECH_MT	(1u << 0)
 #define PC_MECH_OPT_IN	(1u << 1)
 #define PC_MECH_PER_HIT	(1u << 2)
+#define PC_MECH_SWITCHES	(1u << 3)
 
 /* The most other probes the others op arms (run --armed). */
 #define PC_OTHERS_MAX	1000

@@ -166,7 +166,7 @@ int pc_probe_point(const char *spec, const char *trigger, const struct pc_mech *
 		.name = pt.name,
 		.summary = pt.summary,
 		.family = kp ? PC_FAM_DYNAMIC : PC_FAM_STATIC,
-		.flags = PC_MECH_PER_HIT,
+		.flags = PC_MECH_PER_HIT | (pt.work.follow ? PC_MECH_SWITCHES : 0),
 		.data = &pt.kev,
 		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
 		PC_KEVENT_OPS,
