@@ -346,6 +346,17 @@ static int give_up(struct mrun *r, unsigned int states, int err)
 	return err == PC_ERR_UNSUPPORTED ? PC_OK : err;
 }
 
+/* The states not dropped yet: those without a row of their own. */
+static unsigned int still_active(const struct mrun *r)
+{
+	unsigned int m = 0;
+
+	for (int st = 0; st < PC_NR_STATES; st++)
+		if (r->acc[st].active)
+			m |= PC_ST(st);
+	return m;
+}
+
 /*
  * N per state, each calibrated on its own: one N for all would give the
  * cheap states of a mechanism with an expensive recording state windows
@@ -428,7 +439,7 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 	}
 	ret = calibrate_all(&r, want);
 	if (ret != PC_OK) {
-		ret = give_up(&r, want, ret);
+		ret = give_up(&r, still_active(&r) & want, ret);
 		goto out;
 	}
 
@@ -452,9 +463,13 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m)
 				done[slot] = true;
 				continue;
 			}
-			/* an absent that cannot run invalidates the whole mechanism */
+			/*
+			 * An absent that cannot run invalidates the whole
+			 * mechanism: the states still measured get its row (one
+			 * that failed before has its own already).
+			 */
 			if (st == PC_ABSENT) {
-				ret = give_up(&r, want, ret);
+				ret = give_up(&r, still_active(&r) & want, ret);
 				goto out;
 			}
 			/* a state that fails is its row; the others go on */

@@ -27,6 +27,21 @@ static int point_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	return pc_probe_work_run(&pt.work, n, in->why, sizeof(in->why));
 }
 
+/*
+ * kevent's verdict; a kprobe this kernel cannot have is measured nowhere
+ * else yet, and the reason says so rather than leave the rows' absence
+ * to be guessed.
+ */
+static int point_available(const struct pc_mech *m, char *why, size_t len)
+{
+	int ret = pc_kevent_available(m, why, len);
+	size_t n = strlen(why);
+
+	if (ret == PC_ERR_UNSUPPORTED && pt.kev.kind == PC_KEV_KPROBE && n < len)
+		snprintf(why + n, len - n, "; the QEMU guest, where the kprobe mechanisms run, does not take --probe points yet: measure this point on a kernel with CONFIG_KPROBES");
+	return ret;
+}
+
 /* [A-Za-z0-9_] (and '.' for a function: foo.isra.0), at least one. */
 static int ident_ok(const char *s, int dots)
 {
@@ -174,6 +189,7 @@ int pc_probe_point(const char *spec, const char *trigger, const struct pc_mech *
 	};
 	/* the workload replaces the getppid site: the point is the kernel's */
 	pt.mech.fire = point_fire;
+	pt.mech.available = point_available;
 	*m = &pt.mech;
 	return PC_OK;
 }
