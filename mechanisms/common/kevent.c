@@ -532,8 +532,17 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	}
 	default:
 		snprintf(buf, len, "instance-ring:%s", what);
+		if (d->follow) {
+			char fork[16];
+
+			/* read back: does the instance follow the forks? */
+			pc_tracefs_instance_get(&p->rec.ti, "options/event-fork", fork, sizeof(fork));
+			snprintf(buf + strlen(buf), len - strlen(buf), ":event-fork=%s", fork);
+		}
 		break;
 	}
+	if (d->follow && p->state == PC_ENABLED)
+		snprintf(buf + strlen(buf), len - strlen(buf), ":inherit");
 	if (d->kind != PC_KEV_TRACEPOINT && (p->state == PC_ENABLED || p->state == PC_RECORDING))
 		patched_as(d->kind, what, buf, len);
 	return PC_OK;
