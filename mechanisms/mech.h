@@ -98,6 +98,19 @@
  * slow; opt_in_why says why, and the run's meta.csv and report name it.
  * Named with --mech or --tracer, it runs.
  *
+ * PC_MECH_PER_HIT: fire(n) runs a workload n times (a user's --trigger
+ * command, a built-in loop for a user's probe point) and each run hits
+ * the instrumentation as often as it does, which only the count op
+ * knows: the engine reports costs per hit, dividing the extra time per
+ * run by the hits per run counted in the same state (hit_ratio is then
+ * hits per run), and a counting state whose runs made no hit fails
+ * ("the trigger did not fire the point"), never gives a figure.
+ *
+ * PC_MECH_SWITCHES: fire() switches out by design (it waits for a
+ * command it started, or ping-pongs with a partner thread), so a context
+ * switch during a measurement is the workload, not a disturbance: only
+ * the T(2N)/T(N) test guards its pairs.
+ *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the caller can print one useful line.
  *
@@ -186,6 +199,8 @@ struct pc_inst {
 
 #define PC_MECH_MT	(1u << 0)
 #define PC_MECH_OPT_IN	(1u << 1)
+#define PC_MECH_PER_HIT	(1u << 2)
+#define PC_MECH_SWITCHES	(1u << 3)
 
 /* The most other probes the others op arms (run --armed). */
 #define PC_OTHERS_MAX	1000

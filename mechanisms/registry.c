@@ -89,33 +89,81 @@ static const struct pc_mech *const pc_registry[] = {
 
 #define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))
 
+/* Entries made at run time (run --probe), after the built-in ones. */
+#define PC_RUNTIME_MAX 4
+#define PC_RUNTIME_PREFIX "probe:"
+static const struct pc_mech *pc_runtime[PC_RUNTIME_MAX];
+static size_t pc_nruntime;
+
 size_t pc_registry_count(void)
 {
-	return PC_REGISTRY_LEN;
+	return PC_REGISTRY_LEN + pc_nruntime;
 }
 
 const struct pc_mech *pc_registry_get(size_t i)
 {
-	return i < PC_REGISTRY_LEN ? pc_registry[i] : NULL;
+	if (i < PC_REGISTRY_LEN)
+		return pc_registry[i];
+	return i - PC_REGISTRY_LEN < pc_nruntime ? pc_runtime[i - PC_REGISTRY_LEN] : NULL;
 }
 
 const struct pc_mech *pc_registry_find(const char *name)
 {
-	for (size_t i = 0; i < PC_REGISTRY_LEN; i++)
-		if (!strcmp(pc_registry[i]->name, name))
-			return pc_registry[i];
+	for (size_t i = 0; i < pc_registry_count(); i++)
+		if (!strcmp(pc_registry_get(i)->name, name))
+			return pc_registry_get(i);
 	return NULL;
+}
+
+/* A run-time entry: "probe:" and the point, tracepoint:sched:sched_switch. */
+static int runtime_name_ok(const char *s)
+{
+	if (!s || strncmp(s, PC_RUNTIME_PREFIX, strlen(PC_RUNTIME_PREFIX)))
+		return 0;
+	s += strlen(PC_RUNTIME_PREFIX);
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == ':' || *s == '.'))
+			return 0;
+	return 1;
 }
 
 static int name_ok(const char *s)
 {
 	if (!s || !*s)
 		return 0;
+	if (!strncmp(s, PC_RUNTIME_PREFIX, strlen(PC_RUNTIME_PREFIX)))
+		return runtime_name_ok(s);
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
 		      *s == '-'))
 			return 0;
 	return 1;
+}
+
+int pc_registry_add(const struct pc_mech *m)
+{
+	const struct pc_mech *list[PC_REGISTRY_LEN + PC_RUNTIME_MAX];
+	size_t n = pc_registry_count();
+
+	if (!runtime_name_ok(m->name)) {
+		fprintf(stderr, "probecost: run-time entry \"%s\" is not %s[A-Za-z0-9_:.]+\n",
+			m->name ? m->name : "(null)", PC_RUNTIME_PREFIX);
+		return PC_ERR_INVAL;
+	}
+	if (pc_nruntime == PC_RUNTIME_MAX) {
+		fprintf(stderr, "probecost: at most %d run-time entries\n", PC_RUNTIME_MAX);
+		return PC_ERR_INVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		list[i] = pc_registry_get(i);
+	list[n] = m;
+	if (pc_registry_check_list(list, n + 1) != PC_OK)
+		return PC_ERR_INVAL;
+	pc_runtime[pc_nruntime++] = m;
+	return PC_OK;
 }
 
 int pc_registry_check(void)

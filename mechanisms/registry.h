@@ -22,6 +22,13 @@ const struct pc_mech *pc_registry_find(const char *name);
 int pc_registry_check(void);
 /* The same checks on any list (the registry's, or a test's). */
 int pc_registry_check_list(const struct pc_mech *const *list, size_t n);
+/*
+ * Add an entry made at run time (a user's probe point, run --probe):
+ * after the built-in ones in count/get/find, checked as they are, but
+ * named "probe:" and the point ([A-Za-z0-9_:.]). At most 4; PC_OK or
+ * PC_ERR_INVAL, the offender printed.
+ */
+int pc_registry_add(const struct pc_mech *m);
 /* Comma-separated list of all names (each once), for error messages. */
 void pc_registry_names(char *buf, size_t len);
 /* Comma-separated list of every tracer some entry uses, each once. */

@@ -24,6 +24,7 @@
 #include "guestrun.h"
 #include "module_dev.h"
 #include "opts.h"
+#include "probe_point.h"
 #include "progress.h"
 #include "registry.h"
 #include "rundir.h"
@@ -76,6 +77,19 @@ static void run_usage(FILE *f)
 		   "                   ust-tracepoint; see probecost list); a kept\n"
 		   "                   entry measures all its states, each with its\n"
 		   "                   own consumer\n"
+		   "  --probe POINT    measure a real kernel point: tracepoint:SYSTEM:EVENT\n"
+		   "                   or kprobe:FUNCTION, checked to exist before anything\n"
+		   "                   is armed; alone it runs only that point, with --mech\n"
+		   "                   beside the mechanisms named. Its rows (mechanism\n"
+		   "                   probe:POINT) are per hit of the point: the extra\n"
+		   "                   time of a workload run divided by the hits the\n"
+		   "                   tracer counted in it (hit_ratio); a run that makes\n"
+		   "                   no hit fails the row. Built-in workloads: syscall\n"
+		   "                   points of cheap syscalls (getppid ...), raw_syscalls,\n"
+		   "                   sched_switch/wakeup/waking (a pipe ping-pong)\n"
+		   "  --trigger CMD    the workload firing --probe's point: one run is\n"
+		   "                   /bin/sh -c CMD, output to /dev/null; a run that fails\n"
+		   "                   stops the point's measurement with the reason\n"
 		   "  --armed LIST     K other probes of the same kind armed elsewhere,\n"
 		   "                   e.g. 0,10,100,1000 (0..%d): runs the armed\n"
 		   "                   analysis, one armed-overhead-k<K> row per K\n"
@@ -151,6 +165,8 @@ struct run_args {
 	char tracers[16][32];		/* --tracer's items */
 	size_t ntracers;
 	const char *tracer_arg;
+	const char *probe, *trigger;	/* --probe's point, --trigger's command */
+	bool probe_guest;		/* --probe is a kprobe only the guest can have */
 	/* what the guest's `probecost run` is given besides --mech and --out */
 	const char *gargs[24];
 	int ngargs;
@@ -308,6 +324,33 @@ static int filter_tracers(struct run_args *a)
 	return PC_OK;
 }
 
+/*
+ * --probe: the point becomes a run-time registry entry, checked before
+ * anything is armed. Alone it is the whole run; with --mech it joins
+ * what --mech selected (--tracer filters --mech's selection only).
+ */
+static int add_probe(struct run_args *a)
+{
+	const struct pc_mech *m;
+	char why[1024];
+	int ret;
+
+	if (!a->probe) {
+		if (a->trigger)
+			return pc_usage_error("run", "--trigger needs --probe: the trigger fires a probe point");
+		return PC_OK;
+	}
+	ret = pc_probe_point(a->probe, a->trigger, &m, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_usage_error("run", "--probe %s: %s", a->probe, why);
+	if (pc_registry_add(m) != PC_OK)
+		return PC_ERR_INVAL;
+	if (!a->mech_set)
+		a->nmechs = 0;
+	select_mech(a, m);
+	return PC_OK;
+}
+
 static int add_state(void *ctx, const char *tok)
 {
 	struct run_args *a = ctx;
@@ -328,6 +371,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "tracer", required_argument, NULL, 'T' },
 		{ "armed", required_argument, NULL, 'K' },
+		{ "probe", required_argument, NULL, 'P' },
+		{ "trigger", required_argument, NULL, 'G' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "warmup", required_argument, NULL, 'w' },
@@ -380,6 +425,15 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			ret = pc_opt_each("run", "--armed", optarg, add_armed, a,
 					  "e.g. 0,10,100,1000");
 			guest_arg(a, "--armed", optarg);
+			break;
+		case 'P':
+			if (a->probe)
+				ret = pc_usage_error("run", "--probe: one point per run ('%s' and '%s')",
+						     a->probe, optarg);
+			a->probe = optarg;
+			break;
+		case 'G':
+			a->trigger = optarg;
 			break;
 		case 'T':
 			a->ntracers = 0;
@@ -494,6 +548,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		drop_opt_in(a);
 	if (ret == PC_OK)
 		ret = filter_tracers(a);
+	if (ret == PC_OK)
+		ret = add_probe(a);
 	if (ret == PC_OK && a->vm && a->no_vm)
 		ret = pc_usage_error("run", "--no-vm contradicts --vm, --kernel and --deterministic");
 	if (ret == PC_OK && a->det_set && a->no_det)
@@ -717,6 +773,10 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	meta(r, "software_counters", !e->mt.sw.nr ? e->mt.sw.why : "user+kernel");
 	snprintf(buf, sizeof(buf), "%d", pc_perf_paranoid());
 	meta(r, "perf_event_paranoid", buf);
+	if (a->probe) {
+		meta(r, "probe", a->probe);
+		meta(r, "trigger", a->trigger ? a->trigger : "built-in");
+	}
 	meta_u64(r, "repeats", a->repeats);
 	meta_u64(r, "warmup", a->warmup);
 	meta_u64(r, "events", a->events);
@@ -1013,6 +1073,7 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	struct pc_progress prog;
 	struct pc_actx ac;
 	struct pc_rider rider;
+	unsigned int an;
 	struct pc_topo tp;
 	struct sigaction sa;
 	char why[512];
@@ -1123,17 +1184,20 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	pc_progress_init(&prog, 0);
 	for (size_t i = 0; i < a->nmechs; i++)
 		if (!guest || !is_module(a->mechs[i]))
-			prog.total += 1 + pc_analyses_units(a->mechs[i], a->analyses);
+			prog.total += 1 + (a->mechs[i]->flags & PC_MECH_PER_HIT ? 0 :
+					   pc_analyses_units(a->mechs[i], a->analyses));
 	pc_progress_init(&prog, prog.total);
 	for (size_t i = 0; i < a->nmechs; i++) {
 		if (guest && is_module(a->mechs[i]))
 			continue;
-		ret = pc_analyses_ride(&ac, a->mechs[i], a->analyses, &rider);
+		/* the analyses measure a site per fire; a probe point's fire is a workload run */
+		an = a->mechs[i]->flags & PC_MECH_PER_HIT ? 0 : a->analyses;
+		ret = pc_analyses_ride(&ac, a->mechs[i], an, &rider);
 		if (ret == PC_OK)
 			ret = pc_engine_run_with(&e, a->mechs[i], &rider);
 		pc_progress_next(&prog);
-		if (ret == PC_OK)
-			ret = pc_analyses_run(&ac, a->mechs[i], a->analyses);
+		if (ret == PC_OK && an)
+			ret = pc_analyses_run(&ac, a->mechs[i], an);
 		pc_analyses_unride(&ac);
 		if (ret == PC_ERR_INTR)
 			break;

@@ -23,6 +23,13 @@ bool pc_hits_miscount(enum pc_state st, double ratio)
 	return !isnan(ratio) && fabs(ratio - pc_hits_expected(st)) > 1e-9;
 }
 
+bool pc_drive_miscount(const struct pc_mech *m, enum pc_state st, double ratio)
+{
+	if (!(m->flags & PC_MECH_PER_HIT) || isnan(ratio))
+		return pc_hits_miscount(st, ratio);
+	return pc_hits_expected(st) > 0 ? !(ratio > 0) : ratio != 0;
+}
+
 int pc_drive_open(struct pc_drive *d, const struct pc_meter *mt,
 		  const struct pc_opts *opts, const struct pc_mech *m)
 {
@@ -154,7 +161,8 @@ static int timed(struct pc_drive *d, uint64_t n, uint64_t *ticks,
 {
 	const struct pc_meter *mt = d->mt;
 	struct pc_inst *in = &d->in;
-	bool guard = ctxsw && mt->sw.nr;
+	/* a workload that switches by design is not disturbed by switching */
+	bool guard = ctxsw && mt->sw.nr && !(in->mech->flags & PC_MECH_SWITCHES);
 	struct pc_counts s0, s1;
 	uint64_t t0, t1;
 	int ret;
@@ -302,6 +310,52 @@ int pc_drive_pair(struct pc_drive *d, uint64_t n, struct pc_pair *p)
 	p->lost = f1.lost + f2.lost;
 	p->missed = f1.missed + f2.missed;
 	return PC_OK;
+}
+
+/* "no hit counted by perf in 48 runs of the workload", the fail of both checks */
+static int no_hits(struct pc_drive *d, enum pc_state st, uint64_t runs)
+{
+	return pc_inst_fail(&d->in, PC_ERR_VERIFY,
+			    "the trigger did not fire the point: %s counted no hit in %llu runs of the workload (%s)",
+			    pc_mech_tracer(d->in.mech, st), (unsigned long long)runs,
+			    pc_state_name(st));
+}
+
+int pc_drive_hits_check(struct pc_drive *d, enum pc_state st, const struct pc_pair *p)
+{
+	if (!(d->in.mech->flags & PC_MECH_PER_HIT) || pc_hits_expected(st) == 0 ||
+	    !p->hits_known || p->hits)
+		return PC_OK;
+	return no_hits(d, st, 3 * p->n);
+}
+
+int pc_drive_hit_rate(struct pc_drive *d, enum pc_state st, uint64_t n, double *rate)
+{
+	struct pc_fire f;
+	int ret = pc_drive_arm(d, st, NULL);
+
+	*rate = NAN;
+	if (ret != PC_OK)
+		return ret;
+	ret = pc_drive_warm(d, n);
+	if (ret == PC_OK)
+		ret = pc_drive_fire(d, n, &f);
+	if (ret == PC_OK && f.hits != PC_HITS_UNKNOWN)
+		*rate = (double)f.hits / (double)n;
+	if (ret == PC_OK && *rate == 0)
+		ret = no_hits(d, st, n);
+	if (d->armed) {
+		char keep[sizeof(d->in.why)];
+		int r;
+
+		memcpy(keep, d->in.why, sizeof(keep));
+		r = pc_drive_disarm(d, NULL);
+		if (ret == PC_OK)
+			ret = r;
+		else
+			memcpy(d->in.why, keep, sizeof(keep));
+	}
+	return ret;
 }
 
 /* One switch of the toggle op, in wait units: it may block. */

@@ -102,6 +102,14 @@ double pc_hits_expected(enum pc_state st);
 bool pc_hits_miscount(enum pc_state st, double ratio);
 
 /*
+ * pc_hits_miscount() for @m: a PC_MECH_PER_HIT mechanism's workload run
+ * hits its point as often as it does, so there a counting state is
+ * wrong only at 0 hits per run (pc_drive_hits_check fails it first) and
+ * a state that counts nothing only above 0.
+ */
+bool pc_drive_miscount(const struct pc_mech *m, enum pc_state st, double ratio);
+
+/*
  * Open @m: available() and setup(). PC_OK, or the error with its reason
  * in d->in.why; nothing is left to close on failure.
  */
@@ -150,6 +158,21 @@ int pc_drive_calibrate(struct pc_drive *d, enum pc_state st, uint64_t *n);
 
 /* One N/2N pair on the armed site, with the disturbance rules. */
 int pc_drive_pair(struct pc_drive *d, uint64_t n, struct pc_pair *p);
+
+/*
+ * A PC_MECH_PER_HIT mechanism's pair in a state that counts hits must
+ * have some: PC_ERR_VERIFY ("the trigger did not fire the point") with
+ * the reason in d->in.why when it has none, else PC_OK.
+ */
+int pc_drive_hits_check(struct pc_drive *d, enum pc_state st, const struct pc_pair *p);
+
+/*
+ * Hits per fired event in @st, counted over an untimed fire(@n) (arms
+ * @st, disarms after): what a PC_MECH_PER_HIT mechanism's states that
+ * count nothing are divided by. NaN when the state has no count;
+ * PC_ERR_VERIFY as pc_drive_hits_check() when it counted none.
+ */
+int pc_drive_hit_rate(struct pc_drive *d, enum pc_state st, uint64_t n, double *rate);
 
 /*
  * One state measured on its own: arm @st, read the variant into @variant,

@@ -53,6 +53,9 @@ struct mrun {
 	uint64_t n[PC_NR_STATES];	/* N of the N/2N pair, per state */
 	struct state_acc acc[PC_NR_STATES];
 	const struct pc_rider *rider;	/* may be NULL */
+	/* PC_MECH_PER_HIT: hits per run counted in hit_state at calibration */
+	double hits_per_run;
+	enum pc_state hit_state;
 };
 
 /* Arm, the cold and the warm hit, the N/2N pair, a rider's turn, disarm. */
@@ -74,6 +77,8 @@ static int measure_slot(struct mrun *r, enum pc_state st, int slot, struct slot 
 		ret = pc_drive_time(d, 1, &s->warm, &f, NULL, NULL);
 	if (ret == PC_OK)
 		ret = pc_drive_pair(d, r->n[st], &s->p);
+	if (ret == PC_OK)
+		ret = pc_drive_hits_check(d, st, &s->p);
 	if (ret == PC_OK && r->rider && r->rider->slot &&
 	    r->rider->slot(r->rider->arg, d, slot) == PC_ERR_INTR)
 		ret = PC_ERR_INTR;
@@ -102,6 +107,21 @@ static void acc_free(struct state_acc *a)
 		free(a->m[i]);
 }
 
+/*
+ * What a state's per-event figures are divided by: 1, or for a
+ * PC_MECH_PER_HIT mechanism the hits per workload run, those the state
+ * counted itself or, where it counts none (absent, disabled), those
+ * counted at calibration, so every row of the entry is per hit.
+ */
+static double per_hit(const struct mrun *r, const struct pc_pair *p)
+{
+	if (!(r->m->flags & PC_MECH_PER_HIT))
+		return 1.0;
+	if (p->hits_known && p->hits)
+		return (double)p->hits / (double)(3 * p->n);
+	return r->hits_per_run > 0 ? r->hits_per_run : NAN;
+}
+
 /* Fold a finished repeat into the accumulators and samples.csv. */
 static void record_repeat(struct mrun *r, unsigned int rep,
 			  struct slot *slots, const bool *done)
@@ -120,6 +140,7 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		const char *sn = pc_state_name(st);
 		const char *tr = pc_mech_tracer(r->m, st);
 		size_t k = a->n;
+		double h = per_hit(r, p);
 		double v[NR_METRICS];
 		bool have[NR_METRICS] = { false };
 
@@ -129,6 +150,8 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		v[M_OVERHEAD] = st == PC_ABSENT ?
 				slots[SLOT_REF2].p.cost - slots[PC_ABSENT].p.cost :
 				p->cost - ref;
+		v[M_COST] /= h;
+		v[M_OVERHEAD] /= h;
 		v[M_THROUGHPUT] = v[M_COST] > 0 ? 1e3 / v[M_COST] : NAN;
 		v[M_FIRST] = s->first;
 		v[M_WARM] = s->warm;
@@ -140,10 +163,10 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		for (int i = 0; i < mt->hw.nr; i++) {
 			double rf = (slots[PC_ABSENT].p.hw[i] + slots[SLOT_REF2].p.hw[i]) / 2;
 
-			v[M_HW0 + 2 * i] = st == PC_ABSENT ? rf : p->hw[i];
-			v[M_HW0 + 2 * i + 1] = st == PC_ABSENT ?
+			v[M_HW0 + 2 * i] = (st == PC_ABSENT ? rf : p->hw[i]) / h;
+			v[M_HW0 + 2 * i + 1] = (st == PC_ABSENT ?
 				slots[SLOT_REF2].p.hw[i] - slots[PC_ABSENT].p.hw[i] :
-				p->hw[i] - rf;
+				p->hw[i] - rf) / h;
 			have[M_HW0 + 2 * i] = have[M_HW0 + 2 * i + 1] = true;
 		}
 		for (int i = 0; i < NR_METRICS; i++)
@@ -228,6 +251,18 @@ static const char *metric_name(const struct pc_engine *e, int i, char *buf,
 	return buf;
 }
 
+/* A PC_MECH_PER_HIT row says what its figures were divided by. */
+static void per_hit_note(const struct mrun *r, int st, double ratio, char *note, size_t len)
+{
+	if (!isnan(ratio) && ratio > 0)
+		snprintf(note, len, "per hit: each workload run hit the point %.4g times (counted by %s), the extra time per run divided by that; first-hit and warm-hit time one whole run",
+			 ratio, pc_mech_tracer(r->m, st));
+	else
+		snprintf(note, len, "per hit: divided by the %.4g hits per workload run counted %s (by %s); first-hit and warm-hit time one whole run",
+			 r->hits_per_run, pc_state_name(r->hit_state),
+			 pc_mech_tracer(r->m, r->hit_state));
+}
+
 static void emit_rows(struct mrun *r, int st)
 {
 	struct pc_engine *e = r->e;
@@ -238,10 +273,13 @@ static void emit_rows(struct mrun *r, int st)
 	const char *status = "ok";
 
 	note[0] = '\0';
-	if (pc_hits_miscount(st, ratio)) {
+	if (r->m->flags & PC_MECH_PER_HIT)
+		per_hit_note(r, st, ratio, note, sizeof(note));
+	if (pc_drive_miscount(r->m, st, ratio)) {
 		status = "miscount";
-		snprintf(note, sizeof(note), "instrumentation counted %.6g hits per event, expected %g",
-			 ratio, pc_hits_expected(st));
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+			 "%sinstrumentation counted %.6g hits per event, expected %g",
+			 note[0] ? "; " : "", ratio, pc_hits_expected(st));
 	}
 	if (a->multiplexed)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
@@ -312,6 +350,17 @@ static int give_up(struct mrun *r, unsigned int states, int err)
 	return err == PC_ERR_UNSUPPORTED ? PC_OK : err;
 }
 
+/* The states not dropped yet: those without a row of their own. */
+static unsigned int still_active(const struct mrun *r)
+{
+	unsigned int m = 0;
+
+	for (int st = 0; st < PC_NR_STATES; st++)
+		if (r->acc[st].active)
+			m |= PC_ST(st);
+	return m;
+}
+
 /*
  * N per state, each calibrated on its own: one N for all would give the
  * cheap states of a mechanism with an expensive recording state windows
@@ -335,6 +384,18 @@ static int calibrate_all(struct mrun *r, unsigned int want)
 			return ret;
 		a->active = false;
 		give_up(r, PC_ST(st) & want, ret);
+	}
+	/*
+	 * Per hit: the hits a workload run makes, counted where the entry
+	 * counts them, for the states that count nothing; a workload that
+	 * does not fire the point fails every state here.
+	 */
+	if (r->m->flags & PC_MECH_PER_HIT) {
+		r->hit_state = r->m->states & PC_ST(PC_ENABLED) ? PC_ENABLED : PC_RECORDING;
+		r->d.in.why[0] = '\0';
+		return pc_drive_hit_rate(&r->d, r->hit_state,
+					 r->n[r->hit_state] ? r->n[r->hit_state] : r->n[PC_ABSENT],
+					 &r->hits_per_run);
 	}
 	return PC_OK;
 }
@@ -389,7 +450,7 @@ int pc_engine_run_with(struct pc_engine *e, const struct pc_mech *m,
 	}
 	ret = calibrate_all(&r, want);
 	if (ret != PC_OK) {
-		ret = give_up(&r, want, ret);
+		ret = give_up(&r, still_active(&r) & want, ret);
 		goto out;
 	}
 
@@ -413,9 +474,13 @@ int pc_engine_run_with(struct pc_engine *e, const struct pc_mech *m,
 				done[slot] = true;
 				continue;
 			}
-			/* an absent that cannot run invalidates the whole mechanism */
+			/*
+			 * An absent that cannot run invalidates the whole
+			 * mechanism: the states still measured get its row (one
+			 * that failed before has its own already).
+			 */
 			if (st == PC_ABSENT) {
-				ret = give_up(&r, want, ret);
+				ret = give_up(&r, still_active(&r) & want, ret);
 				goto out;
 			}
 			/* a state that fails is its row; the others go on */

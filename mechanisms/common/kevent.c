@@ -111,8 +111,13 @@ static int krec_instance(struct pc_krec *k, const char *tag, char *why,
 	if (ret != PC_OK)
 		return ret;
 	snprintf(tid, sizeof(tid), "%d", (int)gettid());
-	return pc_tracefs_instance_set(&k->ti, k->function ? "set_ftrace_pid" : "set_event_pid",
-				       tid, why, len);
+	ret = pc_tracefs_instance_set(&k->ti, k->function ? "set_ftrace_pid" : "set_event_pid",
+				      tid, why, len);
+	/* the instance's own option: what the thread forks joins the pid list */
+	if (ret == PC_OK && !k->function)
+		ret = pc_tracefs_instance_set(&k->ti, "options/event-fork", k->follow ? "1" : "0",
+					      why, len);
+	return ret;
 }
 
 static int krec_start(struct pc_krec *k)
@@ -222,8 +227,9 @@ void pc_krec_fini(struct pc_krec *k)
 
 struct kev_priv {
 	enum pc_state state;
-	char func[128];		/* getppid's kernel entry function */
+	char func[128];		/* the kprobe's function (getppid's entry) */
 	char group[48];		/* kprobe event group, probecost_<pid> */
+	char tag[64];		/* the instance's tag: the name, [a-z0-9-] */
 	bool kprobe_defined;
 	int fd;
 	uint64_t last;
@@ -287,9 +293,19 @@ static int kevent_setup_locked(struct pc_inst *in)
 		return PC_ERR_NOMEM;
 	in->priv = p;
 	p->fd = -1;
+	p->rec.follow = d->follow;
 	pc_tracefs_group(p->group, sizeof(p->group));
+	/* a run-time entry's name ("probe:tracepoint:sched:sched_switch") as a tag */
+	snprintf(p->tag, sizeof(p->tag), "%s", in->mech->name);
+	for (char *c = p->tag; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+			*c = '-';
 	if (d->kind == PC_KEV_TRACEPOINT)
 		return PC_OK;
+	if (d->kind == PC_KEV_KPROBE && d->func) {
+		snprintf(p->func, sizeof(p->func), "%s", d->func);
+		return PC_OK;
+	}
 	return pc_kevent_getppid_func(d->kind == PC_KEV_FUNCTION, p->func, sizeof(p->func),
 				      in->why, sizeof(in->why));
 }
@@ -310,7 +326,7 @@ int pc_kevent_setup(struct pc_inst *in)
 static int ftrace_count(struct kev_priv *p, char *why, size_t len)
 {
 	char filter[160];
-	int ret = pc_perfev_tracepoint("ftrace", "function", &p->fd, why, len);
+	int ret = pc_perfev_tracepoint("ftrace", "function", false, &p->fd, why, len);
 
 	if (ret != PC_OK)
 		return ret;
@@ -326,12 +342,19 @@ static int ftrace_count(struct kev_priv *p, char *why, size_t len)
 	return PC_OK;
 }
 
-static int kprobe_define(struct kev_priv *p, char *why, size_t len)
+/* The kprobe event's name in our group: getppid's, or a user's point. */
+static const char *kprobe_event(const struct pc_kevent_desc *d)
+{
+	return d->func ? "point" : "getppid";
+}
+
+static int kprobe_define(const struct pc_kevent_desc *d, struct kev_priv *p, char *why,
+			 size_t len)
 {
 	char def[300];
 	int ret;
 
-	snprintf(def, sizeof(def), "p:%s/getppid %s", p->group, p->func);
+	snprintf(def, sizeof(def), "p:%s/%s %s", p->group, kprobe_event(d), p->func);
 	ret = pc_tracefs_dynevent_add("kprobe_events", def, why, len);
 	if (ret == PC_OK)
 		p->kprobe_defined = true;
@@ -353,34 +376,34 @@ int pc_kevent_arm(struct pc_inst *in, enum pc_state st)
 		break;
 	case PC_DISABLED:
 		if (d->kind == PC_KEV_KPROBE)
-			ret = kprobe_define(p, why, len);
+			ret = kprobe_define(d, p, why, len);
 		break;
 	case PC_ENABLED:
 		if (d->kind == PC_KEV_TRACEPOINT)
-			ret = pc_perfev_tracepoint(d->group, d->event, &p->fd, why, len);
+			ret = pc_perfev_tracepoint(d->group, d->event, d->follow, &p->fd, why, len);
 		else if (d->kind == PC_KEV_FUNCTION)
 			ret = ftrace_count(p, why, len);
 		else
-			ret = pc_perfev_kprobe(p->func, &p->fd, why, len);
+			ret = pc_perfev_kprobe(p->func, d->follow, &p->fd, why, len);
 		break;
 	case PC_RECORDING:
 		if (d->kind == PC_KEV_TRACEPOINT) {
-			ret = pc_krec_event(&p->rec, in->mech->name, d->group, d->event, NULL,
+			ret = pc_krec_event(&p->rec, p->tag, d->group, d->event, NULL,
 					    why, len);
 		} else if (d->kind == PC_KEV_FUNCTION) {
-			ret = pc_krec_function(&p->rec, in->mech->name, p->func, why, len);
+			ret = pc_krec_function(&p->rec, p->tag, p->func, why, len);
 		} else {
-			ret = kprobe_define(p, why, len);
+			ret = kprobe_define(d, p, why, len);
 			if (ret == PC_OK)
-				ret = pc_krec_event(&p->rec, in->mech->name, p->group, "getppid", NULL,
-						    why, len);
+				ret = pc_krec_event(&p->rec, p->tag, p->group, kprobe_event(d),
+						    NULL, why, len);
 		}
 		break;
 	case PC_FILTERED:
 		if (d->kind != PC_KEV_TRACEPOINT)
 			return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "%s has no filtered state",
 					    in->mech->name);
-		ret = pc_krec_event(&p->rec, in->mech->name, d->group, d->event,
+		ret = pc_krec_event(&p->rec, p->tag, d->group, d->event,
 				    PC_KEVENT_REJECT, why, len);
 		break;
 	default:
@@ -397,7 +420,8 @@ int pc_kevent_disarm(struct pc_inst *in)
 	pc_perfev_close(&p->fd);
 	ret = pc_krec_off(&p->rec, in->why, sizeof(in->why));
 	if (p->kprobe_defined) {
-		int r = pc_tracefs_dynevent_del("kprobe_events", p->group, "getppid", in->why,
+		int r = pc_tracefs_dynevent_del("kprobe_events", p->group,
+						kprobe_event(desc_of(in->mech)), in->why,
 						sizeof(in->why));
 
 		if (r == PC_OK)
@@ -508,8 +532,17 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	}
 	default:
 		snprintf(buf, len, "instance-ring:%s", what);
+		if (d->follow) {
+			char fork[16];
+
+			/* read back: does the instance follow the forks? */
+			pc_tracefs_instance_get(&p->rec.ti, "options/event-fork", fork, sizeof(fork));
+			snprintf(buf + strlen(buf), len - strlen(buf), ":event-fork=%s", fork);
+		}
 		break;
 	}
+	if (d->follow && p->state == PC_ENABLED)
+		snprintf(buf + strlen(buf), len - strlen(buf), ":inherit");
 	if (d->kind != PC_KEV_TRACEPOINT && (p->state == PC_ENABLED || p->state == PC_RECORDING))
 		patched_as(d->kind, what, buf, len);
 	return PC_OK;

@@ -56,12 +56,15 @@ struct pc_krec {
 	char group[64], event[64];	/* the event enabled, "" none */
 	bool filtered;			/* its filter is set (pc_krec_event) */
 	bool function;			/* function tracer on */
+	bool follow;			/* record forked tasks too (event-fork) */
 	uint64_t last, last_lost;
 };
 
 /*
  * Enable @group/@event in the instance probecost-<pid>-@tag, with the
  * event filter @filter first (NULL: none; cleared again by krec_off).
+ * With k->follow set before, the instance records the tasks the thread
+ * creates too (event-fork).
  */
 int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
 		  const char *event, const char *filter, char *why, size_t len);
@@ -102,6 +105,14 @@ enum pc_kevent_kind {
 struct pc_kevent_desc {
 	enum pc_kevent_kind kind;
 	const char *group, *event;	/* the tracepoint */
+	const char *func;		/* kprobe: this function; NULL: getppid's entry */
+	/*
+	 * The workload spans tasks it creates (a partner thread, a command's
+	 * processes): perf counts with inherit and the recording instance
+	 * follows forks (options/event-fork), so their hits count as the
+	 * measuring thread's do.
+	 */
+	bool follow;
 	void (*loop)(uint64_t n), (*loop_absent)(uint64_t n);
 };
 

@@ -121,7 +121,8 @@ int pc_perfev_uprobe(const char *path, uint64_t offset, bool ret,
 	return open_counting(&a, what, fd, why, len);
 }
 
-int pc_perfev_kprobe(const char *func, int *fd, char *why, size_t len)
+int pc_perfev_kprobe(const char *func, bool inherit, int *fd, char *why,
+		     size_t len)
 {
 	struct perf_event_attr a;
 	char what[160];
@@ -134,12 +135,13 @@ int pc_perfev_kprobe(const char *func, int *fd, char *why, size_t len)
 	memset(&a, 0, sizeof(a));
 	a.type = (uint32_t)type;
 	a.kprobe_func = (uint64_t)(uintptr_t)func;
+	a.inherit = inherit;
 	snprintf(what, sizeof(what), "kprobe on %s", func);
 	return open_counting(&a, what, fd, why, len);
 }
 
-int pc_perfev_tracepoint(const char *group, const char *event, int *fd,
-			 char *why, size_t len)
+int pc_perfev_tracepoint(const char *group, const char *event, bool inherit,
+			 int *fd, char *why, size_t len)
 {
 	struct perf_event_attr a;
 	const char *root = pc_tracefs(true);
@@ -159,6 +161,7 @@ int pc_perfev_tracepoint(const char *group, const char *event, int *fd,
 	memset(&a, 0, sizeof(a));
 	a.type = PERF_TYPE_TRACEPOINT;
 	a.config = strtoull(buf, NULL, 10);
+	a.inherit = inherit;
 	snprintf(what, sizeof(what), "tracepoint %s:%s", group, event);
 	return open_counting(&a, what, fd, why, len);
 }

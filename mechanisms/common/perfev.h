@@ -34,11 +34,16 @@ int pc_perfev_format_shift(const char *pmu, const char *field, int *shift,
  */
 int pc_perfev_uprobe(const char *path, uint64_t offset, bool ret,
 		     uint64_t ref_ctr, int *fd, char *why, size_t len);
-/* A kprobe on kernel function @func (the perf kprobe PMU). */
-int pc_perfev_kprobe(const char *func, int *fd, char *why, size_t len);
-/* The tracepoint @group:@event, its id read from tracefs. */
-int pc_perfev_tracepoint(const char *group, const char *event, int *fd,
-			 char *why, size_t len);
+/*
+ * A kprobe on kernel function @func (the perf kprobe PMU). With
+ * @inherit, threads and processes the caller creates afterwards count
+ * too (their counts join the caller's when they exit).
+ */
+int pc_perfev_kprobe(const char *func, bool inherit, int *fd, char *why,
+		     size_t len);
+/* The tracepoint @group:@event, its id read from tracefs; @inherit as above. */
+int pc_perfev_tracepoint(const char *group, const char *event, bool inherit,
+			 int *fd, char *why, size_t len);
 
 /* Hits counted so far. */
 int pc_perfev_count(int fd, uint64_t *count);
