@@ -6,15 +6,16 @@
 # points this kernel lacks and a point without a workload refused with
 # exit 2 before anything is armed, a trigger that does not fire the point
 # or fails mid-run giving failed rows with the reason, a kprobe here
-# (CONFIG_KPROBES off) an unsupported row saying why, and nothing left in
-# tracefs after any of it.
+# (CONFIG_KPROBES off) an unsupported row saying why with --no-vm and
+# measured in the QEMU guest without it, and nothing left in tracefs
+# after any of it.
 . tests/ktap.sh
 . tests/user_helpers.sh
 need_uprobes
 
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 9
+ktap_plan 10
 before=$(leftovers)
 RUN="$PROBECOST run --repeat 6 --analyses none --no-vm"
 
@@ -103,6 +104,36 @@ if [ -e /sys/bus/event_source/devices/kprobe ]; then
 	skip "kprobe unsupported row" "this kernel has kprobes"
 else
 	ok "$(rows "$TMP/k" kprobe)" "kprobe here: an unsupported row per state naming CONFIG_KPROBES and the guest (exit $rc)"
+fi
+
+# Without --no-vm a kprobe this kernel cannot have is measured in the
+# guest: rows where=guest, in instructions, one hit per getppid run.
+if [ -e /sys/bus/event_source/devices/kprobe ]; then
+	skip "kprobe in the guest" "this kernel has kprobes: measured natively"
+else
+	"$PROBECOST" run --repeat 6 --analyses none --probe kprobe:__x64_sys_getppid \
+		--out "$TMP/g" >"$TMP/g.log" 2>"$TMP/g.err"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q 'cannot run the guest here' "$TMP/g.err"; then
+		skip "kprobe in the guest" "$(tail -n 1 "$TMP/g.err")"
+	else
+		python3 - "$TMP/g/results.csv" <<'PY'
+import csv, sys
+rows = {r['state']: r for r in csv.DictReader(open(sys.argv[1]))
+        if r['metric'] == 'overhead' and r['mechanism'] == 'probe:kprobe:__x64_sys_getppid'}
+bad = [st for st in ('enabled', 'recording')
+       if not (st in rows and rows[st]['status'] == 'ok' and rows[st]['where'] == 'guest'
+               and rows[st]['unit'] == 'instructions' and rows[st]['hit_ratio']
+               and float(rows[st]['hit_ratio']) == 1 and float(rows[st]['median']) > 0
+               and '__x64_sys_getppid' in rows[st]['variant'])]
+if bad or len(rows) != 4:
+    print('# wrong:', bad, sorted(rows), file=sys.stderr)
+sys.exit(1 if bad or len(rows) != 4 else 0)
+PY
+		ok $? "kprobe without --no-vm: measured in the guest (where=guest, instructions, 1 hit per run, variant read back; exit $rc)" &&
+			grep -q 'the point kprobe:__x64_sys_getppid runs in a QEMU guest' "$TMP/g.log" ||
+			diag "$(tail -3 "$TMP/g.err")"
+	fi
 fi
 
 grep -q '^probe,tracepoint:sched:sched_switch$' "$TMP/s/meta.csv" &&

@@ -86,7 +86,9 @@ static void run_usage(FILE *f)
 		   "                   tracer counted in it (hit_ratio); a run that makes\n"
 		   "                   no hit fails the row. Built-in workloads: syscall\n"
 		   "                   points of cheap syscalls (getppid ...), raw_syscalls,\n"
-		   "                   sched_switch/wakeup/waking (a pipe ping-pong)\n"
+		   "                   sched_switch/wakeup/waking (a pipe ping-pong).\n"
+		   "                   A kprobe this kernel cannot have (CONFIG_KPROBES\n"
+		   "                   off) is measured in the QEMU guest, unless --no-vm\n"
 		   "  --trigger CMD    the workload firing --probe's point: one run is\n"
 		   "                   /bin/sh -c CMD, output to /dev/null; a run that fails\n"
 		   "                   stops the point's measurement with the reason\n"
@@ -166,7 +168,7 @@ struct run_args {
 	size_t ntracers;
 	const char *tracer_arg;
 	const char *probe, *trigger;	/* --probe's point, --trigger's command */
-	bool probe_guest;		/* --probe is a kprobe only the guest can have */
+	bool probe_guest;	/* the point is a kprobe, measured in the guest */
 	/* what the guest's `probecost run` is given besides --mech and --out */
 	const char *gargs[24];
 	int ngargs;
@@ -822,6 +824,29 @@ static bool is_module(const struct pc_mech *m)
 	return m->where == PC_WHERE_MODULE;
 }
 
+/* Measured in the guest when one boots: the module's, and a guest-bound point. */
+static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
+{
+	return is_module(m) || (a->probe_guest && (m->flags & PC_MECH_PER_HIT));
+}
+
+/*
+ * A --probe kprobe: where this kernel has no kprobes (CONFIG_KPROBES
+ * off), the guest's Debian kernel has them, so the point is measured
+ * there, as the kprobe mechanisms are.
+ */
+static bool probe_needs_guest(const struct run_args *a)
+{
+	char why[512];
+
+	if (!a->probe || !pc_probe_point_is_kprobe(a->probe))
+		return false;
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (a->mechs[i]->flags & PC_MECH_PER_HIT)
+			return pc_mech_available(a->mechs[i], why, sizeof(why)) != PC_OK;
+	return false;
+}
+
 /*
  * Where do the module mechanisms run? In the guest when asked (--vm,
  * --kernel, --deterministic) or when this kernel cannot have the module:
@@ -837,12 +862,13 @@ static bool use_guest(struct run_args *a, size_t *nmod)
 
 	bool guest_ok = !a->no_vm && !pc_in_guest();
 
+	a->probe_guest = guest_ok && probe_needs_guest(a);
 	*nmod = 0;
 	for (size_t i = 0; i < a->nmechs; i++)
-		*nmod += is_module(a->mechs[i]);
+		*nmod += guest_bound(a, a->mechs[i]);
 	if (!*nmod)
 		return false;
-	if (a->vm && guest_ok)
+	if ((a->vm || a->probe_guest) && guest_ok)
 		return true;
 	if (!pc_module_loadable())
 		return guest_ok;
@@ -924,8 +950,18 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 
 	g->pid = -1;
 	guest_mechs(a, mechs, sizeof(mechs));
-	args[n++] = "--mech";
-	args[n++] = mechs;
+	if (mechs[0]) {
+		args[n++] = "--mech";
+		args[n++] = mechs;
+	}
+	if (a->probe_guest) {
+		args[n++] = "--probe";
+		args[n++] = a->probe;
+		if (a->trigger) {
+			args[n++] = "--trigger";
+			args[n++] = a->trigger;
+		}
+	}
 	args[n++] = "--no-counters";
 	if (a->deterministic) {
 		args[n++] = "--timer";
@@ -958,10 +994,26 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 			 "yes: booted beside the host measurement, kept off its PU os=%d", os);
 		how = yes;
 	}
-	printf("\nprobecost run: %s: the %zu module mechanisms run in a QEMU guest (Debian %s kernel, TCG%s%s)\n",
-	       a->vm ? "--vm" : "this kernel cannot load modules (CONFIG_MODULES off)",
-	       nmod, a->series, a->deterministic ? ", -icount shift=0: costs in instructions" : "",
-	       beside ? "; booting now, beside the host measurement" : "");
+	{
+		size_t nm = nmod - a->probe_guest;
+		char what[600];
+
+		if (!a->probe_guest)
+			snprintf(what, sizeof(what), "the %zu module mechanism%s run%s", nm,
+				 nm == 1 ? "" : "s", nm == 1 ? "s" : "");
+		else if (!nm)
+			snprintf(what, sizeof(what), "the point %s runs", a->probe);
+		else
+			snprintf(what, sizeof(what), "the %zu module mechanism%s and the point %s run",
+				 nm, nm == 1 ? "" : "s", a->probe);
+		printf("\nprobecost run: %s: %s in a QEMU guest (Debian %s kernel, TCG%s%s)\n",
+		       a->vm ? "--vm" : a->probe_guest && !nm ?
+		       "this kernel has no kprobes (CONFIG_KPROBES off)" :
+		       "this kernel cannot load modules (CONFIG_MODULES off)",
+		       what, a->series,
+		       a->deterministic ? ", -icount shift=0: costs in instructions" : "",
+		       beside ? "; booting now, beside the host measurement" : "");
+	}
 	fflush(stdout);
 	if (e->out.res) {
 		pc_results_meta(e->out.res, "vm_series", a->series);
@@ -971,7 +1023,7 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 	ret = pc_guest_start(g, &req, why, sizeof(why));
 	if (ret == PC_ERR_UNSUPPORTED) {
 		for (size_t i = 0; i < a->nmechs; i++)
-			if (is_module(a->mechs[i]))
+			if (guest_bound(a, a->mechs[i]))
 				pc_sink_status(&e->out, a->mechs[i],
 					       pc_engine_states(e, a->mechs[i]), "unsupported", why);
 		return PC_OK;
@@ -992,7 +1044,7 @@ static int finish_guest(struct pc_engine *e, struct run_args *a, struct pc_guest
 	ret = pc_guest_finish(g, &e->out, e->mt.stop, why, sizeof(why));
 	if (ret == PC_ERR_UNSUPPORTED) {
 		for (size_t i = 0; i < a->nmechs; i++)
-			if (is_module(a->mechs[i]))
+			if (guest_bound(a, a->mechs[i]))
 				pc_sink_status(&e->out, a->mechs[i],
 					       pc_engine_states(e, a->mechs[i]), "unsupported", why);
 		return PC_OK;
@@ -1183,12 +1235,12 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	}
 	pc_progress_init(&prog, 0);
 	for (size_t i = 0; i < a->nmechs; i++)
-		if (!guest || !is_module(a->mechs[i]))
+		if (!guest || !guest_bound(a, a->mechs[i]))
 			prog.total += 1 + (a->mechs[i]->flags & PC_MECH_PER_HIT ? 0 :
 					   pc_analyses_units(a->mechs[i], a->analyses));
 	pc_progress_init(&prog, prog.total);
 	for (size_t i = 0; i < a->nmechs; i++) {
-		if (guest && is_module(a->mechs[i]))
+		if (guest && guest_bound(a, a->mechs[i]))
 			continue;
 		/* the analyses measure a site per fire; a probe point's fire is a workload run */
 		an = a->mechs[i]->flags & PC_MECH_PER_HIT ? 0 : a->analyses;

@@ -9,7 +9,12 @@
 
 const char *pc_sink_where(const struct pc_sink *s, const struct pc_mech *m)
 {
-	if (m->where == PC_WHERE_MODULE && s->where)
+	/*
+	 * Inside the guest everything is the guest's: a kernel mechanism
+	 * there (live-kprobe, a --probe kprobe) ran on the guest's kernel,
+	 * in its units, and must not be read as the host's live kernel.
+	 */
+	if (s->where && m->where != PC_WHERE_USER)
 		return s->where;
 	return pc_where_name(m->where);
 }

@@ -18,7 +18,7 @@
 
 struct pc_sink {
 	struct pc_results *res;		/* NULL: rows go to on_row alone */
-	const char *where;		/* overrides "module" (e.g. "guest"), or NULL */
+	const char *where;		/* overrides a module or kernel mechanism's (e.g. "guest"), or NULL */
 	/* called for every row written, e.g. to print the human table */
 	void (*on_row)(const struct pc_row *row, void *arg);
 	void *arg;

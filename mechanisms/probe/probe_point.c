@@ -28,9 +28,9 @@ static int point_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 }
 
 /*
- * kevent's verdict; a kprobe this kernel cannot have is measured nowhere
- * else yet, and the reason says so rather than leave the rows' absence
- * to be guessed.
+ * kevent's verdict; for a kprobe this kernel cannot have, the reason
+ * says where run measures it instead (the guest, cmd_run.c) or, with
+ * --no-vm, that it could have.
  */
 static int point_available(const struct pc_mech *m, char *why, size_t len)
 {
@@ -38,7 +38,7 @@ static int point_available(const struct pc_mech *m, char *why, size_t len)
 	size_t n = strlen(why);
 
 	if (ret == PC_ERR_UNSUPPORTED && pt.kev.kind == PC_KEV_KPROBE && n < len)
-		snprintf(why + n, len - n, "; the QEMU guest, where the kprobe mechanisms run, does not take --probe points yet: measure this point on a kernel with CONFIG_KPROBES");
+		snprintf(why + n, len - n, "; without --no-vm, probecost run measures the point in its QEMU guest, whose Debian kernel has kprobes");
 	return ret;
 }
 
