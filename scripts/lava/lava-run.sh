@@ -28,7 +28,7 @@ lava-test-case probecost-run --result "$([ $st -eq 0 ] && echo pass || echo fail
 "$BIN" report "$out" >/dev/null || true
 
 # rows: name, result, measurement, unit
-python3 scripts/lava/rows2lava.py "$out/results.csv" | while read -r name result value unit; do
+sh scripts/lava/rows2lava.sh "$out/results.csv" | while read -r name result value unit; do
 	if [ "$value" = "-" ]; then
 		lava-test-case "$name" --result "$result"
 	else
