@@ -2,14 +2,15 @@
 # The LAVA job template and test definition (scripts/lava/, docs/nightly.md
 # "Fleet") against LAVA's own schemas from lava-common: the filled job
 # validates, a broken one is refused with exit 2 naming the path; the
-# KTAP and results.csv converters map results to LAVA pass/fail/skip.
+# KTAP and results.csv converters map results to LAVA pass/fail/skip
+# (rows2lava.sh is POSIX awk: the device may have no python).
 # Skipped where lava-common is not installed (apt-get install lava-common).
 . tests/ktap.sh
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 5
+ktap_plan 6
 if ! /usr/bin/python3 -c 'import lava_common.schemas' 2>/dev/null; then
 	skip "the filled job validates against lava-common's schema" "lava-common not installed"
 	skip "a job with another boot method is refused" "lava-common not installed"
@@ -32,9 +33,14 @@ printf 'KTAP version 1\n1..3\n# x\nok 1 comparable runs # SKIP differ\nnot ok 2 
 	sh scripts/lava/ktap2lava.sh >"$TMP/k"
 check "KTAP -> LAVA: skip, fail, pass with safe names" \
 	sh -c "printf 'comparable_runs skip\nuser-branch_flag-test_on_recording_overhead_ns_ fail\nnone_loop_absent_cost_ns_ pass\n' | cmp -s - '$TMP/k'"
-python3 scripts/lava/rows2lava.py tests/fixtures/run/results.csv >"$TMP/rows"
+sh scripts/lava/rows2lava.sh tests/fixtures/run/results.csv >"$TMP/rows"
 check "results.csv -> LAVA: a measured row passes with its median and unit" \
 	grep -q '^user-branch.enabled.overhead pass [0-9.e-]* ns$' "$TMP/rows"
 check "results.csv -> LAVA: one case per row" \
 	[ "$(wc -l <"$TMP/rows")" -eq "$(($(wc -l <tests/fixtures/run/results.csv) - 1))" ]
+printf 'mechanism,state,metric,unit,median\nnone,absent,cost,ns,1\n' >"$TMP/nostatus.csv"
+sh scripts/lava/rows2lava.sh "$TMP/nostatus.csv" >/dev/null 2>"$TMP/nostatus.err"
+rc=$?
+ok "$([ $rc -eq 2 ] && grep -q 'no column status' "$TMP/nostatus.err" && echo 0 || echo 1)" \
+	"results.csv -> LAVA: a file without a status column is refused: exit 2 ($rc)"
 ktap_finish
