@@ -16,9 +16,11 @@ set -eu
 build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev systemtap-sdt-dev clang libbpf-dev bpftool liblttng-ust-dev liblttng-ctl-dev"
 run="gnuplot-nox xz-utils lttng-tools babeltrace2"
 guest="qemu-system-x86 busybox-static cpio kmod"
-test="python3"
+# lava-common (python3-voluptuous, python3-yaml): LAVA's own job schema,
+# which tests/lava.t.sh validates the job template against
+test="python3 lava-common"
 # lava-dispatcher: lava-run for scripts/lava/lava-local.sh and
-# tests/lava-local.t.sh (lava-common, its dependency, for tests/lava.t.sh).
+# tests/lava-local.t.sh.
 # Opt-in, not in `make test`'s list: even without recommends it is 131
 # packages, 30 MB to fetch, 132 MB installed and 5 minutes here
 # (libguestfs, lvm2, mdadm, grub, linux-headers-amd64 ... and an
