@@ -16,6 +16,7 @@ if ! /usr/bin/python3 -c 'import lava_common.schemas' 2>/dev/null; then
 	skip "a job with another boot method is refused" "lava-common not installed"
 else
 	sh scripts/lava/lava-job.sh https://example.org/vmlinuz-6.12.9 \
+		https://example.org/initrd.img-6.12.9 \
 		https://example.org/debian-12.img >"$TMP/job.yaml" 2>"$TMP/job.err"
 	rc=$?
 	ok "$([ $rc -eq 0 ] && grep -q 'url: "https://example.org/vmlinuz-6.12.9"' "$TMP/job.yaml" && echo 0 || echo 1)" \
@@ -23,7 +24,7 @@ else
 	[ $rc -eq 0 ] || diag "$(cat "$TMP/job.err")"
 	mkdir "$TMP/lava" && cp scripts/lava/* "$TMP/lava/"
 	sed -i 's/method: qemu$/method: qemu-nfs-typo/' "$TMP/lava/probecost-job.yaml"
-	sh "$TMP/lava/lava-job.sh" k r >/dev/null 2>"$TMP/bad.err"
+	sh "$TMP/lava/lava-job.sh" k i r >/dev/null 2>"$TMP/bad.err"
 	rc=$?
 	ok "$([ $rc -eq 2 ] && grep -q 'does not validate' "$TMP/bad.err" && echo 0 || echo 1)" \
 		"a job with another boot method is refused: exit 2 ($rc)"

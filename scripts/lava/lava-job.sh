@@ -3,7 +3,10 @@
 # against LAVA's job schema (lava-common's lava_common.schemas), and the
 # test definition against its testdef schema. Prints the job on stdout.
 #
-#   scripts/lava/lava-job.sh KERNEL_URL ROOTFS_URL [REPO [BRANCH]]
+#   scripts/lava/lava-job.sh KERNEL_URL INITRD_URL ROOTFS_URL [REPO [BRANCH]]
+#
+# INITRD_URL: the kernel's own initrd (a Debian kernel loads its disk and
+# ext4 drivers from it: /boot/initrd.img-VERSION of the root file system).
 #
 # Environment: RUN_OPTS (default --quick --no-vm), BASELINE_URL,
 # ARTIFACT_URL (see probecost.yaml). Exit 2 on bad arguments or a job
@@ -11,7 +14,7 @@
 # not installed (apt-get install lava-common).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-[ $# -ge 2 ] && [ $# -le 4 ] || {
+[ $# -ge 3 ] && [ $# -le 5 ] || {
 	sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	exit 2
 }
@@ -19,8 +22,9 @@ kernel=$1
 name=$(basename "$kernel")
 esc() { printf '%s' "$1" | sed 's/[\\|&]/\\&/g; s/"/\\\\"/g'; }
 job=$(sed "s|@KERNEL_URL@|$(esc "$kernel")|; s|@KERNEL_NAME@|$(esc "$name")|;
-	s|@ROOTFS_URL@|$(esc "$2")|; s|@REPO@|$(esc "${3:-https://example.org/probecost.git}")|;
-	s|@BRANCH@|$(esc "${4:-main}")|; s|@RUN_OPTS@|$(esc "${RUN_OPTS:---quick --no-vm}")|;
+	s|@INITRD_URL@|$(esc "$2")|;
+	s|@ROOTFS_URL@|$(esc "$3")|; s|@REPO@|$(esc "${4:-https://example.org/probecost.git}")|;
+	s|@BRANCH@|$(esc "${5:-main}")|; s|@RUN_OPTS@|$(esc "${RUN_OPTS:---quick --no-vm}")|;
 	s|@BASELINE_URL@|$(esc "${BASELINE_URL:-}")|; s|@ARTIFACT_URL@|$(esc "${ARTIFACT_URL:-}")|" \
 	"$here/probecost-job.yaml")
 # lava-common is a Debian package for the system python
