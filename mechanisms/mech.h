@@ -78,15 +78,16 @@
  *              what it did in @report. Called before a run starts.
  *
  * Tracer: the tool that consumes the site's events, one of the tracer
- * axis's names ("ftrace", "perf", "bpf", "lttng", "stap"; "self" for the
+ * axis's names ("ftrace", "perf" (a counting perf event), "perf-record"
+ * (perf record's sampling ring), "bpf", "lttng", "stap"; "self" for the
  * mechanism's own handler or ring, e.g. probecost.ko's kprobe handler that
- * counts hits; "-" where nothing consumes). A
- * primitive whose states use different consumers (a uprobe counted by a
- * perf event when enabled, written to an ftrace ring when recording)
- * names them per state in tracers[]; a tracer entry (the same site
- * consumed by BPF, LTTng ...) sets tracer for all its states and shares
- * the primitive's name: a registry entry is a (name, tracer) pair, and
- * rows carry both. pc_mech_tracer() resolves it.
+ * counts hits; "-" where nothing consumes). A primitive whose states use
+ * different consumers (a uprobe counted by a perf event when enabled,
+ * written to an ftrace ring when recording) names them per state in
+ * tracers[]; a tracer entry (the same site consumed by BPF, LTTng ...)
+ * sets tracer for all its states and shares the primitive's name: a
+ * registry entry is a (name, tracer) pair, and rows carry both.
+ * pc_mech_tracer() resolves it.
  *
  * Flags: PC_MECH_MT says fire() may run in several threads at once on the
  * armed site (needed by the scaling analysis); hits must then be counted

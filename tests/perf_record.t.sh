@@ -1,5 +1,5 @@
 #!/bin/sh
-# Tracer "perf": perf record's path on the uprobe family's, usdt's and
+# Tracer "perf-record": perf record's path on the uprobe family's, usdt's and
 # syscall-tracepoint's sites (mechanisms/tracers/perf_record.c). At the
 # default N every recording row is ok with one sample per event and none
 # lost, each sample's raw record having passed its check (the payload
@@ -26,7 +26,7 @@ new_leftovers() {
 	done
 }
 
-# rows DIR MECH: the tracer-perf overhead rows of MECH, one line each:
+# rows DIR MECH: the tracer-perf-record overhead rows of MECH, one line each:
 # state status hit_ratio lost variant note (tab-separated)
 rows() {
 	python3 - "$1/results.csv" "$2" <<'PY'
@@ -34,7 +34,7 @@ import csv, sys
 path, mech = sys.argv[1], sys.argv[2]
 with open(path, newline='') as f:
     for r in csv.DictReader(f):
-        if r['mechanism'] == mech and r['tracer'] == 'perf' and r['metric'] == 'overhead':
+        if r['mechanism'] == mech and r['tracer'] == 'perf-record' and r['metric'] == 'overhead':
             print('\t'.join([r['state'], r['status'], r['hit_ratio'], r['lost'],
                              r['variant'], r['note']]))
 PY
@@ -52,20 +52,20 @@ site_ok() {
 
 ktap_plan 12
 # the default N (calibrated to the 2 ms target); fewer repeats than the default
-"$PROBECOST" run --repeat 8 --analyses none --mech "$LIST" --tracer perf --state absent,disabled,recording \
+"$PROBECOST" run --repeat 8 --analyses none --mech "$LIST" --tracer perf-record --state absent,disabled,recording \
 	--out "$tmp/a" >"$tmp/la" 2>&1
 rc=$?
-ok $rc "run of the perf entries of $LIST exits 0"
+ok $rc "run of the perf-record entries of $LIST exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/la"
 for m in $SITES; do
 	site_ok "$tmp/a" "$m"
 	st=$?
-	ok $st "$m (perf): absent, disabled ok; recording ok, 1 checked sample per event, 0 lost"
+	ok $st "$m (perf-record): absent, disabled ok; recording ok, 1 checked sample per event, 0 lost"
 	rows "$tmp/a" "$m" | sed 's/^/# /'
 done
 
 # a payload of 300 B is fetched as p0 (37 words) and p1 (4 bytes)
-"$PROBECOST" run --quick --analyses none --payload 300 --mech uprobe-nop,uretprobe,usdt --tracer perf \
+"$PROBECOST" run --quick --analyses none --payload 300 --mech uprobe-nop,uretprobe,usdt --tracer perf-record \
 	--state recording --out "$tmp/p" >"$tmp/lp" 2>&1
 n=0
 for m in uprobe-nop uretprobe usdt; do
@@ -77,7 +77,7 @@ ok $([ $n -eq 3 ]; echo $?) "--payload 300: every sample carries the payload ($n
 
 # 2 x 65536 getppid samples of ~40 B overflow the 4 MiB ring: drops are
 # counted, not hidden, and the engine flags the row
-"$PROBECOST" run --events 65536 --repeat 6 --analyses none --mech syscall-tracepoint --tracer perf \
+"$PROBECOST" run --events 65536 --repeat 6 --analyses none --mech syscall-tracepoint --tracer perf-record \
 	--state recording --out "$tmp/o" >"$tmp/lo" 2>&1
 rows "$tmp/o" syscall-tracepoint | awk -F'\t' '$1 == "recording" &&
 	$2 == "miscount" && $3 + 0 < 1 && $4 + 0 > 0' | grep -q .
@@ -91,7 +91,7 @@ ok $([ -z "$now" ]; echo $?) "nothing left in uprobe_events, kprobe_events or in
 # SIGINT while recording: the state in progress is disarmed. A uprobe is
 # defined only while a recording slot runs, so make those slots long
 # (4096 events: 8192 fit the ring) and strike when one is seen.
-"$PROBECOST" run --events 4096 --analyses none --mech uprobe-nop,usdt --tracer perf --state recording \
+"$PROBECOST" run --events 4096 --analyses none --mech uprobe-nop,usdt --tracer perf-record --state recording \
 	--out "$tmp/i" >"$tmp/li" 2>&1 &
 pid=$!
 wait_started "$tmp/li"

@@ -11,7 +11,7 @@ need_uprobes
 
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 11
+ktap_plan 15
 
 # 1. list: a TRACERS column, per entry
 "$PROBECOST" list --csv >"$TMP/list.csv"
@@ -67,6 +67,42 @@ PY
 	--mech uprobe-nop,user-branch --tracer perf --out "$TMP/p" >"$TMP/p.log" 2>&1
 ok "$([ $? -eq 0 ] && [ "$(awk -F, 'NR > 1 { print $2 }' "$TMP/p/results.csv" | sort -u)" = uprobe-nop ] &&
 	echo 0 || echo 1)" "--tracer perf keeps uprobe-nop, drops user-branch"
+
+# 3a. perf record has a tracer name of its own: list shows perf once per
+# name, --tracer perf leaves perf record out, --tracer perf-record picks it alone
+ok "$(python3 - "$TMP/list.csv" <<'PY'
+import csv, sys
+seen = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    seen.setdefault(r['name'], []).extend(r['tracers'].split('/'))
+bad = {n: t for n, t in seen.items() if t.count('perf') > 1}
+want = all('perf-record' in seen.get(n, []) for n in ('uprobe-nop', 'usdt', 'syscall-tracepoint'))
+if bad or not want:
+    print('# perf twice:', bad, 'perf-record entries:', want, file=sys.stderr)
+print(0 if not bad and want else 1)
+PY
+)" "list: no name consumed by perf twice; uprobe-nop, usdt, syscall-tracepoint have a perf-record entry"
+"$PROBECOST" run --quick --repeat 6 --analyses none --no-vm --state absent,recording \
+	--mech uprobe-nop --tracer perf --out "$TMP/pp" >"$TMP/pp.log" 2>&1
+rc=$?
+"$PROBECOST" run --quick --repeat 6 --analyses none --no-vm --state absent,recording \
+	--mech uprobe-nop --tracer perf-record --out "$TMP/pr" >"$TMP/pr.log" 2>&1
+ok "$(python3 - "$TMP/pp" "$TMP/pr" $rc $? <<'PY'
+import csv, sys
+pp, pr, rc1, rc2 = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def rows(d):
+    return [r for r in csv.DictReader(open(d + '/results.csv')) if r['metric'] == 'overhead']
+a, b = rows(pp), rows(pr)
+ring = lambda r: ':perf-ring:' in r['variant']
+good = (rc1 == 0 and rc2 == 0 and a and b and not any(ring(r) for r in a) and
+        {r['tracer'] for r in b} == {'perf-record'} and
+        any(ring(r) and r['state'] == 'recording' for r in b))
+if not good:
+    print('# --tracer perf:', [(r['tracer'], r['state'], r['variant']) for r in a], file=sys.stderr)
+    print('# --tracer perf-record:', [(r['tracer'], r['state'], r['variant']) for r in b], file=sys.stderr)
+print(0 if good else 1)
+PY
+)" "--tracer perf: no perf-ring row; --tracer perf-record: only perf-record rows, recording into a perf ring"
 "$PROBECOST" run --quick --mech user-branch --tracer bogus --out "$TMP/x" >"$TMP/x.log" 2>&1
 ok "$([ $? -eq 2 ] && grep -q "unknown tracer 'bogus'; valid: .*perf" "$TMP/x.log" && [ ! -e "$TMP/x" ] &&
 	echo 0 || echo 1)" "--tracer bogus: exit 2 naming the valid tracers, nothing written"
@@ -130,4 +166,38 @@ done
 ok "$(grep -q 'only in base.*uprobe-nop perf .*enabled overhead' "$TMP/cmp2.txt" &&
 	grep -q 'only in new.*uprobe-nop bpf .*enabled overhead' "$TMP/cmp2.txt" && echo 0 || echo 1)" \
 	"compare: uprobe-nop enabled under perf and under bpf are two rows, one on each side"
+
+"$PROBECOST" report "$TMP/pr" >"$TMP/prrep.log" 2>&1
+ok "$([ $? -eq 0 ] && grep -q 'recording \[perf-record\]' "$TMP/pr/report.txt" && echo 0 || echo 1)" \
+	"report labels perf record's row 'recording [perf-record]'"
+
+# 6. a run from before perf-record had its name (tracer perf on its rows):
+# it loads, and compare against a new run shows those rows one-sided
+# (the primitive's rows, shared, are compared)
+"$PROBECOST" run --quick --repeat 6 --analyses none --no-vm --state absent,recording \
+	--mech uprobe-nop --tracer ftrace,perf-record --out "$TMP/prnew" >"$TMP/prnew.log" 2>&1
+cp -r "$TMP/prnew" "$TMP/prold"
+for f in results samples; do
+	python3 - "$TMP/prold/$f.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+with open(sys.argv[1], 'w', newline='') as f:
+    w = csv.DictWriter(f, list(rows[0].keys()), lineterminator='\n')
+    w.writeheader()
+    for r in rows:
+        if r['tracer'] == 'perf-record':
+            r['tracer'] = 'perf'
+        w.writerow(r)
+PY
+done
+"$PROBECOST" report "$TMP/prold" >"$TMP/prold.log" 2>&1
+rc=$?
+"$PROBECOST" compare --all "$TMP/prold" "$TMP/prnew" >"$TMP/cmp3.txt" 2>&1
+rc2=$?
+ok "$([ $rc -eq 0 ] && [ $rc2 -le 1 ] &&
+	grep -q 'only in base.*uprobe-nop perf .*recording overhead' "$TMP/cmp3.txt" &&
+	grep -q 'only in new.*uprobe-nop perf-record .*recording overhead' "$TMP/cmp3.txt" &&
+	echo 0 || echo 1)" \
+	"old run with perf on perf-record rows: report exits 0 ($rc), compare $rc2 with them one-sided"
+[ $rc2 -le 1 ] || diag "$(tail -5 "$TMP/cmp3.txt")"
 ktap_finish

@@ -45,6 +45,17 @@ static bool self_baseline(const struct pc_run *run, const char *mech)
 	return false;
 }
 
+/* Whether @name is one of the ", "-separated names in @list ("perf" is not in "perf-record"). */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 /*
  * The summary shows one row per mechanism and state: its first, the
  * built-in mechanism's. Measured rows of the same sites under other
@@ -63,7 +74,7 @@ static void others_said(struct pc_doc *d, const struct pc_run *run, bool compact
 		    !pc_rrow_measured(w))
 			continue;
 		first = pc_run_find(run, w->mechanism, NULL, w->state, "overhead");
-		if (first == w || !strcmp(first->tracer, w->tracer) || strstr(list, w->tracer))
+		if (first == w || !strcmp(first->tracer, w->tracer) || listed(list, w->tracer))
 			continue;
 		if (off < sizeof(list))
 			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Tracer "perf": `perf record` on the sites of the uprobe family, usdt
- * and syscall-tracepoint, one generated family of (name, "perf") entries
- * beside the primitives of the same names.
+ * Tracer "perf-record": `perf record` on the sites of the uprobe family,
+ * usdt and syscall-tracepoint, one generated family of (name,
+ * "perf-record") entries beside the primitives of the same names. The
+ * primitives' own enabled state is a counting perf event (tracer "perf");
+ * a name of its own lets `--tracer perf-record` pick this path alone and
+ * keeps `list` from showing "perf" twice for one name.
  *
  * The primitive does the site: its setup, its fire loop and its absent
  * and disabled states are used as they are (an inner struct pc_inst on
@@ -23,9 +26,8 @@
  *              the site's argument) into the mmap ring.
  *
  * There is no enabled state here: counting the site with a perf event
- * is the primitive's own enabled state, already labelled tracer "perf";
- * a second copy would collide with it on the (name, tracer, state) key
- * of the rows.
+ * is the primitive's own enabled state (tracer "perf"), and perf record
+ * has no counting mode a copy of it here would add.
  *
  * The ring is drained in count(), which the measurement layer calls
  * after every fire() and outside the timed region, as perf record's
@@ -199,7 +201,8 @@ static int pr_arm(struct pc_inst *in, enum pc_state st)
 	if (st == PC_ABSENT || st == PC_DISABLED)
 		return prim_ret(in, p, d->prim->arm(&p->prim, st));
 	if (st != PC_RECORDING)
-		return pc_inst_fail(in, PC_ERR_INVAL, "%s (perf): no %s state: the primitive's is it",
+		return pc_inst_fail(in, PC_ERR_INVAL,
+				    "%s (perf-record): no %s state: the primitive's is it",
 				    in->mech->name, pc_state_name(st));
 	/* the event defined (the primitive's disabled), then sampled */
 	ret = prim_ret(in, p, d->prim->arm(&p->prim, PC_DISABLED));
@@ -279,10 +282,11 @@ static int pr_count(struct pc_inst *in, struct pc_fire *out)
 	out->hits = d.samples - d.bad;
 	out->lost = d.lost;
 	if (ret != PC_OK)
-		return pc_inst_fail(in, ret, "%s (perf): a malformed record in the perf ring",
+		return pc_inst_fail(in, ret, "%s (perf-record): a malformed record in the perf ring",
 				    in->mech->name);
 	if (d.bad)
-		return pc_inst_fail(in, PC_ERR_VERIFY, "%s (perf): %llu of %llu samples wrong: %s",
+		return pc_inst_fail(in, PC_ERR_VERIFY,
+				    "%s (perf-record): %llu of %llu samples wrong: %s",
 				    in->mech->name, (unsigned long long)d.bad,
 				    (unsigned long long)d.samples, d.why);
 	return PC_OK;
@@ -331,7 +335,7 @@ static void pr_teardown(struct pc_inst *in)
 			  PC_ST(PC_RECORDING),					\
 		.mt_why = "perf record's sampling event is bound to the measuring thread: other threads' hits would go unrecorded", \
 		.data = &pr_##id,						\
-		.tracer = "perf",						\
+		.tracer = "perf-record",					\
 		.available = pr_available,					\
 		.setup = pr_setup,						\
 		.arm = pr_arm,							\
