@@ -91,15 +91,20 @@ for s in sys.argv[2].split():
                     float(rec['lost']) == 0,
                     '%s: bpf recording reads one checked 100-byte record per event, none lost: %s'
                     % (s, desc(rec)))
+    site = 'sys_enter_getppid' if s == 'syscall-tracepoint' else ''
     fails += not ok(d['status'] == 'ok' and float(d['hit_ratio']) == 0 and
-                    'loaded-not-attached' in d['variant'],
+                    ':loaded-not-attached prog=' in d['variant'] and
+                    d['variant'].startswith(site) and not d['variant'].startswith('kprobe'),
                     '%s: bpf disabled: loaded, not attached, counted nothing: %s [%s]'
                     % (s, desc(d), d['variant']))
     v = e['variant']
-    want = {'usdt': '/usdt:semaphore=1', 'syscall-tracepoint': 'tracepoint/perf_event:sys_enter_getppid',
-            'uretprobe': 'kprobe/perf_event:uretprobe@'}.get(s, 'kprobe/perf_event:uprobe@')
-    fails += not ok(want in v and 'not-the-site' not in v,
-                    '%s: bpf link read back as asked (%s): %s' % (s, want, v))
+    # what is attached leads, the program and link types follow
+    want, tail = {'usdt': ('usdt:semaphore=1:', ' prog=kprobe'),
+                  'syscall-tracepoint': ('tracepoint:sys_enter_getppid', ' prog=tracepoint link=perf_event'),
+                  'uretprobe': ('uretprobe@', ' prog=kprobe link=perf_event')}.get(
+                      s, ('uprobe@', ' prog=kprobe link=perf_event'))
+    fails += not ok(v.startswith(want) and v.endswith(tail) and 'not-the-site' not in v,
+                    '%s: bpf link read back as asked (%s...%s): %s' % (s, want, tail, v))
     el, eh, rl, rh = (float(e['ci95_low']), float(e['ci95_high']),
                       float(rec['ci95_low']), float(rec['ci95_high']))
     fails += not ok(rh >= el,

@@ -407,71 +407,78 @@ struct link_info_perf {
 
 enum { PE_UPROBE = 1, PE_URETPROBE = 2, PE_TRACEPOINT = 5 };
 
-/* The type name of the program with id @id, read back; NULL if unknown. */
-static const char *prog_type_of(uint32_t id)
+/* The type name of the program behind @fd, read back; NULL if unknown. */
+static const char *prog_type_fd(int fd)
 {
 	struct bpf_prog_info pi;
 	uint32_t plen = sizeof(pi);
-	const char *t = NULL;
-	int fd = bpf_prog_get_fd_by_id(id);
 
-	if (fd < 0)
-		return NULL;
 	memset(&pi, 0, sizeof(pi));
-	if (!bpf_obj_get_info_by_fd(fd, &pi, &plen))
-		t = libbpf_bpf_prog_type_str(pi.type);
-	close(fd);
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &pi, &plen))
+		return NULL;
+	return libbpf_bpf_prog_type_str(pi.type);
+}
+
+/* The type name of the program with id @id, read back; NULL if unknown. */
+static const char *prog_type_of(uint32_t id)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+	const char *t = prog_type_fd(fd);
+
+	if (fd >= 0)
+		close(fd);
 	return t;
 }
 
 /*
- * "<program type>/<link type>:<what the link is attached to>", all read
- * back from the kernel: the link's info, the program it runs, and for a
- * uprobe the offset it sits at (checked against the site's). libbpf's
- * USDT link is its own (one uprobe link per note site; its fd field
- * is not a link's): there the program's type and the semaphore the kernel raised.
+ * "<what is attached>[:<execution>] prog=<program type> link=<link type>",
+ * all read back from the kernel: the link's info says what it is attached
+ * to (for a uprobe the offset, checked against the site's), the program's
+ * info its type. What is attached leads: a uprobe runs a program of type
+ * kprobe, and "kprobe/..." first would read like a kprobe. libbpf's USDT
+ * link is its own (one uprobe link per note site; its fd field is not a
+ * link's): there the semaphore the kernel raised, and the program's type.
+ * @exec (how the kernel runs the uprobe) follows the attach point; NULL
+ * for a tracepoint.
  */
 static void link_text(struct bpf_priv *p, struct bpf_program *prog, bool usdt,
-		      char *buf, size_t len)
+		      const char *exec, char *buf, size_t len)
 {
 	struct link_info_perf li;
-	struct bpf_prog_info pi;
-	uint32_t llen = sizeof(li), plen = sizeof(pi);
+	uint32_t llen = sizeof(li);
 	const char *pt = NULL, *lt = NULL;
-	char name[128] = "";
-	int n;
+	char name[128] = "", at[192];
 
 	memset(&li, 0, sizeof(li));
 	li.name = (uint64_t)(uintptr_t)name;
 	li.name_len = sizeof(name);
 	if (usdt) {
-		memset(&pi, 0, sizeof(pi));
-		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &pi, &plen))
-			pt = libbpf_bpf_prog_type_str(pi.type);
-		snprintf(buf, len, "%s/usdt:semaphore=%u", pt ? pt : "?",
-			 __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE));
+		pt = prog_type_fd(bpf_program__fd(prog));
+		snprintf(buf, len, "usdt:semaphore=%u%s%s prog=%s",
+			 __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE),
+			 exec ? ":" : "", exec ? exec : "", pt ? pt : "?");
 		return;
 	}
 	if (!bpf_obj_get_info_by_fd(bpf_link__fd(p->link), &li, &llen)) {
 		lt = libbpf_bpf_link_type_str(li.type);
 		pt = prog_type_of(li.prog_id);
 	}
-	n = snprintf(buf, len, "%s/%s", pt ? pt : "?", lt ? lt : "?");
-	if (n < 0 || (size_t)n >= len)
-		return;
 	switch (li.pe_type) {
 	case PE_UPROBE:
 	case PE_URETPROBE:
-		snprintf(buf + n, len - (size_t)n, ":%s@%#x%s",
+		snprintf(at, sizeof(at), "%s@%#x%s",
 			 li.pe_type == PE_UPROBE ? "uprobe" : "uretprobe", li.offset,
 			 li.offset == p->off ? "" : "(not-the-site)");
 		break;
 	case PE_TRACEPOINT:
-		snprintf(buf + n, len - (size_t)n, ":%s", name);
+		snprintf(at, sizeof(at), "tracepoint:%s", name);
 		break;
 	default:
+		snprintf(at, sizeof(at), "?");
 		break;
 	}
+	snprintf(buf, len, "%s%s%s prog=%s link=%s", at, exec ? ":" : "", exec ? exec : "",
+		 pt ? pt : "?", lt ? lt : "?");
 }
 
 int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
@@ -479,8 +486,7 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 	const struct pc_bpf_site *s = site_of(in->mech);
 	struct bpf_priv *p = in->priv;
 	const char *what = s->kind == PC_BPF_TP ? "sys_enter_getppid" : s->user->insn;
-	char link[160];
-	struct bpf_program *prog;
+	const char *pt;
 
 	switch (p->state) {
 	case PC_ABSENT:
@@ -489,9 +495,9 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 			 s->kind == PC_BPF_USDT ? "none" : what);
 		break;
 	case PC_DISABLED:
-		prog = program_of(p->skel, s->kind, false);
-		snprintf(buf, len, "%s:loaded-not-attached:%s",
-			 libbpf_bpf_prog_type_str(bpf_program__type(prog)), what);
+		/* the site, then the program loaded (its type read back) and no link */
+		pt = prog_type_fd(bpf_program__fd(program_of(p->skel, s->kind, false)));
+		snprintf(buf, len, "%s:loaded-not-attached prog=%s", what, pt ? pt : "?");
 		break;
 	default:
 		/*
@@ -500,9 +506,7 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 		 * the link does not show.
 		 */
 		link_text(p, program_of(p->skel, s->kind, p->state == PC_RECORDING),
-			  s->kind == PC_BPF_USDT, link, sizeof(link));
-		snprintf(buf, len, "%s%s%s", link, s->kind == PC_BPF_TP ? "" : ":",
-			 s->kind == PC_BPF_TP ? "" : p->exec);
+			  s->kind == PC_BPF_USDT, s->kind == PC_BPF_TP ? NULL : p->exec, buf, len);
 		break;
 	}
 	return PC_OK;
