@@ -12,8 +12,29 @@
 
 #define MAX_MECHS 128
 
-static const char *const summary_states[] = { "disabled", "enabled", "recording" };
-#define NR_SSTATES (sizeof(summary_states) / sizeof(summary_states[0]))
+/*
+ * The summary's states, its columns: disabled, enabled, recording, and
+ * filtered between disabled and enabled where any row of the run has it
+ * (an opt-in state: a run without it keeps three columns).
+ */
+struct sstates {
+	const char *name[4];
+	size_t n;
+};
+
+static void sstates_of(const struct pc_run *run, struct sstates *ss)
+{
+	bool filtered = false;
+
+	for (size_t i = 0; i < run->nrows && !filtered; i++)
+		filtered = !strcmp(run->rows[i].state, "filtered");
+	ss->n = 0;
+	ss->name[ss->n++] = "disabled";
+	if (filtered)
+		ss->name[ss->n++] = "filtered";
+	ss->name[ss->n++] = "enabled";
+	ss->name[ss->n++] = "recording";
+}
 
 static const struct pc_rrow *measured(const struct pc_run *run, const char *mech,
 				      const char *state, const char *metric)
@@ -144,16 +165,17 @@ static bool nonzero(const struct pc_rrow *w, char *why, size_t len)
 }
 
 struct place {
+	const struct sstates *ss;
 	const char *where;
 	const char *mechs[MAX_MECHS];
 	size_t n;
 };
 
 /* Does @mech have a row in a summary state at all (not a baseline)? */
-static bool has_states(const struct pc_run *run, const char *mech)
+static bool has_states(const struct pc_run *run, const struct sstates *ss, const char *mech)
 {
-	for (size_t s = 0; s < NR_SSTATES; s++)
-		if (pc_run_find(run, mech, NULL, summary_states[s], NULL))
+	for (size_t s = 0; s < ss->n; s++)
+		if (pc_run_find(run, mech, NULL, ss->name[s], NULL))
 			return true;
 	return false;
 }
@@ -169,7 +191,8 @@ static int place_rank(const char *where)
 	return (int)(sizeof(order) / sizeof(order[0]));
 }
 
-static size_t places_of(const struct pc_run *run, struct place *pl, size_t max)
+static size_t places_of(const struct pc_run *run, const struct sstates *ss, struct place *pl,
+			size_t max)
 {
 	size_t np = 0;
 
@@ -177,7 +200,7 @@ static size_t places_of(const struct pc_run *run, struct place *pl, size_t max)
 		const struct pc_rrow *w = &run->rows[i];
 		size_t p, m;
 
-		if (!has_states(run, w->mechanism))
+		if (!has_states(run, ss, w->mechanism))
 			continue;
 		for (p = 0; p < np; p++)
 			if (!strcmp(pl[p].where, w->where))
@@ -185,6 +208,7 @@ static size_t places_of(const struct pc_run *run, struct place *pl, size_t max)
 		if (p == np) {
 			if (np == max)
 				continue;
+			pl[np].ss = ss;
 			pl[np].where = w->where;
 			pl[np].n = 0;
 			np++;
@@ -263,10 +287,11 @@ static void place_title(const struct pc_run *run, const char *where, char *buf,
 }
 
 /* The first measured figure of @mech, for its unit and backend. */
-static const struct pc_rrow *any_figure(const struct pc_run *run, const char *mech)
+static const struct pc_rrow *any_figure(const struct pc_run *run, const struct place *pl,
+					const char *mech)
 {
-	for (size_t s = 0; s < NR_SSTATES; s++) {
-		const struct pc_rrow *w = figure(run, mech, summary_states[s]);
+	for (size_t s = 0; s < pl->ss->n; s++) {
+		const struct pc_rrow *w = figure(run, mech, pl->ss->name[s]);
 
 		if (w)
 			return w;
@@ -333,18 +358,20 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 	static const char *const head[] = {
 		"mechanism", "per event", "95% CI", "ratio", "nonzero?",
 	};
-	static const char *const chead[] = {
-		"mechanism", "family", "disabled", "enabled", "recording",
-	};
-	char title[192], unsup[1024] = "", selfb[512] = "";
+	const char *chead[2 + 4] = { "mechanism", "family" };
+	char title[192], unsup[1024] = "", selfb[512] = "", calign[8];
 	const char *unit = NULL, *backend = NULL;
 	bool table = false, mixed = false, icount = false;
 
+	/* mechanism, family, then one right-aligned column per state */
+	for (size_t s = 0; s < pl->ss->n; s++)
+		chead[2 + s] = pl->ss->name[s];
+	snprintf(calign, sizeof(calign), "ll%.*s", (int)pl->ss->n, "rrrr");
 	for (size_t m = 0; m < pl->n; m++) {
-		const struct pc_rrow *w = any_figure(run, pl->mechs[m]);
+		const struct pc_rrow *w = any_figure(run, pl, pl->mechs[m]);
 
-		for (size_t s = 0; s < NR_SSTATES; s++) {
-			const struct pc_rrow *f = figure(run, pl->mechs[m], summary_states[s]);
+		for (size_t s = 0; s < pl->ss->n; s++) {
+			const struct pc_rrow *f = figure(run, pl->mechs[m], pl->ss->name[s]);
 
 			if (!f)
 				continue;
@@ -377,28 +404,33 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 	pc_doc_subheading(d, title);
 	for (size_t m = 0; m < pl->n; m++) {
 		const char *mech = pl->mechs[m];
-		const struct pc_rrow *w = any_figure(run, mech);
-		char cells[NR_SSTATES][96];
+		const struct pc_rrow *w = any_figure(run, pl, mech);
+		const char *row[2 + 4];
+		char cells[4][96];
 
 		if (!w)
 			continue;
 		if (!table)
-			pc_doc_table(d, 5, compact ? chead : head, compact ? "llrrr" : "lrrrl");
+			pc_doc_table(d, compact ? 2 + pl->ss->n : 5, compact ? chead : head,
+				     compact ? calign : "lrrrl");
 		table = true;
 		if (compact) {
-			for (size_t s = 0; s < NR_SSTATES; s++)
+			row[0] = mech;
+			row[1] = w->family;
+			for (size_t s = 0; s < pl->ss->n; s++) {
 				compact_cell(cells[s], sizeof(cells[s]), run, pl, mech,
-					     summary_states[s], mixed ? "" : unit);
-			pc_doc_row(d, (const char *[]){ mech, w->family, cells[0], cells[1],
-							cells[2] });
+					     pl->ss->name[s], mixed ? "" : unit);
+				row[2 + s] = cells[s];
+			}
+			pc_doc_row(d, row);
 			continue;
 		}
 		if (mixed)
 			pc_doc_group(d, "%s (%s; %s, %s)", mech, w->family, w->unit, w->backend);
 		else
 			pc_doc_group(d, "%s (%s)", mech, w->family);
-		for (size_t s = 0; s < NR_SSTATES; s++)
-			full_state(d, run, pl, mech, summary_states[s]);
+		for (size_t s = 0; s < pl->ss->n; s++)
+			full_state(d, run, pl, mech, pl->ss->name[s]);
 	}
 	if (selfb[0])
 		pc_doc_para(d, compact ? "%s: disabled is its own baseline (absent = disabled), not a difference." :
@@ -413,8 +445,12 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 
 void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
 {
+	struct sstates ss;
 	struct place pl[8];
-	size_t np = places_of(run, pl, 8);
+	size_t np;
+
+	sstates_of(run, &ss);
+	np = places_of(run, &ss, pl, 8);
 
 	pc_doc_heading(d, "Summary: cost per event over the uninstrumented site");
 	/* the report says so above its title; the console says it here */
@@ -429,7 +465,9 @@ void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
 	if (compact)
 		pc_doc_para(d, "Medians; xN: times the cheapest of the place and state; ~0: not distinguishable from 0. CIs and the full table: report.txt, or --verbose.");
 	else
-		pc_doc_para(d, "Per place, static and dynamic mechanisms side by side. Disabled comes from the disabled analysis where it ran (differs from 0 by its one-sided Mann-Whitney test against the noise floor, \"MW\"), else from the main measurement (nonzero when its 95%% CI excludes 0); enabled and recording from the main measurement. \"ratio\" is the ratio to the cheapest figure of the same place, state, unit and backend whose CI excludes 0; - where the figure's own CI includes 0. ! marks a figure with a warning (see Warnings).");
+		pc_doc_para(d, "Per place, static and dynamic mechanisms side by side. Disabled comes from the disabled analysis where it ran (differs from 0 by its one-sided Mann-Whitney test against the noise floor, \"MW\"), else from the main measurement (nonzero when its 95%% CI excludes 0); %s from the main measurement. \"ratio\" is the ratio to the cheapest figure of the same place, state, unit and backend whose CI excludes 0; - where the figure's own CI includes 0. ! marks a figure with a warning (see Warnings).",
+			    ss.n > 3 ? "filtered (armed, its filter rejecting every event), enabled and recording" :
+			    "enabled and recording");
 	for (size_t p = 0; p < np; p++)
 		one_place(d, run, &pl[p], compact);
 	others_said(d, run, compact);

@@ -15,6 +15,9 @@
  *              overhead row, called distinguishable from 0 when its 95%
  *              CI excludes 0
  *   enabled, recording   the overhead row of that state
+ *   filtered   likewise, a column (a state) between disabled and enabled
+ *              only where some row of the run has it (run --state
+ *              ...,filtered): a run without it keeps its three
  * A mechanism whose absent variant says "(=disabled)" (a tracepoint or
  * fentry nop that cannot be compiled out of a running kernel) has no
  * disabled difference: the summary says so instead of printing one.
