@@ -113,6 +113,8 @@ extern char **environ;
 #define UST_EVENT	"probecost_ust:site"
 #define UST_CHANNEL	"probecost"
 #define UST_FILTER	"i == -1"	/* i is the loop index: never -1 */
+/* the note of the filtered and enabled rows, whose hit ratio is empty */
+#define UST_NO_HITS	"LTTng counts only the events it writes or discards, and the rejecting filter passes none"
 #define UST_SUBBUF	(1u << 20)	/* 8 x 1 MiB per CPU, per UID */
 #define UST_NSUBBUF	8
 #define UST_WAIT_MS	10000
@@ -744,9 +746,32 @@ static int ust_count(struct pc_inst *in, struct pc_fire *out)
 	return PC_OK;
 }
 
+/*
+ * The filter the session daemon holds for our event, read back as the
+ * uprobe and kevent variants read theirs from tracefs: "?" where it
+ * cannot say, "none" for an event without one.
+ */
+static void filter_of(struct ust_priv *p, char *buf, size_t len)
+{
+	struct lttng_event *evs = NULL;
+	const char *f = NULL;
+	int n = p->h ? lttng_list_events(p->h, UST_CHANNEL, &evs) : -1;
+
+	snprintf(buf, len, "?");
+	for (int i = 0; i < n; i++) {
+		if (strcmp(evs[i].name, UST_EVENT))
+			continue;
+		if (!lttng_event_get_filter_expression(&evs[i], &f))
+			snprintf(buf, len, "%s", f ? f : "none");
+		break;
+	}
+	free(evs);
+}
+
 static int ust_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	struct ust_priv *p = in->priv;
+	char filter[96];
 
 	switch (p->state) {
 	case PC_ABSENT:
@@ -757,7 +782,8 @@ static int ust_variant(struct pc_inst *in, char *buf, size_t len)
 		break;
 	case PC_ENABLED:
 	case PC_FILTERED:
-		snprintf(buf, len, "state=%d:filter-rejects", tp_state());
+		filter_of(p, filter, sizeof(filter));
+		snprintf(buf, len, "state=%d:filter %s", tp_state(), filter);
 		break;
 	default:
 		snprintf(buf, len, "state=%d:per-uid:discard:%ux%uKiB", tp_state(),
@@ -823,6 +849,7 @@ const struct pc_mech pc_mech_ust_tracepoint = {
 	.flags = PC_MECH_OPT_IN,
 	.opt_in_why = "every fire is read back (session stop, a babeltrace2 count, start): about 150 s of a default run",
 	.tracer = "lttng",
+	.hits_why = { [PC_FILTERED] = UST_NO_HITS, [PC_ENABLED] = UST_NO_HITS },
 	.available = ust_available,
 	.setup = ust_setup,
 	.arm = ust_arm,
