@@ -221,6 +221,11 @@ struct pc_mech {
 	/* the consumer (see "Tracer" above): per state, else for all states */
 	const char *tracers[PC_NR_STATES];
 	const char *tracer;
+	/*
+	 * Per state where fire()/count() report PC_HITS_UNKNOWN: why nothing
+	 * counts the hits. The rows' hit ratio is empty and their note says this.
+	 */
+	const char *hits_why[PC_NR_STATES];
 
 	int (*available)(const struct pc_mech *m, char *why, size_t len);
 	int (*setup)(struct pc_inst *in);

@@ -5,7 +5,8 @@
 # the kernel in its variant and recorded nothing (the count op fails the
 # state otherwise); the uprobes' hits, read back from uprobe_profile, say
 # the probe ran on every event; a tracepoint keeps no such count (hit
-# ratio empty, said in docs). Recording after filtered in the same run
+# ratio empty, and the row's note says why). The summary of a run with
+# filtered rows has a filtered column between disabled and enabled. Recording after filtered in the same run
 # still records every event (the filter does not carry over), the state
 # is only measured when named, and nothing is left behind.
 . tests/ktap.sh
@@ -14,7 +15,7 @@ need_uprobes
 
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 6
+ktap_plan 7
 before=$(leftovers)
 
 "$PROBECOST" run --quick --repeat 6 --no-vm --analyses none \
@@ -36,9 +37,10 @@ for m in ('uprobe-nop', 'usdt', 'syscall-tracepoint'):
            or f['tracer'] != 'ftrace':
             bad.append((m, f and (f['status'], f['variant'], f['note'])))
     elif what == 'ran':
-        want = '' if m == 'syscall-tracepoint' else '1'
-        if not f or f['hit_ratio'] != want:
-            bad.append((m, f and f['hit_ratio']))
+        tp = m == 'syscall-tracepoint'
+        if not f or f['hit_ratio'] != ('' if tp else '1') or \
+           ('no hit ratio: a tracepoint event keeps no count' in f['note']) != tp:
+            bad.append((m, f and (f['hit_ratio'], f['note'])))
     elif what == 'recording':
         if not rec or rec['status'] != 'ok' or rec['hit_ratio'] != '1':
             bad.append((m, rec and (rec['status'], rec['hit_ratio'])))
@@ -50,8 +52,11 @@ print(1 if bad else 0)
 PY
 }
 ok "$(check_rows filtered)" "filtered rows ok, under tracer ftrace, variant naming the filter read back (exit $rc)"
-ok "$(check_rows ran)" "uprobe-nop and usdt: the probe ran on every event (hit ratio 1); syscall-tracepoint: not countable (empty)"
+ok "$(check_rows ran)" "uprobe-nop and usdt: the probe ran on every event (hit ratio 1); syscall-tracepoint: not countable (empty, the note says why)"
 ok "$(check_rows recording)" "recording after filtered in the same run: every event recorded"
+# the console's summary: mechanism, family, disabled, filtered, enabled, recording
+ok "$(grep -Eq '^ *mechanism +family +disabled +filtered +enabled +recording *$' "$TMP/r.log" &&
+	echo 0 || echo 1)" "the run's summary has a filtered column between disabled and enabled"
 now=$(leftovers)
 ok "$([ "$now" = "$before" ] && echo 0 || echo 1)" "nothing left in uprobe_events, kprobe_events or instances"
 [ "$now" = "$before" ] || diag "left: $now"

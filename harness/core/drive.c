@@ -30,6 +30,16 @@ bool pc_drive_miscount(const struct pc_mech *m, enum pc_state st, double ratio)
 	return pc_hits_expected(st) > 0 ? !(ratio > 0) : ratio != 0;
 }
 
+void pc_hits_note(const struct pc_mech *m, enum pc_state st, bool known, char *note,
+		  size_t len)
+{
+	size_t off = strlen(note);
+
+	if (known || st >= PC_NR_STATES || !m->hits_why[st] || off >= len)
+		return;
+	snprintf(note + off, len - off, "%sno hit ratio: %s", off ? "; " : "", m->hits_why[st]);
+}
+
 int pc_drive_open(struct pc_drive *d, const struct pc_meter *mt,
 		  const struct pc_opts *opts, const struct pc_mech *m)
 {

@@ -110,6 +110,14 @@ bool pc_hits_miscount(enum pc_state st, double ratio);
 bool pc_drive_miscount(const struct pc_mech *m, enum pc_state st, double ratio);
 
 /*
+ * Append to @note ("; "-separated) why @m's rows in @st have no hit
+ * ratio, when its hits were not counted (@known false) and it says why
+ * (hits_why).
+ */
+void pc_hits_note(const struct pc_mech *m, enum pc_state st, bool known, char *note,
+		  size_t len);
+
+/*
  * Open @m: available() and setup(). PC_OK, or the error with its reason
  * in d->in.why; nothing is left to close on failure.
  */

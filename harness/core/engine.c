@@ -293,6 +293,7 @@ static void emit_rows(struct mrun *r, int st)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
 			 "%scontext switch during %u of %zu kept repeats (after %u retries)",
 			 note[0] ? "; " : "", a->disturbed, a->n, a->retries);
+	pc_hits_note(r->m, st, a->hits_known, note, sizeof(note));
 	snprintf(variant, sizeof(variant), "%s%s", a->variant, a->variant_mixed ? "|mixed" : "");
 
 	for (int i = 0; i < NR_METRICS; i++) {
