@@ -12,7 +12,7 @@ BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 cp -r tests/fixtures/run "$TMP/run"
 
-ktap_plan 11
+ktap_plan 12
 "$BIN" report "$TMP/run" >"$TMP/out" 2>&1
 rc=$?
 ok $rc "report exits 0"
@@ -61,4 +61,24 @@ ok "$([ -z "$twice" ] && echo 0 || echo 1)" "every reason for a row not measured
 check "--stdout prints report.txt" cmp -s "$TMP/stdout" "$TMP/run/report.txt"
 check "only report.txt and report.md were added" \
 	[ "$(ls "$TMP/run" | tr '\n' ' ')" = "meta.csv report.md report.txt results.csv samples.csv " ]
+
+# the noise floor without a baseline mechanism counts mechanisms, not
+# rows: a second absent row of kprobe (another entry of the same name) on
+# the icount backend is still one mechanism
+cp -r tests/fixtures/run "$TMP/two"
+python3 - tests/fixtures/run/results.csv "$TMP/two/results.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+with open(sys.argv[2], 'w', newline='') as f:
+    w = csv.DictWriter(f, list(rows[0].keys()), lineterminator='\n')
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+        if (r['mechanism'], r['state'], r['metric']) == ('kprobe', 'absent', 'overhead'):
+            w.writerow(dict(r, variant='kprobe-again'))
+PY
+"$BIN" report "$TMP/two" >"$TMP/two.log" 2>&1
+tr -s ' \n' '  ' <"$TMP/two/report.txt" >"$TMP/two.flat"
+check "noise floor: 2 absent rows of one mechanism say '2 entries (1 mechanism)'" \
+	grep -q "median over 2 entries (1 mechanism) of the absent' - absent" "$TMP/two.flat"
 ktap_finish

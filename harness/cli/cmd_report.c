@@ -188,12 +188,22 @@ struct backend {
 };
 
 /* Noise floor of one timer backend: the baseline's absent' - absent. */
+/* Whether @name is one of the @n names in @names. */
+static bool listed(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 static void noise_floor(const struct rep *r, const struct backend *b,
 			char *buf, size_t len)
 {
 	const struct pc_rrow *best = NULL;
+	const char *names[MAX_MECHS];
 	double widths[MAX_MECHS];
-	size_t n = 0;
+	size_t n = 0, nnames = 0;
 
 	for (size_t i = 0; i < r->run->nrows; i++) {
 		const struct pc_rrow *w = &r->run->rows[i];
@@ -206,6 +216,9 @@ static void noise_floor(const struct rep *r, const struct backend *b,
 			best = w;
 		if (n < MAX_MECHS)
 			widths[n++] = fmax(fabs(w->ci_lo), fabs(w->ci_hi));
+		/* a site consumed by several tracers has an absent row per entry */
+		if (nnames < MAX_MECHS && !listed(names, nnames, w->mechanism))
+			names[nnames++] = w->mechanism;
 	}
 	if (best) {
 		char ci[64], v[32];
@@ -215,7 +228,7 @@ static void noise_floor(const struct rep *r, const struct backend *b,
 		snprintf(buf, len, "+/-%s %s (%s): absent' - absent of %s, 95%% CI %s",
 			 v, b->unit, b->backend, best->mechanism, ci);
 	} else if (n) {
-		char v[32];
+		char v[32], ent[64];
 
 		/* insertion sort: n is small */
 		for (size_t i = 1; i < n; i++)
@@ -226,8 +239,13 @@ static void noise_floor(const struct rep *r, const struct backend *b,
 				widths[k - 1] = t;
 			}
 		pc_doc_num(v, sizeof(v), widths[n / 2]);
-		snprintf(buf, len, "+/-%s %s (%s): median over %zu mechanism%s of the absent' - absent 95%% CI (no baseline mechanism ran on this backend)",
-			 v, b->unit, b->backend, n, n == 1 ? "" : "s");
+		if (nnames == n)
+			snprintf(ent, sizeof(ent), "%zu mechanism%s", n, n == 1 ? "" : "s");
+		else
+			snprintf(ent, sizeof(ent), "%zu entries (%zu mechanism%s)", n, nnames,
+				 nnames == 1 ? "" : "s");
+		snprintf(buf, len, "+/-%s %s (%s): median over %s of the absent' - absent 95%% CI (no baseline mechanism ran on this backend)",
+			 v, b->unit, b->backend, ent);
 	} else {
 		snprintf(buf, len, "%s (%s): unknown, no absent overhead row with a CI",
 			 b->unit, b->backend);
