@@ -15,7 +15,7 @@
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 
-ktap_plan 13
+ktap_plan 15
 set -- --mech none,user-branch,user-static-key --no-vm --analyses disabled
 "$PROBECOST" run "$@" --out "$TMP/a" >"$TMP/a.log" 2>&1 &&
 	"$PROBECOST" run "$@" --out "$TMP/b" >"$TMP/b.log" 2>&1
@@ -154,4 +154,15 @@ PY
 rc=$?
 ok "$([ $rc -eq 2 ] && grep -q 'share no gated row' "$TMP/other.txt" && echo 0 || echo 1)" \
 	"runs that share no gated row: no verdict, exit 2 (got $rc)"
+
+# the default text is wrapped within 100 columns (A/A, the injected
+# regressions, a warning); its counts say row/rows as they are
+long=$(cat "$TMP/aa.txt" "$TMP"/inj*.txt "$TMP/repeats.txt" 2>/dev/null |
+	awk 'length($0) > 100 { print length($0) ": " substr($0, 1, 60) "..." }')
+ok "$([ -z "$long" ] && echo 0 || echo 1)" "compare's default text: every line within 100 columns"
+[ -z "$long" ] || diag "$long"
+# (the fixture run has one disabled-overhead row with samples)
+"$PROBECOST" compare --gate disabled-overhead tests/fixtures/run tests/fixtures/run >"$TMP/one.txt" 2>&1
+ok "$(head -1 "$TMP/one.txt" | grep -q '^verdict: no regression in 1 gated row (' && echo 0 || echo 1)" \
+	"one gated row: '1 gated row', not 'rows' ($(head -1 "$TMP/one.txt"))"
 ktap_finish

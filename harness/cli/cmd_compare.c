@@ -46,6 +46,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,7 @@
 
 #include "cmd.h"
 #include "comparable.h"
+#include "doc.h"
 #include "errors.h"
 #include "opts.h"
 #include "ranktest.h"
@@ -554,18 +556,39 @@ static void figures(char *buf, size_t len, const struct cmp *c)
 			 c->noise ? "; a noise floor or reference row" : "");
 }
 
-/* One line: what regressed, by how much, and why that counts. */
+/*
+ * The default text's width: its lines are wrapped within it (a path or a
+ * long variant may still overrun). --verbose and --ktap are not wrapped.
+ */
+#define TEXT_WIDTH 100
+
+/* printf() into one line, then wrapped within TEXT_WIDTH, continued after @cont. */
+static void wrapped(const char *cont, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void wrapped(const char *cont, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pc_doc_put_wrapped(stdout, "", cont, line, TEXT_WIDTH);
+}
+
+/* What regressed, by how much, and why that counts; wrapped under the mechanism. */
 static void regression_line(const struct cmp *c, const struct opts *o)
 {
 	const struct pc_rrow *w = c->b;
 	struct cmp_text t;
 
 	cmp_text(&t, c);
-	printf("%-10s %s%s%s %s %s: %s -> %s %s, %s%s (%s%s%% of scale %s); change CI [%s, %s] beyond margin %s (%s: %.4g%% of scale, floor %s), q=%s\n",
-	       verdict_name[c->v], w->mechanism, tracer_word(w) ? " " : "",
-	       tracer_word(w) ? w->tracer : "", w->state, w->metric, t.bm, t.nm, w->unit,
-	       c->diff > 0 ? "+" : "", t.d, c->rel > 0 ? "+" : "", t.rel, t.sc, t.lo, t.hi,
-	       t.mg, c->margin > c->floor ? "threshold" : "floor", o->threshold, t.fl, t.q);
+	wrapped("           ",
+		"%-10s %s%s%s %s %s: %s -> %s %s, %s%s (%s%s%% of scale %s); change CI [%s, %s] beyond margin %s (%s: %.4g%% of scale, floor %s), q=%s",
+		verdict_name[c->v], w->mechanism, tracer_word(w) ? " " : "",
+		tracer_word(w) ? w->tracer : "", w->state, w->metric, t.bm, t.nm, w->unit,
+		c->diff > 0 ? "+" : "", t.d, c->rel > 0 ? "+" : "", t.rel, t.sc, t.lo, t.hi,
+		t.mg, c->margin > c->floor ? "threshold" : "floor", o->threshold, t.fl, t.q);
 }
 
 /* Regressions first, the largest relative change first. */
@@ -601,17 +624,18 @@ static void print_text(const struct cmp *c, size_t n, const struct opts *o,
 	char name[512], fig[768], gate[256];
 
 	for (size_t i = 0; i < cmp->nwarn; i++)
-		printf("warning: runs differ: %s\n", cmp->warn[i]);
+		wrapped("  ", "warning: runs differ: %s", cmp->warn[i]);
 	for (size_t i = 0; i < n; i++) {
 		count[c[i].v]++;
 		ngated += c[i].tested && c[i].gated;
 	}
 	gate_text(gate, sizeof(gate), o);
 	if (count[V_REGRESSION])
-		printf("verdict: REGRESSION: %zu of %zu gated rows worse beyond the margin (gate: %s)\n",
-		       count[V_REGRESSION], ngated, gate);
+		wrapped("  ", "verdict: REGRESSION: %zu of %zu gated row%s worse beyond the margin (gate: %s)",
+			count[V_REGRESSION], ngated, ngated == 1 ? "" : "s", gate);
 	else
-		printf("verdict: no regression in %zu gated rows (gate: %s)\n", ngated, gate);
+		wrapped("  ", "verdict: no regression in %zu gated row%s (gate: %s)", ngated,
+			ngated == 1 ? "" : "s", gate);
 	if (order) {
 		for (size_t i = 0; i < n; i++)
 			order[i] = &c[i];
@@ -619,14 +643,14 @@ static void print_text(const struct cmp *c, size_t n, const struct opts *o,
 		for (size_t i = 0; i < n && order[i]->v == V_REGRESSION; i++)
 			regression_line(order[i], o);
 	}
-	printf("%zu rows: %zu regression%s, %zu worse but not gated, %zu improvement%s, %zu unchanged (%zu of them shifted within the margin), %zu untested, %zu one-sided (%zu only in base, %zu only in new)\n",
-	       n, count[V_REGRESSION], count[V_REGRESSION] == 1 ? "" : "s", count[V_WORSE],
-	       count[V_IMPROVEMENT], count[V_IMPROVEMENT] == 1 ? "" : "s",
-	       count[V_SAME] + count[V_SHIFT], count[V_SHIFT], count[V_UNTESTED],
-	       count[V_BASE_ONLY] + count[V_NEW_ONLY], count[V_BASE_ONLY], count[V_NEW_ONLY]);
-	printf("base %s (%s), new %s (%s); threshold %.4g%%, false discovery rate %.4g\n",
-	       base->dir, pc_run_meta(base, "run_id", "?"), neu->dir,
-	       pc_run_meta(neu, "run_id", "?"), o->threshold, o->alpha);
+	wrapped("  ", "%zu row%s: %zu regression%s, %zu worse but not gated, %zu improvement%s, %zu unchanged (%zu of them shifted within the margin), %zu untested, %zu one-sided (%zu only in base, %zu only in new)",
+		n, n == 1 ? "" : "s", count[V_REGRESSION], count[V_REGRESSION] == 1 ? "" : "s",
+		count[V_WORSE], count[V_IMPROVEMENT], count[V_IMPROVEMENT] == 1 ? "" : "s",
+		count[V_SAME] + count[V_SHIFT], count[V_SHIFT], count[V_UNTESTED],
+		count[V_BASE_ONLY] + count[V_NEW_ONLY], count[V_BASE_ONLY], count[V_NEW_ONLY]);
+	wrapped("  ", "base %s (%s), new %s (%s); threshold %.4g%%, false discovery rate %.4g",
+		base->dir, pc_run_meta(base, "run_id", "?"), neu->dir,
+		pc_run_meta(neu, "run_id", "?"), o->threshold, o->alpha);
 	if (!o->verbose) {
 		if (n > count[V_SAME] + count[V_REGRESSION])
 			printf("(--verbose: every changed, untested and one-sided row)\n");

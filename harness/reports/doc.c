@@ -239,8 +239,8 @@ static size_t chunk(const char *s, size_t w, size_t *skip)
 	return brk;
 }
 
-static void put_wrapped(FILE *f, const char *first, const char *cont,
-			const char *text, size_t width)
+void pc_doc_put_wrapped(FILE *f, const char *first, const char *cont, const char *text,
+			size_t width)
 {
 	const char *p = text;
 	const char *pre = first;
@@ -346,7 +346,7 @@ static void text_table(FILE *f, const struct pc_doc_item *it, size_t width)
 	put_line(f, '-', total);
 	for (size_t r = 0; r < it->nrows; r++) {
 		if (it->rows[r].group)
-			put_wrapped(f, "", "  ", it->rows[r].cell[0], width);
+			pc_doc_put_wrapped(f, "", "  ", it->rows[r].cell[0], width);
 		else
 			put_row(f, it, it->rows[r].cell, w);
 	}
@@ -367,18 +367,18 @@ int pc_doc_write_text(const struct pc_doc *d, FILE *f, size_t width)
 			fputc('\n', f);
 		switch (it->kind) {
 		case K_TITLE:
-			put_wrapped(f, "", "", it->text, width);
+			pc_doc_put_wrapped(f, "", "", it->text, width);
 			put_line(f, '=', strlen(it->text) < width ? strlen(it->text) : width);
 			break;
 		case K_HEADING:
-			put_wrapped(f, "", "", it->text, width);
+			pc_doc_put_wrapped(f, "", "", it->text, width);
 			put_line(f, '-', strlen(it->text) < width ? strlen(it->text) : width);
 			break;
 		case K_SUB:
-			put_wrapped(f, "", "", it->text, width);
+			pc_doc_put_wrapped(f, "", "", it->text, width);
 			break;
 		case K_PARA:
-			put_wrapped(f, "", "", it->text, width);
+			pc_doc_put_wrapped(f, "", "", it->text, width);
 			break;
 		case K_KV: {
 			char first[64], cont[64];
@@ -395,12 +395,12 @@ int pc_doc_write_text(const struct pc_doc *d, FILE *f, size_t width)
 			snprintf(cont, sizeof(cont), "  %*s  ", (int)kw, "");
 			if (strlen(it->key) > kw) {
 				/* an over-long key gets a line of its own */
-				put_wrapped(f, "  ", "  ", it->key, width);
-				put_wrapped(f, cont, cont, it->text, width);
+				pc_doc_put_wrapped(f, "  ", "  ", it->key, width);
+				pc_doc_put_wrapped(f, cont, cont, it->text, width);
 				break;
 			}
 			snprintf(first, sizeof(first), "  %-*s  ", (int)kw, it->key);
-			put_wrapped(f, first, cont, it->text, width);
+			pc_doc_put_wrapped(f, first, cont, it->text, width);
 			break;
 		}
 		case K_TABLE:

@@ -57,6 +57,12 @@ void pc_doc_group(struct pc_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 int pc_doc_write_text(const struct pc_doc *d, FILE *f, size_t width);
+/*
+ * @text on @f within @width columns as the text rendering wraps it: the
+ * first line after @first, continuation lines after @cont.
+ */
+void pc_doc_put_wrapped(FILE *f, const char *first, const char *cont, const char *text,
+			size_t width);
 int pc_doc_write_md(const struct pc_doc *d, FILE *f);
 
 #endif
