@@ -15,7 +15,7 @@ GOLD=$FIX/tools-golden
 BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 35
+ktap_plan 40
 
 # verdicts DIR GOLDEN: probes.csv of DIR without its file column
 verdicts() {
@@ -91,6 +91,9 @@ printf 'prog = """\nTRACEPOINT_PROBE(sched) { return 0; }\n"""\n' >"$TMP/tp.py"
 printf 'from bcc import BPF\nb.attach_tracepoint(tp="sched_switch", fn_name="f")\n' >"$TMP/tpname.py"
 printf 'from bcc import BPF\nprint("no probes")\n' >"$TMP/none.py"
 printf 'kprobe:vfs_read\n\0\n' >"$TMP/nul.list"
+printf 'kprobe:vfs_read /arg0 == 1 {\n\tprintf("x");\n}\n' >"$TMP/pred.bt"
+printf 'from bcc import BPF\nprog = """\nint kprobe__vfs_read(void *ctx) { return 0; }\n' >"$TMP/triple.py"
+printf 'kprobe:vfs_\001\377read { }\n' >"$TMP/binary.bt"
 mkdir "$TMP/notools" && printf 'x\n' >"$TMP/notools/notes.md"
 mkdir "$TMP/onebad" && cp "$TOOLS/ok.bt" "$TMP/onebad/" && cp "$TMP/type.bt" "$TMP/onebad/"
 # names of tool files that cannot be read as files are refused, not skipped
@@ -119,9 +122,22 @@ $TMP/tp.py:2: TRACEPOINT_PROBE(...): expected TRACEPOINT_PROBE(SYSTEM, EVENT)|$T
 $TMP/tpname.py:2: 'sched_switch': expected "SYSTEM:EVENT"|$TMP/tpname.py
 $TMP/none.py:1: no kernel probe found in this bcc file|$TMP/none.py
 $TMP/nul.list:2: a NUL byte; expected a text file|$TMP/nul.list
+$TMP/pred.bt:1: a /predicate that never closes; expected '/' before the { action }|$TMP/pred.bt
+$TMP/triple.py:2: a """ string that never ends; expected its closing """|$TMP/triple.py
+$TMP/binary.bt:1: 'kprobe:vfs_\x01\xffread': expected a function name|$TMP/binary.bt
 $TMP/notools: no .bt, .stp, .py or .list file|$TMP/notools
 $TMP/onebad/type.bt:2: probe type 'foo'|$TMP/onebad
 $TMP/dangle/gone.bt: named like a tool file but a dangling link|$TMP/dangle
 $TMP/subdir/sub.stp: named like a tool file but not a regular file|$TMP/subdir
 EOF2
+# binary garbage is quoted escaped, never raw
+"$BIN" churn "$FIX/a" "$FIX/b" --out "$TMP/binout" --probes "$TMP/binary.bt" >"$TMP/binary.out" 2>&1
+check "binary bytes in a bad file: the message is printable ASCII" \
+	sh -c "! LC_ALL=C grep -q '[^ -~]' '$TMP/binary.out'"
+# a predicate that divides is closed by its last '/'
+printf 'kprobe:vfs_read /arg0 / 2 == 1/ { }\n' >"$TMP/div.bt"
+"$BIN" churn "$FIX/a" "$FIX/b" --out "$TMP/divout" --plot none --probes "$TMP/div.bt" >"$TMP/div.out" 2>&1
+rc=$?
+ok $rc "a predicate with a division (/arg0 / 2 == 1/) is read (exit $rc)"
+[ $rc -eq 0 ] || diag "$(cat "$TMP/div.out")"
 ktap_finish

@@ -327,6 +327,39 @@ static int auto_probe(struct bcc *b, const char *at, bool ret_probe, const char 
 	return judge_name(b, at, ret_probe ? "kretprobe:" : "kprobe:", CHURN_PK_FUNC, name, false);
 }
 
+/*
+ * Every triple-quoted string of the Python closes: the C text lives in
+ * one, and a """ never closed would let its C (and the Python after it)
+ * be read as one. Python comments are skipped; a one-line string that
+ * does not close (not Python) is taken to end at its line.
+ */
+static int strings_closed(struct bcc *b)
+{
+	for (const char *p = b->text; *p; ) {
+		const char *e;
+
+		if (*p == '#') {
+			p += strcspn(p, "\n");
+			continue;
+		}
+		if (*p != '"' && *p != '\'') {
+			p++;
+			continue;
+		}
+		e = past_string(p);
+		if (e) {
+			p = e;
+		} else if (p[1] == p[0] && p[2] == p[0]) {
+			return fail(b, p, p[0] == '"' ?
+				    "a \"\"\" string that never ends; expected its closing \"\"\"" :
+				    "a \'\'\' string that never ends; expected its closing \'\'\'");
+		} else {
+			p += strcspn(p, "\n");
+		}
+	}
+	return PC_OK;
+}
+
 static const char *const macros[] = {
 	"RAW_TRACEPOINT_PROBE", "TRACEPOINT_PROBE", "KRETFUNC_PROBE", "KFUNC_PROBE", NULL,
 };
@@ -335,7 +368,7 @@ int churn_parse_bcc(struct churn_probes *pl, const char *text, char *err, size_t
 {
 	struct bcc b = { .pl = pl, .text = text, .err = err, .len = len };
 	const char *p = text;
-	int ret = PC_OK;
+	int ret = strings_closed(&b);
 
 	while (ret == PC_OK && *p) {
 		const char *next = p + 1;

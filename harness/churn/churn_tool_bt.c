@@ -153,6 +153,38 @@ static int probe(struct churn_lex *s, size_t line, char *tok)
 	return churn_lex_fail(s, line, why);
 }
 
+/*
+ * From the '/' opening a predicate at s->p to the '{' of the action. The
+ * predicate may divide (/arg0 / 2 == 1/), so it closes at the last '/'
+ * before that '{', which only blanks may follow: "/arg0 == 1 {" is a
+ * predicate never closed.
+ */
+static int predicate(struct churn_lex *s)
+{
+	size_t start = s->line;
+	const char *last = NULL;	/* the last non-blank character after the opening '/' */
+	int ret;
+
+	churn_lex_adv(s, 1);
+	while (*s->p && *s->p != '{') {
+		if (*s->p == '"') {
+			ret = churn_lex_quoted(s);
+			if (ret != PC_OK)
+				return ret;
+			last = s->p - 1;
+			continue;
+		}
+		if (!strchr(" \t\r\n", *s->p))
+			last = s->p;
+		churn_lex_adv(s, 1);
+	}
+	if (!last || *last != '/')
+		return churn_lex_fail(s, start, *s->p ?
+				      "a /predicate that never closes; expected '/' before the { action }" :
+				      "a /predicate that never closes, and no { action }; expected /predicate/ { action }");
+	return PC_OK;
+}
+
 /* PROBE[, PROBE] [/pred/] up to the '{' of the action. */
 static int header(struct churn_lex *s)
 {
@@ -203,17 +235,9 @@ static int header(struct churn_lex *s)
 			continue;
 		}
 		if (*s->p == '/') {
-			/* the predicate, up to the action */
-			while (*s->p && *s->p != '{') {
-				if (*s->p == '"') {
-					ret = churn_lex_quoted(s);
-					if (ret != PC_OK)
-						return ret;
-					continue;
-				}
-				s->line += *s->p == '\n';
-				s->p++;
-			}
+			ret = predicate(s);
+			if (ret != PC_OK)
+				return ret;
 		}
 		if (*s->p != '{') {
 			char why[700];

@@ -121,6 +121,31 @@ static int slurp(const char *path, char **out, char *err, size_t len)
 	return PC_OK;
 }
 
+/*
+ * A parser's message quotes the file (a token, a name): its bytes outside
+ * printable ASCII are written \xHH, so binary garbage cannot reach the
+ * terminal raw. @from: the length of the "path" the message starts with,
+ * left as the user typed it.
+ */
+static void printable(char *err, size_t len, size_t from)
+{
+	char out[2048];
+	size_t o = 0;
+
+	if (from > strlen(err))
+		from = 0;
+	for (const unsigned char *p = (const unsigned char *)err + from;
+	     *p && o + 5 < sizeof(out); p++) {
+		if (*p >= ' ' && *p <= '~')
+			out[o++] = (char)*p;
+		else
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
+	}
+	out[o] = '\0';
+	if (from < len)
+		snprintf(err + from, len - from, "%s", out);
+}
+
 static int check_file(struct churn_probes *pl, const char *path, bool in_dir,
 		      const struct churn_kernel *a, const struct churn_result *r,
 		      char *err, size_t len)
@@ -154,6 +179,8 @@ static int check_file(struct churn_probes *pl, const char *path, bool in_dir,
 		break;
 	}
 	free(text);
+	if (ret != PC_OK)
+		printable(err, len, strncmp(err, path, strlen(path)) ? 0 : strlen(path));
 	/* one file asked for must name a probe; a tool folder may hold helpers */
 	if (ret == PC_OK && !pl->lines && tf != TF_LIST && !in_dir) {
 		snprintf(err, len, "%s:1: no kernel probe found in this %s file; expected %s",
