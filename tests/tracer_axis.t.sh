@@ -11,6 +11,25 @@ need_uprobes
 
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+# retrace DIR MECH FROM TO: in DIR's results.csv and samples.csv, rows of
+# MECH ('*': any) under tracer FROM say TO instead
+retrace() {
+	for f in results samples; do
+		python3 - "$1/$f.csv" "$2" "$3" "$4" <<'PY'
+import csv, sys
+path, mech, old, new = sys.argv[1:]
+rows = list(csv.DictReader(open(path, newline='')))
+with open(path, 'w', newline='') as f:
+    w = csv.DictWriter(f, list(rows[0].keys()), lineterminator='\n')
+    w.writeheader()
+    for r in rows:
+        if mech in ('*', r['mechanism']) and r['tracer'] == old:
+            r['tracer'] = new
+        w.writerow(r)
+PY
+	done
+}
 ktap_plan 15
 
 # 1. list: a TRACERS column, per entry
@@ -149,19 +168,7 @@ ok "$([ $rc -eq 0 ] && grep -q ' 0 one-sided (0 only in base, 0 only in new)' "$
 
 # 5. the same rows under another tracer are other rows
 cp -r "$TMP/r" "$TMP/other"
-for f in results samples; do
-	python3 - "$TMP/other/$f.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline='')))
-with open(sys.argv[1], 'w', newline='') as f:
-    w = csv.DictWriter(f, list(rows[0].keys()), lineterminator='\n')
-    w.writeheader()
-    for r in rows:
-        if r['mechanism'] == 'uprobe-nop' and r['tracer'] == 'perf':
-            r['tracer'] = 'bpf'
-        w.writerow(r)
-PY
-done
+retrace "$TMP/other" uprobe-nop perf bpf
 "$PROBECOST" compare --all "$TMP/r" "$TMP/other" >"$TMP/cmp2.txt" 2>&1
 ok "$(grep -q 'only in base.*uprobe-nop perf .*enabled overhead' "$TMP/cmp2.txt" &&
 	grep -q 'only in new.*uprobe-nop bpf .*enabled overhead' "$TMP/cmp2.txt" && echo 0 || echo 1)" \
@@ -177,19 +184,7 @@ ok "$([ $? -eq 0 ] && grep -q 'recording \[perf-record\]' "$TMP/pr/report.txt" &
 "$PROBECOST" run --quick --repeat 6 --analyses none --no-vm --state absent,recording \
 	--mech uprobe-nop --tracer ftrace,perf-record --out "$TMP/prnew" >"$TMP/prnew.log" 2>&1
 cp -r "$TMP/prnew" "$TMP/prold"
-for f in results samples; do
-	python3 - "$TMP/prold/$f.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline='')))
-with open(sys.argv[1], 'w', newline='') as f:
-    w = csv.DictWriter(f, list(rows[0].keys()), lineterminator='\n')
-    w.writeheader()
-    for r in rows:
-        if r['tracer'] == 'perf-record':
-            r['tracer'] = 'perf'
-        w.writerow(r)
-PY
-done
+retrace "$TMP/prold" '*' perf-record perf
 "$PROBECOST" report "$TMP/prold" >"$TMP/prold.log" 2>&1
 rc=$?
 "$PROBECOST" compare --all "$TMP/prold" "$TMP/prnew" >"$TMP/cmp3.txt" 2>&1

@@ -21,41 +21,11 @@
 
 #include "doc.h"
 #include "errors.h"
+#include "fakerun.h"
 #include "ktap.h"
 #include "peers.h"
 #include "results.h"
 #include "rundir.h"
-
-struct fake {
-	const char *mech, *tracer, *where, *unit, *backend;
-	double median, lo, hi;
-};
-
-static int make_run(const char *dir, const struct fake *rows, size_t n)
-{
-	struct pc_results r;
-	char err[256];
-
-	if (pc_results_open(&r, "", dir, err, sizeof(err)) != PC_OK) {
-		ktap_diag("%s", err);
-		return -1;
-	}
-	pc_results_meta(&r, "run_id", "peers");
-	for (size_t i = 0; i < n; i++) {
-		struct pc_row row = {
-			.mechanism = rows[i].mech, .family = "dynamic", .where = rows[i].where,
-			.variant = "v", .state = "enabled", .tracer = rows[i].tracer,
-			.metric = "overhead", .unit = rows[i].unit, .backend = rows[i].backend,
-			.st = { .n = 21, .median = rows[i].median, .ci_lo = rows[i].lo,
-				.ci_hi = rows[i].hi, .ci_level = 0.95, .p10 = rows[i].lo,
-				.p90 = rows[i].hi, .min = rows[i].lo, .max = rows[i].hi },
-			.events = 1000, .hit_ratio = 1, .status = "ok", .note = "",
-		};
-
-		pc_results_row(&r, &row);
-	}
-	return pc_results_close(&r, true, false) == PC_OK ? 0 : -1;
-}
 
 static const struct pc_peer_ratio *ratio(const char *num, const char *den, const char *src)
 {
@@ -110,18 +80,18 @@ int main(void)
 {
 	static const struct fake rows[] = {
 		/* uprobes, tracer perf: push/nop = 1.1, bounds [320/310, 340/290] */
-		{ "uprobe-nop", "perf", "user", "ns", "tsc", 300, 290, 310 },
-		{ "uprobe-push", "perf", "user", "ns", "tsc", 330, 320, 340 },
+		{ "uprobe-nop", "perf", "user", "ns", "tsc", 300, 290, 310, NULL },
+		{ "uprobe-push", "perf", "user", "ns", "tsc", 330, 320, 340, NULL },
 		/* uretprobe only under another tracer: no pair with uprobe-nop */
-		{ "uretprobe", "ftrace", "user", "ns", "tsc", 600, 590, 610 },
+		{ "uretprobe", "ftrace", "user", "ns", "tsc", 600, 590, 610, NULL },
 		/* a CI reaching 0 bounds nothing */
-		{ "uprobe-nop5", "perf", "user", "ns", "tsc", 150, -5, 300 },
+		{ "uprobe-nop5", "perf", "user", "ns", "tsc", 150, -5, 300, NULL },
 		/* the guest's instruction counts */
-		{ "kprobe-int3", "self", "module", "instructions", "icount", 544, 544, 544 },
-		{ "kprobe-optimized", "self", "module", "instructions", "icount", 312, 312, 312 },
+		{ "kprobe-int3", "self", "module", "instructions", "icount", 544, 544, 544, NULL },
+		{ "kprobe-optimized", "self", "module", "instructions", "icount", 312, 312, 312, NULL },
 	};
 	static const struct fake other[] = {
-		{ "user-branch", "self", "user", "ns", "tsc", 0.25, 0.2, 0.3 },
+		{ "user-branch", "self", "user", "ns", "tsc", 0.25, 0.2, 0.3, NULL },
 	};
 	char dir[] = "/tmp/pc-peers-XXXXXX", run1[4096], run2[4096], err[256];
 	char text[16384];
@@ -189,13 +159,6 @@ int main(void)
 
 	pc_run_free(&r1);
 	pc_run_free(&r2);
-	{
-		char cmd[sizeof(dir) + 16];
-
-		/* the scratch runs go with the test, as test_compare's do */
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			ktap_diag("could not remove %s", dir);
-	}
+	fake_remove(dir);
 	return ktap_finish();
 }
