@@ -73,7 +73,7 @@ static void run_usage(FILE *f)
 		   "                   dynamic, jump, baseline) or globs ('uprobe-*'); a\n"
 		   "                   name selects the site with every tracer consuming it\n"
 		   "  --tracer LIST    keep only entries consumed by these tracers, e.g.\n"
-		   "                   bpf,perf (default: all but the opt-in\n"
+		   "                   bpf,perf-record (default: all but the opt-in\n"
 		   "                   ust-tracepoint; see probecost list); a kept\n"
 		   "                   entry measures all its states, each with its\n"
 		   "                   own consumer\n"
