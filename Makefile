@@ -140,10 +140,13 @@ NPROC   := $(shell nproc 2>/dev/null || echo 1)
 JOBS     = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
 # a run that completed (0) or lost a mechanism (1) is reported and plotted
+# RUN_ARGS: options for `probecost run`, e.g. --tracer self,ftrace (not
+# --out: the report and plots are made for results/latest)
+RUN_ARGS ?=
 run: deps
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@scripts/kmod-native.sh
-	@st=0; $(BUILD)/probecost run || st=$$?; \
+	@st=0; $(BUILD)/probecost run $(RUN_ARGS) || st=$$?; \
 	if [ $$st -le 1 ]; then \
 		$(BUILD)/probecost report results/latest && \
 		$(BUILD)/probecost plot results/latest || st=$$?; \
