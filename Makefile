@@ -139,10 +139,11 @@ deps:
 NPROC   := $(shell nproc 2>/dev/null || echo 1)
 JOBS     = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
 
-# a run that completed (0) or lost a mechanism (1) is reported and plotted
 # RUN_ARGS: options for `probecost run`, e.g. --tracer self,ftrace (not
 # --out: the report and plots are made for results/latest)
 RUN_ARGS ?=
+
+# a run that completed (0) or lost a mechanism (1) is reported and plotted
 run: deps
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@scripts/kmod-native.sh
