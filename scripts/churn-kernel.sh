@@ -14,7 +14,8 @@
 #      the ~1 GB -dbg package) and the tracefs event formats;
 #   3. the linux-source package of the same Debian version is fetched
 #      with apt-get download and indexed by `probecost churn
-#      --index-source` into source-defs.list (skipped with --no-source);
+#      --index-source` into source-defs.list and source-macros.list
+#      (skipped with --no-source);
 #      the ~150 MB download is deleted once indexed.
 #
 # Output, for `eval` or probecost: KVER=..., DUMP=<dir>. Progress goes to
@@ -71,7 +72,9 @@ if [ ! -f "$dump/dump.csv" ]; then
 	rm -rf "$dump.tmp"
 fi
 
-if [ $no_source -eq 0 ] && [ ! -f "$dump/source-defs.list" ]; then
+# source-macros.list came later than source-defs.list: a cache without it
+# is indexed again (the index of names and of macros is one pass)
+if [ $no_source -eq 0 ] && { [ ! -f "$dump/source-defs.list" ] || [ ! -f "$dump/source-macros.list" ]; }; then
 	series=$(printf '%s\n' "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
 	version=$(apt-cache show "linux-image-$kver" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
 	[ -n "$version" ] || version=$(apt-cache show "linux-image-$kver-unsigned" 2>/dev/null |

@@ -27,7 +27,7 @@ expect() {
 	[ -z "$_bad" ]
 }
 
-ktap_plan 31
+ktap_plan 33
 
 "$BIN" churn "$FIX/a" "$FIX/b" --out "$TMP/ab" --plot dumb \
 	--probes "$FIX/probes.list" >"$TMP/ab.out" 2>&1
@@ -43,13 +43,14 @@ check "static: every category counted exactly" expect "$TMP/ab" static \
 	 field_removed=1 field_renamed=1 field_retyped=1 field_added=2"
 # kept vfs_read vfs_write arch_foo(W); renamed .isra .constprop .part
 # .llvm; now_bl blacklisted and now_notrace without ftrace site in B;
-# cold_func (only cold_func.cold left) and inl_func in B's source;
+# cold_func (only cold_func.cold left) and inl_func in B's source, inl_func
+# a macro there around inl_func_noprof (a target of B: one more added);
 # gone_func a data symbol in B and not in its source; a_notrace, a_bl,
 # __pfx_*, __cfi_*, data and module symbols are no targets at all
 check "dynamic: every category counted exactly" expect "$TMP/ab" dynamic \
-	"in_a=12 in_b=8 kept=3 renamed=4 unprobeable=2 inlined=2 removed=1
-	 vanished=0 broken=9 added=5 renamed_isra=1 renamed_constprop=1
-	 renamed_part=1 renamed_cold=0 renamed_other=1"
+	"in_a=12 in_b=9 kept=3 renamed=4 unprobeable=2 inlined=2 removed=1
+	 vanished=0 broken=9 added=6 renamed_isra=1 renamed_constprop=1
+	 renamed_part=1 renamed_cold=0 renamed_other=1 inlined_macro=1"
 check "headline per 1,000: static 571.428571, dynamic 750" \
 	[ "$(awk -F, '$4 == "broken" { printf "%s ", $6 }' "$TMP/ab/churn.csv")" = "571.428571 750 " ]
 check "the report leads with the headline" \
@@ -68,7 +69,15 @@ want = {
     ('dynamic', 'tcp_v4_rcv.constprop.0'): ('renamed', 'now tcp_v4_rcv.constprop.1'),
     ('dynamic', 'now_bl'): ('unprobeable', "in B's kprobe blacklist"),
     ('dynamic', 'cold_func'): ('inlined', None),
+    ('dynamic', 'inl_func'): ('inlined', "no symbol in B; B's source defines inl_func as a macro calling inl_func_noprof, a kprobe target of B"),
     ('dynamic', 'gone_func'): ('removed', None),
+}
+# use instead: the rename's target, the macro's callee, or none found
+use = {
+    ('dynamic', 'do_sys_open'): 'do_sys_open.isra.0',
+    ('dynamic', 'inl_func'): 'inl_func_noprof',
+    ('dynamic', 'cold_func'): 'none found',
+    ('static', 'timer:timer_init'): 'none found',
 }
 bad = 0
 for k, (cat, det) in want.items():
@@ -76,31 +85,36 @@ for k, (cat, det) in want.items():
     if not r or r['category'] != cat or (det and r['detail'] != det):
         print('item', k, 'is', r and (r['category'], r['detail']), 'want', cat, det)
         bad = 1
+for k, u in use.items():
+    r = items.get(k)
+    if not r or r['use_instead'] != u:
+        print('item', k, 'use_instead', r and r['use_instead'], 'want', u)
+        bad = 1
 if ('static', 'irq:irq_handler_entry') in items:
     print('a field that only moved made irq_handler_entry an item'); bad = 1
 sys.exit(bad)
 PY
-ok $? "items.csv names each broken point with its category and why"
+ok $? "items.csv names each broken point with its category, why and what to use instead"
 [ -s "$TMP/py" ] && diag "$(cat "$TMP/py")"
 
 python3 - "$TMP/ab" >"$TMP/py" 2>&1 <<'PY'
 import csv, sys
-rows = [(r['line'], r['probe'], r['status'], r['category'])
+rows = [(r['line'], r['probe'], r['status'], r['category'], r['use_instead'])
         for r in csv.DictReader(open(sys.argv[1] + '/probes.csv'))]
 want = [
-    ('3', 'kprobe:vfs_read', 'ok', ''),
-    ('4', 'kprobe:do_sys_open', 'breaks', 'renamed'),
-    ('5', 'kretprobe:gone_func', 'breaks', 'removed'),
-    ('6', 'k:inl_func', 'breaks', 'inlined'),
-    ('7', 'kprobe:now_bl', 'breaks', 'unprobeable'),
-    ('7', 'kprobe:now_notrace', 'breaks', 'unprobeable'),
-    ('8', 'kprobe:a_notrace', 'not_in_a', ''),
-    ('9', 'tracepoint:sched:sched_switch', 'format_changed', 'format_changed'),
-    ('10', 't:timer:timer_init', 'breaks', 'removed'),
-    ('11', 'tracepoint:power:cpu_idle', 'ok', ''),
-    ('12', 'tracepoint:nosuch:event', 'not_in_a', ''),
-    ('13', 'kprobe:vfs_read', 'ok', ''),
-    ('13', 'kprobe:vfs_write', 'ok', ''),
+    ('3', 'kprobe:vfs_read', 'ok', '', ''),
+    ('4', 'kprobe:do_sys_open', 'breaks', 'renamed', 'do_sys_open.isra.0'),
+    ('5', 'kretprobe:gone_func', 'breaks', 'removed', 'none found'),
+    ('6', 'k:inl_func', 'breaks', 'inlined', 'inl_func_noprof'),
+    ('7', 'kprobe:now_bl', 'breaks', 'unprobeable', 'none found'),
+    ('7', 'kprobe:now_notrace', 'breaks', 'unprobeable', 'none found'),
+    ('8', 'kprobe:a_notrace', 'not_in_a', '', ''),
+    ('9', 'tracepoint:sched:sched_switch', 'format_changed', 'format_changed', ''),
+    ('10', 't:timer:timer_init', 'breaks', 'removed', 'none found'),
+    ('11', 'tracepoint:power:cpu_idle', 'ok', '', ''),
+    ('12', 'tracepoint:nosuch:event', 'not_in_a', '', ''),
+    ('13', 'kprobe:vfs_read', 'ok', '', ''),
+    ('13', 'kprobe:vfs_write', 'ok', '', ''),
 ]
 if rows != want:
     print('got ', rows); print('want', want); sys.exit(1)
@@ -135,8 +149,8 @@ check "MAP,EVENTS: the static side as from the dump" expect "$TMP/pair" static \
 	"in_a=7 in_b=8 kept=3 format_changed=3 removed=1 added=2 field_removed=1
 	 field_renamed=1 field_retyped=1 field_added=2"
 check "MAP,EVENTS: the dynamic side under the fallback rule" expect "$TMP/pair" dynamic \
-	"in_a=12 in_b=10 kept=5 renamed=4 unprobeable=0 inlined=0 removed=0
-	 vanished=3 broken=7 added=5"
+	"in_a=12 in_b=11 kept=5 renamed=4 unprobeable=0 inlined=0 removed=0
+	 vanished=3 broken=7 added=6"
 check "MAP,EVENTS: the report says which lists B lacks" \
 	grep -q 'no ftrace: a System.map,events pair carries no ftrace.list' "$TMP/pair.out"
 
@@ -145,7 +159,7 @@ check "MAP,EVENTS: the report says which lists B lacks" \
 mkdir -p "$TMP/si"
 "$BIN" churn --index-source "$FIX/src" "$TMP/si" >/dev/null 2>&1
 got=$(tr '\n' ' ' <"$TMP/si/source-defs.list")
-want="COMPAT_SYSCALL_DEFINE1 EXPORT_SYMBOL SYM_FUNC_END SYM_FUNC_START SYSCALL_DEFINE3 __do_compat_sys_csample __do_sys_sample __ia32_compat_sys_csample __ia32_sys_sample __se_compat_sys_csample __se_sys_sample __x64_compat_sys_csample __x64_sys_sample compat_sys_csample entry_sample helper_calls sample_init sample_inline sample_macro sys_sample xfs_style_def "
+want="COMPAT_SYSCALL_DEFINE1 EXPORT_SYMBOL SYM_FUNC_END SYM_FUNC_START SYSCALL_DEFINE3 __do_compat_sys_csample __do_sys_sample __ia32_compat_sys_csample __ia32_sys_sample __se_compat_sys_csample __se_sys_sample __x64_compat_sys_csample __x64_sys_sample compat_sys_csample entry_sample helper_calls sample_alloc sample_init sample_inline sample_macro sys_sample xfs_style_def "
 check "--index-source on a tree keeps exactly the file-scope names" [ "$got" = "$want" ]
 [ "$got" = "$want" ] || diag "got: $got"
 tar -C "$FIX" -cJf "$TMP/src.tar.xz" src
@@ -153,6 +167,10 @@ mkdir -p "$TMP/sx"
 "$BIN" churn --index-source "$TMP/src.tar.xz" "$TMP/sx" >/dev/null 2>&1
 check "--index-source on a .tar.xz gives the same index" \
 	cmp -s "$TMP/si/source-defs.list" "$TMP/sx/source-defs.list"
+check "--index-source: the macro index, callees of a body over continuation lines" \
+	[ "$(grep '^sample_' "$TMP/si/source-macros.list" | tr '\n' '|')" = "sample_alloc sample_hooks sample_alloc_noprof|sample_macro|" ]
+check "--index-source on a .tar.xz gives the same macro index" \
+	cmp -s "$TMP/si/source-macros.list" "$TMP/sx/source-macros.list"
 
 # ---- bad inputs: exit 2 and the place named ----
 cp -R "$FIX/a" "$TMP/badmap"

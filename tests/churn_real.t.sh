@@ -11,14 +11,14 @@ BIN=$(pwd)/$PROBECOST
 FIX=$(pwd)/tests/fixtures/churn
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 6
+ktap_plan 7
 
 # making the dumps (fetch, boot, index) is set-up, not the timed run
 for s in 6.1 6.12; do
 	rc=0
 	scripts/churn-kernel.sh "$s" >"$TMP/k$s" 2>"$TMP/k$s.err" || rc=$?
 	if [ $rc -eq 4 ]; then
-		for i in 1 2 3 4 5 6; do
+		for i in 1 2 3 4 5 6 7; do
 			skip "real 6.1 -> 6.12 churn $i" "the $s dump cannot be made here: $(tail -n1 "$TMP/k$s.err")"
 		done
 		ktap_finish
@@ -47,6 +47,7 @@ for s in 6.1 6.12; do
 			missing="$missing $s:$p"
 	done
 	[ -s "$d/source-defs.list" ] || missing="$missing $s:source"
+	[ -s "$d/source-macros.list" ] || missing="$missing $s:macros"
 done
 check "both dumps have ftrace list, kprobe blacklist and source index" [ -z "$missing" ]
 [ -z "$missing" ] || diag "missing:$missing"
@@ -75,5 +76,11 @@ check "every point of A is in exactly one category (kept + lost = in A)" \
 		}' "$TMP/real/churn.csv"
 check "the sample probe list is judged, one row per probe" \
 	[ "$(($(wc -l <"$TMP/real/probes.csv") - 1))" -eq 22 ]
+# 6.10's allocation profiling made kmem_cache_alloc a macro around
+# kmem_cache_alloc_noprof: the replacement is named, from B's source
+printf 'kprobe:kmem_cache_alloc\n' >"$TMP/noprof.list"
+"$BIN" churn 6.1 6.12 --out "$TMP/noprof" --plot none --probes "$TMP/noprof.list" >/dev/null 2>&1
+check "a *_noprof macro rename: kmem_cache_alloc -> use kmem_cache_alloc_noprof" \
+	python3 -c 'import csv, sys; sys.exit(not any(r["probe"] == "kprobe:kmem_cache_alloc" and r["status"] == "breaks" and r["use_instead"] == "kmem_cache_alloc_noprof" for r in csv.DictReader(open(sys.argv[1]))))' "$TMP/noprof/probes.csv"
 sed -n '/^Probe list/,/^Files/p' "$TMP/out" | while IFS= read -r l; do diag "$l"; done
 ktap_finish

@@ -16,6 +16,8 @@
  *   kprobe-blacklist.csv  function,start,end
  *   source-defs.list      names defined or declared at file scope in the
  *                         kernel's source (probecost churn --index-source)
+ *   source-macros.list    its function-like macros, "NAME CALLEE..." a
+ *                         line: what a name that became a macro calls
  *
  * Every part but System.map and events.csv may be absent; the manifest
  * then says why, and the rules that need the part say what they did
@@ -40,6 +42,9 @@ enum churn_part {
 	CHURN_SOURCE,
 	CHURN_NR_PARTS
 };
+
+/* beside source-defs.list: optional, written by the same --index-source */
+#define CHURN_MACROS_FILE "source-macros.list"
 
 extern const char *const churn_part_names[CHURN_NR_PARTS];
 extern const char *const churn_part_files[CHURN_NR_PARTS];
@@ -69,6 +74,7 @@ struct churn_kernel {
 	char why[CHURN_NR_PARTS][256];	/* reason a part is absent */
 	struct pc_strmap text;	/* text symbols (T t W w) */
 	struct pc_strmap ftrace, blacklist, source;
+	struct pc_strmap macros;	/* macro -> "callee callee ..." (may be empty) */
 	struct pc_strmap events;	/* "system:event" -> struct churn_event */
 	/* derived by churn_kernel_finish() */
 	struct pc_strmap attach;	/* kprobe targets, see docs/churn.md */
@@ -110,10 +116,12 @@ int churn_mkdirs(const char *path, char *err, size_t len);
 /*
  * Index a kernel source tree, or a .tar/.tar.xz/.tar.gz/.tar.bz2 of one,
  * into @out: every name a .c/.h/.S file defines or declares at file
- * scope, sorted, one a line.
+ * scope, sorted, one a line; and into @macros_out (NULL: not written)
+ * every function-like macro with the names its body calls, "NAME CALLEE
+ * CALLEE..." a line (source-macros.list).
  */
-int churn_index_source(const char *src, const char *out, uint64_t *names,
-		       char *err, size_t len);
+int churn_index_source(const char *src, const char *out, const char *macros_out,
+		       uint64_t *names, char *err, size_t len);
 
 /* ---- churn_diff.c ---- */
 
@@ -126,6 +134,7 @@ enum churn_count {
 	CC_FN_IN_A, CC_FN_IN_B, CC_FN_KEPT, CC_FN_RENAMED, CC_FN_UNPROBEABLE,
 	CC_FN_INLINED, CC_FN_REMOVED, CC_FN_VANISHED, CC_FN_BROKEN, CC_FN_ADDED,
 	CC_RN_ISRA, CC_RN_CONSTPROP, CC_RN_PART, CC_RN_COLD, CC_RN_OTHER,
+	CC_FN_MACRO,	/* of inlined: a macro in B calling a target of B */
 	CC_NR
 };
 
@@ -143,6 +152,7 @@ struct churn_item {
 	const char *category;	/* as in churn.csv */
 	char *name;		/* "system:event" or a function */
 	char *detail;		/* why, for people */
+	char *use;		/* a point of B to use instead, or NULL: none found */
 };
 
 struct churn_result {
@@ -172,6 +182,7 @@ struct churn_probe {
 	const char *status;
 	const char *category;	/* churn.csv category, or "" */
 	char *detail;
+	const char *use;	/* the item's use-instead, or NULL */
 };
 
 struct churn_probes {

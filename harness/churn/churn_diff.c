@@ -54,6 +54,8 @@ const struct churn_count_info churn_counts[CC_NR] = {
 	[CC_RN_PART] = { "dynamic", "renamed_part", "renamed, the new or old suffix is .part", true },
 	[CC_RN_COLD] = { "dynamic", "renamed_cold", "renamed, the new or old suffix is .cold", true },
 	[CC_RN_OTHER] = { "dynamic", "renamed_other", "renamed, any other suffix (.llvm, ...)", true },
+	[CC_FN_MACRO] = { "dynamic", "inlined_macro",
+		"inlined, and B's source defines the name as a macro calling a kprobe target of B (the one to use instead)", true },
 };
 
 double churn_per_1000(const struct churn_result *r, enum churn_count c)
@@ -66,11 +68,12 @@ double churn_per_1000(const struct churn_result *r, enum churn_count c)
 	return 1000.0 * (double)r->n[c] / (double)base;
 }
 
+/* An item of @cat; @use: the point of B to use instead, or NULL (none found). */
 static int add_item(struct churn_result *r, const char *side, enum churn_count cat,
-		    const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+		    const char *name, const char *use, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 static int add_item(struct churn_result *r, const char *side, enum churn_count cat,
-		    const char *name, const char *fmt, ...)
+		    const char *name, const char *use, const char *fmt, ...)
 {
 	struct churn_item *it;
 	char key[600];
@@ -90,11 +93,13 @@ static int add_item(struct churn_result *r, const char *side, enum churn_count c
 	it->side = side;
 	it->category = churn_counts[cat].name;
 	it->name = strdup(name);
+	it->use = use ? strdup(use) : NULL;
 	va_start(ap, fmt);
 	n = vasprintf(&it->detail, fmt, ap);
 	va_end(ap);
-	if (!it->name || n < 0) {
+	if (!it->name || n < 0 || (use && !it->use)) {
 		free(it->name);
+		free(it->use);
 		return PC_ERR_NOMEM;
 	}
 	r->nitems++;
@@ -196,10 +201,29 @@ static int diff_event(struct churn_result *r, const char *key,
 		r->n[CC_FIELD_ADDED] += !used[j];
 	free(used);
 	if (r->n[CC_FIELD_REMOVED] + r->n[CC_FIELD_RENAMED] + r->n[CC_FIELD_RETYPED] > before)
-		ret = add_item(r, "static", CC_TP_CHANGED, key, "%s", detail);
+		ret = add_item(r, "static", CC_TP_CHANGED, key, NULL, "%s", detail);
 	else
 		r->n[CC_TP_KEPT]++;
 	return ret;
+}
+
+/*
+ * An event of A gone from B: removed, unless B has an event of that name
+ * in another system (moved), which is then the one to use instead.
+ */
+static int event_moved(struct churn_result *r, const char *key, const char **kb)
+{
+	const char *ev = strchr(key, ':');
+
+	for (size_t j = 0; ev && kb[j]; j++) {
+		const char *c = strchr(kb[j], ':');
+
+		if (c && !strcmp(c, ev))
+			return add_item(r, "static", CC_TP_REMOVED, key, kb[j],
+					"no such event in B; B has %s, the same event name in another system",
+					kb[j]);
+	}
+	return add_item(r, "static", CC_TP_REMOVED, key, NULL, "no such event in B");
 }
 
 static int diff_static(const struct churn_kernel *a, const struct churn_kernel *b,
@@ -214,14 +238,14 @@ static int diff_static(const struct churn_kernel *a, const struct churn_kernel *
 		const struct pc_strmap_ent *eb = pc_strmap_find(&b->events, ka[i]);
 
 		if (!eb)
-			ret = add_item(r, "static", CC_TP_REMOVED, ka[i], "no such event in B");
+			ret = event_moved(r, ka[i], kb);
 		else
 			ret = diff_event(r, ka[i], pc_strmap_find(&a->events, ka[i])->val,
 					 eb->val);
 	}
 	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
 		if (!pc_strmap_has(&a->events, kb[i]))
-			ret = add_item(r, "static", CC_TP_ADDED, kb[i], "new in B");
+			ret = add_item(r, "static", CC_TP_ADDED, kb[i], NULL, "new in B");
 	free(ka);
 	free(kb);
 	return ret;
@@ -242,6 +266,49 @@ static enum churn_count suffix_kind(const char *s)
 	return CC_RN_OTHER;
 }
 
+/*
+ * The first name the macro @n (@bl bytes) of B's source calls that is a
+ * kprobe target of B, following macros that call macros a few levels
+ * deep (kmem_cache_alloc -> alloc_hooks(kmem_cache_alloc_noprof(...))):
+ * what to probe instead. NULL when B has no macro index or none is.
+ */
+static const char *macro_target_depth(const struct churn_kernel *b, const char *n,
+				      size_t bl, int depth)
+{
+	const struct pc_strmap_ent *e = pc_strmap_findn(&b->macros, n, bl);
+	static char found[256];
+	const char *c;
+
+	if (!e || !e->val || depth > 3)
+		return NULL;
+	for (c = e->val; *c; ) {
+		const char *end = strchr(c, ' ');
+		size_t l = end ? (size_t)(end - c) : strlen(c);
+
+		if (l < sizeof(found)) {
+			snprintf(found, sizeof(found), "%.*s", (int)l, c);
+			if (pc_strmap_has(&b->attach, found))
+				return found;
+		}
+		c = end ? end + 1 : c + l;
+	}
+	for (c = e->val; *c; ) {
+		const char *end = strchr(c, ' ');
+		size_t l = end ? (size_t)(end - c) : strlen(c);
+		const char *t = macro_target_depth(b, c, l, depth + 1);
+
+		if (t)
+			return t;
+		c = end ? end + 1 : c + l;
+	}
+	return NULL;
+}
+
+static const char *macro_target(const struct churn_kernel *b, const char *n, size_t bl)
+{
+	return macro_target_depth(b, n, bl, 0);
+}
+
 static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 			 const char *n)
 {
@@ -253,23 +320,32 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 		const char *sfx = m[bl] ? m + bl : n + bl;
 
 		r->n[suffix_kind(sfx)]++;
-		return add_item(r, "dynamic", CC_FN_RENAMED, n, "now %s", m);
+		return add_item(r, "dynamic", CC_FN_RENAMED, n, m, "now %s", m);
 	}
 	if (pc_strmap_has(&b->text, n)) {
 		if (b->have[CHURN_BLACKLIST] && pc_strmap_has(&b->blacklist, n))
-			return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n,
+			return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n, NULL,
 					"in B's kprobe blacklist");
-		return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n,
+		return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n, NULL,
 				"text symbol in B without an ftrace site (notrace/noinstr)");
 	}
 	if (!b->have[CHURN_SOURCE])
-		return add_item(r, "dynamic", CC_FN_VANISHED, n,
+		return add_item(r, "dynamic", CC_FN_VANISHED, n, NULL,
 				"no symbol in B; no source index for B");
-	if (pc_strmap_findn(&b->source, n, bl))
-		return add_item(r, "dynamic", CC_FN_INLINED, n,
+	if (pc_strmap_findn(&b->source, n, bl)) {
+		const char *t = macro_target(b, n, bl);
+
+		if (t) {
+			r->n[CC_FN_MACRO]++;
+			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
+					"no symbol in B; B's source defines %.*s as a macro calling %s, a kprobe target of B",
+					(int)bl, n, t);
+		}
+		return add_item(r, "dynamic", CC_FN_INLINED, n, NULL,
 				"no symbol in B; B's source still has %.*s(: inlined, compiled out or a macro",
 				(int)bl, n);
-	return add_item(r, "dynamic", CC_FN_REMOVED, n,
+	}
+	return add_item(r, "dynamic", CC_FN_REMOVED, n, NULL,
 			"no symbol in B and not in B's source: deleted or renamed there");
 }
 
@@ -289,7 +365,7 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 	}
 	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
 		if (!pc_strmap_has(&a->attach, kb[i]))
-			ret = add_item(r, "dynamic", CC_FN_ADDED, kb[i], "new in B");
+			ret = add_item(r, "dynamic", CC_FN_ADDED, kb[i], NULL, "new in B");
 	free(ka);
 	free(kb);
 	return ret;
@@ -315,6 +391,7 @@ void churn_result_free(struct churn_result *r)
 	for (size_t i = 0; i < r->nitems; i++) {
 		free(r->items[i].name);
 		free(r->items[i].detail);
+		free(r->items[i].use);
 	}
 	free(r->items);
 	pc_strmap_free(&r->why, NULL);

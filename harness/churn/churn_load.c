@@ -100,6 +100,7 @@ void churn_kernel_free(struct churn_kernel *k)
 	pc_strmap_free(&k->ftrace, NULL);
 	pc_strmap_free(&k->blacklist, NULL);
 	pc_strmap_free(&k->source, NULL);
+	pc_strmap_free(&k->macros, free);
 	pc_strmap_free(&k->events, free_event);
 	pc_strmap_free(&k->attach, NULL);
 	pc_strmap_free(&k->attach_base, NULL);
@@ -201,6 +202,42 @@ static int read_list(struct pc_strmap *m, const char *path, char *err, size_t le
 		}
 		ret = pc_strmap_add(m, name, NULL);
 	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * source-macros.list: "NAME CALLEE..." a line (churn_srcidx.c); NAME ->
+ * its callees, space-separated, or NULL for a macro that calls nothing.
+ */
+static int read_macros(struct pc_strmap *m, const char *path, char *err, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	int ret = PC_OK;
+
+	if (!f) {
+		snprintf(err, len, "%s: cannot open: %s", path, strerror(errno));
+		return PC_ERR_INVAL;
+	}
+	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
+		char *sp, *nl = strchr(line, '\n');
+		struct pc_strmap_ent *e;
+
+		lineno++;
+		if (nl)
+			*nl = '\0';
+		if (!line[0])
+			continue;
+		sp = strchr(line, ' ');
+		ret = pc_strmap_addn(m, line, sp ? (size_t)(sp - line) : strlen(line), &e);
+		if (ret == PC_OK && sp && !e->val && !(e->val = strdup(sp + 1)))
+			ret = PC_ERR_NOMEM;
+	}
+	if (ret == PC_ERR_NOMEM)
+		snprintf(err, len, "%s:%zu: out of memory", path, lineno);
 	free(line);
 	fclose(f);
 	return ret;
@@ -574,6 +611,10 @@ int churn_load_dump(struct churn_kernel *k, const char *dir, char *err, size_t l
 		snprintf(path, sizeof(path), "%s/%s", dir, churn_part_files[p]);
 		ret = load_part(k, (enum churn_part)p, path, err, len);
 	}
+	/* optional: an index written before the macro index existed lacks it */
+	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_MACROS_FILE);
+	if (ret == PC_OK && k->have[CHURN_SOURCE] && access(path, R_OK) == 0)
+		ret = read_macros(&k->macros, path, err, len);
 	if (ret == PC_OK && !k->release[0])
 		snprintf(k->release, sizeof(k->release), "unknown");
 	return ret == PC_OK ? churn_kernel_finish(k) : ret;

@@ -3,10 +3,11 @@
  * What `probecost churn` leaves in its output directory:
  *
  *   churn.csv    a,b,side,category,count,per_1000,definition
- *   items.csv    side,category,name,detail: every point of A that B
- *                breaks, and every point B adds
- *   probes.csv   file,line,probe,status,category,detail (with --probes),
- *                every file's verdict table
+ *   items.csv    side,category,name,detail,use_instead: every point of A
+ *                that B breaks (with the point of B to use instead, or
+ *                "none found"), and every point B adds
+ *   probes.csv   file,line,probe,status,category,detail,use_instead (with
+ *                --probes), every file's verdict table
  *   tools.csv    file,format,...,verdict: one row per tool file (with --probes)
  *   report.txt   the text report (also printed), 72 columns
  *   churn.dat, churn.gp and churn.png|svg|txt: the headline plot
@@ -29,10 +30,24 @@
 static const char *const churn_cols[] = {
 	"a", "b", "side", "category", "count", "per_1000", "definition", NULL,
 };
-static const char *const items_cols[] = { "side", "category", "name", "detail", NULL };
-static const char *const probes_cols[] = {
-	"file", "line", "probe", "status", "category", "detail", NULL,
+static const char *const items_cols[] = {
+	"side", "category", "name", "detail", "use_instead", NULL,
 };
+static const char *const probes_cols[] = {
+	"file", "line", "probe", "status", "category", "detail", "use_instead", NULL,
+};
+
+/*
+ * A broken point's replacement as the CSVs give it: a name, or "none
+ * found"; empty where nothing broke, for an added point, and for a
+ * changed format (the event is still there: its reads need adapting).
+ */
+static const char *use_instead(const char *category, const char *use)
+{
+	if (!category[0] || !strcmp(category, "added") || !strcmp(category, "format_changed"))
+		return "";
+	return use ? use : "none found";
+}
 static const char *const tools_cols[] = {
 	"file", "format", "entries", "probes", "breaks", "format_changed", "not_in_a",
 	"unresolved", "not_covered", "ok", "verdict", NULL,
@@ -91,6 +106,7 @@ static int write_items_csv(const struct churn_out *o, const struct churn_result 
 		pc_csvw_str(&w, r->items[i].category);
 		pc_csvw_str(&w, r->items[i].name);
 		pc_csvw_str(&w, r->items[i].detail);
+		pc_csvw_str(&w, use_instead(r->items[i].category, r->items[i].use));
 		ret = pc_csvw_endrow(&w);
 	}
 	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
@@ -118,6 +134,7 @@ static int write_probes_csv(const struct churn_out *o, const struct churn_tools 
 			pc_csvw_str(&w, pl->p[i].status);
 			pc_csvw_str(&w, pl->p[i].category);
 			pc_csvw_str(&w, pl->p[i].detail);
+			pc_csvw_str(&w, use_instead(pl->p[i].category, pl->p[i].use));
 			ret = pc_csvw_endrow(&w);
 		}
 	}
@@ -257,6 +274,12 @@ static void probe_table(FILE *f, const struct churn_probes *pl)
 			pl->p[i].status, cat ? " (" : "", cat ? pl->p[i].category : "",
 			cat ? ")" : "");
 		wrap(f, "       ", 7, pl->p[i].detail);
+		if (pl->p[i].use && strcmp(pl->p[i].status, "not_in_a")) {
+			char u[320];
+
+			snprintf(u, sizeof(u), "use instead: %s", pl->p[i].use);
+			wrap(f, "       ", 7, u);
+		}
 	}
 }
 

@@ -41,6 +41,7 @@ static int add_probe(struct churn_probes *pl, size_t line, const char *pre,
 	}
 	p = &pl->p[pl->n];
 	p->line = line;
+	p->use = NULL;
 	p->status = status;
 	p->category = category;
 	if (asprintf(&p->probe, "%s%s%s", pre, name, suf) < 0)
@@ -79,6 +80,7 @@ static int judge(struct churn_probes *pl, size_t line, const char *pre,
 	const struct pc_strmap_ent *e;
 	const struct churn_item *it;
 	char key[600];
+	int ret;
 
 	if (tp && !pc_strmap_has(&a->events, name))
 		return add_probe(pl, line, pre, name, suf, "not_in_a", "", "no such event in A");
@@ -99,9 +101,12 @@ static int judge(struct churn_probes *pl, size_t line, const char *pre,
 	if (!e)
 		return add_probe(pl, line, pre, name, suf, "ok", "", "unchanged in B");
 	it = &pl->r->items[(uintptr_t)e->val - 1];
-	return add_probe(pl, line, pre, name, suf,
-			 strcmp(it->category, "format_changed") ? "breaks" : "format_changed",
-			 it->category, it->detail);
+	ret = add_probe(pl, line, pre, name, suf,
+			strcmp(it->category, "format_changed") ? "breaks" : "format_changed",
+			it->category, it->detail);
+	if (ret == PC_OK)
+		pl->p[pl->n - 1].use = it->use;
+	return ret;
 }
 
 static bool valid_name(const char *s, bool dots)

@@ -10,6 +10,13 @@
  * (kernel style puts a definition's or prototype's declarator there;
  * calls are indented), plus `#define NAME(` macros, plus the symbols that
  * SYSCALL_DEFINEn and SYM_FUNC_START define. docs/churn.md states its limits.
+ *
+ * Beside it, the macro index: for every function-like `#define NAME(`,
+ * the names its body calls (identifiers followed by '(', continuation
+ * lines joined). A function of A that is gone from B's symbols but is a
+ * macro in B's source calling a text symbol of B -- kmem_cache_alloc
+ * around kmem_cache_alloc_noprof in 6.10's allocation profiling -- has
+ * that symbol to probe instead.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -112,19 +119,143 @@ static int index_line(struct pc_strmap *m, const char *s)
 	return ret;
 }
 
-static int index_stream(struct pc_strmap *m, FILE *f)
+/* not a call in a macro body: C's own keywords and the compiler's builtins */
+static bool not_a_callee(const char *b, size_t n)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	static const char *const kw[] = {
+		"sizeof", "typeof", "__typeof__", "__typeof", "_Generic", "do", "while",
+		"if", "for", "switch", "return", "__attribute__", "__same_type",
+		"_Static_assert", "__is_constexpr", NULL,
+	};
+
+	if (n > 10 && !strncmp(b, "__builtin_", 10))
+		return true;
+	for (int i = 0; kw[i]; i++)
+		if (strlen(kw[i]) == n && !strncmp(b, kw[i], n))
+			return true;
+	return false;
+}
+
+/* Is @w (@n bytes) one of the space-separated words of @list (may be NULL)? */
+static bool has_word(const char *list, const char *w, size_t n)
+{
+	while (list && *list) {
+		const char *end = strchr(list, ' ');
+		size_t l = end ? (size_t)(end - list) : strlen(list);
+
+		if (l == n && !strncmp(list, w, n))
+			return true;
+		list = end ? end + 1 : list + l;
+	}
+	return false;
+}
+
+/*
+ * A `#define NAME(params) body` logical line: NAME -> the names the body
+ * calls, appended (space-separated, each once) to what other definitions
+ * of NAME (config variants) already gave.
+ */
+static int index_macro(struct pc_strmap *macros, const char *s)
+{
+	const char *p = s + 7, *name, *q;
+	struct pc_strmap_ent *e;
+	size_t nlen;
+	int depth = 0, ret;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	name = p;
+	while (ident_char(*p))
+		p++;
+	nlen = (size_t)(p - name);
+	if (!nlen || *p != '(')
+		return PC_OK;	/* object-like, or not a macro we can use */
+	for (; *p; p++) {	/* past the parameter list */
+		depth += *p == '(';
+		depth -= *p == ')';
+		if (!depth)
+			break;
+	}
+	if (!*p)
+		return PC_OK;
+	ret = pc_strmap_addn(macros, name, nlen, &e);
+	for (q = p + 1; ret == PC_OK && *q; ) {
+		const char *b;
+		char *old = e->val, *nv;
+		size_t n;
+
+		if (!ident_char(*q) || ident_char(q[-1]) || (*q >= '0' && *q <= '9')) {
+			q++;
+			continue;
+		}
+		b = q;
+		while (ident_char(*q))
+			q++;
+		n = (size_t)(q - b);
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '(' || not_a_callee(b, n) || (n == nlen && !strncmp(b, name, n)))
+			continue;
+		if (has_word(old, b, n))
+			continue;	/* each callee once */
+		if (asprintf(&nv, "%s%s%.*s", old ? old : "", old ? " " : "", (int)n, b) < 0)
+			return PC_ERR_NOMEM;
+		free(old);
+		e->val = nv;
+	}
+	return ret;
+}
+
+/*
+ * Each line into the name index; a #define's logical line (continuation
+ * lines joined) also into the macro index.
+ */
+static int index_stream(struct pc_strmap *m, struct pc_strmap *macros, FILE *f)
+{
+	char *line = NULL, *def = NULL;
+	size_t cap = 0, dlen = 0;
 	int ret = PC_OK;
 
-	while (ret == PC_OK && getline(&line, &cap, f) >= 0)
+	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
+		size_t n = strlen(line);
+		bool more;
+
 		ret = index_line(m, line);
+		if (ret != PC_OK || (!def && strncmp(line, "#define", 7)))
+			continue;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		more = n && line[n - 1] == '\\';
+		if (more)
+			n--;
+		/* a body of some kilobytes at most: a longer one is cut, not grown */
+		if (dlen + n < 65536) {
+			char *nd = realloc(def, dlen + n + 2);
+
+			if (!nd) {
+				ret = PC_ERR_NOMEM;
+				break;
+			}
+			def = nd;
+			memcpy(def + dlen, line, n);
+			dlen += n;
+			def[dlen++] = ' ';
+			def[dlen] = '\0';
+		}
+		if (more)
+			continue;
+		if (macros)
+			ret = index_macro(macros, def);
+		free(def);
+		def = NULL;
+		dlen = 0;
+	}
+	free(def);
 	free(line);
 	return ret;
 }
 
-static struct pc_strmap *walk_map;
+static struct pc_strmap *walk_map, *walk_macros;
 static int walk_ret;
 
 static bool is_source(const char *path)
@@ -146,7 +277,7 @@ static int walk_one(const char *path, const struct stat *st, int flag,
 	f = fopen(path, "r");
 	if (!f)
 		return 0;	/* unreadable file: its names are simply missing */
-	walk_ret = index_stream(walk_map, f);
+	walk_ret = index_stream(walk_map, walk_macros, f);
 	fclose(f);
 	return walk_ret != PC_OK;
 }
@@ -167,7 +298,8 @@ static bool is_tarball(const char *path)
 	return false;
 }
 
-static int index_tarball(struct pc_strmap *m, const char *src, char *err, size_t len)
+static int index_tarball(struct pc_strmap *m, struct pc_strmap *macros, const char *src,
+			 char *err, size_t len)
 {
 	char cmd[PATH_MAX + 128];
 	FILE *p;
@@ -185,7 +317,7 @@ static int index_tarball(struct pc_strmap *m, const char *src, char *err, size_t
 		snprintf(err, len, "cannot run tar: %s", strerror(errno));
 		return PC_ERR_SYS;
 	}
-	ret = index_stream(m, p);
+	ret = index_stream(m, macros, p);
 	st = pclose(p);
 	if (ret == PC_OK && st != 0) {
 		snprintf(err, len, "%s: tar failed (status %d); is it a readable kernel source tarball?",
@@ -195,14 +327,38 @@ static int index_tarball(struct pc_strmap *m, const char *src, char *err, size_t
 	return ret;
 }
 
-int churn_index_source(const char *src, const char *out, uint64_t *names,
-		       char *err, size_t len)
+/* @keys of @m, each with its value after a space when it has one, into @out */
+static int write_index(const struct pc_strmap *m, const char *out, char *err, size_t len)
 {
-	struct pc_strmap m = { 0 };
+	const char **keys = pc_strmap_sorted(m);
 	char part[PATH_MAX + 8];
-	struct stat st;
-	const char **keys;
 	FILE *f;
+
+	snprintf(part, sizeof(part), "%s.part", out);
+	f = keys ? fopen(part, "w") : NULL;
+	if (!f) {
+		snprintf(err, len, "cannot write %s: %s", part, strerror(errno));
+		free(keys);
+		return PC_ERR_IO;
+	}
+	for (size_t i = 0; keys[i]; i++) {
+		const char *v = pc_strmap_find(m, keys[i])->val;
+
+		fprintf(f, "%s%s%s\n", keys[i], v ? " " : "", v ? v : "");
+	}
+	free(keys);
+	if (fclose(f) == EOF || rename(part, out) < 0) {
+		snprintf(err, len, "cannot write %s: %s", out, strerror(errno));
+		return PC_ERR_IO;
+	}
+	return PC_OK;
+}
+
+int churn_index_source(const char *src, const char *out, const char *macros_out,
+		       uint64_t *names, char *err, size_t len)
+{
+	struct pc_strmap m = { 0 }, macros = { 0 };
+	struct stat st;
 	int ret;
 
 	if (stat(src, &st) < 0) {
@@ -212,6 +368,7 @@ int churn_index_source(const char *src, const char *out, uint64_t *names,
 	}
 	if (S_ISDIR(st.st_mode)) {
 		walk_map = &m;
+		walk_macros = &macros;
 		walk_ret = PC_OK;
 		if (nftw(src, walk_one, 32, FTW_PHYS) < 0 && walk_ret == PC_OK) {
 			snprintf(err, len, "%s: walking the tree failed: %s", src, strerror(errno));
@@ -219,7 +376,7 @@ int churn_index_source(const char *src, const char *out, uint64_t *names,
 		}
 		ret = walk_ret;
 	} else if (is_tarball(src)) {
-		ret = index_tarball(&m, src, err, len);
+		ret = index_tarball(&m, &macros, src, err, len);
 	} else {
 		snprintf(err, len, "%s: neither a directory nor a .tar[.xz|.gz|.bz2|.zst]", src);
 		ret = PC_ERR_USAGE;
@@ -229,29 +386,12 @@ int churn_index_source(const char *src, const char *out, uint64_t *names,
 			 src);
 		ret = PC_ERR_INVAL;
 	}
-	if (ret != PC_OK) {
-		pc_strmap_free(&m, NULL);
-		return ret;
-	}
-	keys = pc_strmap_sorted(&m);
-	snprintf(part, sizeof(part), "%s.part", out);
-	f = fopen(part, "w");
-	if (!f || !keys) {
-		snprintf(err, len, "cannot write %s: %s", part, strerror(errno));
-		if (f)
-			fclose(f);
-		free(keys);
-		pc_strmap_free(&m, NULL);
-		return PC_ERR_IO;
-	}
-	for (size_t i = 0; keys[i]; i++)
-		fprintf(f, "%s\n", keys[i]);
+	if (ret == PC_OK)
+		ret = write_index(&m, out, err, len);
+	if (ret == PC_OK && macros_out)
+		ret = write_index(&macros, macros_out, err, len);
 	*names = m.n;
-	free(keys);
 	pc_strmap_free(&m, NULL);
-	if (fclose(f) == EOF || rename(part, out) < 0) {
-		snprintf(err, len, "cannot write %s: %s", out, strerror(errno));
-		return PC_ERR_IO;
-	}
-	return PC_OK;
+	pc_strmap_free(&macros, free);
+	return ret;
 }
