@@ -142,7 +142,8 @@ static int setup_site(struct pc_inst *in, struct bpf_priv *p)
 	p->site = s->user->site;
 	if (s->kind == PC_BPF_USDT) {
 		/* found as libbpf will find it, to check where it attached */
-		ret = pc_usdt_note_find("probecost", "usdt", &note, in->why, sizeof(in->why));
+		ret = pc_usdt_note_find("probecost", s->user->probe, &note, in->why,
+					sizeof(in->why));
 		if (ret != PC_OK)
 			return ret;
 		p->site = (const void *)note.pc;
@@ -266,7 +267,8 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 		p->link = bpf_program__attach_uprobe_opts(prog, 0, p->exe, (size_t)p->off, &uo);
 		break;
 	case PC_BPF_USDT:
-		p->link = bpf_program__attach_usdt(prog, 0, p->exe, "probecost", "usdt", NULL);
+		p->link = bpf_program__attach_usdt(prog, 0, p->exe, "probecost", s->user->probe,
+						   NULL);
 		break;
 	default:
 		p->link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_enter_getppid");
@@ -275,9 +277,10 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 	if (!p->link)
 		return fail_errno(in, errno, "attaching the program");
 	if (s->kind == PC_BPF_USDT &&
-	    !__atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE))
+	    !__atomic_load_n(s->user->semaphore, __ATOMIC_ACQUIRE))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
-				    "usdt: bpf: program attached but the kernel left the semaphore at 0");
+				    "%s: bpf: program attached but the kernel left the semaphore at 0",
+				    in->mech->name);
 	if (rec) {
 		p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.pc_ring), on_record, p, NULL);
 		if (!p->rb)
@@ -349,7 +352,7 @@ static int check_quiet(struct pc_inst *in, struct bpf_priv *p)
 	if (s->kind == PC_BPF_TP)
 		return PC_OK;
 	if (*(const volatile unsigned char *)p->site != p->orig ||
-	    (s->kind == PC_BPF_USDT && __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_RELAXED)))
+	    (s->kind == PC_BPF_USDT && __atomic_load_n(s->user->semaphore, __ATOMIC_RELAXED)))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "%s: bpf: breakpoint or raised semaphore at the site while %s",
 				    in->mech->name, pc_state_name(p->state));
@@ -437,12 +440,13 @@ static const char *prog_type_of(uint32_t id)
  * info its type. What is attached leads: a uprobe runs a program of type
  * kprobe, and "kprobe/..." first would read like a kprobe. libbpf's USDT
  * link is its own (one uprobe link per note site; its fd field is not a
- * link's): there the semaphore the kernel raised, and the program's type.
+ * link's): there the semaphore the kernel raised (@usdt_sem; NULL for
+ * anything else), and the program's type.
  * @exec (how the kernel runs the uprobe) follows the attach point; NULL
  * for a tracepoint.
  */
-static void link_text(struct bpf_priv *p, struct bpf_program *prog, bool usdt,
-		      const char *exec, char *buf, size_t len)
+static void link_text(struct bpf_priv *p, struct bpf_program *prog,
+		      unsigned short *usdt_sem, const char *exec, char *buf, size_t len)
 {
 	struct link_info_perf li;
 	uint32_t llen = sizeof(li);
@@ -452,10 +456,10 @@ static void link_text(struct bpf_priv *p, struct bpf_program *prog, bool usdt,
 	memset(&li, 0, sizeof(li));
 	li.name = (uint64_t)(uintptr_t)name;
 	li.name_len = sizeof(name);
-	if (usdt) {
+	if (usdt_sem) {
 		pt = prog_type_fd(bpf_program__fd(prog));
 		snprintf(buf, len, "usdt:semaphore=%u%s%s prog=%s",
-			 __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE),
+			 __atomic_load_n(usdt_sem, __ATOMIC_ACQUIRE),
 			 exec ? ":" : "", exec ? exec : "", pt ? pt : "?");
 		return;
 	}
@@ -506,7 +510,8 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 		 * the link does not show.
 		 */
 		link_text(p, program_of(p->skel, s->kind, p->state == PC_RECORDING),
-			  s->kind == PC_BPF_USDT, s->kind == PC_BPF_TP ? NULL : p->exec, buf, len);
+			  s->kind == PC_BPF_USDT ? s->user->semaphore : NULL,
+			  s->kind == PC_BPF_TP ? NULL : p->exec, buf, len);
 		break;
 	}
 	return PC_OK;
