@@ -44,6 +44,7 @@ extern const struct pc_mech pc_mech_bpf_uprobe_push;
 extern const struct pc_mech pc_mech_bpf_uprobe_ret;
 extern const struct pc_mech pc_mech_bpf_uretprobe;
 extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
+extern const struct pc_mech pc_mech_bpf_syscall_raw_tracepoint;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
 extern const struct pc_mech pc_mech_perf_usdt;
 extern const struct pc_mech pc_mech_perf_uprobe_nop;
@@ -82,6 +83,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_perf_syscall_tracepoint,
+	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
 	&pc_mech_tracepoint,
