@@ -15,11 +15,14 @@
 extern const struct pc_mech pc_mech_none;
 extern const struct pc_mech pc_mech_user_branch;
 extern const struct pc_mech pc_mech_usdt;
+extern const struct pc_mech pc_mech_usdt_nop5;
+extern const struct pc_mech pc_mech_usdt_nop10;
 extern const struct pc_mech pc_mech_user_static_key;
 extern const struct pc_mech pc_mech_ust_tracepoint;
 extern const struct pc_mech pc_mech_syscall_tracepoint;
 extern const struct pc_mech pc_mech_uprobe_nop;
 extern const struct pc_mech pc_mech_uprobe_nop5;
+extern const struct pc_mech pc_mech_uprobe_nop10;
 extern const struct pc_mech pc_mech_uprobe_push;
 extern const struct pc_mech pc_mech_uprobe_ret;
 extern const struct pc_mech pc_mech_uretprobe;
@@ -41,6 +44,7 @@ extern const struct pc_mech pc_mech_bpf_uprobe_push;
 extern const struct pc_mech pc_mech_bpf_uprobe_ret;
 extern const struct pc_mech pc_mech_bpf_uretprobe;
 extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
+extern const struct pc_mech pc_mech_bpf_syscall_raw_tracepoint;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
 extern const struct pc_mech pc_mech_perf_usdt;
 extern const struct pc_mech pc_mech_perf_uprobe_nop;
@@ -56,6 +60,8 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_usdt,
 	&pc_mech_bpf_usdt,
 	&pc_mech_perf_usdt,
+	&pc_mech_usdt_nop5,
+	&pc_mech_usdt_nop10,
 	&pc_mech_user_static_key,
 	&pc_mech_ust_tracepoint,
 	&pc_mech_uprobe_nop,
@@ -64,6 +70,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_uprobe_nop5,
 	&pc_mech_bpf_uprobe_nop5,
 	&pc_mech_perf_uprobe_nop5,
+	&pc_mech_uprobe_nop10,
 	&pc_mech_uprobe_push,
 	&pc_mech_bpf_uprobe_push,
 	&pc_mech_perf_uprobe_push,
@@ -76,6 +83,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_perf_syscall_tracepoint,
+	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
 	&pc_mech_tracepoint,

@@ -50,7 +50,7 @@ static int list_main(int argc, char **argv)
 		"name", "tracers", "family", "where", "states", "available", "reason",
 	};
 	struct pc_csvw w;
-	int csv = 0, c, ret;
+	int csv = 0, c, ret, namew = 20;
 
 	opterr = 0;
 	optind = 1;
@@ -70,10 +70,14 @@ static int list_main(int argc, char **argv)
 	if (ret != PC_OK)
 		return ret;
 
+	/* the name column fits the longest name (syscall-raw-tracepoint) */
+	for (size_t i = 0; i < pc_registry_count(); i++)
+		if (strlen(pc_registry_get(i)->name) > (size_t)namew)
+			namew = (int)strlen(pc_registry_get(i)->name);
 	if (csv)
 		pc_csvw_stream(&w, stdout, cols, sizeof(cols) / sizeof(cols[0]));
 	else
-		printf("%-20s %-11s %-9s %-7s %-43s %s\n", "MECHANISM", "TRACERS", "FAMILY",
+		printf("%-*s %-11s %-9s %-7s %-43s %s\n", namew, "MECHANISM", "TRACERS", "FAMILY",
 		       "WHERE", "STATES", "AVAILABLE");
 	for (size_t i = 0; i < pc_registry_count(); i++) {
 		const struct pc_mech *m = pc_registry_get(i);
@@ -92,7 +96,7 @@ static int list_main(int argc, char **argv)
 			pc_csvw_str(&w, ok ? "" : why);
 			pc_csvw_endrow(&w);
 		} else {
-			printf("%-20s %-11s %-9s %-7s %-43s %s%s%s\n", m->name, tracers,
+			printf("%-*s %-11s %-9s %-7s %-43s %s%s%s\n", namew, m->name, tracers,
 			       pc_family_name(m->family), pc_where_name(m->where),
 			       states, ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : why);
 		}

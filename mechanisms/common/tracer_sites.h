@@ -18,6 +18,9 @@ struct pc_user_site {
 	const char *insn;		/* the probed instruction */
 	/* where a uprobe goes; NULL: found from the USDT note at run time */
 	const void *site;
+	/* a USDT site: its note's name (provider probecost), its semaphore */
+	const char *probe;
+	unsigned short *semaphore;
 	void (*loop)(uint64_t n), (*loop_absent)(uint64_t n);
 	void (*call)(void);		/* one hit, for pc_uprobe_execution() */
 	bool ret;			/* a return probe */
@@ -25,12 +28,14 @@ struct pc_user_site {
 
 extern const struct pc_user_site pc_site_uprobe_nop;
 extern const struct pc_user_site pc_site_uprobe_nop5;
+extern const struct pc_user_site pc_site_uprobe_nop10;
 extern const struct pc_user_site pc_site_uprobe_push;
 extern const struct pc_user_site pc_site_uprobe_ret;
 extern const struct pc_user_site pc_site_uretprobe;
-/* probecost:usdt, guarded by this semaphore (the kernel raises it) */
+/* probecost:usdt and the wider-nop USDT sites (static/usdt.c) */
 extern const struct pc_user_site pc_site_usdt;
-extern unsigned short probecost_usdt_semaphore;
+extern const struct pc_user_site pc_site_usdt_nop5;
+extern const struct pc_user_site pc_site_usdt_nop10;
 
 /* The getppid() loop syscall-tracepoint fires (static/syscall_tracepoint.c). */
 extern const struct pc_kevent_desc pc_kevent_syscall_tracepoint;

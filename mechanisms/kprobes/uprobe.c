@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * `uprobe-nop`, `uprobe-nop5`, `uprobe-push`, `uprobe-ret`, `uretprobe`:
- * dynamic probes on user code, one generated family.
+ * `uprobe-nop`, `uprobe-nop5`, `uprobe-nop10`, `uprobe-push`, `uprobe-ret`,
+ * `uretprobe`: dynamic probes on user code, one generated family.
  *
  * A uprobe replaces the first byte of the probed instruction with int3;
  * each hit traps into the kernel, runs the consumers, then has to execute
@@ -17,6 +17,16 @@
  *               replaced, after the first hit, by a call into an
  *               [uprobes-trampoline] page that enters the kernel by the
  *               uprobe syscall: no trap at all;
+ *   nop10       the 10-byte nop newer USDT headers emit for the optimized-
+ *               uprobe work. The kernel emulates a nop only when its bytes
+ *               are its own nop of that length (x86_nops[len]), and 6.18
+ *               optimizes only nop5, so a nop10 is single-stepped out of
+ *               line there: two traps, as ret. Its bytes are 66 66 0f 1f
+ *               84 00 00 00 00 00 (data16 nopw), because the kernel's own
+ *               nop10 (and gas's .nops 10), 66 2e 0f 1f 84 ..., carries a
+ *               CS segment prefix, which uprobes refuse outright (ENOTSUPP
+ *               at attach, measured on 6.18): a probe on it measures
+ *               nothing;
  *   uretprobe   an entry int3 that swaps the return address for a
  *               trampoline, which re-enters the kernel on return.
  *
@@ -78,6 +88,7 @@
 
 UP_SITE(uprobe_nop, "nop\n ret")
 UP_SITE(uprobe_nop5, ".byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n ret")
+UP_SITE(uprobe_nop10, ".byte 0x66, 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00\n ret")
 UP_SITE(uprobe_push, "push %rbp\n pop %rbp\n ret")
 UP_SITE(uprobe_ret, "ret")
 UP_SITE(uretprobe, "nop\n ret")
@@ -274,12 +285,14 @@ static void up_teardown(struct pc_inst *in)
 
 UP_VARIANT(uprobe_nop, "nop", false);
 UP_VARIANT(uprobe_nop5, "nop5", false);
+UP_VARIANT(uprobe_nop10, "nop10", false);
 UP_VARIANT(uprobe_push, "push", false);
 UP_VARIANT(uprobe_ret, "ret", false);
 UP_VARIANT(uretprobe, "nop", true);
 
 UP_MECH(uprobe_nop, "uprobe-nop", "uprobe on a 1-byte nop (emulated by the kernel)");
 UP_MECH(uprobe_nop5, "uprobe-nop5", "uprobe on a 5-byte nop (optimizable into a call)");
+UP_MECH(uprobe_nop10, "uprobe-nop10", "uprobe on a 10-byte nop (the newer USDT nop; the variant says how it runs)");
 UP_MECH(uprobe_push, "uprobe-push", "uprobe on push %rbp (emulated by the kernel)");
 UP_MECH(uprobe_ret, "uprobe-ret", "uprobe on ret (single-stepped out of line)");
 UP_MECH(uretprobe, "uretprobe", "return probe via the kernel's return trampoline");

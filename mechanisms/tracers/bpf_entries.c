@@ -2,10 +2,16 @@
 /*
  * The bpf tracer entries: one per primitive site BPF can consume here,
  * each sharing the primitive's name (mech.h, "Tracer"). Left out: the
- * module's sites (kprobe on the guest's probecost.ko), fentry/fexit
- * (BPF trampolines: not supported by this kernel build) and raw
- * tracepoints (the same static key as tp/, one fewer indirection; a
- * later entry).
+ * module's sites (kprobe on the guest's probecost.ko) and fentry/fexit
+ * (BPF trampolines: not supported by this kernel build).
+ *
+ * syscall-raw-tracepoint is the one BPF entry whose name is not a
+ * primitive's: a raw tracepoint program on raw_syscalls' sys_enter runs
+ * for every system call (it filters getppid and this process itself), a
+ * point of its own beside syscall-tracepoint's sys_enter_getppid, on the
+ * same getppid() loop. A name of its own keeps the (name, tracer) pair
+ * unique while the tracer stays "bpf", so --tracer bpf selects every BPF
+ * consumer and --mech syscall-tracepoint keeps meaning sys_enter_getppid.
  */
 #include "bpf_tracer.h"
 
@@ -41,6 +47,7 @@ BPF_SITE(uprobe_ret, PC_BPF_UPROBE, &pc_site_uprobe_ret, NULL);
 BPF_SITE(uretprobe, PC_BPF_UPROBE, &pc_site_uretprobe, NULL);
 BPF_SITE(usdt, PC_BPF_USDT, &pc_site_usdt, NULL);
 BPF_SITE(syscall_tracepoint, PC_BPF_TP, NULL, &pc_kevent_syscall_tracepoint);
+BPF_SITE(syscall_raw_tracepoint, PC_BPF_RAW_TP, NULL, &pc_kevent_syscall_tracepoint);
 
 BPF_MECH(uprobe_nop, "uprobe-nop", PC_FAM_DYNAMIC, PC_WHERE_USER,
 	 "BPF uprobe program on the 1-byte nop site");
@@ -56,3 +63,5 @@ BPF_MECH(usdt, "usdt", PC_FAM_STATIC, PC_WHERE_USER,
 	 "BPF program on the <sys/sdt.h> probe (libbpf USDT, semaphore)");
 BPF_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
 	 "BPF tp/syscalls/sys_enter_getppid program on the getppid() loop");
+BPF_MECH(syscall_raw_tracepoint, "syscall-raw-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
+	 "BPF raw_tp/sys_enter program (every syscall; counts our getppid) on the getppid() loop");

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -64,6 +65,12 @@ static const struct pc_bpf_site *site_of(const struct pc_mech *m)
 	return m->data;
 }
 
+/* A kernel site (the getppid() loop), reached by a system call. */
+static bool kernel_site(const struct pc_bpf_site *s)
+{
+	return s->kind == PC_BPF_TP || s->kind == PC_BPF_RAW_TP;
+}
+
 /* libbpf's last complaint, for the reason of a failed load or attach */
 static char libbpf_msg[200];
 
@@ -85,6 +92,8 @@ static int fail_errno(struct pc_inst *in, int err, const char *what)
 
 int pc_bpf_available(const struct pc_mech *m, char *why, size_t len)
 {
+	enum bpf_prog_type type;
+	const char *what;
 	int ret;
 
 	libbpf_set_print(libbpf_print);
@@ -98,15 +107,27 @@ int pc_bpf_available(const struct pc_mech *m, char *why, size_t len)
 			 ret < 0 ? strerror(-ret) : "unsupported");
 		return PC_ERR_UNSUPPORTED;
 	}
-	ret = libbpf_probe_bpf_prog_type(site_of(m)->kind == PC_BPF_TP ?
-					 BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_KPROBE, NULL);
+	switch (site_of(m)->kind) {
+	case PC_BPF_TP:
+		type = BPF_PROG_TYPE_TRACEPOINT;
+		what = "tracepoint";
+		break;
+	case PC_BPF_RAW_TP:
+		type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+		what = "raw tracepoint";
+		break;
+	default:
+		type = BPF_PROG_TYPE_KPROBE;
+		what = "kprobe/uprobe";
+		break;
+	}
+	ret = libbpf_probe_bpf_prog_type(type, NULL);
 	if (ret <= 0) {
-		snprintf(why, len, "this kernel cannot load %s BPF programs: %s",
-			 site_of(m)->kind == PC_BPF_TP ? "tracepoint" : "kprobe/uprobe",
+		snprintf(why, len, "this kernel cannot load %s BPF programs: %s", what,
 			 ret < 0 ? strerror(-ret) : "unsupported");
 		return PC_ERR_UNSUPPORTED;
 	}
-	if (site_of(m)->kind != PC_BPF_TP) {
+	if (!kernel_site(site_of(m))) {
 		int type;
 
 		return pc_perfev_pmu_type("uprobe", &type, why, len);
@@ -132,7 +153,7 @@ static int setup_site(struct pc_inst *in, struct bpf_priv *p)
 	ssize_t n;
 	int ret;
 
-	if (s->kind == PC_BPF_TP)
+	if (kernel_site(s))
 		return PC_OK;
 	n = readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1);
 	if (n <= 0)
@@ -142,7 +163,8 @@ static int setup_site(struct pc_inst *in, struct bpf_priv *p)
 	p->site = s->user->site;
 	if (s->kind == PC_BPF_USDT) {
 		/* found as libbpf will find it, to check where it attached */
-		ret = pc_usdt_note_find("probecost", "usdt", &note, in->why, sizeof(in->why));
+		ret = pc_usdt_note_find("probecost", s->user->probe, &note, in->why,
+					sizeof(in->why));
 		if (ret != PC_OK)
 			return ret;
 		p->site = (const void *)note.pc;
@@ -200,6 +222,8 @@ static struct bpf_program *program_of(struct bpf_probes *k, enum pc_bpf_kind kin
 		return rec ? k->progs.pc_up_rec : k->progs.pc_up_count;
 	case PC_BPF_USDT:
 		return rec ? k->progs.pc_usdt_rec : k->progs.pc_usdt_count;
+	case PC_BPF_RAW_TP:
+		return rec ? k->progs.pc_raw_rec : k->progs.pc_raw_count;
 	default:
 		return rec ? k->progs.pc_tp_rec : k->progs.pc_tp_count;
 	}
@@ -238,6 +262,7 @@ static int load(struct pc_inst *in, struct bpf_priv *p, bool rec)
 		return fail_errno(in, errno, "opening the skeleton");
 	p->skel->rodata->payload = p->payload;
 	p->skel->rodata->tgid = (uint32_t)getpid();
+	p->skel->rodata->sysnr = SYS_getppid;
 	memcpy(p->skel->rodata->pattern, pc_payload, sizeof(p->skel->rodata->pattern));
 	err = bpf_map__set_max_entries(p->skel->maps.pc_ring,
 				       rec ? ring_size(p->payload) : (uint32_t)sysconf(_SC_PAGESIZE));
@@ -265,8 +290,12 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 		/* pid 0: this process only, as the primitive's perf uprobe */
 		p->link = bpf_program__attach_uprobe_opts(prog, 0, p->exe, (size_t)p->off, &uo);
 		break;
+	case PC_BPF_RAW_TP:
+		p->link = bpf_program__attach_raw_tracepoint(prog, "sys_enter");
+		break;
 	case PC_BPF_USDT:
-		p->link = bpf_program__attach_usdt(prog, 0, p->exe, "probecost", "usdt", NULL);
+		p->link = bpf_program__attach_usdt(prog, 0, p->exe, "probecost", s->user->probe,
+						   NULL);
 		break;
 	default:
 		p->link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_enter_getppid");
@@ -275,9 +304,10 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 	if (!p->link)
 		return fail_errno(in, errno, "attaching the program");
 	if (s->kind == PC_BPF_USDT &&
-	    !__atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE))
+	    !__atomic_load_n(s->user->semaphore, __ATOMIC_ACQUIRE))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
-				    "usdt: bpf: program attached but the kernel left the semaphore at 0");
+				    "%s: bpf: program attached but the kernel left the semaphore at 0",
+				    in->mech->name);
 	if (rec) {
 		p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.pc_ring), on_record, p, NULL);
 		if (!p->rb)
@@ -316,7 +346,7 @@ int pc_bpf_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	struct bpf_priv *p = in->priv;
 
 	(void)out;
-	if (s->kind == PC_BPF_TP)
+	if (kernel_site(s))
 		(p->state == PC_ABSENT ? s->kev->loop_absent : s->kev->loop)(n);
 	else
 		(p->state == PC_ABSENT ? s->user->loop_absent : s->user->loop)(n);
@@ -346,10 +376,10 @@ static int check_quiet(struct pc_inst *in, struct bpf_priv *p)
 		return pc_inst_fail(in, PC_ERR_VERIFY, "%s: bpf: %s, yet the program counted %llu hits",
 				    in->mech->name, pc_state_name(p->state),
 				    (unsigned long long)hits);
-	if (s->kind == PC_BPF_TP)
+	if (kernel_site(s))
 		return PC_OK;
 	if (*(const volatile unsigned char *)p->site != p->orig ||
-	    (s->kind == PC_BPF_USDT && __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_RELAXED)))
+	    (s->kind == PC_BPF_USDT && __atomic_load_n(s->user->semaphore, __ATOMIC_RELAXED)))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "%s: bpf: breakpoint or raised semaphore at the site while %s",
 				    in->mech->name, pc_state_name(p->state));
@@ -437,12 +467,13 @@ static const char *prog_type_of(uint32_t id)
  * info its type. What is attached leads: a uprobe runs a program of type
  * kprobe, and "kprobe/..." first would read like a kprobe. libbpf's USDT
  * link is its own (one uprobe link per note site; its fd field is not a
- * link's): there the semaphore the kernel raised, and the program's type.
+ * link's): there the semaphore the kernel raised (@usdt_sem; NULL for
+ * anything else), and the program's type.
  * @exec (how the kernel runs the uprobe) follows the attach point; NULL
  * for a tracepoint.
  */
-static void link_text(struct bpf_priv *p, struct bpf_program *prog, bool usdt,
-		      const char *exec, char *buf, size_t len)
+static void link_text(struct bpf_priv *p, struct bpf_program *prog,
+		      unsigned short *usdt_sem, const char *exec, char *buf, size_t len)
 {
 	struct link_info_perf li;
 	uint32_t llen = sizeof(li);
@@ -452,10 +483,10 @@ static void link_text(struct bpf_priv *p, struct bpf_program *prog, bool usdt,
 	memset(&li, 0, sizeof(li));
 	li.name = (uint64_t)(uintptr_t)name;
 	li.name_len = sizeof(name);
-	if (usdt) {
+	if (usdt_sem) {
 		pt = prog_type_fd(bpf_program__fd(prog));
 		snprintf(buf, len, "usdt:semaphore=%u%s%s prog=%s",
-			 __atomic_load_n(&probecost_usdt_semaphore, __ATOMIC_ACQUIRE),
+			 __atomic_load_n(usdt_sem, __ATOMIC_ACQUIRE),
 			 exec ? ":" : "", exec ? exec : "", pt ? pt : "?");
 		return;
 	}
@@ -481,17 +512,52 @@ static void link_text(struct bpf_priv *p, struct bpf_program *prog, bool usdt,
 		 pt ? pt : "?", lt ? lt : "?");
 }
 
+/*
+ * "raw_tracepoint:<tp>:filter id==<nr>,tgid==<pid> prog=... link=...":
+ * what the link is attached to and the program's and link's types, read
+ * back from the kernel as for the other links, with the filter the
+ * program applies to every system call in between, its constants read
+ * back from the loaded program's frozen .rodata map.
+ */
+static void raw_link_text(struct bpf_priv *p, char *buf, size_t len)
+{
+	struct bpf_link_info li;
+	uint32_t llen = sizeof(li), nr = 0, tgid = 0;
+	const char *pt = NULL, *lt = NULL;
+	const struct bpf_map *ro = p->skel->maps.rodata;
+	size_t vsz = bpf_map__value_size(ro);
+	struct bpf_probes__rodata *rd = vsz >= sizeof(*rd) ? calloc(1, vsz) : NULL;
+	uint32_t zero = 0;
+	char name[64] = "?";
+
+	memset(&li, 0, sizeof(li));
+	li.raw_tracepoint.tp_name = (uint64_t)(uintptr_t)name;
+	li.raw_tracepoint.tp_name_len = sizeof(name);
+	if (!bpf_obj_get_info_by_fd(bpf_link__fd(p->link), &li, &llen)) {
+		lt = libbpf_bpf_link_type_str(li.type);
+		pt = prog_type_of(li.prog_id);
+	}
+	if (rd && !bpf_map_lookup_elem(bpf_map__fd(ro), &zero, rd)) {
+		nr = rd->sysnr;
+		tgid = rd->tgid;
+	}
+	free(rd);
+	snprintf(buf, len, "raw_tracepoint:%s:filter id==%u,tgid==%u prog=%s link=%s", name, nr,
+		 tgid, pt ? pt : "?", lt ? lt : "?");
+}
+
 int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	const struct pc_bpf_site *s = site_of(in->mech);
 	struct bpf_priv *p = in->priv;
-	const char *what = s->kind == PC_BPF_TP ? "sys_enter_getppid" : s->user->insn;
+	const char *what = s->kind == PC_BPF_TP ? "sys_enter_getppid" :
+			   s->kind == PC_BPF_RAW_TP ? "sys_enter" : s->user->insn;
 	const char *pt;
 
 	switch (p->state) {
 	case PC_ABSENT:
 		/* the primitive's absent twin, and its name for it */
-		snprintf(buf, len, "%s", s->kind == PC_BPF_TP ? "static-key-off(=disabled)" :
+		snprintf(buf, len, "%s", kernel_site(s) ? "static-key-off(=disabled)" :
 			 s->kind == PC_BPF_USDT ? "none" : what);
 		break;
 	case PC_DISABLED:
@@ -505,8 +571,12 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 		 * add how the kernel executes it (trap, optimized call), which
 		 * the link does not show.
 		 */
-		link_text(p, program_of(p->skel, s->kind, p->state == PC_RECORDING),
-			  s->kind == PC_BPF_USDT, s->kind == PC_BPF_TP ? NULL : p->exec, buf, len);
+		if (s->kind == PC_BPF_RAW_TP)
+			raw_link_text(p, buf, len);
+		else
+			link_text(p, program_of(p->skel, s->kind, p->state == PC_RECORDING),
+				  s->kind == PC_BPF_USDT ? s->user->semaphore : NULL,
+				  kernel_site(s) ? NULL : p->exec, buf, len);
 		break;
 	}
 	return PC_OK;

@@ -16,6 +16,12 @@
  *   tracepoint   sys_enter_getppid fires for every task: the program
  *                filters on this process (tgid, set before load) and
  *                copies the pattern from a read-only copy of pc_payload.
+ *   raw_tp       raw_syscalls' sys_enter, a BPF_PROG_TYPE_RAW_TRACEPOINT
+ *                program run directly as the tracepoint's probe: it fires
+ *                for every system call of every task, so the program
+ *                filters on the call (args[1] == sysnr, getppid's number,
+ *                set before load) and then on this process, and records
+ *                as the tracepoint program does.
  *
  * The payload length is a read-only constant (.rodata, frozen at load),
  * so the verifier sees the reserve's size as the constant it must be and
@@ -34,6 +40,7 @@ enum { PC_HITS, PC_LOST, PC_NR_COUNTS };
 
 const volatile __u32 payload;		/* bytes per record */
 const volatile __u32 tgid;		/* the tracepoint's process filter */
+const volatile __u32 sysnr;		/* the raw_tp's system call filter */
 const volatile unsigned char pattern[PC_BPF_PAYLOAD_MAX];	/* pc_payload */
 
 struct {
@@ -125,6 +132,26 @@ int pc_tp_rec(void *ctx)
 {
 	(void)ctx;
 	return mine() ? record((const void *)pattern, 0) : 0;
+}
+
+/* args[0] the task's pt_regs, args[1] the system call's number */
+static __always_inline int mine_getppid(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ctx->args[1] == sysnr && mine();
+}
+
+SEC("raw_tp/sys_enter")
+int pc_raw_count(struct bpf_raw_tracepoint_args *ctx)
+{
+	if (mine_getppid(ctx))
+		count(PC_HITS);
+	return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int pc_raw_rec(struct bpf_raw_tracepoint_args *ctx)
+{
+	return mine_getppid(ctx) ? record((const void *)pattern, 0) : 0;
 }
 
 /* bpf_probe_read_user/_kernel are GPL-only helpers */

@@ -25,6 +25,13 @@
  *              (ref_ctr_offset) as for the primitive
  *   tracepoint tp/syscalls/sys_enter_getppid; the program filters on
  *              this process, since the tracepoint fires for every task
+ *   raw_tp     raw_tp/sys_enter (bpf_program__attach_raw_tracepoint): the
+ *              program is the raw tracepoint's own probe, no perf event in
+ *              between, and runs on every system call of every task; it
+ *              counts or records only getppid (args[1]) from this process.
+ *              Its entry is syscall-raw-tracepoint (a point of its own:
+ *              raw_syscalls:sys_enter, not syscalls:sys_enter_getppid),
+ *              tracer bpf, on syscall-tracepoint's getppid() loop
  *
  * Every BPF object is created in arm() and destroyed in disarm(), so a
  * disarmed entry holds no program, map or link; they are file
@@ -44,13 +51,14 @@ enum pc_bpf_kind {
 	PC_BPF_UPROBE,
 	PC_BPF_USDT,
 	PC_BPF_TP,
+	PC_BPF_RAW_TP,
 };
 
 /* An entry's .data: the primitive's site it consumes. */
 struct pc_bpf_site {
 	enum pc_bpf_kind kind;
 	const struct pc_user_site *user;	/* uprobe, usdt */
-	const struct pc_kevent_desc *kev;	/* tracepoint */
+	const struct pc_kevent_desc *kev;	/* tracepoint, raw_tp */
 };
 
 /* The one line that makes the BPF entries buildable. */
