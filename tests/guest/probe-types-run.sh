@@ -7,7 +7,7 @@
 # run left behind: must be nothing).
 t=/sys/kernel/tracing
 mount -t tracefs nodev $t 2>/dev/null
-"$PROBECOST" run --mech eprobe-syscall,fprobe,fprobe-return,tprobe,user-events,syscall-tracepoint \
+"$PROBECOST" run --mech eprobe-syscall,fprobe,fprobe-return,tprobe,user-events,syscall-tracepoint --tracer perf,ftrace \
 	--timer icount --events 1000 --repeat 6 --warmup 1 --analyses none \
 	--out /out/run >/out/run.txt 2>&1
 echo $? >/out/run-rc
