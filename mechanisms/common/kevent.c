@@ -139,8 +139,9 @@ static int krec_filter(struct pc_krec *k, const char *group, const char *event,
 	return pc_tracefs_instance_set(&k->ti, file, val, why, len);
 }
 
-int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
-		  const char *event, const char *filter, char *why, size_t len)
+/* The instance, recording trace events of @group/@event (not functions). */
+static int krec_for(struct pc_krec *k, const char *tag, const char *group,
+		    const char *event, char *why, size_t len)
 {
 	int ret;
 
@@ -150,6 +151,16 @@ int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
 		return ret;
 	snprintf(k->group, sizeof(k->group), "%s", group);
 	snprintf(k->event, sizeof(k->event), "%s", event);
+	return PC_OK;
+}
+
+int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
+		  const char *event, const char *filter, char *why, size_t len)
+{
+	int ret = krec_for(k, tag, group, event, why, len);
+
+	if (ret != PC_OK)
+		return ret;
 	if (filter) {
 		k->filtered = true;
 		ret = krec_filter(k, group, event, filter, why, len);
@@ -184,14 +195,10 @@ int pc_krec_hist(struct pc_krec *k, const char *tag, const char *group,
 		 const char *event, char *why, size_t len)
 {
 	char file[192];
-	int ret;
+	int ret = krec_for(k, tag, group, event, why, len);
 
-	k->function = false;
-	ret = krec_instance(k, tag, why, len);
 	if (ret != PC_OK)
 		return ret;
-	snprintf(k->group, sizeof(k->group), "%s", group);
-	snprintf(k->event, sizeof(k->event), "%s", event);
 	snprintf(file, sizeof(file), "events/%s/%s/trigger", group, event);
 	/* a dynamic event just defined can be missing from an instance a moment */
 	for (int i = 0; i < 50; i++) {
@@ -502,6 +509,21 @@ int pc_kevent_setup(struct pc_inst *in)
 	return ret;
 }
 
+/* Narrow p->fd's count to @filter, from zero; closes it and fails with @err if refused. */
+static int perf_filter(struct kev_priv *p, const char *filter, const char *event, int err,
+		       char *why, size_t len)
+{
+	ioctl(p->fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (ioctl(p->fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
+		snprintf(why, len, "perf %s filter '%s': %s", event, filter, strerror(errno));
+		pc_perfev_close(&p->fd);
+		return err;
+	}
+	ioctl(p->fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(p->fd, PERF_EVENT_IOC_ENABLE, 0);
+	return PC_OK;
+}
+
 /* perf's ftrace:function event, narrowed to one function by a filter. */
 static int ftrace_count(struct kev_priv *p, char *why, size_t len)
 {
@@ -511,15 +533,7 @@ static int ftrace_count(struct kev_priv *p, char *why, size_t len)
 	if (ret != PC_OK)
 		return ret;
 	snprintf(filter, sizeof(filter), "ip == %s", p->func);
-	ioctl(p->fd, PERF_EVENT_IOC_DISABLE, 0);
-	if (ioctl(p->fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
-		snprintf(why, len, "perf ftrace:function filter '%s': %s", filter, strerror(errno));
-		pc_perfev_close(&p->fd);
-		return PC_ERR_UNSUPPORTED;
-	}
-	ioctl(p->fd, PERF_EVENT_IOC_RESET, 0);
-	ioctl(p->fd, PERF_EVENT_IOC_ENABLE, 0);
-	return PC_OK;
+	return perf_filter(p, filter, "ftrace:function", PC_ERR_UNSUPPORTED, why, len);
 }
 
 /* The kprobe event's name in our group: getppid's, or a user's point. */
@@ -528,30 +542,32 @@ static const char *kprobe_event(const struct pc_kevent_desc *d)
 	return d->func ? "point" : "getppid";
 }
 
+/* Add @def to @file; @defined says so for disarm. */
+static int define_in(const char *file, const char *def, bool *defined, char *why, size_t len)
+{
+	int ret = pc_tracefs_dynevent_add(file, def, why, len);
+
+	if (ret == PC_OK)
+		*defined = true;
+	return ret;
+}
+
 static int kprobe_define(const struct pc_kevent_desc *d, struct kev_priv *p, char *why,
 			 size_t len)
 {
 	char def[300];
-	int ret;
 
 	snprintf(def, sizeof(def), "p:%s/%s %s", p->group, kprobe_event(d), p->func);
-	ret = pc_tracefs_dynevent_add("kprobe_events", def, why, len);
-	if (ret == PC_OK)
-		p->kprobe_defined = true;
-	return ret;
+	return define_in("kprobe_events", def, &p->kprobe_defined, why, len);
 }
 
 static int dyn_define(const struct pc_kevent_desc *d, struct kev_priv *p, char *why,
 		      size_t len)
 {
 	char def[300];
-	int ret;
 
 	dyn_def(d->dyn, p->group, p->dynev, p->func, def, sizeof(def));
-	ret = pc_tracefs_dynevent_add("dynamic_events", def, why, len);
-	if (ret == PC_OK)
-		p->dyn_defined = true;
-	return ret;
+	return define_in("dynamic_events", def, &p->dyn_defined, why, len);
 }
 
 /* A counting perf event on the probe's own event, narrowed by its filter. */
@@ -562,16 +578,7 @@ static int dyn_perf_count(const struct pc_kevent_desc *d, struct kev_priv *p, ch
 
 	if (ret != PC_OK || !d->dyn->filter)
 		return ret;
-	ioctl(p->fd, PERF_EVENT_IOC_DISABLE, 0);
-	if (ioctl(p->fd, PERF_EVENT_IOC_SET_FILTER, d->dyn->filter) < 0) {
-		snprintf(why, len, "perf filter '%s' on %s/%s: %s", d->dyn->filter, p->group,
-			 p->dynev, strerror(errno));
-		pc_perfev_close(&p->fd);
-		return PC_ERR_SYS;
-	}
-	ioctl(p->fd, PERF_EVENT_IOC_RESET, 0);
-	ioctl(p->fd, PERF_EVENT_IOC_ENABLE, 0);
-	return PC_OK;
+	return perf_filter(p, d->dyn->filter, p->dynev, PC_ERR_SYS, why, len);
 }
 
 static int dyn_arm(const struct pc_kevent_desc *d, struct kev_priv *p, enum pc_state st,
