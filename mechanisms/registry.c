@@ -28,6 +28,12 @@ extern const struct pc_mech pc_mech_uprobe_ret;
 extern const struct pc_mech pc_mech_uretprobe;
 extern const struct pc_mech pc_mech_ftrace_function;
 extern const struct pc_mech pc_mech_live_kprobe;
+/* dynamic_events probe types (eprobe.c, fprobe.c) and user_events */
+extern const struct pc_mech pc_mech_eprobe_syscall;
+extern const struct pc_mech pc_mech_fprobe;
+extern const struct pc_mech pc_mech_fprobe_return;
+extern const struct pc_mech pc_mech_tprobe;
+extern const struct pc_mech pc_mech_user_events;
 /* probecost.ko's, generated in modmech.c from the ABI's list */
 extern const struct pc_mech pc_mech_tracepoint;
 extern const struct pc_mech pc_mech_branch;
@@ -86,6 +92,11 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
+	&pc_mech_eprobe_syscall,
+	&pc_mech_fprobe,
+	&pc_mech_fprobe_return,
+	&pc_mech_tprobe,
+	&pc_mech_user_events,
 	&pc_mech_tracepoint,
 	&pc_mech_branch,
 	&pc_mech_static_key,

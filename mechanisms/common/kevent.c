@@ -139,8 +139,9 @@ static int krec_filter(struct pc_krec *k, const char *group, const char *event,
 	return pc_tracefs_instance_set(&k->ti, file, val, why, len);
 }
 
-int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
-		  const char *event, const char *filter, char *why, size_t len)
+/* The instance, recording trace events of @group/@event (not functions). */
+static int krec_for(struct pc_krec *k, const char *tag, const char *group,
+		    const char *event, char *why, size_t len)
 {
 	int ret;
 
@@ -150,6 +151,16 @@ int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
 		return ret;
 	snprintf(k->group, sizeof(k->group), "%s", group);
 	snprintf(k->event, sizeof(k->event), "%s", event);
+	return PC_OK;
+}
+
+int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
+		  const char *event, const char *filter, char *why, size_t len)
+{
+	int ret = krec_for(k, tag, group, event, why, len);
+
+	if (ret != PC_OK)
+		return ret;
 	if (filter) {
 		k->filtered = true;
 		ret = krec_filter(k, group, event, filter, why, len);
@@ -178,6 +189,57 @@ int pc_krec_function(struct pc_krec *k, const char *tag, const char *func,
 	return krec_start(k);
 }
 
+#define KREC_HIST "hist:keys=common_pid"
+
+int pc_krec_hist(struct pc_krec *k, const char *tag, const char *group,
+		 const char *event, char *why, size_t len)
+{
+	char file[192];
+	int ret = krec_for(k, tag, group, event, why, len);
+
+	if (ret != PC_OK)
+		return ret;
+	snprintf(file, sizeof(file), "events/%s/%s/trigger", group, event);
+	/* a dynamic event just defined can be missing from an instance a moment */
+	for (int i = 0; i < 50; i++) {
+		char path[PATH_MAX + 256];
+
+		ret = pc_tracefs_instance_set(&k->ti, file, KREC_HIST, why, len);
+		snprintf(path, sizeof(path), "%s/%s", k->ti.path, file);
+		if (ret == PC_OK || access(path, F_OK) == 0)
+			break;
+		usleep(2000);
+	}
+	if (ret == PC_OK)
+		k->hist = true;
+	else
+		k->event[0] = '\0';
+	return ret;
+}
+
+int pc_krec_hist_hits(struct pc_krec *k, uint64_t *hits)
+{
+	char path[PATH_MAX + 256], line[512];
+	int tid = (int)gettid();
+	FILE *f;
+
+	*hits = 0;
+	snprintf(path, sizeof(path), "%s/events/%s/%s/hist", k->ti.path, k->group, k->event);
+	f = fopen(path, "r");
+	if (!f)
+		return PC_ERR_SYS;
+	/* "{ common_pid:       1234 } hitcount:          5" */
+	while (fgets(line, sizeof(line), f)) {
+		char *pid = strstr(line, "common_pid:"), *hc = strstr(line, "hitcount:");
+		unsigned long long v;
+
+		if (pid && hc && atoi(pid + 11) == tid && sscanf(hc + 9, "%llu", &v) == 1)
+			*hits = v;
+	}
+	fclose(f);
+	return PC_OK;
+}
+
 int pc_krec_hits(struct pc_krec *k, uint64_t *hits, uint64_t *lost)
 {
 	uint64_t now, now_lost;
@@ -198,6 +260,17 @@ int pc_krec_off(struct pc_krec *k, char *why, size_t len)
 
 	if (!k->ti.path[0])
 		return PC_OK;
+	if (k->hist) {
+		char file[192];
+
+		snprintf(file, sizeof(file), "events/%s/%s/trigger", k->group, k->event);
+		ret = pc_tracefs_instance_set(&k->ti, file, "!" KREC_HIST, why, len);
+		if (ret == PC_OK) {
+			k->hist = false;
+			k->event[0] = '\0';
+		}
+		return ret;
+	}
 	if (k->event[0]) {
 		ret = pc_tracefs_instance_event(&k->ti, k->group, k->event, false, why, len);
 		/* the instance outlives the state: no filter may carry over */
@@ -230,7 +303,8 @@ struct kev_priv {
 	char func[128];		/* the kprobe's function (getppid's entry) */
 	char group[48];		/* kprobe event group, probecost_<pid> */
 	char tag[64];		/* the instance's tag: the name, [a-z0-9-] */
-	bool kprobe_defined;
+	char dynev[64];		/* PC_KEV_DYNEVENT: its event in our group */
+	bool kprobe_defined, dyn_defined;
 	int fd;
 	uint64_t last;
 	struct pc_krec rec;
@@ -247,6 +321,110 @@ static int need_root(const struct pc_mech *m, char *why, size_t len)
 		return PC_OK;
 	snprintf(why, len, "%s needs root: tracefs and kernel probes are root-only", m->name);
 	return PC_ERR_UNSUPPORTED;
+}
+
+/* "CONFIG_X is not set (/proc/config.gz)", "CONFIG_X=y (...)": the kernel's word. */
+static void kconfig_says(const char *key, char *buf, size_t len)
+{
+	const char *v = pc_kconfig(key), *src = pc_kconfig_source();
+
+	if (!src)
+		snprintf(buf, len, "the kernel config is unreadable");
+	else if (!strcmp(v, "n"))
+		snprintf(buf, len, "CONFIG_%s is not set (%s)", key, src);
+	else
+		snprintf(buf, len, "CONFIG_%s=%s (%s)", key, v, src);
+}
+
+/* Does tracefs' README list @syntax (" f[:[<group>/]")? */
+static bool readme_lists(const char *root, const char *syntax)
+{
+	char path[512], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/README", root);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, syntax) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* The event our group gives @m's probe: its name, '-' as '_'. */
+static void dyn_event_name(const struct pc_mech *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", m->name);
+	for (char *c = buf; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+			*c = '_';
+}
+
+/* "e:GROUP/EVENT place args" for @m's probe on @func (getppid's, or ""). */
+static void dyn_def(const struct pc_dynevent_desc *dd, const char *group, const char *event,
+		    const char *func, char *buf, size_t len)
+{
+	snprintf(buf, len, "%c:%s/%s %s%s%s%s", dd->type, group, event,
+		 dd->place ? dd->place : func, dd->suffix ? dd->suffix : "",
+		 dd->args ? " " : "", dd->args ? dd->args : "");
+}
+
+/*
+ * Whether this kernel takes @dd's probe type, read from the kernel: the
+ * README lists fprobe and tracepoint probe syntax only where they are
+ * built in; it lists the event probe's always (6.18 with
+ * CONFIG_EPROBE_EVENTS off too), so that one is defined once and
+ * removed again: the write is the kernel's answer.
+ */
+static int dyn_available(const struct pc_mech *m, const struct pc_dynevent_desc *dd,
+			 const char *root, char *why, size_t len)
+{
+	char path[512], cfg[160], group[48], event[64], def[300], werr[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/dynamic_events", root);
+	if (access(path, W_OK) < 0) {
+		kconfig_says("DYNAMIC_EVENTS", cfg, sizeof(cfg));
+		snprintf(why, len, "no %s: %s (%s)", path, strerror(errno), cfg);
+		return PC_ERR_UNSUPPORTED;
+	}
+	kconfig_says(dd->config, cfg, sizeof(cfg));
+	if (dd->readme && !readme_lists(root, dd->readme)) {
+		snprintf(why, len, "this kernel has no %s: %s/README lists no '%s' definition for dynamic_events; %s",
+			 dd->what, root, dd->readme + 1, cfg);
+		return PC_ERR_UNSUPPORTED;
+	}
+	if (!dd->readme) {
+		pc_tracefs_group(group, sizeof(group));
+		dyn_event_name(m, event, sizeof(event));
+		strncat(event, "_try", sizeof(event) - strlen(event) - 1);
+		dyn_def(dd, group, event, "", def, sizeof(def));
+		ret = pc_tracefs_dynevent_add("dynamic_events", def, werr, sizeof(werr));
+		if (ret != PC_OK) {
+			const char *kerr = strstr(werr, "(kernel: "), *err = strrchr(werr, ':');
+
+			/* the kernel's complaint, else the errno: no parser took the line */
+			snprintf(why, len, "this kernel refuses %s: writing '%c:...' to dynamic_events gives %s; %s",
+				 dd->what, dd->type,
+				 kerr ? kerr : err ? err + 2 : werr,
+				 kerr ? cfg : "");
+			if (!kerr)
+				snprintf(why + strlen(why), len - strlen(why),
+					 "nothing in error_log (no parser takes it); %s", cfg);
+			return PC_ERR_UNSUPPORTED;
+		}
+		ret = pc_tracefs_dynevent_del("dynamic_events", group, event, why, len);
+		if (ret != PC_OK)
+			return ret;
+	}
+	if (!dd->place) {
+		char func[128];
+
+		return pc_kevent_getppid_func(true, func, sizeof(func), why, len);
+	}
+	return PC_OK;
 }
 
 int pc_kevent_available(const struct pc_mech *m, char *why, size_t len)
@@ -272,6 +450,8 @@ int pc_kevent_available(const struct pc_mech *m, char *why, size_t len)
 		return PC_OK;
 	case PC_KEV_FUNCTION:
 		return pc_kevent_getppid_func(true, func, sizeof(func), why, len);
+	case PC_KEV_DYNEVENT:
+		return dyn_available(m, d->dyn, root, why, len);
 	case PC_KEV_KPROBE:
 		if (pc_perfev_pmu_type("kprobe", &type, why, len) != PC_OK) {
 			snprintf(why, len, "no kprobe PMU: CONFIG_KPROBES is %s in this kernel (%s)",
@@ -302,6 +482,13 @@ static int kevent_setup_locked(struct pc_inst *in)
 			*c = '-';
 	if (d->kind == PC_KEV_TRACEPOINT)
 		return PC_OK;
+	if (d->kind == PC_KEV_DYNEVENT) {
+		dyn_event_name(in->mech, p->dynev, sizeof(p->dynev));
+		if (d->dyn->place)
+			return PC_OK;
+		return pc_kevent_getppid_func(true, p->func, sizeof(p->func), in->why,
+					      sizeof(in->why));
+	}
 	if (d->kind == PC_KEV_KPROBE && d->func) {
 		snprintf(p->func, sizeof(p->func), "%s", d->func);
 		return PC_OK;
@@ -322,6 +509,21 @@ int pc_kevent_setup(struct pc_inst *in)
 	return ret;
 }
 
+/* Narrow p->fd's count to @filter, from zero; closes it and fails with @err if refused. */
+static int perf_filter(struct kev_priv *p, const char *filter, const char *event, int err,
+		       char *why, size_t len)
+{
+	ioctl(p->fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (ioctl(p->fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
+		snprintf(why, len, "perf %s filter '%s': %s", event, filter, strerror(errno));
+		pc_perfev_close(&p->fd);
+		return err;
+	}
+	ioctl(p->fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(p->fd, PERF_EVENT_IOC_ENABLE, 0);
+	return PC_OK;
+}
+
 /* perf's ftrace:function event, narrowed to one function by a filter. */
 static int ftrace_count(struct kev_priv *p, char *why, size_t len)
 {
@@ -331,15 +533,7 @@ static int ftrace_count(struct kev_priv *p, char *why, size_t len)
 	if (ret != PC_OK)
 		return ret;
 	snprintf(filter, sizeof(filter), "ip == %s", p->func);
-	ioctl(p->fd, PERF_EVENT_IOC_DISABLE, 0);
-	if (ioctl(p->fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
-		snprintf(why, len, "perf ftrace:function filter '%s': %s", filter, strerror(errno));
-		pc_perfev_close(&p->fd);
-		return PC_ERR_UNSUPPORTED;
-	}
-	ioctl(p->fd, PERF_EVENT_IOC_RESET, 0);
-	ioctl(p->fd, PERF_EVENT_IOC_ENABLE, 0);
-	return PC_OK;
+	return perf_filter(p, filter, "ftrace:function", PC_ERR_UNSUPPORTED, why, len);
 }
 
 /* The kprobe event's name in our group: getppid's, or a user's point. */
@@ -348,16 +542,71 @@ static const char *kprobe_event(const struct pc_kevent_desc *d)
 	return d->func ? "point" : "getppid";
 }
 
+/* Add @def to @file; @defined says so for disarm. */
+static int define_in(const char *file, const char *def, bool *defined, char *why, size_t len)
+{
+	int ret = pc_tracefs_dynevent_add(file, def, why, len);
+
+	if (ret == PC_OK)
+		*defined = true;
+	return ret;
+}
+
 static int kprobe_define(const struct pc_kevent_desc *d, struct kev_priv *p, char *why,
 			 size_t len)
 {
 	char def[300];
-	int ret;
 
 	snprintf(def, sizeof(def), "p:%s/%s %s", p->group, kprobe_event(d), p->func);
-	ret = pc_tracefs_dynevent_add("kprobe_events", def, why, len);
+	return define_in("kprobe_events", def, &p->kprobe_defined, why, len);
+}
+
+static int dyn_define(const struct pc_kevent_desc *d, struct kev_priv *p, char *why,
+		      size_t len)
+{
+	char def[300];
+
+	dyn_def(d->dyn, p->group, p->dynev, p->func, def, sizeof(def));
+	return define_in("dynamic_events", def, &p->dyn_defined, why, len);
+}
+
+/* A counting perf event on the probe's own event, narrowed by its filter. */
+static int dyn_perf_count(const struct pc_kevent_desc *d, struct kev_priv *p, char *why,
+			  size_t len)
+{
+	int ret = pc_perfev_tracepoint(p->group, p->dynev, d->follow, &p->fd, why, len);
+
+	if (ret != PC_OK || !d->dyn->filter)
+		return ret;
+	return perf_filter(p, d->dyn->filter, p->dynev, PC_ERR_SYS, why, len);
+}
+
+static int dyn_arm(const struct pc_kevent_desc *d, struct kev_priv *p, enum pc_state st,
+		   char *why, size_t len)
+{
+	char hist[600];
+	int ret = dyn_define(d, p, why, len);
+
+	if (ret != PC_OK || st == PC_DISABLED)
+		return ret;
+	if (st == PC_RECORDING)
+		return pc_krec_event(&p->rec, p->tag, p->group, p->dynev, d->dyn->filter,
+				     why, len);
+	if (!d->dyn->hist)
+		return dyn_perf_count(d, p, why, len);
+	ret = pc_krec_hist(&p->rec, p->tag, p->group, p->dynev, why, len);
+	snprintf(hist, sizeof(hist), "%s/events/%s/%s/hist", p->rec.ti.path, p->group,
+		 p->dynev);
+	if (ret != PC_OK && p->rec.ti.path[0] && access(hist, F_OK) < 0) {
+		char cfg[160];
+
+		kconfig_says("HIST_TRIGGERS", cfg, sizeof(cfg));
+		snprintf(why, len, "no hist trigger to count the %.40s (no %.40s/hist; perf gets nothing from one): %.60s",
+			 d->dyn->what, p->dynev, cfg);
+		return PC_ERR_UNSUPPORTED;
+	}
 	if (ret == PC_OK)
-		p->kprobe_defined = true;
+		ret = pc_krec_hist_hits(&p->rec, &p->last);
 	return ret;
 }
 
@@ -371,6 +620,12 @@ int pc_kevent_arm(struct pc_inst *in, enum pc_state st)
 
 	p->state = st;
 	p->last = 0;
+	if (d->kind == PC_KEV_DYNEVENT && st != PC_ABSENT) {
+		if (st == PC_FILTERED)
+			return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "%s has no filtered state",
+					    in->mech->name);
+		return dyn_arm(d, p, st, why, len);
+	}
 	switch (st) {
 	case PC_ABSENT:
 		break;
@@ -429,6 +684,15 @@ int pc_kevent_disarm(struct pc_inst *in)
 		else if (ret == PC_OK)
 			ret = r;
 	}
+	if (p->dyn_defined) {
+		int r = pc_tracefs_dynevent_del("dynamic_events", p->group, p->dynev, in->why,
+						sizeof(in->why));
+
+		if (r == PC_OK)
+			p->dyn_defined = false;
+		else if (ret == PC_OK)
+			ret = r;
+	}
 	p->state = PC_ABSENT;
 	return ret;
 }
@@ -453,6 +717,14 @@ int pc_kevent_count(struct pc_inst *in, struct pc_fire *out)
 
 	switch (p->state) {
 	case PC_ENABLED:
+		if (p->rec.hist) {
+			if (pc_krec_hist_hits(&p->rec, &now) != PC_OK)
+				return pc_inst_fail(in, PC_ERR_SYS, "%s: reading the hist trigger's count failed",
+						    in->mech->name);
+			out->hits = now - p->last;
+			p->last = now;
+			break;
+		}
 		if (pc_perfev_count(p->fd, &now) != PC_OK)
 			return pc_inst_fail(in, PC_ERR_SYS, "%s: reading the perf count failed",
 					    in->mech->name);
@@ -500,6 +772,57 @@ static void patched_as(enum pc_kevent_kind kind, const char *func, char *buf, si
 		snprintf(buf + n, len - n, ":%s", mode);
 }
 
+/*
+ * The definition read back from dynamic_events without our group
+ * ("e:eprobe_syscall syscalls.sys_enter_getppid"), after what consumes
+ * it: "defined", "perf-count", "hist-count" (the trigger read back from
+ * the instance), "instance-ring"; and the filter in force, read back.
+ */
+static int dyn_variant(const struct pc_kevent_desc *d, struct kev_priv *p, char *buf,
+		       size_t len)
+{
+	char line[400], file[192], got[128];
+	const char *def = line;
+	size_t n;
+
+	if (p->state == PC_ABSENT) {
+		snprintf(buf, len, "nothing-defined");
+		return PC_OK;
+	}
+	pc_tracefs_dynevent_line("dynamic_events", p->group, p->dynev, line, sizeof(line));
+	n = strlen(p->group);
+	/* "e:probecost_123/x ..." -> "e:x ..." */
+	if (!strncmp(line + 2, p->group, n) && line[2 + n] == '/') {
+		memmove(line + 2, line + 3 + n, strlen(line + 3 + n) + 1);
+	}
+	switch (p->state) {
+	case PC_DISABLED:
+		snprintf(buf, len, "defined:%s", def);
+		break;
+	case PC_ENABLED:
+		if (p->rec.hist) {
+			snprintf(file, sizeof(file), "events/%s/%s/trigger", p->group, p->dynev);
+			pc_tracefs_instance_get(&p->rec.ti, file, got, sizeof(got));
+			got[strcspn(got, " ")] = '\0';
+			snprintf(buf, len, "hist-count(%s):%s", got, def);
+		} else {
+			snprintf(buf, len, "perf-count:%s", def);
+		}
+		break;
+	default:
+		snprintf(buf, len, "instance-ring:%s", def);
+		break;
+	}
+	if (d->dyn->filter && p->state == PC_RECORDING) {
+		snprintf(file, sizeof(file), "events/%s/%s/filter", p->group, p->dynev);
+		pc_tracefs_instance_get(&p->rec.ti, file, got, sizeof(got));
+		snprintf(buf + strlen(buf), len - strlen(buf), ":filter %s", got);
+	} else if (d->dyn->filter && p->state == PC_ENABLED && !p->rec.hist) {
+		snprintf(buf + strlen(buf), len - strlen(buf), ":perf-filter %s", d->dyn->filter);
+	}
+	return PC_OK;
+}
+
 int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	static const char *const off[] = {
@@ -511,6 +834,8 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	struct kev_priv *p = in->priv;
 	const char *what = d->kind == PC_KEV_TRACEPOINT ? d->event : p->func;
 
+	if (d->kind == PC_KEV_DYNEVENT)
+		return dyn_variant(d, p, buf, len);
 	switch (p->state) {
 	case PC_ABSENT:
 		snprintf(buf, len, "%s%s", off[d->kind],

@@ -57,6 +57,7 @@ struct pc_krec {
 	bool filtered;			/* its filter is set (pc_krec_event) */
 	bool function;			/* function tracer on */
 	bool follow;			/* record forked tasks too (event-fork) */
+	bool hist;			/* a hist trigger counts @group/@event */
 	uint64_t last, last_lost;
 };
 
@@ -74,6 +75,16 @@ int pc_krec_event(struct pc_krec *k, const char *tag, const char *group,
 /* Turn the function tracer on for @func in the instance. */
 int pc_krec_function(struct pc_krec *k, const char *tag, const char *func,
 		     char *why, size_t len);
+/*
+ * Count @group/@event by a hist trigger keyed on the task
+ * ("hist:keys=common_pid") in the instance: the count a tracefs event
+ * has where perf gets nothing from it (an event probe). Removed again by
+ * pc_krec_off.
+ */
+int pc_krec_hist(struct pc_krec *k, const char *tag, const char *group,
+		 const char *event, char *why, size_t len);
+/* This thread's hits counted by the hist trigger so far. */
+int pc_krec_hist_hits(struct pc_krec *k, uint64_t *hits);
 /* Events written (and lost) since the previous call or the start. */
 int pc_krec_hits(struct pc_krec *k, uint64_t *hits, uint64_t *lost);
 /* Stop recording; the instance stays for the next time. */
@@ -95,17 +106,41 @@ void pc_krec_fini(struct pc_krec *k);
  *   filtered   event in instance    -                     -
  *              with a filter no
  *              event passes
+ *
+ * PC_KEV_DYNEVENT: a probe defined in dynamic_events, the probe types
+ * the kernel added since kprobe_events (dynevent in the desc): an event
+ * probe 'e' on a trace event, an fprobe 'f' on a function's entry or
+ * return, a tracepoint probe 't' on a raw tracepoint. Absent: nothing
+ * defined; disabled: defined, not enabled; enabled: counted by a perf
+ * event on it, or, where perf gets nothing (an event probe's
+ * eprobe_register ignores perf), by a hist trigger in the instance;
+ * recording: the event in the instance ring.
  */
 enum pc_kevent_kind {
 	PC_KEV_TRACEPOINT,
 	PC_KEV_FUNCTION,
 	PC_KEV_KPROBE,
+	PC_KEV_DYNEVENT,
+};
+
+/* A dynamic_events probe: "<type>:GROUP/EVENT <place><suffix> <args>". */
+struct pc_dynevent_desc {
+	char type;		/* 'e' event probe, 'f' fprobe, 't' tracepoint probe */
+	const char *what;	/* the probe type in words, for reasons */
+	const char *config;	/* the kernel option it needs, without CONFIG_ */
+	const char *readme;	/* its syntax in tracefs' README ("f[:"); NULL: unlisted or unreliable */
+	const char *place;	/* event or tracepoint; NULL: getppid's function */
+	const char *suffix;	/* "%return", or NULL */
+	const char *args;	/* fetch arguments, or NULL */
+	const char *filter;	/* event filter in enabled and recording, or NULL */
+	bool hist;		/* enabled counts by a hist trigger, not perf */
 };
 
 struct pc_kevent_desc {
 	enum pc_kevent_kind kind;
 	const char *group, *event;	/* the tracepoint */
 	const char *func;		/* kprobe: this function; NULL: getppid's entry */
+	const struct pc_dynevent_desc *dyn;	/* PC_KEV_DYNEVENT's probe */
 	/*
 	 * The workload spans tasks it creates (a partner thread, a command's
 	 * processes): perf counts with inherit and the recording instance

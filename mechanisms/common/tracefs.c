@@ -251,7 +251,8 @@ int pc_tracefs_dynevent_add(const char *file, const char *def, char *why,
 	snprintf(path, sizeof(path), "%s/%s", root, file);
 	if (access(path, F_OK) < 0) {
 		snprintf(why, len, "%s does not exist (CONFIG_%s_EVENTS off in this kernel)",
-			 path, strncmp(file, "uprobe", 6) ? "KPROBE" : "UPROBE");
+			 path, !strncmp(file, "uprobe", 6) ? "UPROBE" :
+			 !strncmp(file, "kprobe", 6) ? "KPROBE" : "DYNAMIC");
 		return PC_ERR_UNSUPPORTED;
 	}
 	snprintf(line, sizeof(line), "%s\n", def);
@@ -310,6 +311,33 @@ struct exists_arg {
 	const char *group, *event;
 	bool found;
 };
+
+int pc_tracefs_dynevent_line(const char *file, const char *group,
+			     const char *event, char *buf, size_t len)
+{
+	const char *root = pc_tracefs(false);
+	char path[PATH_MAX], line[1024], g[128], e[128];
+	int ret = PC_ERR_INVAL;
+	FILE *f;
+
+	snprintf(buf, len, "?");
+	if (!root)
+		return PC_ERR_INVAL;
+	snprintf(path, sizeof(path), "%s/%s", root, file);
+	f = fopen(path, "r");
+	if (!f)
+		return PC_ERR_SYS;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*[a-z0-9]:%127[^/]/%127s", g, e) == 2 &&
+		    !strcmp(g, group) && !strcmp(e, event)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(buf, len, "%s", line);
+			ret = PC_OK;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
 
 static void exists_cb(const char *group, const char *event, void *arg)
 {
@@ -457,6 +485,8 @@ int pc_tracefs_reap(char *report, size_t len)
 	reap_instances(root, report, len);
 	reap_events("uprobe_events", report, len);
 	reap_events("kprobe_events", report, len);
+	/* event probes, fprobes, tracepoint probes: only in dynamic_events */
+	reap_events("dynamic_events", report, len);
 	if (fd >= 0)
 		close(fd);
 	return PC_OK;

@@ -59,7 +59,8 @@ int pc_tracefs_instance_set(struct pc_tracefs_inst *ti, const char *file,
 			    const char *val, char *why, size_t len);
 
 /*
- * Dynamic events. @file is "uprobe_events" or "kprobe_events" below the
+ * Dynamic events. @file is "uprobe_events", "kprobe_events" or
+ * "dynamic_events" (event probes, fprobes, tracepoint probes) below the
  * tracefs root; @def a full definition ("p:GROUP/EVENT PATH:OFFSET ...").
  * On failure @why carries the kernel's own complaint from error_log.
  */
@@ -68,6 +69,13 @@ int pc_tracefs_dynevent_add(const char *file, const char *def, char *why,
 /* Remove "@group/@event" from @file; PC_OK when it does not exist. */
 int pc_tracefs_dynevent_del(const char *file, const char *group,
 			    const char *event, char *why, size_t len);
+/*
+ * The definition of "@group/@event" as @file shows it
+ * ("e:probecost_1/x syscalls.sys_enter_getppid"); "?" and an error when
+ * it is not there.
+ */
+int pc_tracefs_dynevent_line(const char *file, const char *group,
+			     const char *event, char *buf, size_t len);
 /* True when "@group/@event" is defined in @file. */
 bool pc_tracefs_dynevent_exists(const char *file, const char *group,
 				const char *event);
