@@ -146,6 +146,7 @@ void pc_kevent_teardown(struct pc_inst *in);
 		[PC_DISABLED] = "none expected: nothing counting is attached", \
 		[PC_ENABLED] = "perf count opened with inherit: a counter per thread, read summed", \
 		[PC_RECORDING] = "events written to the instance's ring; its pid filter follows the new threads (event-fork)", \
+		[PC_FILTERED] = "none counted; the instance's ring, its pid filter following the new threads, is checked empty", \
 	},						\
 	.available = pc_kevent_available,		\
 	.setup = pc_kevent_setup,			\
