@@ -63,21 +63,12 @@ say(len(un) == 1 and un[0]["status"] == "unsupported" and un[0]["note"],
     "the module's tracepoint: one unsupported scaling row with its reason %s"
     % [(r["status"], r["note"][:60]) for r in un])
 PY
-grep -q '^FAIL' "$TMP/py" && diag "$(cat "$TMP/py")"
-n=0
-while read -r verdict what; do
-	n=$((n + 1))
-	[ "$verdict" = ok ]
-	ok $? "$what"
-done <"$TMP/py"
-[ $n -eq 4 ] || ok 1 "the Python checks ran ($n of 4)"
+ok_verdicts "$TMP/py" 4
 
 "$PROBECOST" report "$TMP/r" >/dev/null 2>&1 &&
 	grep -q '^uprobe-nop (dynamic, user; ' "$TMP/r/report.txt" &&
 	grep -q '^syscall-tracepoint (static, kernel; ' "$TMP/r/report.txt"
 ok $? "the report's scaling table groups the mechanisms by family"
 
-now=$(leftovers)
-ok "$([ "$now" = "$before" ] && echo 0 || echo 1)" "nothing left in uprobe_events, kprobe_events or instances"
-[ "$now" = "$before" ] || diag "left: $now"
+ok_no_leftovers "$before"
 ktap_finish

@@ -217,17 +217,6 @@ static int timed(struct pc_drive *d, uint64_t n, uint64_t *ticks,
 	return ret == PC_OK ? pc_mech_count(&d->in, f) : ret;
 }
 
-int pc_drive_time(struct pc_drive *d, uint64_t n, double *dur,
-		  struct pc_fire *f, uint64_t *t0, uint64_t *t1)
-{
-	uint64_t ticks = 0;
-	int ret;
-
-	ret = timed(d, n, &ticks, f, NULL, NULL, NULL, t0, t1);
-	*dur = tval(d->mt, ticks);
-	return ret;
-}
-
 int pc_drive_time_only(struct pc_drive *d, uint64_t n, double *dur,
 		       struct pc_fire *f, uint64_t *t0, uint64_t *t1)
 {
@@ -237,6 +226,14 @@ int pc_drive_time_only(struct pc_drive *d, uint64_t n, double *dur,
 	ret = timed_fire(d, n, &ticks, f, NULL, NULL, NULL, t0, t1);
 	*dur = tval(d->mt, ticks);
 	return ret;
+}
+
+int pc_drive_time(struct pc_drive *d, uint64_t n, double *dur,
+		  struct pc_fire *f, uint64_t *t0, uint64_t *t1)
+{
+	int ret = pc_drive_time_only(d, n, dur, f, t0, t1);
+
+	return ret == PC_OK ? pc_mech_count(&d->in, f) : ret;
 }
 
 int pc_drive_calibrate(struct pc_drive *d, enum pc_state st, uint64_t *n)
