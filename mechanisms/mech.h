@@ -90,9 +90,17 @@
  * pc_mech_tracer() resolves it.
  *
  * Flags: PC_MECH_MT says fire() may run in several threads at once on the
- * armed site (needed by the scaling analysis); hits must then be counted
- * per thread. A mechanism without it says why in mt_why, and the scaling
- * analysis writes that as its unsupported row.
+ * armed site (needed by the scaling analysis), and that every thread's
+ * hits are counted: either fire() fills out->hits for its own thread
+ * (summed by the caller), or the count op, called once by the arming
+ * thread after the firing threads are joined, counts the hits of all of
+ * them. For the latter the caller sets opts->threads before arm(): a
+ * perf count must then be opened with inherit (the threads the arming
+ * thread creates afterwards get a counter each, read back summed) and a
+ * thread-filtered instance must follow new threads (event-fork). mt_hits
+ * says per state how the hits of several threads are counted, for the
+ * rows' note. A mechanism without the flag says why in mt_why, and the
+ * scaling analysis writes that as its unsupported row.
  *
  * PC_MECH_OPT_IN leaves the mechanism out of a run that names no
  * mechanism and no tracer (the default suite, make run), because it is
@@ -186,6 +194,11 @@ struct pc_opts {
 	uint32_t payload;	/* bytes written per event in recording */
 	int cpu;		/* OS index of the PU the run is bound to */
 	bool verbose;
+	/*
+	 * Several threads will fire the armed site (PC_MECH_MT): count the
+	 * hits of the threads created after arm() too.
+	 */
+	bool threads;
 };
 
 struct pc_mech;
@@ -215,6 +228,8 @@ struct pc_mech {
 	unsigned int flags;		/* PC_MECH_* */
 	/* without PC_MECH_MT: why fire() cannot run on several threads */
 	const char *mt_why;
+	/* with PC_MECH_MT, per state: how several threads' hits are counted */
+	const char *mt_hits[PC_NR_STATES];
 	/* with PC_MECH_OPT_IN: why the default suite leaves it out */
 	const char *opt_in_why;
 	const void *data;		/* constants of a generated variant */

@@ -58,14 +58,7 @@ for r in res:
 say(not bad, "every analysis row is the median of its raw samples %s" % bad[:3])
 say(meta.get("analyses") == "disabled,footprint,victim,scaling", "meta.csv names the analyses run")
 PY
-grep -q '^FAIL' "$TMP/py" && diag "$(cat "$TMP/py")"
-n=0
-while read -r verdict what; do
-	n=$((n + 1))
-	[ "$verdict" = ok ]
-	ok $? "$what"
-done <"$TMP/py"
-[ $n -eq 6 ] || ok 1 "the Python checks ran ($n of 6)"
+ok_verdicts "$TMP/py" 6
 
 "$BIN" report "$TMP/run" >/dev/null 2>&1 && "$BIN" plot "$TMP/run" >"$TMP/plot.out" 2>&1
 ok $? "report and plot take the run"

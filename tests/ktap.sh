@@ -6,6 +6,9 @@
 #   check NAME CMD...      run CMD, pass when it exits 0
 #   skip NAME REASON
 #   diag TEXT
+#   ok_verdicts FILE N     one result per "ok WHAT" / "FAIL WHAT" line of
+#                          FILE (a checker's output, shown whole on a
+#                          FAIL), and a failure unless it had N lines
 #   ktap_finish            exit 0 pass / 1 fail / 4 all skipped
 #
 # Set PROBECOST to the binary under test (default build/probecost).
@@ -34,6 +37,17 @@ ok() {
 		echo "not ok $KTAP_N $2"
 		KTAP_FAIL=$((KTAP_FAIL + 1))
 	fi
+}
+
+ok_verdicts() {
+	_n=0
+	grep -q '^FAIL' "$1" && diag "$(cat "$1")"
+	while read -r _verdict _what; do
+		_n=$((_n + 1))
+		[ "$_verdict" = ok ]
+		ok $? "$_what"
+	done <"$1"
+	[ $_n -eq "$2" ] || ok 1 "the checks ran ($_n of $2)"
 }
 
 check() {

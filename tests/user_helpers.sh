@@ -41,3 +41,11 @@ wait_started() {
 	done
 	return 1
 }
+
+# One result: what is left now (leftovers) is what was left before ($1).
+ok_no_leftovers() {
+	_now=$(leftovers)
+	[ "$_now" = "$1" ]
+	ok $? "nothing left in uprobe_events, kprobe_events or instances"
+	[ "$_now" = "$1" ] || diag "left: $_now"
+}

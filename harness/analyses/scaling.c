@@ -16,6 +16,19 @@
  * Thread counts: 1 to 4, then powers of two, the number of cores and all
  * PUs, so a big machine is covered in a few steps.
  *
+ *   scaling-efficiency-t<T>  the one-thread cost over the T-thread cost
+ *                            of the same repeat: 1 scales perfectly, 0.5
+ *                            means each event costs a thread twice as
+ *                            much as it does alone (T >= 2)
+ *
+ * Hits: a PC_MECH_MT mechanism whose fire() counts its own thread's hits
+ * is summed over the threads; one with a count op is armed with
+ * opts->threads (a perf count opened with inherit, an instance that
+ * follows the new threads) and counted once, after the threads are
+ * joined, by the thread that armed it; the count before the common start
+ * absorbs the warm-ups. Either way the hit ratio is hits / (T x N), and
+ * the note says how the hits were counted (the mechanism's mt_hits).
+ *
  * Only mechanisms flagged PC_MECH_MT (fire() safe on several threads),
  * absent included: its curve is what the machine does without a probe.
  * Any other gets one unsupported row carrying its mt_why.
@@ -44,7 +57,7 @@ struct worker {
 	struct pc_actx *c;
 	struct pc_drive *d;
 	struct gate *gate;
-	pthread_barrier_t *go;
+	pthread_barrier_t *ready, *go;	/* all warmed; counted, go */
 	int os;			/* PU to bind to */
 	uint64_t n;
 	uint64_t t0, t1;	/* timer ticks around the timed fire */
@@ -67,15 +80,33 @@ static void *work(void *arg)
 	if (state < 0)
 		return NULL;
 	w->ret = pc_topo_bind(w->c->topo, w->os, w->why, sizeof(w->why));
-	/* warm this CPU's view of the site before the common start */
+	/*
+	 * Warm this CPU's view of the site before the common start; no count
+	 * here: the arming thread counts once for all (pc_drive_time_only).
+	 */
 	if (w->ret == PC_OK)
-		w->ret = pc_drive_warm(w->d, w->n);
+		w->ret = pc_drive_fire_only(w->d, pc_drive_warm_events(w->n), &f);
+	pthread_barrier_wait(w->ready);
 	pthread_barrier_wait(w->go);
 	if (w->ret != PC_OK)
 		return NULL;
-	w->ret = pc_drive_time(w->d, w->n, &w->dur, &f, &w->t0, &w->t1);
+	w->ret = pc_drive_time_only(w->d, w->n, &w->dur, &f, &w->t0, &w->t1);
 	w->hits = f.hits;
 	return NULL;
+}
+
+/* The count op once, on the arming thread: the hits since its last call. */
+static int count_all(struct pc_drive *d, uint64_t *hits, char *why, size_t len)
+{
+	struct pc_fire f = { .hits = PC_HITS_UNKNOWN };
+	int ret = pc_drive_count(d, &f);
+
+	if (ret != PC_OK) {
+		snprintf(why, len, "%s", d->in.why[0] ? d->in.why : pc_strerror(ret));
+		return ret;
+	}
+	*hits = f.hits;
+	return PC_OK;
 }
 
 /* One round: @nt threads fire @n events each; per-event cost and M/s. */
@@ -85,17 +116,23 @@ static int round_once(struct pc_actx *c, struct pc_drive *d, const int *os,
 {
 	struct worker w[MAX_THREADS];
 	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
-	pthread_barrier_t go;
-	uint64_t first = UINT64_MAX, last = 0;
+	bool counted = d->in.mech->count != NULL;
+	pthread_barrier_t ready, go;
+	uint64_t first = UINT64_MAX, last = 0, warm;
 	double sum = 0;
-	int started = 0, ret = PC_OK;
+	int started = 0, ret = PC_OK, cret = PC_OK;
 
-	if (pthread_barrier_init(&go, NULL, (unsigned int)nt) != 0)
+	/* the arming thread waits at both barriers too: it counts between them */
+	if (pthread_barrier_init(&ready, NULL, (unsigned int)nt + 1) != 0)
 		return PC_ERR_SYS;
+	if (pthread_barrier_init(&go, NULL, (unsigned int)nt + 1) != 0) {
+		pthread_barrier_destroy(&ready);
+		return PC_ERR_SYS;
+	}
 	*hits = 0;
 	for (int i = 0; i < nt; i++) {
-		w[i] = (struct worker){ .c = c, .d = d, .gate = &gate, .go = &go,
-					.os = os[i], .n = n };
+		w[i] = (struct worker){ .c = c, .d = d, .gate = &gate, .ready = &ready,
+					.go = &go, .os = os[i], .n = n };
 		if (pthread_create(&w[i].th, NULL, work, &w[i]) != 0)
 			break;
 		started++;
@@ -104,8 +141,16 @@ static int round_once(struct pc_actx *c, struct pc_drive *d, const int *os,
 	gate.state = started < nt ? -1 : 1;
 	pthread_cond_broadcast(&gate.cv);
 	pthread_mutex_unlock(&gate.mu);
+	if (started == nt) {
+		pthread_barrier_wait(&ready);
+		/* the warm-ups' hits, so the round's count is the timed fires' */
+		if (counted)
+			cret = count_all(d, &warm, why, len);
+		pthread_barrier_wait(&go);
+	}
 	for (int i = 0; i < started; i++)
 		pthread_join(w[i].th, NULL);
+	pthread_barrier_destroy(&ready);
 	pthread_barrier_destroy(&go);
 	if (started < nt) {
 		snprintf(why, len, "could not start %d threads (only %d)", nt, started);
@@ -131,6 +176,14 @@ static int round_once(struct pc_actx *c, struct pc_drive *d, const int *os,
 	}
 	if (ret != PC_OK)
 		return ret;
+	if (cret != PC_OK)
+		return cret;
+	/* every thread's hits, counted once now that all of them are done */
+	if (counted) {
+		ret = count_all(d, hits, why, len);
+		if (ret != PC_OK)
+			return ret;
+	}
 	*cost = sum / nt / (double)n;
 	*mps = c->e->mt.timer.kind == PC_TIMER_ICOUNT ? NAN :
 	       (double)nt * (double)n /
@@ -139,23 +192,35 @@ static int round_once(struct pc_actx *c, struct pc_drive *d, const int *os,
 }
 
 struct series {
-	double *cost, *mps;
+	double *cost, *mps, *eff;
 	size_t n;
 	uint64_t hits, fired;
 	bool hits_known;
 };
 
-static void record(struct series *s, double cost, double mps, uint64_t hits,
-		   uint64_t fired)
+/* @base: the one-thread cost of the same repeat and state */
+static void record(struct series *s, double cost, double mps, double base,
+		   uint64_t hits, uint64_t fired)
 {
 	s->cost[s->n] = cost;
 	s->mps[s->n] = mps;
+	s->eff[s->n] = base / cost;
 	s->n++;
 	s->fired += fired;
 	if (hits != PC_HITS_UNKNOWN) {
 		s->hits_known = true;
 		s->hits += hits;
 	}
+}
+
+/* How the hits of several threads were counted, for the rows' note. */
+static const char *hits_how(const struct pc_mech *m, enum pc_state st)
+{
+	if (m->mt_hits[st])
+		return m->mt_hits[st];
+	if (!m->count)
+		return "each thread's own count from fire(), summed";
+	return "the count op once, after all threads were joined";
 }
 
 static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
@@ -171,8 +236,9 @@ static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
 	for (int i = 0; i < nt && off < sizeof(pus); i++)
 		off += (size_t)snprintf(pus + off, sizeof(pus) - off, "%s%d",
 					i ? "," : "", os[i]);
-	snprintf(note, sizeof(note), "%d thread%s on PUs (OS index) %s", nt,
-		 nt == 1 ? "" : "s", pus);
+	snprintf(note, sizeof(note), "%d thread%s on PUs (OS index) %s; hits: %s", nt,
+		 nt == 1 ? "" : "s", pus, hits_how(m, st));
+	pc_hits_note(m, st, s->hits_known, note, sizeof(note));
 	if (pc_hits_miscount(st, ratio)) {
 		status = "miscount";
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
@@ -186,6 +252,15 @@ static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
 		.n = s->n, .events = n, .hit_ratio = ratio, .status = status,
 		.note = note,
 	});
+	if (nt > 1) {
+		snprintf(metric, sizeof(metric), "scaling-efficiency-t%d", nt);
+		pc_sink_series(&c->e->out, m, &(struct pc_series){
+			.variant = variant, .state = pc_state_name(st), .metric = metric,
+			.unit = "ratio", .backend = tm->backend, .v = s->eff,
+			.n = s->n, .events = n * (uint64_t)nt, .hit_ratio = ratio,
+			.status = status, .note = note,
+		});
+	}
 	if (tm->kind == PC_TIMER_ICOUNT)
 		return;
 	snprintf(metric, sizeof(metric), "scaling-throughput-t%d", nt);
@@ -195,16 +270,6 @@ static void emit(struct pc_actx *c, const struct pc_mech *m, int st, int nt,
 		.n = s->n, .events = n * (uint64_t)nt, .hit_ratio = ratio,
 		.status = status, .note = note,
 	});
-}
-
-static enum pc_state dearest(unsigned int states)
-{
-	enum pc_state d = PC_ABSENT;
-
-	for (int st = 0; st < PC_NR_STATES; st++)
-		if (states & PC_ST(st))
-			d = st;
-	return d;
 }
 
 static int steps(const struct pc_topo *tp, int npu, int *out)
@@ -223,11 +288,20 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 	unsigned int reps = e->cfg.repeats, total = reps + (e->cfg.warmup ? 1 : 0);
 	struct series ser[PC_NR_STATES][MAX_STEPS];
 	char variant[PC_NR_STATES][64], why[256] = "";
+	/* the count ops count every thread the arming thread creates */
+	struct pc_opts opts = e->cfg.opts;
+	double base;
 	int os[MAX_THREADS], step[MAX_STEPS], npu, nstep, ret = PC_OK;
 	unsigned int states;
+	uint64_t n[PC_NR_STATES] = { 0 };
 	struct pc_drive d;
-	uint64_t n;
 
+	if (m->flags & PC_MECH_PER_HIT) {
+		/* a workload per fire: its hits per event are the count's alone */
+		pc_sink_note(&e->out, m, "-", "scaling", "unsupported",
+			     "fire() runs a workload whose hits per run only its count knows (a --trigger command or the point's loop): scaling needs a site each thread hits once per event");
+		return PC_OK;
+	}
 	if (!(m->flags & PC_MECH_MT)) {
 		/* never a silently missing row: say why this one cannot scale */
 		pc_sink_note(&e->out, m, "-", "scaling", "unsupported",
@@ -242,20 +316,46 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 	}
 	nstep = steps(c->topo, npu, step);
 	states = pc_engine_states(e, m);
-	if (pc_engine_open(e, m, "scaling", &d) != PC_OK)
+	opts.threads = true;
+	ret = pc_drive_open(&d, &e->mt, &opts, m);
+	if (ret != PC_OK) {
+		if (ret != PC_ERR_INTR)
+			pc_sink_note(&e->out, m, "-", "scaling", pc_status_of(ret), d.in.why);
 		return PC_OK;
+	}
 	memset(ser, 0, sizeof(ser));
 	memset(variant, 0, sizeof(variant));
-	for (int st = 0; st < PC_NR_STATES; st++)
+	/*
+	 * This thread counts for all (count_all), and a count of per-CPU
+	 * stats reads those of its affinity: widen it to every PU a thread
+	 * fires on (the run's own PU is among them), narrowed again at the end.
+	 */
+	ret = pc_topo_bind_set(c->topo, os, npu, why, sizeof(why));
+	for (int st = 0; ret == PC_OK && st < PC_NR_STATES; st++)
 		for (int i = 0; i < nstep; i++) {
 			ser[st][i].cost = calloc(reps, sizeof(double));
 			ser[st][i].mps = calloc(reps, sizeof(double));
-			if (!ser[st][i].cost || !ser[st][i].mps)
+			ser[st][i].eff = calloc(reps, sizeof(double));
+			if (!ser[st][i].cost || !ser[st][i].mps || !ser[st][i].eff)
 				ret = PC_ERR_NOMEM;
 		}
-	/* N from the dearest state, so no round of T threads drags on */
-	if (ret == PC_OK)
-		ret = pc_drive_calibrate(&d, dearest(states), &n);
+	/*
+	 * N per state: the threads run side by side, so a round lasts about
+	 * the target whatever T; one N for all (the dearest state's) would
+	 * leave a cheap state's round so short that the threads' start skew,
+	 * not the site, decides its throughput.
+	 */
+	for (int st = 0; ret == PC_OK && st < PC_NR_STATES; st++) {
+		if (!(states & PC_ST(st)))
+			continue;
+		ret = pc_drive_calibrate(&d, st, &n[st]);
+		if (ret == PC_OK || st == PC_ABSENT)
+			continue;
+		pc_sink_note(&e->out, m, pc_state_name(st), "scaling", "failed",
+			     d.in.why[0] ? d.in.why : pc_strerror(ret));
+		states &= ~PC_ST(st);
+		ret = PC_OK;
+	}
 	/* arm once per state and repeat, then every thread count in turn */
 	for (unsigned int rep = 0; ret == PC_OK && rep < total; rep++) {
 		for (int st = 0; ret == PC_OK && st < PC_NR_STATES; st++) {
@@ -268,6 +368,7 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 			ret = pc_drive_arm(&d, st, NULL);
 			if (ret == PC_OK)
 				pc_drive_variant(&d, variant[st], sizeof(variant[st]));
+			base = NAN;
 			for (int i = 0; ret == PC_OK && i < nstep; i++) {
 				char what[48];
 				double cost, mps;
@@ -277,10 +378,13 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 					 pc_state_name(st), step[i], step[i] == 1 ? "" : "s");
 				pc_progress_at(c->prog, m->name, what,
 					       (rep + (double)st / PC_NR_STATES) / total);
-				ret = round_once(c, &d, os, step[i], n, &cost, &mps, &hits,
+				ret = round_once(c, &d, os, step[i], n[st], &cost, &mps, &hits,
 						 why, sizeof(why));
+				if (i == 0)
+					base = cost;
 				if (ret == PC_OK && !(e->cfg.warmup && rep == 0))
-					record(&ser[st][i], cost, mps, hits, n * (uint64_t)step[i]);
+					record(&ser[st][i], cost, mps, base, hits,
+					       n[st] * (uint64_t)step[i]);
 			}
 			if (d.armed)
 				pc_drive_disarm(&d, NULL);
@@ -301,7 +405,7 @@ int pc_scaling_run(struct pc_actx *c, const struct pc_mech *m)
 		for (int st = 0; st < PC_NR_STATES; st++)
 			for (int i = 0; i < nstep; i++)
 				if ((states & PC_ST(st)) && ser[st][i].n)
-					emit(c, m, st, step[i], os, &ser[st][i], variant[st], n);
+					emit(c, m, st, step[i], os, &ser[st][i], variant[st], n[st]);
 	} else if (ret != PC_ERR_INTR && ret != PC_ERR_NOMEM) {
 		pc_sink_note(&e->out, m, "-", "scaling", pc_status_of(ret),
 			     why[0] ? why : pc_strerror(ret));
@@ -312,7 +416,10 @@ out:
 		for (int i = 0; i < nstep; i++) {
 			free(ser[st][i].cost);
 			free(ser[st][i].mps);
+			free(ser[st][i].eff);
 		}
 	pc_drive_close(&d);
+	if (e->cfg.opts.cpu >= 0)
+		pc_topo_bind(c->topo, e->cfg.opts.cpu, why, sizeof(why));
 	return ret;
 }

@@ -574,9 +574,12 @@ struct grouped {
 	bool (*pick)(const struct pc_rrow *w);
 	/* the cell after the state: the toggle, the event, the set ... */
 	void (*what)(const struct pc_rrow *w, char *buf, size_t len);
-	/* a cell after the CI, or NULL */
+	/* a cell after the CI, or NULL; a second one after it (ncols 6) */
 	void (*extra)(const struct rep *r, const struct pc_rrow *w, char *buf,
 		      size_t len);
+	void (*extra2)(const struct rep *r, const struct pc_rrow *w, char *buf,
+		       size_t len);
+	bool by_family;		/* mechanisms family by family, named in the group line */
 	bool unit_in_group;	/* "mech (where; unit, backend)" */
 	bool absent_is_noise;	/* label absent rows as the noise floor */
 	bool scale_time;	/* ns rows in ns/us/ms/s, the unit in the cell */
@@ -588,26 +591,36 @@ struct grouped {
  */
 static void grouped_table(struct rep *r, const struct grouped *g)
 {
+	size_t nf = g->by_family ? r->nfam : 1;
+
 	pc_doc_table(r->doc, g->ncols, g->head, g->align);
+	for (size_t f = 0; f < nf; f++)
 	for (size_t m = 0; m < r->nmechs; m++) {
 		const char *name = r->mechs[m].name;
 		const char *states[16];
-		size_t ns = states_of(r, name, states, 16);
+		size_t ns;
 		bool group = false;
+		char fam[48] = "";
+
+		if (g->by_family && strcmp(r->mechs[m].family, r->families[f]))
+			continue;
+		if (g->by_family)
+			snprintf(fam, sizeof(fam), "%s, ", r->families[f]);
+		ns = states_of(r, name, states, 16);
 
 		for (size_t s = 0; s < ns; s++) {
 			for (size_t i = 0; i < r->run->nrows; i++) {
 				const struct pc_rrow *w = &r->run->rows[i];
-				char st[80], what[64], med[48], ci[64], extra[48] = "";
+				char st[80], what[64], med[48], ci[64], extra[48] = "", extra2[48] = "";
 
 				if (strcmp(w->mechanism, name) || strcmp(w->state, states[s]) ||
 				    !g->pick(w))
 					continue;
 				if (!group && g->unit_in_group && !g->scale_time)
-					pc_doc_group(r->doc, "%s (%s; %s, %s)", name, w->where,
+					pc_doc_group(r->doc, "%s (%s%s; %s, %s)", name, fam, w->where,
 						     w->unit, w->backend);
 				else if (!group)
-					pc_doc_group(r->doc, "%s (%s; %s)", name, w->where,
+					pc_doc_group(r->doc, "%s (%s%s; %s)", name, fam, w->where,
 						     w->backend);
 				group = true;
 				snprintf(st, sizeof(st), "  %s%s%s%s%s", states[s],
@@ -637,7 +650,9 @@ static void grouped_table(struct rep *r, const struct grouped *g)
 				}
 				if (g->extra)
 					g->extra(r, w, extra, sizeof(extra));
-				pc_doc_row(r->doc, (const char *[]){ st, what, med, ci, extra });
+				if (g->extra2)
+					g->extra2(r, w, extra2, sizeof(extra2));
+				pc_doc_row(r->doc, (const char *[]){ st, what, med, ci, extra, extra2 });
 			}
 		}
 	}
@@ -820,19 +835,40 @@ static void scaling_rate(const struct rep *r, const struct pc_rrow *w, char *buf
 	pc_doc_num(buf, len, tp ? tp->median : NAN);
 }
 
+/* The one-thread cost over this one ("1" at one thread); its CI is in results.csv. */
+static void scaling_eff(const struct rep *r, const struct pc_rrow *w, char *buf,
+			size_t len)
+{
+	const struct pc_rrow *ef;
+	char metric[48];
+
+	if (!strcmp(w->metric + 14, "1")) {
+		snprintf(buf, len, "1");
+		return;
+	}
+	snprintf(metric, sizeof(metric), "scaling-efficiency-t%s", w->metric + 14);
+	ef = measured(r, w->mechanism, w->state, metric);
+	if (!ef) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	pc_doc_num(buf, len, ef->median);
+}
+
 static void scaling_section(struct rep *r)
 {
 	static const char *const head[] = {
-		"mechanism / state", "threads", "cost", "95% CI", "Mevents/s",
+		"mechanism / state", "threads", "cost", "95% CI", "Mevents/s", "eff.",
 	};
 
 	if (!any_metric(r, scaling_row))
 		return;
 	pc_doc_heading(r->doc, "Scaling: all threads firing one probe");
-	pc_doc_para(r->doc, "Per-event cost per thread and aggregate throughput with 1..all PUs firing the same armed site, one thread per core first, SMT siblings last.");
+	pc_doc_para(r->doc, "Per-event cost per thread and aggregate throughput with 1..all PUs firing the same armed site, one thread per core first, SMT siblings last; eff.: the one-thread cost over the T-thread cost, per repeat (1: perfect, 0.5: each event costs a thread twice what it does alone). Mechanisms by family; one that cannot fire from several threads is listed under Not measured with the reason.");
 	grouped_table(r, &(struct grouped){
-		.ncols = 5, .head = head, .align = "lrrrr", .pick = scaling_row,
-		.what = scaling_what, .extra = scaling_rate, .unit_in_group = true,
+		.ncols = 6, .head = head, .align = "lrrrrr", .pick = scaling_row,
+		.what = scaling_what, .extra = scaling_rate, .extra2 = scaling_eff,
+		.unit_in_group = true, .by_family = true,
 	});
 }
 

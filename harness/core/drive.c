@@ -145,7 +145,7 @@ int pc_drive_warm(struct pc_drive *d, uint64_t n)
 {
 	struct pc_fire f;
 
-	return pc_drive_fire(d, n / 8 ? n / 8 : 1, &f);
+	return pc_drive_fire(d, pc_drive_warm_events(n), &f);
 }
 
 /*
@@ -165,9 +165,9 @@ static uint64_t self_ticks(const struct pc_meter *mt, uint64_t ticks, uint64_t k
  * them (@hw0/@hw1) and the context switches of the thread added to
  * @ctxsw, when asked for.
  */
-static int timed(struct pc_drive *d, uint64_t n, uint64_t *ticks,
-		 struct pc_fire *f, struct pc_counts *hw0, struct pc_counts *hw1,
-		 uint64_t *ctxsw, uint64_t *t0p, uint64_t *t1p)
+static int timed_fire(struct pc_drive *d, uint64_t n, uint64_t *ticks,
+		      struct pc_fire *f, struct pc_counts *hw0, struct pc_counts *hw1,
+		      uint64_t *ctxsw, uint64_t *t0p, uint64_t *t1p)
 {
 	const struct pc_meter *mt = d->mt;
 	struct pc_inst *in = &d->in;
@@ -204,18 +204,36 @@ static int timed(struct pc_drive *d, uint64_t n, uint64_t *ticks,
 		*t0p = t0;
 	if (t1p)
 		*t1p = t1;
-	return ret == PC_OK ? pc_mech_count(in, f) : ret;
+	return ret;
+}
+
+/* timed_fire(), then the count op after the closing timer read */
+static int timed(struct pc_drive *d, uint64_t n, uint64_t *ticks,
+		 struct pc_fire *f, struct pc_counts *hw0, struct pc_counts *hw1,
+		 uint64_t *ctxsw, uint64_t *t0p, uint64_t *t1p)
+{
+	int ret = timed_fire(d, n, ticks, f, hw0, hw1, ctxsw, t0p, t1p);
+
+	return ret == PC_OK ? pc_mech_count(&d->in, f) : ret;
+}
+
+int pc_drive_time_only(struct pc_drive *d, uint64_t n, double *dur,
+		       struct pc_fire *f, uint64_t *t0, uint64_t *t1)
+{
+	uint64_t ticks = 0;
+	int ret;
+
+	ret = timed_fire(d, n, &ticks, f, NULL, NULL, NULL, t0, t1);
+	*dur = tval(d->mt, ticks);
+	return ret;
 }
 
 int pc_drive_time(struct pc_drive *d, uint64_t n, double *dur,
 		  struct pc_fire *f, uint64_t *t0, uint64_t *t1)
 {
-	uint64_t ticks = 0;
-	int ret;
+	int ret = pc_drive_time_only(d, n, dur, f, t0, t1);
 
-	ret = timed(d, n, &ticks, f, NULL, NULL, NULL, t0, t1);
-	*dur = tval(d->mt, ticks);
-	return ret;
+	return ret == PC_OK ? pc_mech_count(&d->in, f) : ret;
 }
 
 int pc_drive_calibrate(struct pc_drive *d, enum pc_state st, uint64_t *n)

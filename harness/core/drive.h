@@ -149,14 +149,26 @@ int pc_drive_fire_only(struct pc_drive *d, uint64_t n, struct pc_fire *f);
 int pc_drive_count(struct pc_drive *d, struct pc_fire *f);
 /* The warm-up before a timed fire of @n events: fire(n / 8), at least 1. */
 int pc_drive_warm(struct pc_drive *d, uint64_t n);
+static inline uint64_t pc_drive_warm_events(uint64_t n)
+{
+	return n / 8 ? n / 8 : 1;
+}
 
 /*
- * One timed fire(n): @dur in timer units, @f the hits. Safe to call from
- * several threads at once on a PC_MECH_MT mechanism; @t0/@t1 (optional)
- * get the timer reads around the call, for spans across threads.
+ * One timed fire(n): @dur in timer units, @f the hits; @t0/@t1
+ * (optional) get the timer reads around the call.
  */
 int pc_drive_time(struct pc_drive *d, uint64_t n, double *dur,
 		  struct pc_fire *f, uint64_t *t0, uint64_t *t1);
+/*
+ * The same without the count op: @f has only what fire() counted itself.
+ * Safe to call from several threads at once on a PC_MECH_MT mechanism,
+ * whose count op is then called once, by the arming thread, after the
+ * firing threads are joined (pc_drive_count): the count ops keep one
+ * "since the last read" state per site, not per thread.
+ */
+int pc_drive_time_only(struct pc_drive *d, uint64_t n, double *dur,
+		       struct pc_fire *f, uint64_t *t0, uint64_t *t1);
 
 /*
  * N for state @st: mt->events when set, else calibrated (arms @st,

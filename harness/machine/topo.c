@@ -115,6 +115,23 @@ static void kib(char *buf, size_t len, const char *name, uint64_t b)
 		snprintf(buf, len, "%s unknown", name);
 }
 
+int pc_topo_bind_set(struct pc_topo *tp, const int *os, int n, char *why, size_t len)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	int ret = PC_OK;
+
+	if (!set)
+		return PC_ERR_NOMEM;
+	for (int i = 0; i < n; i++)
+		hwloc_bitmap_set(set, (unsigned int)os[i]);
+	if (hwloc_set_cpubind(tp->t, set, HWLOC_CPUBIND_THREAD) < 0) {
+		snprintf(why, len, "cannot bind to %d PUs: %s", n, strerror(errno));
+		ret = PC_ERR_SYS;
+	}
+	hwloc_bitmap_free(set);
+	return ret;
+}
+
 void pc_topo_summary(const struct pc_topo *tp, char *buf, size_t len)
 {
 	char l1d[32], l1i[32], l2[32], l3[32];

@@ -31,6 +31,12 @@ int pc_topo_pick(struct pc_topo *tp, int want_os, int *os, int *logical,
 
 /* Bind the calling thread to PU @os (OS index). */
 int pc_topo_bind(struct pc_topo *tp, int os, char *why, size_t len);
+/*
+ * Bind the calling thread to any of the @n PUs in @os (OS indexes): a
+ * thread that reads per-CPU counts of its affinity (a tracefs instance's
+ * stats) while other threads fire on those PUs.
+ */
+int pc_topo_bind_set(struct pc_topo *tp, const int *os, int n, char *why, size_t len);
 
 /* "1 package, 2 cores, 2 PUs (no SMT); L1d 32 KiB, ..." */
 void pc_topo_summary(const struct pc_topo *tp, char *buf, size_t len);

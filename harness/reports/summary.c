@@ -503,6 +503,9 @@ static bool unmeasured_what(const struct pc_run *run, const char *name, const st
 		snprintf(what, len, "%s", states);
 	else if (states[0])
 		snprintf(what, len, "%s (%s)", states, metric);
+	else if (w->tracer && w->tracer[0] && strcmp(w->tracer, "-"))
+		/* a tracer entry's row, not its primitive's: "scaling [bpf]" */
+		snprintf(what, len, "%s [%s]", metric, w->tracer);
 	else
 		snprintf(what, len, "%s", metric);
 	return true;

@@ -117,6 +117,9 @@ static int krec_instance(struct pc_krec *k, const char *tag, char *why,
 	if (ret == PC_OK && !k->function)
 		ret = pc_tracefs_instance_set(&k->ti, "options/event-fork", k->follow ? "1" : "0",
 					      why, len);
+	/* the function tracer's: only when asked, so older runs write nothing new */
+	if (ret == PC_OK && k->function && k->follow)
+		ret = pc_tracefs_instance_set(&k->ti, "options/function-fork", "1", why, len);
 	return ret;
 }
 
@@ -282,6 +285,8 @@ int pc_krec_off(struct pc_krec *k, char *why, size_t len)
 	if (k->function) {
 		ret = pc_tracefs_instance_set(&k->ti, "current_tracer", "nop", why, len);
 		pc_tracefs_instance_set(&k->ti, "set_ftrace_filter", "", why, len);
+		if (k->follow)
+			pc_tracefs_instance_set(&k->ti, "options/function-fork", "0", why, len);
 		if (ret == PC_OK)
 			k->function = false;
 	}
@@ -525,10 +530,10 @@ static int perf_filter(struct kev_priv *p, const char *filter, const char *event
 }
 
 /* perf's ftrace:function event, narrowed to one function by a filter. */
-static int ftrace_count(struct kev_priv *p, char *why, size_t len)
+static int ftrace_count(struct kev_priv *p, bool inherit, char *why, size_t len)
 {
 	char filter[160];
-	int ret = pc_perfev_tracepoint("ftrace", "function", false, &p->fd, why, len);
+	int ret = pc_perfev_tracepoint("ftrace", "function", inherit, &p->fd, why, len);
 
 	if (ret != PC_OK)
 		return ret;
@@ -616,10 +621,13 @@ int pc_kevent_arm(struct pc_inst *in, enum pc_state st)
 	struct kev_priv *p = in->priv;
 	char *why = in->why;
 	size_t len = sizeof(in->why);
+	/* the workload's tasks, or the scaling analysis's threads (opts->threads) */
+	bool follow = d->follow || in->opts->threads;
 	int ret = PC_OK;
 
 	p->state = st;
 	p->last = 0;
+	p->rec.follow = follow;
 	if (d->kind == PC_KEV_DYNEVENT && st != PC_ABSENT) {
 		if (st == PC_FILTERED)
 			return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "%s has no filtered state",
@@ -635,11 +643,11 @@ int pc_kevent_arm(struct pc_inst *in, enum pc_state st)
 		break;
 	case PC_ENABLED:
 		if (d->kind == PC_KEV_TRACEPOINT)
-			ret = pc_perfev_tracepoint(d->group, d->event, d->follow, &p->fd, why, len);
+			ret = pc_perfev_tracepoint(d->group, d->event, follow, &p->fd, why, len);
 		else if (d->kind == PC_KEV_FUNCTION)
-			ret = ftrace_count(p, why, len);
+			ret = ftrace_count(p, follow, why, len);
 		else
-			ret = pc_perfev_kprobe(p->func, d->follow, &p->fd, why, len);
+			ret = pc_perfev_kprobe(p->func, follow, &p->fd, why, len);
 		break;
 	case PC_RECORDING:
 		if (d->kind == PC_KEV_TRACEPOINT) {
@@ -857,16 +865,18 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	}
 	default:
 		snprintf(buf, len, "instance-ring:%s", what);
-		if (d->follow) {
-			char fork[16];
+		if (p->rec.follow) {
+			const char *opt = p->rec.function ? "function-fork" : "event-fork";
+			char file[32], fork[16];
 
 			/* read back: does the instance follow the forks? */
-			pc_tracefs_instance_get(&p->rec.ti, "options/event-fork", fork, sizeof(fork));
-			snprintf(buf + strlen(buf), len - strlen(buf), ":event-fork=%s", fork);
+			snprintf(file, sizeof(file), "options/%s", opt);
+			pc_tracefs_instance_get(&p->rec.ti, file, fork, sizeof(fork));
+			snprintf(buf + strlen(buf), len - strlen(buf), ":%s=%s", opt, fork);
 		}
 		break;
 	}
-	if (d->follow && p->state == PC_ENABLED)
+	if (p->rec.follow && p->state == PC_ENABLED)
 		snprintf(buf + strlen(buf), len - strlen(buf), ":inherit");
 	if (d->kind != PC_KEV_TRACEPOINT && (p->state == PC_ENABLED || p->state == PC_RECORDING))
 		patched_as(d->kind, what, buf, len);

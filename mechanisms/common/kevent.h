@@ -12,7 +12,10 @@
  *
  * Recording goes into a private instance that records only this thread
  * (set_event_pid / set_ftrace_pid), so other processes' getppid calls
- * neither count as hits nor fill the buffer.
+ * neither count as hits nor fill the buffer. With opts->threads (the
+ * scaling analysis's threads) or a desc's follow, the perf count is
+ * opened with inherit and the instance follows the tasks the thread
+ * creates (event-fork, function-fork), so their hits count too.
  */
 #ifndef PC_KEVENT_H
 #define PC_KEVENT_H
@@ -172,7 +175,14 @@ void pc_kevent_teardown(struct pc_inst *in);
  */
 #define PC_KEVENT_OPS					\
 	.where = PC_WHERE_KERNEL,			\
-	.mt_why = "enabled counts with a perf event on the measuring thread and recording filters its instance to that thread (set_event_pid): other threads' hits would go uncounted", \
+	.mt_why = "not checked for several threads at once (no PC_MECH_MT): without it the perf count and the instance's pid filter cover the measuring thread only", \
+	.mt_hits = {					\
+		[PC_ABSENT] = "none expected: nothing counting is attached", \
+		[PC_DISABLED] = "none expected: nothing counting is attached", \
+		[PC_ENABLED] = "perf count opened with inherit: a counter per thread, read summed", \
+		[PC_RECORDING] = "events written to the instance's ring; its pid filter follows the new threads (event-fork)", \
+		[PC_FILTERED] = "none counted; the instance's ring, its pid filter following the new threads, is checked empty", \
+	},						\
 	.available = pc_kevent_available,		\
 	.setup = pc_kevent_setup,			\
 	.arm = pc_kevent_arm,				\

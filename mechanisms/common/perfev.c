@@ -92,6 +92,13 @@ static int open_counting(struct perf_event_attr *a, const char *what, int *fd,
 int pc_perfev_uprobe(const char *path, uint64_t offset, bool ret,
 		     uint64_t ref_ctr, int *fd, char *why, size_t len)
 {
+	return pc_perfev_uprobe_inherit(path, offset, ret, ref_ctr, false, fd, why, len);
+}
+
+int pc_perfev_uprobe_inherit(const char *path, uint64_t offset, bool ret,
+			     uint64_t ref_ctr, bool inherit, int *fd, char *why,
+			     size_t len)
+{
 	struct perf_event_attr a;
 	char what[64];
 	int type, shift, r;
@@ -116,6 +123,7 @@ int pc_perfev_uprobe(const char *path, uint64_t offset, bool ret,
 	}
 	a.uprobe_path = (uint64_t)(uintptr_t)path;
 	a.probe_offset = offset;
+	a.inherit = inherit;
 	snprintf(what, sizeof(what), "%s at %s:0x%llx", ret ? "uretprobe" : "uprobe",
 		 path, (unsigned long long)offset);
 	return open_counting(&a, what, fd, why, len);

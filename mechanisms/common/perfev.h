@@ -2,7 +2,9 @@
 /*
  * Single counting perf events that mechanisms attach as their "enabled"
  * state: a uprobe, a kprobe or a tracepoint, opened for the calling
- * thread only, counting hits and nothing else (no sampling, no buffer).
+ * thread only (with inherit: and the threads it creates afterwards, each
+ * with a counter of its own that a read of the fd sums), counting hits
+ * and nothing else (no sampling, no buffer).
  * Reading the fd gives the number of times the probe fired, which is the
  * hit count the engine checks against the events fired.
  *
@@ -34,6 +36,10 @@ int pc_perfev_format_shift(const char *pmu, const char *field, int *shift,
  */
 int pc_perfev_uprobe(const char *path, uint64_t offset, bool ret,
 		     uint64_t ref_ctr, int *fd, char *why, size_t len);
+/* The same, with @inherit as pc_perfev_kprobe()'s. */
+int pc_perfev_uprobe_inherit(const char *path, uint64_t offset, bool ret,
+			     uint64_t ref_ctr, bool inherit, int *fd, char *why,
+			     size_t len);
 /*
  * A kprobe on kernel function @func (the perf kprobe PMU). With
  * @inherit, threads and processes the caller creates afterwards count

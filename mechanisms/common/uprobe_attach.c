@@ -182,8 +182,8 @@ int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
 	case PC_DISABLED:
 		return define(u, payload, why, len);
 	case PC_ENABLED:
-		return pc_perfev_uprobe(SELF_EXE, u->offset, u->ret, u->ref_ctr, &u->fd,
-					why, len);
+		return pc_perfev_uprobe_inherit(SELF_EXE, u->offset, u->ret, u->ref_ctr,
+						u->inherit, &u->fd, why, len);
 	case PC_RECORDING:
 		if (!u->ti.path[0])
 			ret = pc_tracefs_instance_create(&u->ti, u->name, REC_BUFFER_KB, why, len);

@@ -9,8 +9,9 @@
  *              opened and then PERF_EVENT_IOC_DISABLEd is *not* this: its
  *              int3 stays in the text and every hit still traps, it only
  *              stops counting; docs/mechanisms-user.md has the figures.)
- *   enabled    a counting perf event on the uprobe PMU for this thread;
- *              hits = the perf count.
+ *   enabled    a counting perf event on the uprobe PMU for this thread
+ *              (u->inherit: and the threads it creates after arm, for
+ *              several threads firing at once); hits = the perf count.
  *   recording  the defined event enabled in a private tracefs instance,
  *              each hit writing the payload into its ring buffer; hits =
  *              events written, lost = events overwritten or dropped.
@@ -38,6 +39,7 @@ struct pc_uprobe {
 	uint64_t offset;	/* the site's file offset */
 	uint64_t ref_ctr;	/* semaphore's file offset; 0: none */
 	bool ret;		/* uretprobe */
+	bool inherit;		/* enabled: count threads created after arm too */
 	char fetch[32];		/* where the payload pointer is */
 	enum pc_state state;	/* armed state; PC_ABSENT: nothing */
 	int fd;			/* perf event, enabled state */
@@ -51,9 +53,21 @@ struct pc_uprobe {
 /* The filtered state's event filter: no task has pid 0 in user space. */
 #define PC_UPROBE_REJECT "common_pid == 0"
 
-/* Why a uprobe mechanism's fire() is not PC_MECH_MT yet. */
+/* For a uprobe entry not (yet) flagged PC_MECH_MT, as uprobe.c's are. */
 #define PC_UPROBE_MT_WHY \
-	"its enabled state counts hits with a perf event bound to the measuring thread: other threads' hits would go uncounted (needs one event per thread)"
+	"not checked for several threads at once: its enabled perf count is opened without inherit unless arm() passes opts->threads on (u.inherit), as the uprobe-* entries do"
+
+/*
+ * How a uprobe mechanism (PC_MECH_MT) counts the hits of several threads
+ * firing at once, per state: its .mt_hits.
+ */
+#define PC_UPROBE_MT_HITS {						\
+	[PC_ABSENT] = "none expected: the site is checked intact",	\
+	[PC_DISABLED] = "none expected: the site is checked intact",	\
+	[PC_ENABLED] = "perf uprobe count opened with inherit: a counter per thread, read summed", \
+	[PC_RECORDING] = "events written to the instance's ring, all CPUs", \
+	[PC_FILTERED] = "the event's hits in uprobe_profile, all threads", \
+}
 
 /* Root, a uprobe PMU and tracefs' uprobe_events; or why not. */
 int pc_uprobe_available(char *why, size_t len);

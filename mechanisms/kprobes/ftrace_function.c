@@ -31,5 +31,6 @@ const struct pc_mech pc_mech_ftrace_function = {
 	.data = &ff_desc,
 	.tracers = { [PC_ENABLED] = "ftrace", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
+	.flags = PC_MECH_MT,	/* opts->threads: inherit, event-fork (kevent.h) */
 	.states = PC_ST_ALL,
 };

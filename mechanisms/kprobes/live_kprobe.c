@@ -29,5 +29,6 @@ const struct pc_mech pc_mech_live_kprobe = {
 	.data = &lk_desc,
 	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
 	PC_KEVENT_OPS,
+	.flags = PC_MECH_MT,	/* opts->threads: inherit, event-fork (kevent.h) */
 	.states = PC_ST_ALL,
 };

@@ -150,6 +150,7 @@ static int up_arm(struct pc_inst *in, enum pc_state st)
 	struct up_priv *p = in->priv;
 
 	p->state = st;
+	p->u.inherit = in->opts->threads;	/* scaling: count every thread */
 	return pc_uprobe_arm(&p->u, st, in->opts->payload, in->why, sizeof(in->why));
 }
 
@@ -267,7 +268,8 @@ static void up_teardown(struct pc_inst *in)
 		.family = PC_FAM_DYNAMIC,				\
 		.where = PC_WHERE_USER,					\
 		.states = PC_ST_ALL | PC_ST(PC_FILTERED),		\
-		.mt_why = PC_UPROBE_MT_WHY,				\
+		.flags = PC_MECH_MT,					\
+		.mt_hits = PC_UPROBE_MT_HITS,				\
 		.data = &pc_site_##id,					\
 		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace",	\
 			     [PC_FILTERED] = "ftrace" },			\

@@ -217,6 +217,7 @@ static int usdt_arm(struct pc_inst *in, enum pc_state st)
 	int ret;
 
 	p->state = st;
+	p->u.inherit = in->opts->threads;	/* scaling: count every thread */
 	ret = pc_uprobe_arm(&p->u, st, in->opts->payload, in->why, sizeof(in->why));
 	if (ret != PC_OK)
 		return ret;
@@ -319,7 +320,8 @@ static void usdt_teardown(struct pc_inst *in)
 		.states = PC_ST_ALL | PC_ST(PC_FILTERED),		\
 		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", \
 			     [PC_FILTERED] = "ftrace" },			\
-		.mt_why = PC_UPROBE_MT_WHY,				\
+		.flags = PC_MECH_MT,					\
+		.mt_hits = PC_UPROBE_MT_HITS,				\
 		.data = &pc_site_##id,					\
 		.available = usdt_available,				\
 		.setup = usdt_setup,					\
