@@ -237,6 +237,13 @@ struct pc_mech {
 	const char *tracers[PC_NR_STATES];
 	const char *tracer;
 	/*
+	 * A tracer entry named otherwise than the primitive whose site it
+	 * fires (syscall-raw-tracepoint fires syscall-tracepoint's): that
+	 * primitive's name. The analyses of the bare site (disabled,
+	 * footprint) are the primitive's, as for an entry of the same name.
+	 */
+	const char *site_of;
+	/*
 	 * Per state where fire()/count() report PC_HITS_UNKNOWN: why nothing
 	 * counts the hits. The rows' hit ratio is empty and their note says this.
 	 */

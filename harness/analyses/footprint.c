@@ -115,8 +115,14 @@ int pc_footprint_run(struct pc_actx *c, const struct pc_mech *m)
 	struct sizes z;
 	int ret;
 
-	/* a mechanism with only the absent state instruments nothing */
-	if (!(m->states & ~PC_ST(PC_ABSENT)))
+	/*
+	 * A mechanism with only the absent state instruments nothing; one
+	 * this machine cannot run has its unsupported rows already (a site
+	 * that does not exist here, such as user_events', has no footprint),
+	 * but the module's are read from probecost.ko's file, loaded or not.
+	 */
+	if (!(m->states & ~PC_ST(PC_ABSENT)) ||
+	    (m->where != PC_WHERE_MODULE && pc_mech_available(m, why, sizeof(why)) != PC_OK))
 		return PC_OK;
 	memset(&z, 0, sizeof(z));
 	ident(m->name, id, sizeof(id));

@@ -20,9 +20,10 @@
 		.kind = kind_, .user = user_, .kev = kev_,		\
 	}
 
-#define BPF_MECH(id, name_, family_, where_, summary_)			\
+#define BPF_MECH_ON(id, name_, site_, family_, where_, summary_)		\
 	const struct pc_mech pc_mech_bpf_##id = {			\
 		.name = name_,						\
+		.site_of = site_,					\
 		.summary = summary_,					\
 		.family = family_,					\
 		.where = where_,					\
@@ -39,6 +40,10 @@
 		.variant = pc_bpf_variant,				\
 		.teardown = pc_bpf_teardown,				\
 	}
+
+/* an entry named as the primitive whose site it fires */
+#define BPF_MECH(id, name_, family_, where_, summary_)			\
+	BPF_MECH_ON(id, name_, NULL, family_, where_, summary_)
 
 BPF_SITE(uprobe_nop, PC_BPF_UPROBE, &pc_site_uprobe_nop, NULL);
 BPF_SITE(uprobe_nop5, PC_BPF_UPROBE, &pc_site_uprobe_nop5, NULL);
@@ -63,5 +68,6 @@ BPF_MECH(usdt, "usdt", PC_FAM_STATIC, PC_WHERE_USER,
 	 "BPF program on the <sys/sdt.h> probe (libbpf USDT, semaphore)");
 BPF_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
 	 "BPF tp/syscalls/sys_enter_getppid program on the getppid() loop");
-BPF_MECH(syscall_raw_tracepoint, "syscall-raw-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
+BPF_MECH_ON(syscall_raw_tracepoint, "syscall-raw-tracepoint", "syscall-tracepoint",
+	    PC_FAM_STATIC, PC_WHERE_KERNEL,
 	 "BPF raw_tp/sys_enter program (every syscall; counts our getppid) on the getppid() loop");
