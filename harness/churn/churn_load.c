@@ -171,9 +171,15 @@ static int read_map(struct churn_kernel *k, const char *path, char *err, size_t 
 	return ret;
 }
 
-/* ---- name lists: ftrace.list, source-defs.list ---- */
+/* ---- name lists: ftrace.list, source-defs.list, source-macros.list ---- */
 
-static int read_list(struct pc_strmap *m, const char *path, char *err, size_t len)
+/*
+ * @fn on each line of @path (its newline kept), with its number; the
+ * first error @fn returns stops the read. Shared by the list readers.
+ */
+static int each_line(const char *path, int (*fn)(void *arg, char *line, size_t lineno,
+						 char *err, size_t len),
+		     void *arg, char *err, size_t len)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -184,63 +190,71 @@ static int read_list(struct pc_strmap *m, const char *path, char *err, size_t le
 		snprintf(err, len, "%s: cannot open: %s", path, strerror(errno));
 		return PC_ERR_INVAL;
 	}
-	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
-		char *save = NULL, *name, *more;
-
-		lineno++;
-		name = strtok_r(line, " \t\r\n", &save);
-		if (!name)
-			continue;
-		more = strtok_r(NULL, " \t\r\n", &save);
-		if (more && more[0] == '[')
-			continue;	/* "name [module]": not vmlinux */
-		if (more) {
-			snprintf(err, len, "%s:%zu: expected one name per line, found '%s %s'",
-				 path, lineno, name, more);
-			ret = PC_ERR_INVAL;
-			break;
-		}
-		ret = pc_strmap_add(m, name, NULL);
-	}
+	while (ret == PC_OK && getline(&line, &cap, f) >= 0)
+		ret = fn(arg, line, ++lineno, err, len);
 	free(line);
 	fclose(f);
 	return ret;
 }
 
-/*
- * source-macros.list: "NAME CALLEE..." a line (churn_srcidx.c); NAME ->
- * its callees, space-separated, or NULL for a macro that calls nothing.
- */
-static int read_macros(struct pc_strmap *m, const char *path, char *err, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	int ret = PC_OK;
+struct list_ctx {
+	struct pc_strmap *m;
+	const char *path;
+};
 
-	if (!f) {
-		snprintf(err, len, "%s: cannot open: %s", path, strerror(errno));
+/* one name a line; "name [module]" is a module's, not vmlinux's */
+static int list_line(void *arg, char *line, size_t lineno, char *err, size_t len)
+{
+	struct list_ctx *c = arg;
+	char *save = NULL, *name, *more;
+
+	name = strtok_r(line, " \t\r\n", &save);
+	if (!name)
+		return PC_OK;
+	more = strtok_r(NULL, " \t\r\n", &save);
+	if (more && more[0] == '[')
+		return PC_OK;
+	if (more) {
+		snprintf(err, len, "%s:%zu: expected one name per line, found '%s %s'",
+			 c->path, lineno, name, more);
 		return PC_ERR_INVAL;
 	}
-	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
-		char *sp, *nl = strchr(line, '\n');
-		struct pc_strmap_ent *e;
+	return pc_strmap_add(c->m, name, NULL);
+}
 
-		lineno++;
-		if (nl)
-			*nl = '\0';
-		if (!line[0])
-			continue;
-		sp = strchr(line, ' ');
-		ret = pc_strmap_addn(m, line, sp ? (size_t)(sp - line) : strlen(line), &e);
-		if (ret == PC_OK && sp && !e->val && !(e->val = strdup(sp + 1)))
-			ret = PC_ERR_NOMEM;
-	}
+static int read_list(struct pc_strmap *m, const char *path, char *err, size_t len)
+{
+	struct list_ctx c = { m, path };
+
+	return each_line(path, list_line, &c, err, len);
+}
+
+/* "NAME CALLEE..." (churn_srcidx.c): NAME -> its callees, or NULL for none */
+static int macro_line(void *arg, char *line, size_t lineno, char *err, size_t len)
+{
+	struct list_ctx *c = arg;
+	char *sp, *nl = strchr(line, '\n');
+	struct pc_strmap_ent *e;
+	int ret;
+
+	if (nl)
+		*nl = '\0';
+	if (!line[0])
+		return PC_OK;
+	sp = strchr(line, ' ');
+	ret = pc_strmap_addn(c->m, line, sp ? (size_t)(sp - line) : strlen(line), &e);
+	if (ret == PC_OK && sp && !e->val && !(e->val = strdup(sp + 1)))
+		ret = PC_ERR_NOMEM;
 	if (ret == PC_ERR_NOMEM)
-		snprintf(err, len, "%s:%zu: out of memory", path, lineno);
-	free(line);
-	fclose(f);
+		snprintf(err, len, "%s:%zu: out of memory", c->path, lineno);
 	return ret;
+}
+
+static int read_macros(struct pc_strmap *m, const char *path, char *err, size_t len)
+{
+	struct list_ctx c = { m, path };
+
+	return each_line(path, macro_line, &c, err, len);
 }
 
 /* ---- events ---- */
