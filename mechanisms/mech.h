@@ -120,6 +120,10 @@
  * switch during a measurement is the workload, not a disturbance: only
  * the T(2N)/T(N) test guards its pairs.
  *
+ * PC_MECH_FORKS: each workload run starts processes (a --trigger
+ * command), which a counter that follows them (perf inherit) pays for
+ * per fork and exit: the enabled rows say so.
+ *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the caller can print one useful line.
  *
@@ -215,6 +219,7 @@ struct pc_inst {
 #define PC_MECH_OPT_IN	(1u << 1)
 #define PC_MECH_PER_HIT	(1u << 2)
 #define PC_MECH_SWITCHES	(1u << 3)
+#define PC_MECH_FORKS	(1u << 4)
 
 /* The most other probes the others op arms (run --armed). */
 #define PC_OTHERS_MAX	1000

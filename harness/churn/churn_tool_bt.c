@@ -9,9 +9,9 @@
  * `fn`/`macro` subprograms, all skipped. Kernel probe types are judged:
  * kprobe/kretprobe (k, kr), kfunc/kretfunc/fentry/fexit (f, fr),
  * tracepoint (t), rawtracepoint (rt). BEGIN, END, interval, profile,
- * software, hardware are no probe points, and uprobe, usdt, watchpoint
- * and iter probes no kernel points: both are left out. A module-qualified
- * probe and a +offset are listed as not_covered;
+ * software, hardware are no probe points and are left out; uprobe, usdt,
+ * watchpoint and iter probes are no kernel points, and like a
+ * module-qualified probe and a +offset are listed as not_covered;
  * a name from a positional parameter ($1) is unresolved. Any other type
  * is a file:line error.
  */
@@ -70,8 +70,16 @@ static int probe(struct churn_lex *s, size_t line, char *tok)
 	if (colon)
 		*colon = '\0';
 	rest = colon ? colon + 1 : tok + strlen(tok);
-	if (in_list(tok, no_point) || in_list(tok, user_side))
+	if (in_list(tok, no_point))
 		return PC_OK;
+	if (in_list(tok, user_side)) {
+		/* a point of a program (or a watchpoint, an iterator): listed, not judged */
+		snprintf(why, sizeof(why), "a %.60s probe: not a kernel function or trace event, which is all churn compares",
+			 tok);
+		if (colon)
+			*colon = ':';
+		return churn_probe_note(pl, line, tok, "not_covered", why);
+	}
 	if (colon)
 		*colon = ':';
 	if (strchr(tok, '$')) {

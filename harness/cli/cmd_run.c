@@ -1051,6 +1051,12 @@ static int finish_guest(struct pc_engine *e, struct run_args *a, struct pc_guest
 	}
 	if (ret != PC_OK && ret != PC_ERR_INTR)
 		fprintf(stderr, "probecost run: guest: %s\n", why);
+	/* a guest that left nothing: its mechanisms' rows say so, never missing */
+	if (ret != PC_OK && ret != PC_ERR_INTR && !g->merged)
+		for (size_t i = 0; i < a->nmechs; i++)
+			if (guest_bound(a, a->mechs[i]))
+				pc_sink_status(&e->out, a->mechs[i],
+					       pc_engine_states(e, a->mechs[i]), "failed", why);
 	return ret;
 }
 

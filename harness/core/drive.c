@@ -372,6 +372,16 @@ int pc_drive_hit_rate(struct pc_drive *d, enum pc_state st, uint64_t n, double *
 		*rate = (double)f.hits / (double)n;
 	if (ret == PC_OK && *rate == 0)
 		ret = no_hits(d, st, n);
+	/*
+	 * Fewer hits than runs: what was counted is someone else's (another
+	 * process reaching the point now and then), not the workload's, and
+	 * a per-hit figure divided by it would be the whole run's cost.
+	 */
+	else if (ret == PC_OK && *rate < 1)
+		ret = pc_inst_fail(&d->in, PC_ERR_VERIFY,
+				   "the trigger does not fire the point once per run: %s counted %llu hits in %llu runs of the workload (%s), stray hits from elsewhere rather than the command's; check that the command reaches the point (strace -f, or the point's own event)",
+				   pc_mech_tracer(d->in.mech, st), (unsigned long long)f.hits,
+				   (unsigned long long)n, pc_state_name(st));
 	if (d->armed) {
 		char keep[sizeof(d->in.why)];
 		int r;

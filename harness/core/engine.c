@@ -261,6 +261,10 @@ static void per_hit_note(const struct mrun *r, int st, double ratio, char *note,
 		snprintf(note, len, "per hit: divided by the %.4g hits per workload run counted %s (by %s); first-hit and warm-hit time one whole run",
 			 r->hits_per_run, pc_state_name(r->hit_state),
 			 pc_mech_tracer(r->m, r->hit_state));
+	/* a measured cost that is not the probe's: say it where it lands */
+	if ((r->m->flags & PC_MECH_FORKS) && st == PC_ENABLED && strlen(note) < len)
+		snprintf(note + strlen(note), len - strlen(note),
+			 "; the perf count follows the command's processes (inherit), so every fork and exit of a run also copies and folds the counter: a fixed cost per run included here, the smaller per hit the more hits a run makes (recording's ring pays none)");
 }
 
 static void emit_rows(struct mrun *r, int st)
@@ -268,7 +272,7 @@ static void emit_rows(struct mrun *r, int st)
 	struct pc_engine *e = r->e;
 	const struct pc_timer *tm = &e->mt.timer;
 	struct state_acc *a = &r->acc[st];
-	char note[512], name[64], variant[144];
+	char note[1024], name[64], variant[144];
 	double ratio = a->hits_known && a->fired ? (double)a->hits / (double)a->fired : NAN;
 	const char *status = "ok";
 

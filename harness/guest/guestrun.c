@@ -202,6 +202,7 @@ int pc_guest_finish(struct pc_guest *g, struct pc_sink *out,
 	}
 	snprintf(run, sizeof(run), "%s/run", g->tmp);
 	ret = merge_run(out, run, why, len);
+	g->merged = ret == PC_OK;
 	if (ret != PC_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		snprintf(why, len, "the guest run failed (scripts/guest.sh exit %d) and left no results",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);

@@ -25,6 +25,7 @@ struct pc_guest_req {
 struct pc_guest {
 	pid_t pid;
 	char tmp[32];			/* its --out directory */
+	bool merged;			/* pc_guest_finish() wrote its rows */
 };
 
 /* Is @s a kernel series scripts/guest.sh accepts? */
