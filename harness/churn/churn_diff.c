@@ -304,9 +304,22 @@ static const char *macro_target_depth(const struct churn_kernel *b, const char *
 	return NULL;
 }
 
+/*
+ * What to probe in B instead of @n: the target of the macro @n became,
+ * else B's `<n>_noprof` (6.10's allocation profiling renamed the
+ * allocators so, some behind a macro of the old name, some not).
+ */
 static const char *macro_target(const struct churn_kernel *b, const char *n, size_t bl)
 {
-	return macro_target_depth(b, n, bl, 0);
+	static char sib[256];
+	const char *t = macro_target_depth(b, n, bl, 0);
+
+	if (t)
+		return t;
+	if (bl + 8 >= sizeof(sib))
+		return NULL;
+	snprintf(sib, sizeof(sib), "%.*s_noprof", (int)bl, n);
+	return pc_strmap_has(&b->attach, sib) ? sib : NULL;
 }
 
 static int diff_function(const struct churn_kernel *b, struct churn_result *r,
@@ -335,15 +348,27 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 	if (pc_strmap_findn(&b->source, n, bl)) {
 		const char *t = macro_target(b, n, bl);
 
-		if (t) {
+		if (t && pc_strmap_findn(&b->macros, n, bl)) {
 			r->n[CC_FN_MACRO]++;
 			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
 					"no symbol in B; B's source defines %.*s as a macro calling %s, a kprobe target of B",
 					(int)bl, n, t);
 		}
+		if (t)
+			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
+					"no symbol in B; B's source still has %.*s(, and B has %s, its _noprof rename (6.10's allocation profiling)",
+					(int)bl, n, t);
 		return add_item(r, "dynamic", CC_FN_INLINED, n, NULL,
 				"no symbol in B; B's source still has %.*s(: inlined, compiled out or a macro",
 				(int)bl, n);
+	}
+	{
+		const char *t = macro_target(b, n, bl);
+
+		if (t)
+			return add_item(r, "dynamic", CC_FN_REMOVED, n, t,
+					"no symbol in B and not in B's source, but B has %s, its _noprof rename (6.10's allocation profiling)",
+					t);
 	}
 	return add_item(r, "dynamic", CC_FN_REMOVED, n, NULL,
 			"no symbol in B and not in B's source: deleted or renamed there");
