@@ -88,7 +88,9 @@ done
 grep -q "give --trigger" "$TMP/bad.log" || bad=1
 $RUN --trigger true --out "$TMP/bad" >"$TMP/bad.log" 2>&1
 [ $? -eq 2 ] && grep -q "needs --probe" "$TMP/bad.log" || bad=1
-ok $bad "bad specs, missing points, no workload, --trigger alone: exit 2 naming the problem, no run directory"
+$RUN --probe tracepoint:syscalls:sys_enter_getppid --tracer bpf --out "$TMP/bad" >"$TMP/bad.log" 2>&1
+[ $? -eq 2 ] && grep -q "a --probe point alone is consumed by perf" "$TMP/bad.log" && [ ! -e "$TMP/bad" ] || bad=1
+ok $bad "bad specs, missing points, no workload, --trigger alone, --tracer with --probe alone: exit 2 naming the problem, no run directory"
 
 $RUN --probe tracepoint:syscalls:sys_enter_sched_yield --trigger true --out "$TMP/n" >"$TMP/n.log" 2>&1
 rc=$?

@@ -546,7 +546,10 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	}
 	if (ret == PC_OK)
 		ret = pc_opt_no_args("run", argc, argv, optind);
-	if (ret == PC_OK && !a->mech_set && !a->ntracers)
+	/* --probe alone runs the point only: no default suite to filter */
+	if (ret == PC_OK && a->probe && !a->mech_set && a->ntracers)
+		ret = pc_usage_error("run", "--tracer filters the entries --mech selects; a --probe point alone is consumed by perf (enabled) and ftrace (recording): drop --tracer, or add --mech");
+	if (ret == PC_OK && !a->mech_set && !a->ntracers && !a->probe)
 		drop_opt_in(a);
 	if (ret == PC_OK)
 		ret = filter_tracers(a);
