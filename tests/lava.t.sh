@@ -10,7 +10,7 @@
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 6
+ktap_plan 7
 if ! /usr/bin/python3 -c 'import lava_common.schemas' 2>/dev/null; then
 	skip "the filled job validates against lava-common's schema" "lava-common not installed"
 	skip "a job with another boot method is refused" "lava-common not installed"
@@ -24,12 +24,15 @@ else
 	[ $rc -eq 0 ] || diag "$(cat "$TMP/job.err")"
 	mkdir "$TMP/lava" && cp scripts/lava/* "$TMP/lava/"
 	sed -i 's/method: qemu$/method: qemu-nfs-typo/' "$TMP/lava/probecost-job.yaml"
-	sh "$TMP/lava/lava-job.sh" k i r >/dev/null 2>"$TMP/bad.err"
+	sh "$TMP/lava/lava-job.sh" https://x/k https://x/i https://x/r >/dev/null 2>"$TMP/bad.err"
 	rc=$?
 	ok "$([ $rc -eq 2 ] && grep -q 'does not validate' "$TMP/bad.err" && echo 0 || echo 1)" \
 		"a job with another boot method is refused: exit 2 ($rc)"
 fi
 
+sh scripts/lava/lava-job.sh 'not a url' ftp://x/i '' >/dev/null 2>"$TMP/url.err"
+check "image URLs that are not http(s):// or file:// are refused: exit 2 naming them" \
+	sh -c "[ $? -eq 2 ] && grep -q \"'not a url' is not an image URL\" '$TMP/url.err'"
 printf 'KTAP version 1\n1..3\n# x\nok 1 comparable runs # SKIP differ\nnot ok 2 user-branch flag-test:on recording overhead (ns)\nok 3 none loop absent cost (ns)\n' |
 	sh scripts/lava/ktap2lava.sh >"$TMP/k"
 check "KTAP -> LAVA: skip, fail, pass with safe names" \

@@ -18,6 +18,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 	sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	exit 2
 }
+# the images LAVA downloads: a scheme its download actions know, not empty
+for u in "$1" "$2" "$3"; do
+	case "$u" in
+	http://?*|https://?*|file:///?*) ;;
+	*)
+		echo "lava-job.sh: '$u' is not an image URL: give http://, https:// or file:// URLs for the kernel, its initrd and the root file system" >&2
+		exit 2 ;;
+	esac
+done
+[ $# -ge 4 ] || echo "lava-job.sh: no REPO given: the job clones https://example.org/probecost.git, a placeholder; give your probecost repository as the 4th argument" >&2
 kernel=$1
 name=$(basename "$kernel")
 esc() { printf '%s' "$1" | sed 's/[\\|&]/\\&/g; s/"/\\\\"/g'; }
