@@ -39,9 +39,13 @@ check_rows() {
 			awk -v r="$ratio" -v w="$want" 'BEGIN { exit !(r != "" && r + 0 == w) }' ||
 				bad="$bad $m/$st:hits/event=$ratio(want $want)"
 			case "$m/$st" in
-			kprobe-int3/enabled|kprobe-int3/recording) wv=int3 ;;
-			kprobe-optimized/enabled|kprobe-optimized/recording) wv=optimized ;;
-			kprobe-ftrace/enabled|kprobe-ftrace/recording) wv=ftrace ;;
+			kprobe-int3/enabled) wv=int3 ;;
+			kprobe-optimized/enabled) wv=optimized ;;
+			kprobe-ftrace/enabled) wv=ftrace ;;
+			# recording: the kprobe event's string fetch, read back
+			kprobe-int3/recording) wv="int3:kprobe_events fetch payload=*:string" ;;
+			kprobe-optimized/recording) wv="optimized:kprobe_events fetch payload=*:string" ;;
+			kprobe-ftrace/recording) wv="ftrace:kprobe_events fetch payload=*:string" ;;
 			kretprobe/enabled|kretprobe/recording) wv="kretprobe:*" ;;
 			*) wv="*" ;;
 			esac

@@ -84,8 +84,10 @@ static void emit_all(struct pc_actx *c, const struct pc_mech *m,
 
 	pc_mann_whitney(t->noise, t->k, t->ovh, t->k, &mw);
 	resolved = mw.p_greater < ALPHA;
-	snprintf(note, sizeof(note), "%s the noise floor (one-sided Mann-Whitney vs disabled-noise, p=%.2g)",
-		 resolved ? "above" : "not distinguishable from", mw.p_greater);
+	/* the normal approximation's tail underflows to 0; no p is 0 */
+	snprintf(note, sizeof(note), "%s the noise floor (one-sided Mann-Whitney vs disabled-noise, p%s%.2g)",
+		 resolved ? "above" : "not distinguishable from",
+		 mw.p_greater < 1e-6 ? "<" : "=", mw.p_greater < 1e-6 ? 1e-6 : mw.p_greater);
 	if (t->hits_known && t->hits) {
 		status = "miscount";
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),

@@ -143,8 +143,8 @@ static bool nonzero(const struct pc_rrow *w, char *why, size_t len)
 
 	if (!strcmp(w->metric, "disabled-overhead") && p) {
 		bool above = !strncmp(w->note, "above", 5);
-		const char *pv = strstr(p, "p=");
-		int n = pv ? (int)strcspn(pv + 2, ")") : 0;
+		const char *pv = strstr(p, ", p");	/* p=0.003 or p<1e-06 */
+		int n = pv ? (int)strcspn(pv + 3, ")") : 0;
 
 		/*
 		 * The two tests can disagree: a CI off 0 whose samples are no
@@ -152,7 +152,7 @@ static bool nonzero(const struct pc_rrow *w, char *why, size_t len)
 		 * overhead. Say both, so "no" beside a CI that excludes 0 is
 		 * not a puzzle.
 		 */
-		snprintf(why, len, "%s (MW p=%.*s%s)", above ? "yes" : "no", n, pv ? pv + 2 : "?",
+		snprintf(why, len, "%s (MW p%.*s%s)", above ? "yes" : "no", n, pv ? pv + 3 : "=?",
 			 !above && ci_excludes_0(w) ? "; CI excl. 0, not above noise" : "");
 		return above;
 	}
@@ -359,9 +359,9 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 		"mechanism", "per event", "95% CI", "ratio", "nonzero?",
 	};
 	const char *chead[2 + 4] = { "mechanism", "family" };
-	char title[192], unsup[1024] = "", selfb[512] = "", calign[8];
+	char title[192], unsup[1024] = "", selfb[512] = "", calign[8], fetch[512] = "";
 	const char *unit = NULL, *backend = NULL;
-	bool table = false, mixed = false, icount = false;
+	bool table = false, mixed = false, icount = false, other_rec = false;
 
 	/* mechanism, family, then one right-aligned column per state */
 	for (size_t s = 0; s < pl->ss->n; s++)
@@ -381,6 +381,17 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 			}
 			mixed |= strcmp(f->unit, unit) || strcmp(f->backend, backend);
 			icount |= !strncmp(f->backend, "icount", 6);
+			/* a recording whose event fetches the payload as a string */
+			if (strcmp(pl->ss->name[s], "recording"))
+				continue;
+			if (strstr(f->variant, ":string")) {
+				size_t off = strlen(fetch);
+
+				snprintf(fetch + off, sizeof(fetch) - off, "%s%s", off ? ", " : "",
+					 pl->mechs[m]);
+			} else {
+				other_rec = true;
+			}
 		}
 		if (!w) {
 			size_t off = strlen(unsup);
@@ -438,6 +449,9 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 			    selfb);
 	if (icount)
 		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.");
+	if (fetch[0] && other_rec)
+		pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so); the others through their own record event. Compare their enabled costs for the probes themselves.",
+			    fetch);
 	if (unsup[0])
 		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
 			    unsup);

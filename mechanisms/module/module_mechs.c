@@ -417,6 +417,9 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 static int mm_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	struct mm_priv *p = in->priv;
+	char def[512];
+	const char *args;
+	int ret;
 
 	if (!p->sp->want) {
 		snprintf(buf, len, "%s", p->sp->variant);
@@ -426,7 +429,18 @@ static int mm_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "unprobed");
 		return PC_OK;
 	}
-	return pc_kprobe_list_variant(p->mod.info[p->id].site, buf, len);
+	ret = pc_kprobe_list_variant(p->mod.info[p->id].site, buf, len);
+	/*
+	 * Recording goes through a kprobe event whose fetch copies the
+	 * payload byte by byte, not the module's pc_record event the other
+	 * module mechanisms record through: read it back, so the rows say
+	 * why the recording figures are not like-for-like.
+	 */
+	if (ret == PC_OK && p->st == PC_RECORDING && p->event_defined &&
+	    pc_tracefs_dynevent_line("kprobe_events", p->group, p->event, def, sizeof(def)) == PC_OK &&
+	    (args = strstr(def, " payload=")))
+		snprintf(buf + strlen(buf), len - strlen(buf), ":kprobe_events fetch%s", args);
+	return ret;
 }
 
 /* ---- reap: what a killed run left behind ---- */
