@@ -299,6 +299,15 @@ static const struct pc_rrow *any_figure(const struct pc_run *run, const struct p
 	return NULL;
 }
 
+/* |median| below one cycle at the TSC's rate (meta tsc_mhz), in ns on tsc */
+static bool sub_cycle(const struct pc_run *run, const struct pc_rrow *w)
+{
+	double mhz = atof(pc_run_meta(run, "tsc_mhz", "0"));
+
+	return !strcmp(w->backend, "tsc") && !strcmp(w->unit, "ns") && mhz > 0 &&
+	       fabs(w->median) < 1e3 / mhz;
+}
+
 static void full_state(struct pc_doc *d, const struct pc_run *run,
 		       const struct place *pl, const char *mech, const char *state)
 {
@@ -321,7 +330,10 @@ static void full_state(struct pc_doc *d, const struct pc_run *run,
 		strcat(med, " !");
 	pc_doc_ci(ci, sizeof(ci), w->ci_lo, w->ci_hi);
 	fmt_ratio(ratio, sizeof(ratio), run, pl, state, w);
-	nonzero(w, why, sizeof(why));
+	if (nonzero(w, why, sizeof(why)) && !strcmp(state, "disabled") && sub_cycle(run, w)) {
+		snprintf(ratio, sizeof(ratio), "-");
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", <1 cycle");
+	}
 	pc_doc_row(d, (const char *[]){ st, med, ci, ratio, why });
 }
 
@@ -345,6 +357,17 @@ static void compact_cell(char *buf, size_t len, const struct pc_run *run,
 	snprintf(buf, len, "%s%s%s%s%s", med, strcmp(w->unit, unit) ? " " : "",
 		 strcmp(w->unit, unit) ? w->unit : "", strcmp(w->status, "ok") ? " !" : "",
 		 nz ? "" : " (~0)");
+	/*
+	 * A disabled cost measurable but under one clock cycle per event (a
+	 * site's placement, not a probe): said so instead of a ratio to
+	 * another such figure.
+	 */
+	if (nz && !strcmp(state, "disabled") && sub_cycle(run, w)) {
+		size_t off = strlen(buf);
+
+		snprintf(buf + off, len - off, " (<1 cycle)");
+		return;
+	}
 	if (nz && strcmp(ratio, "-")) {
 		size_t off = strlen(buf);
 
@@ -477,7 +500,7 @@ void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
 		return;
 	}
 	if (compact)
-		pc_doc_para(d, "Medians; xN: times the cheapest of the place and state; ~0: not distinguishable from 0. CIs and the full table: report.txt, or --verbose.");
+		pc_doc_para(d, "Medians; xN: times the cheapest of the place and state; ~0: not distinguishable from 0; <1 cycle: measurable, but less than one clock cycle per event. CIs and the full table: report.txt, or --verbose.");
 	else
 		pc_doc_para(d, "Per place, static and dynamic mechanisms side by side. Disabled comes from the disabled analysis where it ran (differs from 0 by its one-sided Mann-Whitney test against the noise floor, \"MW\"), else from the main measurement (nonzero when its 95%% CI excludes 0); %s from the main measurement. \"ratio\" is the ratio to the cheapest figure of the same place, state, unit and backend whose CI excludes 0; - where the figure's own CI includes 0. ! marks a figure with a warning (see Warnings).",
 			    ss.n > 3 ? "filtered (armed, its filter rejecting every event), enabled and recording" :
