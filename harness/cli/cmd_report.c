@@ -864,7 +864,7 @@ static void scaling_section(struct rep *r)
 	if (!any_metric(r, scaling_row))
 		return;
 	pc_doc_heading(r->doc, "Scaling: all threads firing one probe");
-	pc_doc_para(r->doc, "Per-event cost per thread and aggregate throughput with 1..all PUs firing the same armed site, one thread per core first, SMT siblings last; eff.: the one-thread cost over the T-thread cost, per repeat (1: perfect, 0.5: each event costs a thread twice what it does alone). Mechanisms by family; one that cannot fire from several threads is listed under Not measured with the reason.");
+	pc_doc_para(r->doc, "Per-event cost per thread and aggregate throughput with 1..all PUs firing the same armed site, one thread per core first, SMT siblings last; eff.: the one-thread cost over the T-thread cost, per repeat (1: perfect, 0.5: each event costs a thread twice what it does alone; above 1 within its CI: no slowdown measurable, the figure is noise around 1 or a warmer cache). Cost and Mevents/s are medians of their own per-repeat values, so cost x threads need not match throughput exactly. Mechanisms by family; one that cannot fire from several threads is listed under Not measured with the reason.");
 	grouped_table(r, &(struct grouped){
 		.ncols = 6, .head = head, .align = "lrrrrr", .pick = scaling_row,
 		.what = scaling_what, .extra = scaling_rate, .extra2 = scaling_eff,

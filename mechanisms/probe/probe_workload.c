@@ -237,7 +237,7 @@ static int trigger(const char *cmd, uint64_t n, char *why, size_t len)
 				 cmd, WTERMSIG(st), (unsigned long long)i + 1, (unsigned long long)n);
 			ret = PC_ERR_SYS;
 		} else {
-			snprintf(why, len, "--trigger '%s' exited %d (run %llu of %llu): the trigger must succeed every time; try it with sh -c",
+			snprintf(why, len, "--trigger '%s' exited %d (run %llu of %llu): the trigger must succeed every time: run it yourself (/bin/sh -c 'CMD'; echo $?) until it exits 0",
 				 cmd, WEXITSTATUS(st), (unsigned long long)i + 1, (unsigned long long)n);
 			ret = PC_ERR_SYS;
 		}
