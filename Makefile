@@ -41,11 +41,19 @@ MECH_SRCS := $(wildcard mechanisms/*.c) \
 	     $(foreach f,$(wildcard mechanisms/*/*.c),$(if $(filter kmod_% %.bpf.c,$(notdir $(f))),,$(f)))
 ifeq ($(BPF_OK),1)
 MECH_SRCS := $(filter-out mechanisms/tracers/bpf_stub.c,$(MECH_SRCS))
-CPPFLAGS   += $(shell pkg-config --cflags libbpf)
-LDLIBS     += $(shell pkg-config --libs libbpf)
 CPPFLAGS   += -I$(BUILD)/bpf
 else
 MECH_SRCS := $(filter-out mechanisms/tracers/bpf_ops.c,$(MECH_SRCS))
+endif
+
+# libbpf alone (no clang or bpftool) is what churn needs to read a
+# kernel's BTF (harness/churn/churn_btf.c: the signature comparison);
+# without it churn_btf_stub.c is built and the comparison says why not.
+HAVE_LIBBPF := $(shell pkg-config --exists libbpf 2>/dev/null && echo yes)
+CHURN_BTF_SKIP := harness/churn/$(if $(HAVE_LIBBPF),churn_btf_stub.c,churn_btf.c)
+ifeq ($(HAVE_LIBBPF),yes)
+CPPFLAGS   += $(shell pkg-config --cflags libbpf) -DPC_HAVE_LIBBPF
+LDLIBS     += $(shell pkg-config --libs libbpf)
 endif
 
 # LTTng-UST (the ust-tracepoint mechanism), when its development files are
@@ -63,7 +71,7 @@ ifeq ($(HAVE_LTTNG),yes)
 LDLIBS     += $(shell pkg-config --libs lttng-ctl) -ldl
 endif
 
-LIB_SRCS  := $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c)) $(MECH_SRCS)
+LIB_SRCS  := $(filter-out harness/cli/main.c $(CHURN_BTF_SKIP),$(wildcard harness/*/*.c)) $(MECH_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gitrev.o
 MAIN_OBJ  := $(BUILD)/harness/cli/main.o
 

@@ -18,6 +18,8 @@
  *                         kernel's source (probecost churn --index-source)
  *   source-macros.list    its function-like macros, "NAME CALLEE..." a
  *                         line: what a name that became a macro calls
+ *   vmlinux.btf           /sys/kernel/btf/vmlinux, raw BTF: each
+ *                         function's C prototype (churn_btf.c)
  *
  * Every part but System.map and events.csv may be absent; the manifest
  * then says why, and the rules that need the part say what they did
@@ -40,6 +42,7 @@ enum churn_part {
 	CHURN_FTRACE,
 	CHURN_BLACKLIST,
 	CHURN_SOURCE,
+	CHURN_BTF,
 	CHURN_NR_PARTS
 };
 
@@ -76,9 +79,23 @@ struct churn_kernel {
 	struct pc_strmap ftrace, blacklist, source;
 	struct pc_strmap macros;	/* macro -> "callee callee ..." (may be empty) */
 	struct pc_strmap events;	/* "system:event" -> struct churn_event */
+	struct pc_strmap protos;	/* BTF FUNC name -> struct churn_proto */
 	/* derived by churn_kernel_finish() */
 	struct pc_strmap attach;	/* kprobe targets, see docs/churn.md */
 	struct pc_strmap attach_base;	/* base name -> smallest such target */
+};
+
+/*
+ * A function's C prototype from BTF: "ssize_t vfs_read(struct file
+ * *file, char *buf, size_t count, loff_t *pos)". @params is the part
+ * compared ("(struct file *file, ...)"); @ambiguous: BTF has two
+ * functions of that name with different parameters (two static
+ * functions), so neither is compared.
+ */
+struct churn_proto {
+	char *full;
+	char *params;		/* points into @full */
+	bool ambiguous;
 };
 
 /* ---- churn_load.c ---- */
@@ -103,6 +120,18 @@ size_t churn_base_len(const char *name);
 bool churn_is_text_type(char t);
 /* Names that are never functions: padding and CFI stubs. */
 bool churn_is_pseudo(const char *name);
+
+/* ---- churn_btf.c (or churn_btf_stub.c, built without libbpf) ---- */
+
+/*
+ * Read raw BTF (vmlinux.btf) into k->protos. PC_ERR_UNSUPPORTED with
+ * the reason in @err when probecost was built without libbpf;
+ * PC_ERR_INVAL naming the file when it is not BTF.
+ */
+int churn_btf_load(struct churn_kernel *k, const char *path, char *err, size_t len);
+/* Number of FUNC entries of a raw BTF file, for the dump's manifest. */
+int churn_btf_count(const char *path, uint64_t *nfunc, char *err, size_t len);
+void churn_proto_free(void *p);
 
 /* ---- churn_dump.c ---- */
 
@@ -135,6 +164,8 @@ enum churn_count {
 	CC_FN_INLINED, CC_FN_REMOVED, CC_FN_VANISHED, CC_FN_BROKEN, CC_FN_ADDED,
 	CC_RN_ISRA, CC_RN_CONSTPROP, CC_RN_PART, CC_RN_COLD, CC_RN_OTHER,
 	CC_FN_MACRO,	/* of inlined: a macro in B calling a target of B */
+	/* of kept: prototypes from BTF (not part of broken) */
+	CC_FN_SIG_COMPARED, CC_FN_SIG_CHANGED,
 	CC_NR
 };
 
@@ -157,6 +188,8 @@ struct churn_item {
 
 struct churn_result {
 	uint64_t n[CC_NR];
+	bool unknown[CC_NR];	/* could not be counted: churn.csv leaves it empty */
+	char sig_why[256];	/* why the signatures were not compared */
 	struct churn_item *items;
 	size_t nitems, cap;
 	struct pc_strmap why;	/* name -> struct churn_item (A's points) */
@@ -172,7 +205,7 @@ double churn_per_1000(const struct churn_result *r, enum churn_count c);
 
 /*
  * One row of a verdict table. status is ok, breaks, format_changed,
- * not_in_a, or, for tool files, unresolved (a name built at run time,
+ * signature_changed (kept, but BTF says its parameters changed), not_in_a, or, for tool files, unresolved (a name built at run time,
  * never guessed) and not_covered (a point churn does not compare: a
  * module's function, a user-space probe, an offset).
  */
@@ -194,6 +227,7 @@ struct churn_probes {
 	size_t n, cap;
 	size_t lines;		/* probes as written in the file */
 	size_t breaks, changed, missing, unresolved, uncovered;
+	size_t sigchanged;	/* kept, but the function's parameters changed */
 };
 
 /* What a probe names: a function, a system:event, or an event by name. */
@@ -237,10 +271,12 @@ struct churn_tools {
 	size_t n;
 	size_t skipped;		/* directory entries of no known format */
 	/*
-	 * tools by verdict: a probe breaks; only format changes; none of
-	 * those but a probe is unresolved or not_covered (undecided); ok
+	 * tools by verdict: a probe breaks; only format changes; only
+	 * format or signature changes (sigchanged); none of those but a
+	 * probe is unresolved or not_covered (undecided); ok
 	 */
 	size_t breaks, changed, undecided, ok;
+	size_t sigchanged;	/* only signature changes (a verdict of its own) */
 };
 
 /* The verdict of one tool file: breaks, format_changed, undecided or ok. */

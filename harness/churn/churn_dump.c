@@ -319,6 +319,49 @@ out:
 	return ret;
 }
 
+/*
+ * /sys/kernel/btf/vmlinux -> vmlinux.btf, byte for byte: every function's
+ * C prototype, for the signature comparison. Entries: its FUNCs (0 in a
+ * build without libbpf, which cannot count them; the copy is still made).
+ */
+static int dump_btf(const char *dir, struct part_row *pr)
+{
+	const char *in_path = "/sys/kernel/btf/vmlinux";
+	char path[PATH_MAX + 64], buf[65536], why[PATH_MAX + 256];
+	FILE *in = fopen(in_path, "r"), *out;
+	size_t n;
+	int e = errno;
+
+	if (!in) {
+		snprintf(pr->detail, sizeof(pr->detail), "%s: %s%s", in_path, strerror(e),
+			 e == ENOENT ? " (kernel without CONFIG_DEBUG_INFO_BTF)" : "");
+		return PC_OK;
+	}
+	out = open_out(dir, pr->file, path, sizeof(path));
+	if (!out) {
+		fclose(in);
+		return PC_ERR_IO;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	e = ferror(in) ? errno : 0;
+	fclose(in);
+	if (fclose(out) == EOF || e) {
+		unlink(path);
+		snprintf(pr->detail, sizeof(pr->detail), "%s: read failed: %s", in_path,
+			 strerror(e ? e : EIO));
+		return PC_OK;
+	}
+	pr->ok = true;
+	if (churn_btf_count(path, &pr->entries, why, sizeof(why)) == PC_OK)
+		snprintf(pr->detail, sizeof(pr->detail), "%s", in_path);
+	else
+		snprintf(pr->detail, sizeof(pr->detail), "%s; FUNCs not counted: %.300s",
+			 in_path, why);
+	return PC_OK;
+}
+
 int churn_dump(const char *dir, FILE *log, char *err, size_t len)
 {
 	struct part_row pr[CHURN_NR_PARTS] = { 0 };
@@ -349,6 +392,8 @@ int churn_dump(const char *dir, FILE *log, char *err, size_t len)
 		ret = dump_ftrace(dir, root, &pr[CHURN_FTRACE]);
 	if (ret == PC_OK)
 		ret = dump_blacklist(dir, &pr[CHURN_BLACKLIST]);
+	if (ret == PC_OK)
+		ret = dump_btf(dir, &pr[CHURN_BTF]);
 	snprintf(pr[CHURN_SOURCE].detail, sizeof(pr[0].detail),
 		 "not part of a live dump; add one with probecost churn --index-source SRC DIR");
 	if (ret != PC_OK) {

@@ -23,6 +23,7 @@ const char *const churn_part_names[CHURN_NR_PARTS] = {
 	[CHURN_FTRACE] = "ftrace",
 	[CHURN_BLACKLIST] = "blacklist",
 	[CHURN_SOURCE] = "source",
+	[CHURN_BTF] = "btf",
 };
 
 const char *const churn_part_files[CHURN_NR_PARTS] = {
@@ -31,6 +32,7 @@ const char *const churn_part_files[CHURN_NR_PARTS] = {
 	[CHURN_FTRACE] = "ftrace.list",
 	[CHURN_BLACKLIST] = "kprobe-blacklist.csv",
 	[CHURN_SOURCE] = "source-defs.list",
+	[CHURN_BTF] = "vmlinux.btf",
 };
 
 const char *const churn_manifest_cols[] = {
@@ -102,6 +104,7 @@ void churn_kernel_free(struct churn_kernel *k)
 	pc_strmap_free(&k->source, NULL);
 	pc_strmap_free(&k->macros, free);
 	pc_strmap_free(&k->events, free_event);
+	pc_strmap_free(&k->protos, churn_proto_free);
 	pc_strmap_free(&k->attach, NULL);
 	pc_strmap_free(&k->attach_base, NULL);
 }
@@ -551,6 +554,8 @@ static int load_part(struct churn_kernel *k, enum churn_part p, const char *path
 		return read_blacklist(k, path, err, len);
 	case CHURN_SOURCE:
 		return read_list(&k->source, path, err, len);
+	case CHURN_BTF:
+		return churn_btf_load(k, path, err, len);
 	default:
 		return PC_ERR_INVAL;
 	}
@@ -594,7 +599,7 @@ int churn_load_dump(struct churn_kernel *k, const char *dir, char *err, size_t l
 			continue;
 		}
 		if (p == CHURN_NR_PARTS) {
-			snprintf(err, len, "%s:%zu: unknown part '%s'; expected release, symbols, events, ftrace, blacklist or source",
+			snprintf(err, len, "%s:%zu: unknown part '%s'; expected release, symbols, events, ftrace, blacklist, source or btf",
 				 path, t.line[r], part);
 			ret = PC_ERR_INVAL;
 			break;
@@ -624,6 +629,13 @@ int churn_load_dump(struct churn_kernel *k, const char *dir, char *err, size_t l
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, churn_part_files[p]);
 		ret = load_part(k, (enum churn_part)p, path, err, len);
+		if (ret == PC_ERR_UNSUPPORTED) {
+			/* BTF without libbpf: the part is there, this build cannot read it */
+			k->have[p] = false;
+			snprintf(k->why[p], sizeof(k->why[p]), "%s", err);
+			err[0] = '\0';
+			ret = PC_OK;
+		}
 	}
 	/* optional: an index written before the macro index existed lacks it */
 	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_MACROS_FILE);

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A kernel's function prototypes from its BTF (vmlinux.btf, a copy of
+ * /sys/kernel/btf/vmlinux), for the signature comparison of churn_diff.c:
+ * a kprobe target kept by name whose parameters changed breaks every
+ * tool that reads arg1 or a named argument, silently.
+ *
+ * Each FUNC's FUNC_PROTO is written as C would declare it, with type
+ * names spelled the way a tool author reads them (int, unsigned long,
+ * struct sock *, const char *); the parameter part is what is compared.
+ * Built only with libbpf; churn_btf_stub.c stands in without it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "churn.h"
+#include "errors.h"
+
+/* A growing string; on overflow the text is cut, never overrun. */
+struct sbuf {
+	char b[1024];
+	size_t n;
+};
+
+static void put(struct sbuf *s, const char *t)
+{
+	size_t l = strlen(t);
+
+	if (s->n + l >= sizeof(s->b))
+		l = sizeof(s->b) - 1 - s->n;
+	memcpy(s->b + s->n, t, l);
+	s->n += l;
+	s->b[s->n] = '\0';
+}
+
+static void fmt_params(const struct btf *btf, const struct btf_type *proto,
+		       struct sbuf *s);
+
+/*
+ * The type name of @id: "void", "int", "struct sock *", "const char *",
+ * "void (*)(int)". Modifiers and type tags are followed; a const
+ * pointer is written "T * const".
+ */
+static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth)
+{
+	const struct btf_type *t;
+	const char *name;
+
+	if (depth > 16) {
+		put(s, "?");
+		return;
+	}
+	if (id == 0) {
+		put(s, "void");
+		return;
+	}
+	t = btf__type_by_id(btf, id);
+	if (!t) {
+		put(s, "?");
+		return;
+	}
+	name = btf__name_by_offset(btf, t->name_off);
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPEDEF:
+		put(s, name && *name ? name : "?");
+		return;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+		put(s, btf_is_struct(t) ? "struct " : btf_is_union(t) ? "union " :
+		    btf_is_fwd(t) ? (btf_kflag(t) ? "union " : "struct ") : "enum ");
+		put(s, name && *name ? name : "{...}");
+		return;
+	case BTF_KIND_PTR: {
+		const struct btf_type *in = btf__type_by_id(btf, t->type);
+
+		if (in && btf_is_func_proto(in)) {
+			fmt_type(btf, in->type, s, depth + 1);
+			put(s, " (*)");
+			fmt_params(btf, in, s);
+			return;
+		}
+		fmt_type(btf, t->type, s, depth + 1);
+		put(s, s->n && s->b[s->n - 1] == '*' ? "*" : " *");
+		return;
+	}
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT: {
+		const char *q = btf_is_const(t) ? "const" : btf_is_volatile(t) ? "volatile" :
+				"restrict";
+		const struct btf_type *in = btf__type_by_id(btf, t->type);
+
+		if (in && btf_is_ptr(in)) {	/* the pointer itself is qualified */
+			fmt_type(btf, t->type, s, depth + 1);
+			put(s, " ");
+			put(s, q);
+			return;
+		}
+		put(s, q);
+		put(s, " ");
+		fmt_type(btf, t->type, s, depth + 1);
+		return;
+	}
+	case BTF_KIND_TYPE_TAG:
+		fmt_type(btf, t->type, s, depth + 1);
+		return;
+	case BTF_KIND_ARRAY: {
+		char dim[32];
+
+		fmt_type(btf, btf_array(t)->type, s, depth + 1);
+		snprintf(dim, sizeof(dim), "[%u]", btf_array(t)->nelems);
+		put(s, dim);
+		return;
+	}
+	case BTF_KIND_FUNC_PROTO:
+		fmt_type(btf, t->type, s, depth + 1);
+		put(s, " ()");
+		fmt_params(btf, t, s);
+		return;
+	default:
+		put(s, "?");
+		return;
+	}
+}
+
+/* "(int cpu, const char *name)", "(void)", "(const char *fmt, ...)" */
+static void fmt_params(const struct btf *btf, const struct btf_type *proto,
+		       struct sbuf *s)
+{
+	const struct btf_param *p = btf_params(proto);
+	__u16 n = btf_vlen(proto);
+
+	put(s, "(");
+	if (!n)
+		put(s, "void");
+	for (__u16 i = 0; i < n; i++) {
+		const char *pn = btf__name_by_offset(btf, p[i].name_off);
+
+		if (i)
+			put(s, ", ");
+		if (!p[i].type && (!pn || !*pn)) {
+			put(s, "...");	/* variadic */
+			continue;
+		}
+		fmt_type(btf, p[i].type, s, 0);
+		if (pn && *pn) {
+			if (s->b[s->n - 1] != '*')
+				put(s, " ");
+			put(s, pn);
+		}
+	}
+	put(s, ")");
+}
+
+void churn_proto_free(void *p)
+{
+	struct churn_proto *cp = p;
+
+	if (cp)
+		free(cp->full);
+	free(cp);
+}
+
+static int add_proto(struct churn_kernel *k, const struct btf *btf,
+		     const struct btf_type *fn)
+{
+	const char *name = btf__name_by_offset(btf, fn->name_off);
+	const struct btf_type *proto = btf__type_by_id(btf, fn->type);
+	struct pc_strmap_ent *e;
+	struct churn_proto *cp;
+	struct sbuf s = { .n = 0 };
+	size_t at;
+
+	if (!name || !*name || !proto || !btf_is_func_proto(proto))
+		return PC_OK;
+	fmt_type(btf, proto->type, &s, 0);
+	if (s.b[s.n - 1] != '*')
+		put(&s, " ");
+	put(&s, name);
+	at = s.n;
+	fmt_params(btf, proto, &s);
+	if (pc_strmap_add(&k->protos, name, NULL) != PC_OK)
+		return PC_ERR_NOMEM;
+	e = pc_strmap_find(&k->protos, name);
+	if (e->val) {
+		cp = e->val;
+		/* two static functions of one name: a kprobe cannot tell them apart */
+		if (strcmp(cp->params, s.b + at))
+			cp->ambiguous = true;
+		return PC_OK;
+	}
+	cp = calloc(1, sizeof(*cp));
+	if (!cp || !(cp->full = strdup(s.b))) {
+		free(cp);
+		return PC_ERR_NOMEM;
+	}
+	cp->params = cp->full + at;
+	e->val = cp;
+	return PC_OK;
+}
+
+static struct btf *parse(const char *path, char *err, size_t len)
+{
+	struct btf *btf = btf__parse_raw(path);
+
+	/* EPROTO: no BTF magic or a bad header, i.e. not BTF at all */
+	if (!btf && errno == EPROTO)
+		snprintf(err, len, "%s: not raw BTF (expected a copy of /sys/kernel/btf/vmlinux)",
+			 path);
+	else if (!btf)
+		snprintf(err, len, "%s: cannot read as raw BTF: %s", path, strerror(errno));
+	return btf;
+}
+
+int churn_btf_load(struct churn_kernel *k, const char *path, char *err, size_t len)
+{
+	struct btf *btf = parse(path, err, len);
+	__u32 n;
+	int ret = PC_OK;
+
+	if (!btf)
+		return PC_ERR_INVAL;
+	n = btf__type_cnt(btf);
+	for (__u32 id = 1; ret == PC_OK && id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (t && btf_is_func(t))
+			ret = add_proto(k, btf, t);
+	}
+	btf__free(btf);
+	if (ret != PC_OK)
+		snprintf(err, len, "%s: out of memory", path);
+	return ret;
+}
+
+int churn_btf_count(const char *path, uint64_t *nfunc, char *err, size_t len)
+{
+	struct btf *btf = parse(path, err, len);
+	__u32 n;
+
+	*nfunc = 0;
+	if (!btf)
+		return PC_ERR_INVAL;
+	n = btf__type_cnt(btf);
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		*nfunc += t && btf_is_func(t);
+	}
+	btf__free(btf);
+	return PC_OK;
+}
