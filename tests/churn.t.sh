@@ -27,7 +27,7 @@ expect() {
 	[ -z "$_bad" ]
 }
 
-ktap_plan 33
+ktap_plan 37
 
 "$BIN" churn "$FIX/a" "$FIX/b" --out "$TMP/ab" --plot dumb \
 	--probes "$FIX/probes.list" >"$TMP/ab.out" 2>&1
@@ -115,6 +115,7 @@ want = [
     ('12', 'tracepoint:nosuch:event', 'not_in_a', '', ''),
     ('13', 'kprobe:vfs_read', 'ok', '', ''),
     ('13', 'kprobe:vfs_write', 'ok', '', ''),
+    ('14', 'kprobe:arch_foo', 'signature_changed', 'signature_changed', ''),
 ]
 if rows != want:
     print('got ', rows); print('want', want); sys.exit(1)
@@ -122,7 +123,34 @@ PY
 ok $? "probes.csv: each probe's verdict, wildcards expanded against A"
 [ -s "$TMP/py" ] && diag "$(cat "$TMP/py")"
 check "the report sums up the probe list" \
-	grep -q '^  13 probes (12 entries): 6 break, 1 format changed, 2 not in A, 4 ok.$' "$TMP/ab.out"
+	grep -q '^  14 probes (13 entries): 6 break, 1 format changed, 1 signature$' "$TMP/ab.out"
+
+# signatures from the fixtures' vmlinux.btf (tests/unit/test_churn_btf.c
+# makes them): vfs_read, vfs_write and arch_foo kept and in both BTFs,
+# arch_foo's parameters changed; not part of broken (still 9)
+if grep -q 'built without libbpf' "$TMP/ab.out"; then
+	skip "signatures: counted from BTF" "probecost was built without libbpf"
+	skip "signatures: the prototypes in items.csv" "probecost was built without libbpf"
+else
+	check "signatures: counted from BTF, not in broken" expect "$TMP/ab" dynamic \
+		"signature_compared=3 signature_changed=1 broken=9"
+	check "signatures: A's and B's prototype in items.csv" \
+		grep -qxF 'dynamic,signature_changed,arch_foo,"int arch_foo(int cpu) -> int arch_foo(unsigned int cpu, void *data)",' "$TMP/ab/items.csv"
+fi
+# a dump without BTF: the comparison is unknown (empty count), not zero
+cp -R "$FIX/a" "$TMP/nobtf"
+rm "$TMP/nobtf/vmlinux.btf"
+sed -i 's|^btf,.*|btf,,absent,0,/sys/kernel/btf/vmlinux: No such file or directory|' "$TMP/nobtf/dump.csv"
+"$BIN" churn "$TMP/nobtf" "$FIX/b" --out "$TMP/nobtf-out" --plot none >"$TMP/nobtf.out" 2>&1
+[ "$(awk -F, '$4 == "signature_changed" { print $5 "|" $6 }' "$TMP/nobtf-out/churn.csv")" = "|" ] &&
+	grep -q 'no BTF for A: /sys/kernel/btf/vmlinux: No such file' "$TMP/nobtf.out"
+ok $? "no BTF in A: signature_changed left empty, the report says why"
+sed -i 's|^btf,.*|btf,vmlinux.btf,ok,1,x|' "$TMP/nobtf/dump.csv"
+cp "$FIX/README.md" "$TMP/nobtf/vmlinux.btf"
+out=$("$BIN" churn "$TMP/nobtf" "$FIX/b" --out "$TMP/badbtf" 2>&1)
+[ $? -eq 2 ] && printf '%s' "$out" | grep -q 'nobtf/vmlinux.btf: not raw BTF'
+ok $? "a vmlinux.btf that is not BTF: exit 2 naming it"
+[ -e "$TMP/badbtf" ] && diag "$TMP/badbtf written"
 
 wide=$(awk 'length > 72' "$TMP/ab/report.txt")
 check "report.txt is the printed report, no line over 72 columns" \

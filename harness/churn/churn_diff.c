@@ -56,6 +56,10 @@ const struct churn_count_info churn_counts[CC_NR] = {
 	[CC_RN_OTHER] = { "dynamic", "renamed_other", "renamed, any other suffix (.llvm, ...)", true },
 	[CC_FN_MACRO] = { "dynamic", "inlined_macro",
 		"inlined, and B's source defines the name as a macro calling a kprobe target of B (the one to use instead)", true },
+	[CC_FN_SIG_COMPARED] = { "dynamic", "signature_compared",
+		"kept targets with one prototype in the BTF of A and of B: those whose signatures were compared", false },
+	[CC_FN_SIG_CHANGED] = { "dynamic", "signature_changed",
+		"kept targets whose parameter list (count, names or types) differs between A's and B's BTF; still probeable, so not part of broken, but arg1 or a named argument may read something else", true },
 };
 
 double churn_per_1000(const struct churn_result *r, enum churn_count c)
@@ -63,7 +67,7 @@ double churn_per_1000(const struct churn_result *r, enum churn_count c)
 	uint64_t base = !strcmp(churn_counts[c].side, "static") ? r->n[CC_TP_IN_A] :
 				r->n[CC_FN_IN_A];
 
-	if (!churn_counts[c].per_1000 || !base)
+	if (!churn_counts[c].per_1000 || !base || r->unknown[c])
 		return NAN;
 	return 1000.0 * (double)r->n[c] / (double)base;
 }
@@ -374,23 +378,59 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 			"no symbol in B and not in B's source: deleted or renamed there");
 }
 
+/*
+ * A kept target's prototype in A and B: compared when each BTF has it
+ * once (two static functions of one name with different parameters are
+ * left out, as is a function BTF does not describe).
+ */
+static int diff_signature(const struct churn_kernel *a, const struct churn_kernel *b,
+			  struct churn_result *r, const char *n)
+{
+	const struct pc_strmap_ent *ea = pc_strmap_find(&a->protos, n);
+	const struct pc_strmap_ent *eb = pc_strmap_find(&b->protos, n);
+	const struct churn_proto *pa, *pb;
+
+	if (!ea || !eb)
+		return PC_OK;
+	pa = ea->val;
+	pb = eb->val;
+	if (pa->ambiguous || pb->ambiguous)
+		return PC_OK;
+	r->n[CC_FN_SIG_COMPARED]++;
+	if (!strcmp(pa->params, pb->params))
+		return PC_OK;
+	return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL, "%s -> %s", pa->full,
+			pb->full);
+}
+
 static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel *b,
 			struct churn_result *r)
 {
+	bool sig = a->have[CHURN_BTF] && b->have[CHURN_BTF];
+
 	const char **ka = pc_strmap_sorted(&a->attach), **kb = pc_strmap_sorted(&b->attach);
 	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
 
 	r->n[CC_FN_IN_A] = a->attach.n;
 	r->n[CC_FN_IN_B] = b->attach.n;
 	for (size_t i = 0; ret == PC_OK && ka[i]; i++) {
-		if (pc_strmap_has(&b->attach, ka[i]))
+		if (pc_strmap_has(&b->attach, ka[i])) {
 			r->n[CC_FN_KEPT]++;
-		else
+			if (sig)
+				ret = diff_signature(a, b, r, ka[i]);
+		} else
 			ret = diff_function(b, r, ka[i]);
 	}
 	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
 		if (!pc_strmap_has(&a->attach, kb[i]))
 			ret = add_item(r, "dynamic", CC_FN_ADDED, kb[i], NULL, "new in B");
+	if (!sig) {
+		const struct churn_kernel *k = a->have[CHURN_BTF] ? b : a;
+
+		r->unknown[CC_FN_SIG_COMPARED] = r->unknown[CC_FN_SIG_CHANGED] = true;
+		snprintf(r->sig_why, sizeof(r->sig_why), "no BTF for %s: %.200s",
+			 k == a ? "A" : "B", k->why[CHURN_BTF]);
+	}
 	free(ka);
 	free(kb);
 	return ret;

@@ -40,16 +40,19 @@ static const char *const probes_cols[] = {
 /*
  * A broken point's replacement as the CSVs give it: a name, or "none
  * found"; empty where nothing broke, for an added point, and for a
- * changed format (the event is still there: its reads need adapting).
+ * changed format or signature (the point is still there: its reads need
+ * adapting).
  */
 static const char *use_instead(const char *category, const char *use)
 {
-	if (!category[0] || !strcmp(category, "added") || !strcmp(category, "format_changed"))
+	if (!category[0] || !strcmp(category, "added") || !strcmp(category, "format_changed") ||
+	    !strcmp(category, "signature_changed"))
 		return "";
 	return use ? use : "none found";
 }
 static const char *const tools_cols[] = {
-	"file", "format", "entries", "probes", "breaks", "format_changed", "not_in_a",
+	"file", "format", "entries", "probes", "breaks", "format_changed",
+	"signature_changed", "not_in_a",
 	"unresolved", "not_covered", "ok", "verdict", NULL,
 };
 
@@ -87,7 +90,10 @@ static int write_churn_csv(const struct churn_out *o, const struct churn_kernel 
 		pc_csvw_str(&w, b->label);
 		pc_csvw_str(&w, churn_counts[c].side);
 		pc_csvw_str(&w, churn_counts[c].name);
-		pc_csvw_u64(&w, r->n[c]);
+		if (r->unknown[c])
+			pc_csvw_str(&w, "");	/* not counted, see the report */
+		else
+			pc_csvw_u64(&w, r->n[c]);
 		pc_csvw_dbl(&w, churn_per_1000(r, (enum churn_count)c));
 		pc_csvw_str(&w, churn_counts[c].what);
 		ret = pc_csvw_endrow(&w);
@@ -115,7 +121,7 @@ static int write_items_csv(const struct churn_out *o, const struct churn_result 
 static size_t n_ok(const struct churn_probes *pl)
 {
 	return pl->n - pl->breaks - pl->changed - pl->missing - pl->unresolved -
-	       pl->uncovered;
+	       pl->uncovered - pl->sigchanged;
 }
 
 static int write_probes_csv(const struct churn_out *o, const struct churn_tools *t,
@@ -156,6 +162,7 @@ static int write_tools_csv(const struct churn_out *o, const struct churn_tools *
 		pc_csvw_u64(&w, pl->n);
 		pc_csvw_u64(&w, pl->breaks);
 		pc_csvw_u64(&w, pl->changed);
+		pc_csvw_u64(&w, pl->sigchanged);
 		pc_csvw_u64(&w, pl->missing);
 		pc_csvw_u64(&w, pl->unresolved);
 		pc_csvw_u64(&w, pl->uncovered);
@@ -254,8 +261,13 @@ static void probe_table(FILE *f, const struct churn_probes *pl)
 	fprintf(f, "\n%s %s:\n", !strcmp(pl->format, "probe list") ? "Probe list" :
 		!strcmp(pl->format, "bpftrace") ? "bpftrace script" :
 		!strcmp(pl->format, "systemtap") ? "SystemTap script" : "BCC tool", pl->path);
-	snprintf(line, sizeof(line), "%zu probes (%zu entries): %zu break, %zu format changed, %zu not in A, ",
-		 pl->n, pl->lines, pl->breaks, pl->changed, pl->missing);
+	snprintf(line, sizeof(line), "%zu probes (%zu entries): %zu break, %zu format changed, ",
+		 pl->n, pl->lines, pl->breaks, pl->changed);
+	if (pl->sigchanged)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 "%zu signature changed, ", pl->sigchanged);
+	snprintf(line + strlen(line), sizeof(line) - strlen(line), "%zu not in A, ",
+		 pl->missing);
 	if (pl->unresolved || pl->uncovered)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 			 "%zu unresolved, %zu not covered, ", pl->unresolved, pl->uncovered);
@@ -330,6 +342,14 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		row(f, r, "vanished (no source index for B)", CC_FN_VANISHED);
 	row(f, r, "broken = all of the lost above", CC_FN_BROKEN);
 	row(f, r, "added in B", CC_FN_ADDED);
+	if (r->unknown[CC_FN_SIG_CHANGED]) {
+		fprintf(f, "  %-50s %9s %9s\n", "kept, signature changed (BTF; not in broken)",
+			"unknown", "-");
+		wrap(f, "    ", 4, r->sig_why);
+	} else {
+		row(f, r, "kept, signature compared (in both BTFs)", CC_FN_SIG_COMPARED);
+		row(f, r, "  signature changed (not in broken)", CC_FN_SIG_CHANGED);
+	}
 
 	fprintf(f, "\nRules (docs/churn.md):\n");
 	wrap(f, "  static: ", 4, "an event is system:event from tracefs; fields are compared by name, common_* fields left out; a field renamed keeps type, size and offset.");
@@ -345,6 +365,11 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		snprintf(line, sizeof(line), "%zu tool files: %zu break, %zu only format changes, %zu undecided (a name built at run time or a point not compared), %zu ok.",
 			 t->n, t->breaks, t->changed, t->undecided, t->ok);
 		wrap(f, "  ", 2, line);
+		if (t->sigchanged) {
+			snprintf(line, sizeof(line), "%zu more: only signature changes (kept functions whose parameters changed in BTF).",
+				 t->sigchanged);
+			wrap(f, "  ", 2, line);
+		}
 		if (t->skipped) {
 			snprintf(line, sizeof(line), "%zu other file(s) (not .bt, .stp, .py or .list) not read.",
 				 t->skipped);

@@ -56,6 +56,8 @@ static int add_probe(struct churn_probes *pl, size_t line, const char *pre,
 		pl->breaks++;
 	else if (!strcmp(status, "format_changed"))
 		pl->changed++;
+	else if (!strcmp(status, "signature_changed"))
+		pl->sigchanged++;
 	else if (!strcmp(status, "not_in_a"))
 		pl->missing++;
 	else if (!strcmp(status, "unresolved"))
@@ -101,8 +103,10 @@ static int judge(struct churn_probes *pl, size_t line, const char *pre,
 	if (!e)
 		return add_probe(pl, line, pre, name, suf, "ok", "", "unchanged in B");
 	it = &pl->r->items[(uintptr_t)e->val - 1];
+	/* a changed format or signature: the point is there, its reads may not be */
 	ret = add_probe(pl, line, pre, name, suf,
-			strcmp(it->category, "format_changed") ? "breaks" : "format_changed",
+			!strcmp(it->category, "format_changed") ? "format_changed" :
+			!strcmp(it->category, "signature_changed") ? "signature_changed" : "breaks",
 			it->category, it->detail);
 	if (ret == PC_OK)
 		pl->p[pl->n - 1].use = it->use;

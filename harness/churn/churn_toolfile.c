@@ -199,6 +199,8 @@ const char *churn_tool_verdict(const struct churn_probes *pl)
 		return "breaks";
 	if (pl->changed)
 		return "format_changed";
+	if (pl->sigchanged)
+		return "signature_changed";
 	if (pl->unresolved || pl->uncovered)
 		return "undecided";
 	return "ok";
@@ -212,6 +214,8 @@ static void tally(struct churn_tools *t, const struct churn_probes *pl)
 		t->breaks++;
 	else if (!strcmp(v, "format_changed"))
 		t->changed++;
+	else if (!strcmp(v, "signature_changed"))
+		t->sigchanged++;
 	else if (!strcmp(v, "undecided"))
 		t->undecided++;
 	else
