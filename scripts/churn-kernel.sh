@@ -18,6 +18,11 @@
 #      (skipped with --no-source);
 #      the ~150 MB download is deleted once indexed.
 #
+# A cached dump made before a part existed is made again: one without
+# a btf row in dump.csv (vmlinux.btf, the prototypes for
+# signature_changed) is dumped again by step 2, one without
+# source-macros.list is indexed again by step 3.
+#
 # Output, for `eval` or probecost: KVER=..., DUMP=<dir>. Progress goes to
 # stderr. Exit status: 0 done, 1 a step failed, 2 usage, 4 the dump
 # cannot be made here (no scripts/guest.sh, no QEMU, no archive access
@@ -53,7 +58,16 @@ kver=$(printf '%s\n' "$fetched" | sed -n 's/^KVER=//p')
 [ -n "$kver" ] || die "scripts/kernel-fetch.sh $1 printed no KVER"
 dump="$cache/churn/$kver"
 
-if [ ! -f "$dump/dump.csv" ]; then
+# vmlinux.btf came later than the other parts: a dump whose manifest has
+# no btf row is made again (a kernel without BTF has the row, "absent")
+if [ -f "$dump/dump.csv" ] && ! grep -q '^btf,' "$dump/dump.csv"; then
+	echo "churn-kernel: the cached $kver dump predates vmlinux.btf; dumping it again" >&2
+	redump=1
+else
+	redump=0
+fi
+
+if [ ! -f "$dump/dump.csv" ] || [ $redump -eq 1 ]; then
 	guest="$top/scripts/guest.sh"
 	if [ ! -f "$guest" ]; then
 		echo "churn-kernel: $kver has no cached dump and $guest is not in this checkout to boot it; dump it by hand: probecost churn --dump DIR inside that kernel, then copy DIR to $dump" >&2
@@ -67,6 +81,10 @@ if [ ! -f "$dump/dump.csv" ]; then
 	[ $rc -ne 4 ] || exit 4
 	[ $rc -eq 0 ] || die "the guest run of probecost churn --dump on $kver failed, exit $rc (see above; console in $dump.tmp/guest-console.log)"
 	[ -f "$dump.tmp/dump/dump.csv" ] || die "the guest wrote no dump/dump.csv into $dump.tmp"
+	# a source index already made for this kernel is kept: the source is the same
+	for f in source-defs.list source-macros.list; do
+		[ ! -f "$dump/$f" ] || mv "$dump/$f" "$dump.tmp/dump/$f"
+	done
 	rm -rf "$dump"
 	mv "$dump.tmp/dump" "$dump"
 	rm -rf "$dump.tmp"
