@@ -406,9 +406,8 @@ static int diff_signature(const struct churn_kernel *a, const struct churn_kerne
 static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel *b,
 			struct churn_result *r)
 {
-	bool sig = a->have[CHURN_BTF] && b->have[CHURN_BTF];
-
 	const char **ka = pc_strmap_sorted(&a->attach), **kb = pc_strmap_sorted(&b->attach);
+	bool sig = a->have[CHURN_BTF] && b->have[CHURN_BTF];
 	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
 
 	r->n[CC_FN_IN_A] = a->attach.n;
@@ -418,8 +417,9 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 			r->n[CC_FN_KEPT]++;
 			if (sig)
 				ret = diff_signature(a, b, r, ka[i]);
-		} else
+		} else {
 			ret = diff_function(b, r, ka[i]);
+		}
 	}
 	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
 		if (!pc_strmap_has(&a->attach, kb[i]))
