@@ -137,7 +137,7 @@ if [ $nolibbpf -eq 1 ]; then
 	skip "signatures: the prototypes in items.csv" "probecost was built without libbpf"
 else
 	check "signatures: counted from BTF, not in broken" expect "$TMP/ab" dynamic \
-		"signature_compared=3 signature_changed=1 broken=9"
+		"signature_compared=3 signature_changed=1 signature_qualifiers_only=0 broken=9"
 	check "signatures: A's and B's prototype in items.csv" \
 		grep -qxF 'dynamic,signature_changed,arch_foo,"int arch_foo(int cpu) -> int arch_foo(unsigned int cpu, void *data)",' "$TMP/ab/items.csv"
 fi

@@ -95,6 +95,7 @@ struct churn_kernel {
 struct churn_proto {
 	char *full;
 	char *params;		/* points into @full */
+	char *bare;		/* the parameters without const/volatile/restrict */
 	bool ambiguous;
 };
 
@@ -166,6 +167,7 @@ enum churn_count {
 	CC_FN_MACRO,	/* of inlined: a macro in B calling a target of B */
 	/* of kept: prototypes from BTF (not part of broken) */
 	CC_FN_SIG_COMPARED, CC_FN_SIG_CHANGED,
+	CC_FN_SIG_QUAL,	/* of signature_changed: only qualifiers differ */
 	CC_NR
 };
 

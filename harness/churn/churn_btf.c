@@ -38,14 +38,16 @@ static void put(struct sbuf *s, const char *t)
 }
 
 static void fmt_params(const struct btf *btf, const struct btf_type *proto,
-		       struct sbuf *s);
+		       struct sbuf *s, bool qual);
 
 /*
  * The type name of @id: "void", "int", "struct sock *", "const char *",
  * "void (*)(int)". Modifiers and type tags are followed; a const
- * pointer is written "T * const".
+ * pointer is written "T * const". Without @qual, const, volatile and
+ * restrict are left out: what a qualifier-only change compares.
  */
-static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth)
+static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth,
+		     bool qual)
 {
 	const struct btf_type *t;
 	const char *name;
@@ -83,12 +85,12 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth)
 		const struct btf_type *in = btf__type_by_id(btf, t->type);
 
 		if (in && btf_is_func_proto(in)) {
-			fmt_type(btf, in->type, s, depth + 1);
+			fmt_type(btf, in->type, s, depth + 1, qual);
 			put(s, " (*)");
-			fmt_params(btf, in, s);
+			fmt_params(btf, in, s, qual);
 			return;
 		}
-		fmt_type(btf, t->type, s, depth + 1);
+		fmt_type(btf, t->type, s, depth + 1, qual);
 		put(s, s->n && s->b[s->n - 1] == '*' ? "*" : " *");
 		return;
 	}
@@ -99,32 +101,36 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth)
 				"restrict";
 		const struct btf_type *in = btf__type_by_id(btf, t->type);
 
+		if (!qual) {
+			fmt_type(btf, t->type, s, depth + 1, qual);
+			return;
+		}
 		if (in && btf_is_ptr(in)) {	/* the pointer itself is qualified */
-			fmt_type(btf, t->type, s, depth + 1);
+			fmt_type(btf, t->type, s, depth + 1, qual);
 			put(s, " ");
 			put(s, q);
 			return;
 		}
 		put(s, q);
 		put(s, " ");
-		fmt_type(btf, t->type, s, depth + 1);
+		fmt_type(btf, t->type, s, depth + 1, qual);
 		return;
 	}
 	case BTF_KIND_TYPE_TAG:
-		fmt_type(btf, t->type, s, depth + 1);
+		fmt_type(btf, t->type, s, depth + 1, qual);
 		return;
 	case BTF_KIND_ARRAY: {
 		char dim[32];
 
-		fmt_type(btf, btf_array(t)->type, s, depth + 1);
+		fmt_type(btf, btf_array(t)->type, s, depth + 1, qual);
 		snprintf(dim, sizeof(dim), "[%u]", btf_array(t)->nelems);
 		put(s, dim);
 		return;
 	}
 	case BTF_KIND_FUNC_PROTO:
-		fmt_type(btf, t->type, s, depth + 1);
+		fmt_type(btf, t->type, s, depth + 1, qual);
 		put(s, " ()");
-		fmt_params(btf, t, s);
+		fmt_params(btf, t, s, qual);
 		return;
 	default:
 		put(s, "?");
@@ -134,7 +140,7 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth)
 
 /* "(int cpu, const char *name)", "(void)", "(const char *fmt, ...)" */
 static void fmt_params(const struct btf *btf, const struct btf_type *proto,
-		       struct sbuf *s)
+		       struct sbuf *s, bool qual)
 {
 	const struct btf_param *p = btf_params(proto);
 	__u16 n = btf_vlen(proto);
@@ -151,7 +157,7 @@ static void fmt_params(const struct btf *btf, const struct btf_type *proto,
 			put(s, "...");	/* variadic */
 			continue;
 		}
-		fmt_type(btf, p[i].type, s, 0);
+		fmt_type(btf, p[i].type, s, 0, qual);
 		if (pn && *pn) {
 			if (s->b[s->n - 1] != '*')
 				put(s, " ");
@@ -165,8 +171,10 @@ void churn_proto_free(void *p)
 {
 	struct churn_proto *cp = p;
 
-	if (cp)
+	if (cp) {
 		free(cp->full);
+		free(cp->bare);
+	}
 	free(cp);
 }
 
@@ -177,17 +185,18 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 	const struct btf_type *proto = btf__type_by_id(btf, fn->type);
 	struct pc_strmap_ent *e;
 	struct churn_proto *cp;
-	struct sbuf s = { .n = 0 };
+	struct sbuf s = { .n = 0 }, bare = { .n = 0 };
 	size_t at;
 
 	if (!name || !*name || !proto || !btf_is_func_proto(proto))
 		return PC_OK;
-	fmt_type(btf, proto->type, &s, 0);
+	fmt_type(btf, proto->type, &s, 0, true);
 	if (s.b[s.n - 1] != '*')
 		put(&s, " ");
 	put(&s, name);
 	at = s.n;
-	fmt_params(btf, proto, &s);
+	fmt_params(btf, proto, &s, true);
+	fmt_params(btf, proto, &bare, false);
 	if (pc_strmap_add(&k->protos, name, NULL) != PC_OK)
 		return PC_ERR_NOMEM;
 	e = pc_strmap_find(&k->protos, name);
@@ -199,8 +208,8 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 		return PC_OK;
 	}
 	cp = calloc(1, sizeof(*cp));
-	if (!cp || !(cp->full = strdup(s.b))) {
-		free(cp);
+	if (!cp || !(cp->full = strdup(s.b)) || !(cp->bare = strdup(bare.b))) {
+		churn_proto_free(cp);
 		return PC_ERR_NOMEM;
 	}
 	cp->params = cp->full + at;

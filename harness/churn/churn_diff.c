@@ -60,6 +60,8 @@ const struct churn_count_info churn_counts[CC_NR] = {
 		"kept targets with one prototype in the BTF of A and of B: those whose signatures were compared", false },
 	[CC_FN_SIG_CHANGED] = { "dynamic", "signature_changed",
 		"kept targets whose parameter list (count, names or types) differs between A's and B's BTF; still probeable, so not part of broken, but arg1 or a named argument may read something else", true },
+	[CC_FN_SIG_QUAL] = { "dynamic", "signature_qualifiers_only",
+		"signature_changed, but only a const, volatile or restrict qualifier differs: the same values in the same places", true },
 };
 
 double churn_per_1000(const struct churn_result *r, enum churn_count c)
@@ -399,6 +401,11 @@ static int diff_signature(const struct churn_kernel *a, const struct churn_kerne
 	r->n[CC_FN_SIG_COMPARED]++;
 	if (!strcmp(pa->params, pb->params))
 		return PC_OK;
+	if (!strcmp(pa->bare, pb->bare)) {
+		r->n[CC_FN_SIG_QUAL]++;
+		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
+				"%s -> %s (qualifiers only)", pa->full, pb->full);
+	}
 	return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL, "%s -> %s", pa->full,
 			pb->full);
 }
@@ -428,6 +435,7 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 		const struct churn_kernel *k = a->have[CHURN_BTF] ? b : a;
 
 		r->unknown[CC_FN_SIG_COMPARED] = r->unknown[CC_FN_SIG_CHANGED] = true;
+		r->unknown[CC_FN_SIG_QUAL] = true;
 		snprintf(r->sig_why, sizeof(r->sig_why), "no BTF for %s: %.200s",
 			 k == a ? "A" : "B", k->why[CHURN_BTF]);
 	}

@@ -349,6 +349,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 	} else {
 		row(f, r, "kept, signature compared (in both BTFs)", CC_FN_SIG_COMPARED);
 		row(f, r, "  signature changed (not in broken)", CC_FN_SIG_CHANGED);
+		row(f, r, "    only const/volatile/restrict", CC_FN_SIG_QUAL);
 	}
 
 	fprintf(f, "\nRules (docs/churn.md):\n");

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 		return ret == PC_OK ? 0 : 1;
 	}
 
-	ktap_plan(4 + (int)(sizeof(want) / sizeof(want[0])));
+	ktap_plan(5 + (int)(sizeof(want) / sizeof(want[0])));
 	memset(k, 0, sizeof(k));
 	if (!mkdtemp(tmp))
 		return 1;
@@ -188,6 +188,14 @@ int main(int argc, char **argv)
 
 		KTAP_OK(!strcmp(p->params, "(int cpu)"), "the compared part is the parameter list: %s",
 			p->params);
+	}
+	{
+		const struct churn_proto *p = pc_strmap_find(&k[0].protos, "gone_func")->val;
+		const struct churn_proto *q = pc_strmap_find(&k[0].protos, "now_notrace")->val;
+
+		KTAP_OK(!strcmp(p->bare, "(void (*)(int x) fn, char *fmt, ...)") &&
+			!strcmp(q->bare, "(void *p)"),
+			"without qualifiers: %s, %s", p->bare, q->bare);
 	}
 	KTAP_OK(churn_btf_load(&k[0], FIXTURES "/README.md", err, sizeof(err)) == PC_ERR_INVAL &&
 		strstr(err, "not raw BTF"), "a file that is not BTF is refused: %s", err);
