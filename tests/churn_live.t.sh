@@ -8,9 +8,9 @@ TMP=$(mktemp -d)
 BIN=$(pwd)/$PROBECOST
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 8
+ktap_plan 9
 if [ "$(id -u)" -ne 0 ]; then
-	for i in 1 2 3 4 5 6 7 8; do skip "live dump $i" "needs root (kallsyms names, tracefs)"; done
+	for i in 1 2 3 4 5 6 7 8 9; do skip "live dump $i" "needs root (kallsyms names, tracefs)"; done
 	ktap_finish
 fi
 
@@ -25,7 +25,7 @@ import csv, sys
 d, release = sys.argv[1], sys.argv[2]
 rows = {r['part']: r for r in csv.DictReader(open(d + '/dump.csv'))}
 bad = []
-if set(rows) != {'release', 'symbols', 'events', 'ftrace', 'blacklist', 'source'}:
+if set(rows) != {'release', 'symbols', 'events', 'ftrace', 'blacklist', 'source', 'btf'}:
     bad.append('parts %s' % sorted(rows))
 if rows['release']['detail'] != release:
     bad.append('release %r, uname says %r' % (rows['release']['detail'], release))
@@ -76,10 +76,19 @@ else
 	check "blacklist absent: no kprobe-blacklist.csv written" [ ! -e "$TMP/d/kprobe-blacklist.csv" ]
 fi
 
+st=$(awk -F, '$1 == "btf" { print $3 }' "$TMP/d/dump.csv")
+if [ "$st" = ok ]; then
+	check "vmlinux.btf is /sys/kernel/btf/vmlinux byte for byte" \
+		cmp -s "$TMP/d/vmlinux.btf" /sys/kernel/btf/vmlinux
+else
+	check "btf absent: no vmlinux.btf written" [ ! -e "$TMP/d/vmlinux.btf" ]
+fi
+
 "$BIN" churn "$TMP/d" "$TMP/d" --out "$TMP/self" --plot none >"$TMP/self.out" 2>&1
 ok $? "the dump compared with itself exits 0"
 check "the dump compared with itself: nothing broken, nothing added, all kept" \
 	awk -F, 'NR > 1 && ($4 == "broken" || $4 == "added") && $5 != 0 { bad = 1 }
+		 NR > 1 && $4 == "signature_changed" && $5 != "" && $5 != 0 { bad = 1 }
 		 NR > 1 && $4 == "in_a" { a[$3] = $5 } NR > 1 && $4 == "kept" { k[$3] = $5 }
 		 END { exit bad || a["static"] != k["static"] || a["dynamic"] != k["dynamic"] ||
 		       a["static"] == 0 || a["dynamic"] == 0 }' "$TMP/self/churn.csv"
