@@ -182,11 +182,11 @@ static int setup(struct pc_actx *c, const struct pc_mech *m, bool llc,
 	return PC_OK;
 }
 
-static int ride_slot(void *arg, struct pc_drive *d, int slot)
+static int ride_slot(void *arg, struct pc_drive *d, int slot, const char *variant)
 {
 	struct pc_victim_ride *vr = arg;
 	enum pc_state st = slot == PC_NR_STATES ? PC_ABSENT : slot;
-	int ret = pc_victim_slot(&vr->v, d, slot);
+	int ret = pc_victim_slot(&vr->v, d, slot, variant);
 
 	if (ret != PC_OK && ret != PC_ERR_INTR && !vr->v.out.why[0])
 		snprintf(vr->v.out.why, sizeof(vr->v.out.why), "%s: %.200s", pc_state_name(st),
@@ -201,9 +201,7 @@ static void ride_fold(void *arg)
 
 static void ride_drop(void *arg)
 {
-	struct pc_victim_ride *vr = arg;
-
-	memset(vr->v.done, 0, sizeof(vr->v.done));
+	pc_victim_drop(&((struct pc_victim_ride *)arg)->v);
 }
 
 int pc_victim_ride(struct pc_actx *c, const struct pc_mech *m, struct pc_rider *r)

@@ -83,17 +83,20 @@ int pc_victim_open(struct pc_victim *v, const struct pc_victim_cfg *cfg);
 
 /*
  * The walks of one slot: @d armed in the slot's state (@slot: a state,
- * or PC_NR_STATES for absent'), every set and k. The mechanism's count
- * is read after each timed walk, never between the hits and the walk:
- * a read-back syscall's kernel entry would be charged to the hits.
+ * or PC_NR_STATES for absent'), every set and k; @variant: the variant
+ * in force, read back by the caller. The mechanism's count is read after
+ * each timed walk, never between the hits and the walk: a read-back
+ * syscall's kernel entry would be charged to the hits.
  */
-int pc_victim_slot(struct pc_victim *v, struct pc_drive *d, int slot);
+int pc_victim_slot(struct pc_victim *v, struct pc_drive *d, int slot, const char *variant);
 
 /*
  * Fold the repeat whose slots pc_victim_slot() measured into the
  * results (nothing without both absent slots), and start the next.
  */
 void pc_victim_fold(struct pc_victim *v);
+/* Forget the repeat under way (a warm-up one) without folding it. */
+void pc_victim_drop(struct pc_victim *v);
 
 void pc_victim_close(struct pc_victim *v);
 

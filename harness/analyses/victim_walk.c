@@ -145,13 +145,13 @@ int pc_victim_open(struct pc_victim *v, const struct pc_victim_cfg *cfg)
 	return ret;
 }
 
-int pc_victim_slot(struct pc_victim *v, struct pc_drive *d, int slot)
+int pc_victim_slot(struct pc_victim *v, struct pc_drive *d, int slot, const char *variant)
 {
 	const struct pc_victim_cfg *cfg = &v->cfg;
 	int ret = PC_OK;
 
 	if (slot < PC_NR_STATES)
-		pc_drive_variant(d, v->out.variant[slot], sizeof(v->out.variant[slot]));
+		snprintf(v->out.variant[slot], sizeof(v->out.variant[slot]), "%s", variant);
 	for (size_t s = 0; ret == PC_OK && s < cfg->nsets; s++)
 		for (size_t k = 0; ret == PC_OK && k < cfg->nk; k++)
 			ret = pass(d, &v->ch[s], cfg->k[k], cfg->passes, &v->w[slot][s][k]);
@@ -186,6 +186,11 @@ void pc_victim_fold(struct pc_victim *v)
 				out->nst[st]++;
 		out->n++;
 	}
+	pc_victim_drop(v);
+}
+
+void pc_victim_drop(struct pc_victim *v)
+{
 	memset(v->done, 0, sizeof(v->done));
 }
 
@@ -214,7 +219,10 @@ int pc_victim_measure(struct pc_drive *d, struct pc_victim *v)
 					  ((double)rep + (double)i / (REF2 + 1)) / total);
 			ret = pc_drive_arm(d, st, NULL);
 			if (ret == PC_OK) {
-				ret = pc_victim_slot(v, d, slot);
+				char variant[64];
+
+				pc_drive_variant(d, variant, sizeof(variant));
+				ret = pc_victim_slot(v, d, slot, variant);
 				pc_drive_disarm(d, NULL);
 			}
 			if (ret == PC_OK)
@@ -228,7 +236,7 @@ int pc_victim_measure(struct pc_drive *d, struct pc_victim *v)
 			ret = PC_OK;
 		}
 		if (rep < cfg->warmup)
-			memset(v->done, 0, sizeof(v->done));
+			pc_victim_drop(v);
 		else
 			pc_victim_fold(v);
 	}

@@ -80,7 +80,7 @@ static int measure_slot(struct mrun *r, enum pc_state st, int slot, struct slot 
 	if (ret == PC_OK)
 		ret = pc_drive_hits_check(d, st, &s->p);
 	if (ret == PC_OK && r->rider && r->rider->slot &&
-	    r->rider->slot(r->rider->arg, d, slot) == PC_ERR_INTR)
+	    r->rider->slot(r->rider->arg, d, slot, s->variant) == PC_ERR_INTR)
 		ret = PC_ERR_INTR;
 	if (d->armed) {
 		int e = pc_drive_disarm(d, &s->disarm);

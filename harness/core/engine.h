@@ -70,7 +70,8 @@ int pc_engine_run(struct pc_engine *e, const struct pc_mech *m);
  * figures go on.
  */
 struct pc_rider {
-	int (*slot)(void *arg, struct pc_drive *d, int slot);
+	/* @variant: what the engine read back for this slot (no second read) */
+	int (*slot)(void *arg, struct pc_drive *d, int slot, const char *variant);
 	void (*fold)(void *arg);
 	/* called instead of fold() after a warm-up repeat, may be NULL */
 	void (*drop)(void *arg);

@@ -527,13 +527,13 @@ struct ride_log {
 	unsigned int calls[PC_NR_STATES + 1], wrong, folds, drops;
 };
 
-static int ride_slot(void *arg, struct pc_drive *d, int slot)
+static int ride_slot(void *arg, struct pc_drive *d, int slot, const char *variant)
 {
 	struct ride_log *l = arg;
 	enum pc_state want = slot == PC_NR_STATES ? PC_ABSENT : slot;
 
 	/* the slot's state is armed, and the pair is done before the rider */
-	l->wrong += !d->armed || !farmed || fstate != want;
+	l->wrong += !d->armed || !farmed || fstate != want || !variant || !variant[0];
 	l->calls[slot]++;
 	return PC_OK;
 }
