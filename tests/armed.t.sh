@@ -7,12 +7,7 @@
 # after SIGINT while a thousand others are armed.
 . tests/ktap.sh
 . tests/user_helpers.sh
-need_uprobes
-
-TMP=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 7
-before=$(leftovers)
+user_test_start 7
 
 "$PROBECOST" run --quick --repeat 6 --no-vm --mech uprobe-nop,user-branch \
 	--tracer ftrace,self --state absent,enabled --armed 0,10 --analyses armed --out "$TMP/r" >"$TMP/r.log" 2>&1

@@ -11,12 +11,7 @@
 # is only measured when named, and nothing is left behind.
 . tests/ktap.sh
 . tests/user_helpers.sh
-need_uprobes
-
-TMP=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 7
-before=$(leftovers)
+user_test_start 7
 
 "$PROBECOST" run --quick --repeat 6 --no-vm --analyses none \
 	--mech uprobe-nop,usdt,syscall-tracepoint --tracer ftrace --state filtered,recording \

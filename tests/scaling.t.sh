@@ -11,12 +11,7 @@
 # family, and nothing is left armed.
 . tests/ktap.sh
 . tests/user_helpers.sh
-need_uprobes
-
-TMP=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 7
-before=$(leftovers)
+user_test_start 7
 
 "$PROBECOST" run --no-vm --repeat 6 --analyses scaling \
 	--mech user-branch,uprobe-nop,usdt,syscall-tracepoint,tracepoint \

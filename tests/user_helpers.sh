@@ -17,6 +17,17 @@ need_uprobes() {
 	fi
 }
 
+# The start of a test that arms probes: uprobes needed, a scratch $TMP
+# (kept with KEEP=1), the KTAP plan of N, and $before, what was left
+# armed before it, for ok_no_leftovers/leftovers to compare with.
+user_test_start() {
+	need_uprobes
+	TMP=$(mktemp -d)
+	trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+	ktap_plan "$1"
+	before=$(leftovers)
+}
+
 # What a run may leave behind, as text to compare. Entries of probecost
 # runs that are still alive (another run on the machine) are not ours to
 # judge and are left out; those of dead runs are exactly what counts.

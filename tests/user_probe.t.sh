@@ -11,12 +11,7 @@
 # after any of it.
 . tests/ktap.sh
 . tests/user_helpers.sh
-need_uprobes
-
-TMP=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-ktap_plan 10
-before=$(leftovers)
+user_test_start 10
 RUN="$PROBECOST run --repeat 6 --analyses none --no-vm"
 
 # rows.py DIR CHECK: 0 when the overhead rows of the run in DIR pass CHECK
