@@ -277,9 +277,10 @@ static enum churn_count suffix_kind(const char *s)
  * kprobe target of B, following macros that call macros a few levels
  * deep (kmem_cache_alloc -> alloc_hooks(kmem_cache_alloc_noprof(...))):
  * what to probe instead. NULL when B has no macro index or none is.
+ * Called with @depth 0.
  */
-static const char *macro_target_depth(const struct churn_kernel *b, const char *n,
-				      size_t bl, int depth)
+static const char *macro_target(const struct churn_kernel *b, const char *n,
+				size_t bl, int depth)
 {
 	const struct pc_strmap_ent *e = pc_strmap_findn(&b->macros, n, bl);
 	static char found[256];
@@ -301,7 +302,7 @@ static const char *macro_target_depth(const struct churn_kernel *b, const char *
 	for (c = e->val; *c; ) {
 		const char *end = strchr(c, ' ');
 		size_t l = end ? (size_t)(end - c) : strlen(c);
-		const char *t = macro_target_depth(b, c, l, depth + 1);
+		const char *t = macro_target(b, c, l, depth + 1);
 
 		if (t)
 			return t;
@@ -311,17 +312,14 @@ static const char *macro_target_depth(const struct churn_kernel *b, const char *
 }
 
 /*
- * What to probe in B instead of @n: the target of the macro @n became,
- * else B's `<n>_noprof` (6.10's allocation profiling renamed the
- * allocators so, some behind a macro of the old name, some not).
+ * B's `<n>_noprof` when it is a kprobe target: 6.10's allocation
+ * profiling renamed the allocators so, some behind a macro of the old
+ * name, some not. NULL otherwise.
  */
-static const char *macro_target(const struct churn_kernel *b, const char *n, size_t bl)
+static const char *noprof_rename(const struct churn_kernel *b, const char *n, size_t bl)
 {
 	static char sib[256];
-	const char *t = macro_target_depth(b, n, bl, 0);
 
-	if (t)
-		return t;
 	if (bl + 8 >= sizeof(sib))
 		return NULL;
 	snprintf(sib, sizeof(sib), "%.*s_noprof", (int)bl, n);
@@ -333,6 +331,7 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 {
 	size_t bl = churn_base_len(n);
 	const struct pc_strmap_ent *e = pc_strmap_findn(&b->attach_base, n, bl);
+	const char *t;
 
 	if (e) {
 		const char *m = e->val;
@@ -352,15 +351,13 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 		return add_item(r, "dynamic", CC_FN_VANISHED, n, NULL,
 				"no symbol in B; no source index for B");
 	if (pc_strmap_findn(&b->source, n, bl)) {
-		const char *t = macro_target(b, n, bl);
-
-		if (t && pc_strmap_findn(&b->macros, n, bl)) {
+		if ((t = macro_target(b, n, bl, 0))) {
 			r->n[CC_FN_MACRO]++;
 			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
 					"no symbol in B; B's source defines %.*s as a macro calling %s, a kprobe target of B",
 					(int)bl, n, t);
 		}
-		if (t)
+		if ((t = noprof_rename(b, n, bl)))
 			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
 					"no symbol in B; B's source still has %.*s(, and B has %s, its _noprof rename (6.10's allocation profiling)",
 					(int)bl, n, t);
@@ -368,14 +365,10 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 				"no symbol in B; B's source still has %.*s(: inlined, compiled out or a macro",
 				(int)bl, n);
 	}
-	{
-		const char *t = macro_target(b, n, bl);
-
-		if (t)
-			return add_item(r, "dynamic", CC_FN_REMOVED, n, t,
-					"no symbol in B and not in B's source, but B has %s, its _noprof rename (6.10's allocation profiling)",
-					t);
-	}
+	if ((t = noprof_rename(b, n, bl)))
+		return add_item(r, "dynamic", CC_FN_REMOVED, n, t,
+				"no symbol in B and not in B's source, but B has %s, its _noprof rename (6.10's allocation profiling)",
+				t);
 	return add_item(r, "dynamic", CC_FN_REMOVED, n, NULL,
 			"no symbol in B and not in B's source: deleted or renamed there");
 }
