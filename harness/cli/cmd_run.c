@@ -41,12 +41,40 @@
 /*
  * A deterministic guest's repeats when --repeat is not given: under
  * -icount shift=0 a cost is an exact instruction count, the same in
- * every repeat (31 and 6 repeats gave identical rows for all seven
- * module mechanisms), so 31 only take a minute longer. 11 keep a CI for
- * the rows that are waits, not counts (arm/disarm in emulated ns), and
- * a median that outvotes up to 5 disturbed repeats.
+ * every repeat (31, 11 and 6 repeats gave identical rows for all seven
+ * module mechanisms), so more only take longer. 7 keep a CI for the
+ * rows that are waits, not counts (arm/disarm in emulated ns), and a
+ * median that outvotes up to 3 disturbed repeats.
  */
-#define GUEST_DET_REPEATS "11"
+#define GUEST_DET_REPEATS "7"
+/*
+ * fire(N)'s length under the icount timer, in instructions. The 2 ms of
+ * the time-based timers make timer jitter and interrupts small against
+ * the cost (1 ms doubled the host's CIs); an instruction count has no
+ * jitter, so a fifth of the window gives the same counts (every module
+ * mechanism's enabled and disabled rows identical, recording within
+ * 0.2%: the ring's page switches fall differently) in less emulation.
+ */
+#define ICOUNT_TARGET_INSNS 0.4e6
+/*
+ * A tracer entry's repeats when --repeat is not given (bpf, perf-record
+ * on a primitive's site). Each of its repeats disarms a uprobe once or
+ * twice, and the kernel waits out an RCU grace period in each (48-76 ms
+ * on the development VM) holding event_mutex, so the next arm waits for
+ * it: it cannot be overlapped (tried: arm-latency took the wait instead).
+ * These entries were half of a default run. 11 repeats keep a
+ * distribution-free 95% CI, a wider one: their rows' `repeats` say 11,
+ * and the report's method line says so.
+ */
+#define TRACER_REPEATS 11
+/*
+ * A PC_MECH_GRACE entry's repeats when --repeat is not given: the uprobe
+ * family's and USDT's two grace periods a repeat were the other half.
+ * Their costs are microsecond traps whose 95% CIs were +-2-4% at 31
+ * repeats; 21 widen them by about a fifth (sqrt(31/21)). The rows and
+ * the report's method line say so.
+ */
+#define GRACE_REPEATS 21
 #define MAX_PAYLOAD 4096
 
 static volatile sig_atomic_t stop_signal;
@@ -100,9 +128,13 @@ static void run_usage(FILE *f)
 		   "                   measured), and filtered (armed, a filter\n"
 		   "                   rejecting every event) only when named\n"
 		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
-		   "  --repeat R       measured repeats, %d..100000 (default %d; a\n"
-		   "                   deterministic guest's default is " GUEST_DET_REPEATS ": its\n"
-		   "                   instruction counts are the same in every repeat)\n"
+		   "  --repeat R       measured repeats of every entry, %d..100000\n"
+		   "                   (default %d; by default the uprobe and USDT\n"
+		   "                   sites measure %d and a tracer's entries on a\n"
+		   "                   primitive's site %d -- each of their disarms\n"
+		   "                   waits out an RCU grace period -- and a\n"
+		   "                   deterministic guest " GUEST_DET_REPEATS ": its instruction\n"
+		   "                   counts are the same in every repeat)\n"
 		   "  --warmup W       repeats run first and dropped, 0..1000 (default 2)\n"
 		   "  --events N       events per fire (N of N/2N), 1..2^32 (default:\n"
 		   "                   calibrated so fire(N) lasts ~%.0f ms)\n"
@@ -140,7 +172,7 @@ static void run_usage(FILE *f)
 		   "measured, 2 usage error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP\n"
 		   "(completed rows are kept, the directory holds an INTERRUPTED marker\n"
 		   "and results/latest is not moved to it).\n",
-		PC_OTHERS_MAX, QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
+		PC_OTHERS_MAX, QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS, GRACE_REPEATS, TRACER_REPEATS,
 		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD, pc_analyses_help);
 }
 
@@ -743,6 +775,24 @@ static void utc_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * @m's measured repeats: --repeat's; by default TRACER_REPEATS for a
+ * tracer entry, GRACE_REPEATS for a PC_MECH_GRACE primitive, never more
+ * than the run's own (--quick's 21).
+ */
+static unsigned int entry_repeats(const struct run_args *a, const struct pc_mech *m)
+{
+	uint64_t r = a->repeats;
+
+	if (a->repeat_set)
+		return (unsigned int)r;
+	if (pc_registry_is_tracer_entry(m) && r > TRACER_REPEATS)
+		r = TRACER_REPEATS;
+	else if ((m->flags & PC_MECH_GRACE) && r > GRACE_REPEATS)
+		r = GRACE_REPEATS;
+	return (unsigned int)r;
+}
+
 static void write_meta(struct pc_results *r, const struct run_args *a,
 		       const struct pc_engine *e, const struct pc_topo *tp,
 		       int os, int logical)
@@ -783,6 +833,10 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 		meta(r, "trigger", a->trigger ? a->trigger : "built-in");
 	}
 	meta_u64(r, "repeats", a->repeats);
+	if (!a->repeat_set && a->repeats > TRACER_REPEATS)
+		meta_u64(r, "tracer_repeats", TRACER_REPEATS);
+	if (!a->repeat_set && a->repeats > GRACE_REPEATS)
+		meta_u64(r, "grace_repeats", GRACE_REPEATS);
 	meta_u64(r, "warmup", a->warmup);
 	meta_u64(r, "events", a->events);
 	meta_u64(r, "payload", a->payload);
@@ -1224,6 +1278,8 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 		fprintf(stderr, "probecost run: timer: %s\n", e.mt.timer.why);
 		goto out;
 	}
+	if (e.mt.timer.kind == PC_TIMER_ICOUNT)
+		e.mt.target = ICOUNT_TARGET_INSNS;
 	open_counters(&e, a->no_counters);
 	write_meta(&res, a, &e, &tp, os, logical);
 
@@ -1253,6 +1309,7 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 			continue;
 		/* the analyses measure a site per fire; a probe point's fire is a workload run */
 		an = a->mechs[i]->flags & PC_MECH_PER_HIT ? 0 : a->analyses;
+		e.cfg.repeats = entry_repeats(a, a->mechs[i]);
 		ret = pc_analyses_ride(&ac, a->mechs[i], an, &rider);
 		if (ret == PC_OK)
 			ret = pc_engine_run_with(&e, a->mechs[i], &rider);
