@@ -220,6 +220,12 @@ struct pc_inst {
 #define PC_MECH_PER_HIT	(1u << 2)
 #define PC_MECH_SWITCHES	(1u << 3)
 #define PC_MECH_FORKS	(1u << 4)
+/*
+ * Every disarm of an attached state waits out an RCU grace period
+ * (uprobe_unregister_sync: 14-76 ms on the development VM, per disarm,
+ * twice a repeat): run picks fewer repeats for it by default (cmd_run.c).
+ */
+#define PC_MECH_GRACE	(1u << 5)
 
 /* The most other probes the others op arms (run --armed). */
 #define PC_OTHERS_MAX	1000

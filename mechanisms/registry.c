@@ -134,6 +134,13 @@ const struct pc_mech *pc_registry_find(const char *name)
 	return NULL;
 }
 
+bool pc_registry_is_tracer_entry(const struct pc_mech *m)
+{
+	const struct pc_mech *first = pc_registry_find(m->name);
+
+	return first && first != m;
+}
+
 /* A run-time entry: "probe:" and the point, tracepoint:sched:sched_switch. */
 static int runtime_name_ok(const char *s)
 {

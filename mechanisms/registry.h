@@ -16,6 +16,11 @@ const struct pc_mech *pc_registry_get(size_t i);
  */
 const struct pc_mech *pc_registry_find(const char *name);
 /*
+ * Whether @m consumes a primitive's site with another tracer (bpf,
+ * perf-record on uprobe-nop): an entry after the first of its name.
+ */
+bool pc_registry_is_tracer_entry(const struct pc_mech *m);
+/*
  * Start-up check: (name, tracer) pairs unique and well formed, mandatory ops present,
  * states include absent. Prints the offender and returns PC_ERR_INVAL.
  */

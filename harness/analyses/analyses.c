@@ -16,7 +16,7 @@
  */
 static bool site_is_primitives(const struct pc_mech *m)
 {
-	return pc_registry_find(m->name) != m || m->site_of;
+	return pc_registry_is_tracer_entry(m) || m->site_of;
 }
 
 static const char *const names[PC_NR_ANALYSES] = {

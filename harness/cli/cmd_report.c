@@ -343,6 +343,13 @@ static void environment(struct rep *r)
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
 	/*
+	 * Entries whose every disarm waits out an RCU grace period measure
+	 * fewer repeats by default (cmd_run.c): their CIs are the wider for it.
+	 */
+	if (pc_run_meta(run, "grace_repeats", NULL) || pc_run_meta(run, "tracer_repeats", NULL))
+		pc_doc_kv(d, "fewer repeats", "%s for the uprobe and USDT sites, %s for a tracer's entries on a primitive's site ([bpf], [perf-record] rows): every disarm there waits out an RCU grace period (their disarm-latency rows), so their CIs come from fewer repeats and are wider; run --repeat R measures every entry R times",
+			  pc_run_meta(run, "grace_repeats", "?"), pc_run_meta(run, "tracer_repeats", "?"));
+	/*
 	 * A deterministic guest measures fewer repeats by default: its
 	 * instruction counts are the same in each, so only its wait rows
 	 * (arm/disarm in emulated ns) have a CI from fewer repeats.

@@ -268,7 +268,7 @@ static void up_teardown(struct pc_inst *in)
 		.family = PC_FAM_DYNAMIC,				\
 		.where = PC_WHERE_USER,					\
 		.states = PC_ST_ALL | PC_ST(PC_FILTERED),		\
-		.flags = PC_MECH_MT,					\
+		.flags = PC_MECH_MT | PC_MECH_GRACE,			\
 		.mt_hits = PC_UPROBE_MT_HITS,				\
 		.data = &pc_site_##id,					\
 		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace",	\

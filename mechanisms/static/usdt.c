@@ -320,7 +320,7 @@ static void usdt_teardown(struct pc_inst *in)
 		.states = PC_ST_ALL | PC_ST(PC_FILTERED),		\
 		.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", \
 			     [PC_FILTERED] = "ftrace" },			\
-		.flags = PC_MECH_MT,					\
+		.flags = PC_MECH_MT | PC_MECH_GRACE,			\
 		.mt_hits = PC_UPROBE_MT_HITS,				\
 		.data = &pc_site_##id,					\
 		.available = usdt_available,				\
