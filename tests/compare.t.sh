@@ -6,7 +6,8 @@
 #     user-branch's overhead rows of a copy of the first run
 #     (tests/inject.py: samples and summaries): exit 1, a user-branch row
 #     named first after the verdict;
-#   - meta.csv: other repeats or another kernel warn (exit 0, a skipped
+#   - meta.csv: other repeats (also the uprobe sites' and tracer entries'
+#     defaults, an older run's being its repeats) or another kernel warn (exit 0, a skipped
 #     "comparable runs" KTAP test); another CPU, an interrupted run or a
 #     left-over .part file are refused with exit 2, and --force /
 #     --allow-partial lift the refusal.
@@ -15,13 +16,13 @@
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 
-ktap_plan 15
+ktap_plan 16
 set -- --mech none,user-branch,user-static-key --no-vm --analyses disabled
 "$PROBECOST" run "$@" --out "$TMP/a" >"$TMP/a.log" 2>&1 &&
 	"$PROBECOST" run "$@" --out "$TMP/b" >"$TMP/b.log" 2>&1
 if [ $? -ne 0 ] || [ ! -f "$TMP/b/results.csv" ]; then
 	diag "$(tail -5 "$TMP/a.log" "$TMP/b.log")"
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do skip "compare on real runs" "probecost run failed here"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do skip "compare on real runs" "probecost run failed here"; done
 	ktap_finish
 fi
 
@@ -110,6 +111,15 @@ edit "$TMP/repeats" repeats 21
 rc=$?
 ok "$([ $rc -eq 0 ] && head -1 "$TMP/repeats.txt" | grep -q "^warning: runs differ: repeats: base '31', new '21'" && echo 0 || echo 1)" \
 	"other repeats: warned on the first line, exit 0 (got $rc)"
+
+# a base from before the per-entry defaults: no grace_repeats row, every
+# entry measured `repeats` (31) times; the new run's uprobe sites 21
+cp -r "$TMP/a" "$TMP/old"
+grep -v '^grace_repeats,\|^tracer_repeats,' "$TMP/a/meta.csv" >"$TMP/old/meta.csv"
+"$PROBECOST" compare "$TMP/old" "$TMP/a" >"$TMP/old.txt" 2>&1
+rc=$?
+ok "$([ $rc -eq 0 ] && grep -q "^warning: runs differ: grace_repeats: base '31', new '21'" "$TMP/old.txt" && echo 0 || echo 1)" \
+	"an older base without grace_repeats: its repeats (31) against the new 21, warned, exit 0 (got $rc)"
 
 edit "$TMP/cpu" cpu_model "Another CPU"
 "$PROBECOST" compare "$TMP/a" "$TMP/cpu" >"$TMP/cpu.txt" 2>&1

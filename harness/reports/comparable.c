@@ -12,17 +12,21 @@ enum strength { WARN, REFUSE };
 static const struct setting {
 	const char *key, *what;
 	enum strength s;
+	const char *fallback;	/* key whose value a run without @key had instead */
 } settings[] = {
-	{ "cpu_model", "another CPU: compare runs of one machine", REFUSE },
-	{ "timer_backend", "another timer, another resolution and unit", REFUSE },
-	{ "payload", "another recorded payload size (run --payload)", REFUSE },
-	{ "vm_deterministic", "guest costs in instructions on one side only", REFUSE },
-	{ "repeats", "other --repeat: CIs and power differ", WARN },
-	{ "target_fire_n", "--quick on one side: other event counts N", WARN },
-	{ "kernel", "another host kernel: a change may be the kernel's", WARN },
-	{ "vm_series", "another guest kernel series", WARN },
-	{ "guest_kernel", "another guest kernel", WARN },
-	{ "counters", "other hardware counters (the disturbance guard differs)", WARN },
+	{ .key = "cpu_model", .what = "another CPU: compare runs of one machine", .s = REFUSE },
+	{ .key = "timer_backend", .what = "another timer, another resolution and unit", .s = REFUSE },
+	{ .key = "payload", .what = "another recorded payload size (run --payload)", .s = REFUSE },
+	{ .key = "vm_deterministic", .what = "guest costs in instructions on one side only", .s = REFUSE },
+	{ .key = "repeats", .what = "other --repeat: CIs and power differ", .s = WARN },
+	/* runs before these defaults measured every entry `repeats` times */
+	{ .key = "grace_repeats", .what = "the uprobe and USDT sites measured other repeats: CIs and power differ", .s = WARN, .fallback = "repeats" },
+	{ .key = "tracer_repeats", .what = "the tracer entries measured other repeats: CIs and power differ", .s = WARN, .fallback = "repeats" },
+	{ .key = "target_fire_n", .what = "--quick on one side: other event counts N", .s = WARN },
+	{ .key = "kernel", .what = "another host kernel: a change may be the kernel's", .s = WARN },
+	{ .key = "vm_series", .what = "another guest kernel series", .s = WARN },
+	{ .key = "guest_kernel", .what = "another guest kernel", .s = WARN },
+	{ .key = "counters", .what = "other hardware counters (the disturbance guard differs)", .s = WARN },
 };
 
 static void note(char *buf, size_t len, const char *key, const char *b, const char *n,
@@ -95,6 +99,11 @@ int pc_comparable_check(const struct pc_run *base, const struct pc_run *neu,
 		const char *b = pc_run_meta(base, s->key, NULL);
 		const char *n = pc_run_meta(neu, s->key, NULL);
 		bool guest = !strcmp(s->key, "vm_series");
+
+		if (s->fallback && (b || n)) {
+			b = b ? b : pc_run_meta(base, s->fallback, NULL);
+			n = n ? n : pc_run_meta(neu, s->fallback, NULL);
+		}
 
 		if (!b && !n)
 			continue;
