@@ -25,7 +25,7 @@
 need_uprobes
 
 SITES="uprobe-nop uprobe-nop5 uprobe-push uprobe-ret uretprobe usdt syscall-tracepoint syscall-raw-tracepoint"
-why=$("$PROBECOST" list | sed -n 's/.*no: \(the BPF tracer was not built.*\)/\1/p' | head -1)
+why=$("$PROBECOST" list --csv | sed -n 's/.*,no,"\{0,1\}\(the BPF tracer was not built[^"]*\).*/\1/p' | head -1)
 if [ -n "$why" ]; then
 	echo "1..0 # SKIP $why"; exit 4
 fi

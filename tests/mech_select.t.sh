@@ -21,9 +21,10 @@ print("\n".join(seen))' "$1"
 }
 
 # what `probecost list` selects: column 3 is the family; a site consumed
-# by several tracers has a line per tracer, and its rows one name
+# by several tracers has a line per tracer, and its rows one name; the
+# table ends at the blank line before the legend and the reasons
 listed() {
-	"$BIN" list | awk -v fam="$1" -v pat="$2" 'NR > 1 && (($3 == fam) || (pat != "" && $1 ~ pat)) && !seen[$1]++ { print $1 }'
+	"$BIN" list | awk -v fam="$1" -v pat="$2" 'NF == 0 { exit } NR > 1 && (($3 == fam) || (pat != "" && $1 ~ pat)) && !seen[$1]++ { print $1 }'
 }
 
 ktap_plan 4
@@ -41,7 +42,7 @@ for spec in "static:static:" "baseline:baseline:" "uprobe-*::^uprobe-"; do
 done
 
 # a mechanism this machine cannot measure, alone: nothing measured, exit 1
-na=$("$BIN" list | awk 'NR > 1 && $6 == "no:" && $4 != "module" { print $1; exit }')
+na=$("$BIN" list | awk 'NF == 0 { exit } NR > 1 && $6 == "no" && $4 != "module" { print $1; exit }')
 if [ -z "$na" ]; then
 	skip "nothing-measured exit status" "every live mechanism is available here"
 else

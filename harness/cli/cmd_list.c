@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* `probecost list`: every mechanism and whether it can run here. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "csvio.h"
+#include "doc.h"
 #include "errors.h"
 #include "mech.h"
 #include "opts.h"
@@ -18,12 +20,14 @@ static void list_usage(FILE *f)
 		   "site runs (user, kernel = live kernel, module = probecost.ko), the states\n"
 		   "it has, the tracers consuming its events (self = its own handler or ring;\n"
 		   "a site consumed by several tools has one line per tool, selected with\n"
-		   "run --tracer), and whether this machine can run it -- if not, why.\n\n"
+		   "run --tracer), and whether this machine can run it -- if not, why: each\n"
+		   "reason once, below the table, as [n]. The text fits 72 columns.\n\n"
 		   "  --csv     machine-readable: name,tracers,family,where,states,available,reason\n"
 		   "  --help    this text\n");
 }
 
-static void states_str(unsigned int mask, char *buf, size_t len)
+/* @mask as names joined by @sep, or with @letters their first letters. */
+static void states_str(unsigned int mask, bool letters, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -33,10 +37,30 @@ static void states_str(unsigned int mask, char *buf, size_t len)
 
 		if (!(mask & PC_ST(st)))
 			continue;
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					off ? "/" : "",
-					pc_state_name(st));
+		if (letters)
+			off += (size_t)snprintf(buf + off, len - off, "%c", pc_state_name(st)[0]);
+		else
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "/" : "",
+						pc_state_name(st));
 	}
+}
+
+/* The distinct reasons, in order of first use: the text's footnotes. */
+struct reasons {
+	char text[64][256];
+	size_t n;
+};
+
+/* @why's footnote number (1-based), added when new; 0 when the list is full. */
+static size_t reason_ref(struct reasons *r, const char *why)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->text[i], why))
+			return i + 1;
+	if (r->n == sizeof(r->text) / sizeof(r->text[0]))
+		return 0;
+	snprintf(r->text[r->n], sizeof(r->text[0]), "%s", why);
+	return ++r->n;
 }
 
 static int list_main(int argc, char **argv)
@@ -49,6 +73,7 @@ static int list_main(int argc, char **argv)
 	static const char *const cols[] = {
 		"name", "tracers", "family", "where", "states", "available", "reason",
 	};
+	static struct reasons why_list;
 	struct pc_csvw w;
 	int csv = 0, c, ret, namew = 20;
 
@@ -77,16 +102,16 @@ static int list_main(int argc, char **argv)
 	if (csv)
 		pc_csvw_stream(&w, stdout, cols, sizeof(cols) / sizeof(cols[0]));
 	else
-		printf("%-*s %-11s %-9s %-7s %-43s %s\n", namew, "MECHANISM", "TRACERS", "FAMILY",
-		       "WHERE", "STATES", "AVAILABLE");
+		printf("%-*s %-11s %-8s %-6s %-6s %s\n", namew, "MECHANISM", "TRACERS", "FAMILY",
+		       "WHERE", "STATES", "HERE");
 	for (size_t i = 0; i < pc_registry_count(); i++) {
 		const struct pc_mech *m = pc_registry_get(i);
 		char why[256], states[64], tracers[64];
 		int ok = pc_mech_available(m, why, sizeof(why)) == PC_OK;
 
-		states_str(m->states, states, sizeof(states));
 		pc_mech_tracers_str(m, tracers, sizeof(tracers));
 		if (csv) {
+			states_str(m->states, false, states, sizeof(states));
 			pc_csvw_str(&w, m->name);
 			pc_csvw_str(&w, tracers);
 			pc_csvw_str(&w, pc_family_name(m->family));
@@ -96,9 +121,28 @@ static int list_main(int argc, char **argv)
 			pc_csvw_str(&w, ok ? "" : why);
 			pc_csvw_endrow(&w);
 		} else {
-			printf("%-*s %-11s %-9s %-7s %-43s %s%s%s\n", namew, m->name, tracers,
-			       pc_family_name(m->family), pc_where_name(m->where),
-			       states, ok ? "yes" : "no", ok ? "" : ": ", ok ? "" : why);
+			size_t ref = ok ? 0 : reason_ref(&why_list, why);
+
+			states_str(m->states, true, states, sizeof(states));
+			printf("%-*s %-11s %-8s %-6s %-6s ", namew, m->name, tracers,
+			       pc_family_name(m->family), pc_where_name(m->where), states);
+			if (ok)
+				printf("yes\n");
+			else if (ref)
+				printf("no [%zu]\n", ref);
+			else
+				printf("no: %s\n", why);
+		}
+	}
+	if (!csv) {
+		printf("\nSTATES: a absent, d disabled, f filtered, e enabled, r recording.\n");
+		if (why_list.n)
+			printf("Why not here (each reason once):\n");
+		for (size_t i = 0; i < why_list.n; i++) {
+			char first[24];
+
+			snprintf(first, sizeof(first), "[%zu] ", i + 1);
+			pc_doc_put_wrapped(stdout, first, "    ", why_list.text[i], 72);
 		}
 	}
 	return csv ? pc_csvw_close(&w, false) : PC_OK;

@@ -5,6 +5,7 @@
  * the engine and print its rows as they come.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -775,6 +776,23 @@ static void utc_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The console's width: its summary and its notices paste into a mail. */
+#define CONSOLE_WIDTH 72
+
+/* A console notice, word-wrapped to CONSOLE_WIDTH, continued indented. */
+static void say(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pc_doc_put_wrapped(stdout, "", "  ", buf, CONSOLE_WIDTH);
+}
+
 /*
  * @m's measured repeats: --repeat's; by default TRACER_REPEATS for a
  * tracer entry, GRACE_REPEATS for a PC_MECH_GRACE primitive, never more
@@ -1063,13 +1081,14 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 		else
 			snprintf(what, sizeof(what), "the %zu module mechanism%s and the point %s run",
 				 nm, nm == 1 ? "" : "s", a->probe);
-		printf("\nprobecost run: %s: %s in a QEMU guest (Debian %s kernel, TCG%s%s)\n",
-		       a->vm ? "--vm" : a->probe_guest && !nm ?
-		       "this kernel has no kprobes (CONFIG_KPROBES off)" :
-		       "this kernel cannot load modules (CONFIG_MODULES off)",
-		       what, a->series,
-		       a->deterministic ? ", -icount shift=0: costs in instructions" : "",
-		       beside ? "; booting now, beside the host measurement" : "");
+		putchar('\n');
+		say("probecost run: %s: %s in a QEMU guest (Debian %s kernel, TCG%s%s)",
+		    a->vm ? "--vm" : a->probe_guest && !nm ?
+		    "this kernel has no kprobes (CONFIG_KPROBES off)" :
+		    "this kernel cannot load modules (CONFIG_MODULES off)",
+		    what, a->series,
+		    a->deterministic ? ", -icount shift=0: costs in instructions" : "",
+		    beside ? "; booting now, beside the host measurement" : "");
 	}
 	fflush(stdout);
 	if (e->out.res) {
@@ -1168,7 +1187,7 @@ static void console_summary(const char *dir)
 	pc_summary(&d, &run, true);
 	pc_summary_not_measured(&d, &run);
 	putchar('\n');
-	if (pc_doc_write_text(&d, stdout, 72) != PC_OK)
+	if (pc_doc_write_text(&d, stdout, CONSOLE_WIDTH) != PC_OK)
 		fprintf(stderr, "probecost run: no summary: out of memory\n");
 	pc_doc_free(&d);
 	pc_run_free(&run);
@@ -1287,11 +1306,11 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 		fprintf(stderr, "probecost run: not root (uid %d): uprobes, tracefs events and the kernel module need root; those mechanisms are reported unsupported, the others run\n",
 			(int)getuid());
 	reap_leftovers(a);
-	printf("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s\n",
-	       PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
-	       e.mt.hw.nr ? "pmu" : e.mt.hw.why);
+	say("probecost %s: run %s on PU os=%d logical=%d; timer %s (%s); counters: %s",
+	    PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
+	    e.mt.hw.nr ? "pmu" : e.mt.hw.why);
 	if (a->opt_in[0])
-		printf("opt-in, not run: %s; name it with --mech or --tracer\n", a->opt_in);
+		say("opt-in, not run: %s; name it with --mech or --tracer", a->opt_in);
 	guest = use_guest(a, &nmod);
 	if (guest && !stop_signal && guest_beside(a, &others, how, sizeof(how))) {
 		vm_tried = true;
@@ -1374,8 +1393,8 @@ out:
 		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s (marked INTERRUPTED; results/latest not moved)\n",
 			sig_name(stop_signal), res.rows, res.samples, res.dir);
 	else
-		printf("\nresults: %s (%" PRIu64 " rows; every row: --verbose, or probecost report %s)\n",
-		       res.dir, res.rows, res.dir);
+		say("\nresults: %s (%" PRIu64 " rows; every row: --verbose, or probecost report %s)",
+		    res.dir, res.rows, res.dir);
 	return wret;
 }
 

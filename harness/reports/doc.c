@@ -212,26 +212,30 @@ void pc_doc_group(struct pc_doc *d, const char *fmt, ...)
 
 /*
  * Length of the next chunk of @s that fits in @w columns: up to the last
- * space, or just after the last '-', ',', '/', ';' or ':' within reach;
- * a word longer than @w is cut hard. *skip gets the blanks to drop.
+ * space, unless that leaves less than a third of the line, then just
+ * after the last '-', ',', '/', ';' or ':' within reach; a word longer
+ * than @w is cut hard. A space first keeps paths, mechanism names
+ * (kprobe-ftrace) and key=value pairs whole for copy and paste. *skip
+ * gets the blanks to drop.
  */
 static size_t chunk(const char *s, size_t w, size_t *skip)
 {
-	size_t n = strlen(s), brk = 0;
+	size_t n = strlen(s), sp = 0, punct = 0, brk;
 
 	*skip = 0;
 	if (n <= w)
 		return n;
 	for (size_t i = 1; i <= w; i++) {
 		if (s[i] == ' ')
-			brk = i;
+			sp = i;
 		else if (i < w && strchr(",/;:", s[i - 1]))
-			brk = i;
+			punct = i;
 		/* a hyphen inside a word, not a minus sign */
 		else if (i < w && i >= 2 && s[i - 1] == '-' &&
 			 isalnum((unsigned char)s[i - 2]) && isalpha((unsigned char)s[i]))
-			brk = i;
+			punct = i;
 	}
+	brk = sp && sp >= w / 3 ? sp : punct > sp ? punct : sp;
 	if (!brk)
 		return w;
 	while (s[brk + *skip] == ' ')
