@@ -210,6 +210,9 @@ void pc_doc_group(struct pc_doc *d, const char *fmt, ...)
 
 /* ---- text ---- */
 
+/* The widest key a key/value list aligns its values after. */
+#define KV_KEY_MAX 24
+
 /*
  * Length of the next chunk of @s that fits in @w columns: up to the last
  * space, unless that leaves less than a third of the line, then just
@@ -387,15 +390,18 @@ int pc_doc_write_text(const struct pc_doc *d, FILE *f, size_t width)
 		case K_KV: {
 			char first[64], cont[64];
 
-			/* align values over the whole run of key/value lines */
+			/*
+			 * align values over the whole run of key/value lines; a
+			 * key over KV_KEY_MAX gets a line of its own and no say
+			 */
 			for (size_t j = i; j < d->n && d->items[j].kind == K_KV; j++)
-				if (strlen(d->items[j].key) > kw)
+				if (strlen(d->items[j].key) > kw &&
+				    strlen(d->items[j].key) <= KV_KEY_MAX)
 					kw = strlen(d->items[j].key);
 			for (size_t j = i; j > 0 && d->items[j - 1].kind == K_KV; j--)
-				if (strlen(d->items[j - 1].key) > kw)
+				if (strlen(d->items[j - 1].key) > kw &&
+				    strlen(d->items[j - 1].key) <= KV_KEY_MAX)
 					kw = strlen(d->items[j - 1].key);
-			if (kw > 24)
-				kw = 24;
 			snprintf(cont, sizeof(cont), "  %*s  ", (int)kw, "");
 			if (strlen(it->key) > kw) {
 				/* an over-long key gets a line of its own */

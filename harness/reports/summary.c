@@ -605,8 +605,8 @@ void pc_summary_not_measured(struct pc_doc *d, const struct pc_run *run)
 		if (nmech == 1 && unmeasured_what(run, w->mechanism, w, what, sizeof(what)))
 			pc_doc_kv(d, w->mechanism, "%s: %s: %s", what, w->status,
 				  w->note[0] ? w->note : "no reason recorded");
-		else
-			pc_doc_para(d, "%s: %s: %s", items, w->status,
-				    w->note[0] ? w->note : "no reason recorded");
+		else	/* the list as the key: one aligned list, an over-long key on its own line */
+			pc_doc_kv(d, items, "%s: %s", w->status,
+				  w->note[0] ? w->note : "no reason recorded");
 	}
 }
