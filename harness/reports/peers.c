@@ -82,9 +82,9 @@ const struct pc_peer_ratio pc_peer_ratios[] = {
 	{ "uprobe-ret", "uprobe-nop", NULL, SRC_NAKRYIKO_2403, NULL },
 	{ "uretprobe-nop", "uprobe-nop", NULL, SRC_NAKRYIKO_2403, NULL },
 	{ "k", "o", NULL, SRC_KPROBES_RST,
-	  "k: unoptimized int3 kprobe, single-stepped" },
+	  "k: unoptimized int3 kprobe, single-stepped. The same measured ratio as b / o: kprobe-int3 is whichever of k or b the kernel makes of its probed instruction (x86 boosts one that allows it), and its variant does not say which; read the two published ratios as the range it falls in" },
 	{ "b", "o", NULL, SRC_KPROBES_RST,
-	  "b: int3 kprobe, boosted (single-step skipped)" },
+	  "b: int3 kprobe, boosted (single-step skipped); the same measured ratio as k / o (see there)" },
 	{ "kretprobe", "kprobe", "kernel-count", SRC_DONG_2511,
 	  "bench's kprobe is at a function entry, an ftrace-based kprobe where the kernel has CONFIG_KPROBES_ON_FTRACE" },
 };
