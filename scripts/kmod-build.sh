@@ -50,10 +50,13 @@ done
 
 # Up to date: kbuild's own "nothing to do" walk takes ~2.5 s, once per
 # guest boot; a module newer than every source and the tree's Makefile
-# is what that walk would find.
+# and .config is what that walk would find. Flags from the environment
+# (KCFLAGS ...) are kbuild's to compare with the last build: then it
+# walks.
 ko="$out/probecost.ko"
-if [ $fresh -eq 0 ] && [ -f "$ko" ] && [ -f "$out/build.log" ] &&
-	[ -z "$(find -L "$out" "$kdir/Makefile" -maxdepth 1 \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -newer "$ko" 2>/dev/null)" ]; then
+flags="${KCFLAGS:-}${KCPPFLAGS:-}${KAFLAGS:-}${EXTRA_CFLAGS:-}${LLVM:-}${CC:-}"
+if [ $fresh -eq 0 ] && [ -z "$flags" ] && [ -f "$ko" ] && [ -f "$out/build.log" ] &&
+	[ -z "$(find -L "$out" "$kdir/Makefile" "$kdir/.config" -maxdepth 1 \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name .config \) -newer "$ko" 2>/dev/null)" ]; then
 	echo "KO=$ko"
 	exit 0
 fi

@@ -16,17 +16,19 @@
 static void list_usage(FILE *f)
 {
 	fprintf(f, "usage: probecost list [--csv]\n\n"
-		   "Lists every mechanism: family (baseline, static, dynamic, jump), where its\n"
-		   "site runs (user, kernel = live kernel, module = probecost.ko), the states\n"
-		   "it has, the tracers consuming its events (self = its own handler or ring;\n"
-		   "a site consumed by several tools has one line per tool, selected with\n"
-		   "run --tracer), and whether this machine can run it -- if not, why: each\n"
-		   "reason once, below the table, as [n]. The text fits 72 columns.\n\n"
-		   "  --csv     machine-readable: name,tracers,family,where,states,available,reason\n"
+		   "Lists every mechanism: family (baseline, static, dynamic, jump),\n"
+		   "where its site runs (user, kernel = live kernel, module =\n"
+		   "probecost.ko), the states it has, the tracers consuming its events\n"
+		   "(self = its own handler or ring; a site consumed by several tools\n"
+		   "has one line per tool, selected with run --tracer), and whether\n"
+		   "this machine can run it -- if not, why: each reason once, below\n"
+		   "the table, as [n]. The text fits 72 columns.\n\n"
+		   "  --csv     machine-readable: name, tracers, family, where,\n"
+		   "            states, available, reason\n"
 		   "  --help    this text\n");
 }
 
-/* @mask as names joined by @sep, or with @letters their first letters. */
+/* @mask as state names joined by "/", or with @letters their first letters. */
 static void states_str(unsigned int mask, bool letters, char *buf, size_t len)
 {
 	size_t off = 0;

@@ -343,12 +343,23 @@ static void environment(struct rep *r)
 		  pc_run_meta(run, "events", "?") : "calibrated per state",
 		  pc_run_meta(run, "payload", "?"));
 	/*
-	 * Entries whose every disarm waits out an RCU grace period measure
-	 * fewer repeats by default (cmd_run.c): their CIs are the wider for it.
+	 * Entries whose attached states wait out an RCU grace period at each
+	 * disarm measure fewer repeats by default (cmd_run.c); meta.csv has a
+	 * key for each kind this run measured so.
 	 */
-	if (pc_run_meta(run, "grace_repeats", NULL) || pc_run_meta(run, "tracer_repeats", NULL))
-		pc_doc_kv(d, "fewer repeats", "%s for the uprobe and USDT sites, %s for a tracer's entries on a primitive's site ([bpf], [perf-record] rows): every disarm there waits out an RCU grace period (their disarm-latency rows), so their CIs come from fewer repeats and are wider; run --repeat R measures every entry R times",
-			  pc_run_meta(run, "grace_repeats", "?"), pc_run_meta(run, "tracer_repeats", "?"));
+	if (pc_run_meta(run, "grace_repeats", NULL) || pc_run_meta(run, "tracer_repeats", NULL)) {
+		char what[256] = "";
+		const char *g = pc_run_meta(run, "grace_repeats", NULL);
+		const char *t = pc_run_meta(run, "tracer_repeats", NULL);
+
+		if (g)
+			snprintf(what, sizeof(what), "%s for the uprobe and USDT sites", g);
+		if (t)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 "%s%s for the bpf and perf-record entries on a primitive's site", g ? ", " : "", t);
+		pc_doc_kv(d, "fewer repeats", "%s (each row's repeats column says which): each of their repeats waits out an RCU grace period when an attached state is disarmed, so their CIs come from fewer repeats and are wider; the disabled analysis keeps the run's repeats; run --repeat R measures every entry R times",
+			  what);
+	}
 	/*
 	 * A deterministic guest measures fewer repeats by default: its
 	 * instruction counts are the same in each, so only its wait rows

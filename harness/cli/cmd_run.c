@@ -5,13 +5,13 @@
  * the engine and print its rows as they come.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +42,7 @@
 /*
  * A deterministic guest's repeats when --repeat is not given: under
  * -icount shift=0 a cost is an exact instruction count, the same in
- * every repeat (31, 11 and 6 repeats gave identical rows for all seven
+ * every repeat (31, 11, 7 and 6 repeats gave identical rows for all seven
  * module mechanisms), so more only take longer. 7 keep a CI for the
  * rows that are waits, not counts (arm/disarm in emulated ns), and a
  * median that outvotes up to 3 disturbed repeats.
@@ -59,10 +59,11 @@
 #define ICOUNT_TARGET_INSNS 0.4e6
 /*
  * A tracer entry's repeats when --repeat is not given (bpf, perf-record
- * on a primitive's site). Each of its repeats disarms a uprobe once or
- * twice, and the kernel waits out an RCU grace period in each (48-76 ms
- * on the development VM) holding event_mutex, so the next arm waits for
- * it: it cannot be overlapped (tried: arm-latency took the wait instead).
+ * on a primitive's site). Each of its repeats detaches a uprobe or the
+ * syscall tracepoint once or twice, and the kernel waits out an RCU
+ * grace period in each (14-76 ms on the development VM) holding
+ * event_mutex, so the next arm waits for it: it cannot be overlapped
+ * (tried: arm-latency took the wait instead).
  * These entries were half of a default run. 11 repeats keep a
  * distribution-free 95% CI, a wider one: their rows' `repeats` say 11,
  * and the report's method line says so.
@@ -128,7 +129,8 @@ static void run_usage(FILE *f)
 		   "                   those a mechanism has; absent is always\n"
 		   "                   measured), and filtered (armed, a filter\n"
 		   "                   rejecting every event) only when named\n"
-		   "  --quick          %d repeats, shorter fire loops: a smoke run\n"
+		   "  --quick          %d repeats (a tracer's entries 11), shorter fire\n"
+		   "                   loops: a smoke run\n"
 		   "  --repeat R       measured repeats of every entry, %d..100000\n"
 		   "                   (default %d; by default the uprobe and USDT\n"
 		   "                   sites measure %d and a tracer's entries on a\n"
@@ -141,7 +143,8 @@ static void run_usage(FILE *f)
 		   "                   calibrated so fire(N) lasts ~%.0f ms)\n"
 		   "  --cpu N          OS index of the PU to bind to (default: first PU\n"
 		   "                   of the last core)\n"
-		   "  --payload BYTES  bytes each recorded event carries, 0..%d (default 64)\n"
+		   "  --payload BYTES  bytes each recorded event carries, 0..%d\n"
+		   "                   (default 64)\n"
 		   "  --timer KIND     tsc, icount or clock (default: tsc if invariant)\n"
 		   "  --out DIR        write into DIR instead of results/<run-id>\n"
 		   "  --no-counters    do not open hardware counters even if present\n"
@@ -170,11 +173,12 @@ static void run_usage(FILE *f)
 		   "%s"
 		   "  --help           this text\n\n"
 		   "Exit status: 0 done, 1 a mechanism failed or nothing at all could be\n"
-		   "measured, 2 usage error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP\n"
-		   "(completed rows are kept, the directory holds an INTERRUPTED marker\n"
-		   "and results/latest is not moved to it).\n",
-		PC_OTHERS_MAX, QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS, GRACE_REPEATS, TRACER_REPEATS,
-		DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD, pc_analyses_help);
+		   "measured, 2 usage error, 130/143/129 interrupted by\n"
+		   "SIGINT/SIGTERM/SIGHUP (completed rows are kept, the directory holds\n"
+		   "an INTERRUPTED marker and results/latest is not moved to it).\n",
+		PC_OTHERS_MAX, QUICK_REPEATS, PC_STATS_MIN_CI_N, DEFAULT_REPEATS,
+		GRACE_REPEATS, TRACER_REPEATS, DEFAULT_TARGET_NS / 1e6, MAX_PAYLOAD,
+		pc_analyses_help);
 }
 
 struct run_args {
@@ -811,10 +815,13 @@ static unsigned int entry_repeats(const struct run_args *a, const struct pc_mech
 	return (unsigned int)r;
 }
 
+static bool is_module(const struct pc_mech *m);
+
 static void write_meta(struct pc_results *r, const struct run_args *a,
 		       const struct pc_engine *e, const struct pc_topo *tp,
 		       int os, int logical)
 {
+	bool tracer = false, grace = false;
 	char buf[512];
 
 	meta(r, "run_id", r->run_id);
@@ -851,9 +858,20 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 		meta(r, "trigger", a->trigger ? a->trigger : "built-in");
 	}
 	meta_u64(r, "repeats", a->repeats);
-	if (!a->repeat_set && a->repeats > TRACER_REPEATS)
+	/* only where some host entry measures fewer: the report and compare read them */
+	for (size_t i = 0; i < a->nmechs; i++) {
+		const struct pc_mech *m = a->mechs[i];
+
+		if (is_module(m) || entry_repeats(a, m) == a->repeats)
+			continue;
+		if (pc_registry_is_tracer_entry(m))
+			tracer = true;
+		else
+			grace = true;
+	}
+	if (tracer)
 		meta_u64(r, "tracer_repeats", TRACER_REPEATS);
-	if (!a->repeat_set && a->repeats > GRACE_REPEATS)
+	if (grace)
 		meta_u64(r, "grace_repeats", GRACE_REPEATS);
 	meta_u64(r, "warmup", a->warmup);
 	meta_u64(r, "events", a->events);
@@ -1047,7 +1065,7 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 	}
 	for (int i = 0; i < a->ngargs; i++)
 		args[n++] = a->gargs[i];
-	if (a->deterministic && !a->repeat_set && !a->quick) {
+	if (a->deterministic && !a->repeat_set) {
 		args[n++] = "--repeat";
 		args[n++] = GUEST_DET_REPEATS;
 	}
@@ -1328,10 +1346,12 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 			continue;
 		/* the analyses measure a site per fire; a probe point's fire is a workload run */
 		an = a->mechs[i]->flags & PC_MECH_PER_HIT ? 0 : a->analyses;
+		/* fewer repeats for the main measurement and its rider alone */
 		e.cfg.repeats = entry_repeats(a, a->mechs[i]);
 		ret = pc_analyses_ride(&ac, a->mechs[i], an, &rider);
 		if (ret == PC_OK)
 			ret = pc_engine_run_with(&e, a->mechs[i], &rider);
+		e.cfg.repeats = (unsigned int)a->repeats;
 		pc_progress_next(&prog);
 		if (ret == PC_OK && an)
 			ret = pc_analyses_run(&ac, a->mechs[i], an);
@@ -1393,8 +1413,9 @@ out:
 		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s (marked INTERRUPTED; results/latest not moved)\n",
 			sig_name(stop_signal), res.rows, res.samples, res.dir);
 	else
-		say("\nresults: %s (%" PRIu64 " rows; every row: --verbose, or probecost report %s)",
-		    res.dir, res.rows, res.dir);
+		/* the directory whole on its line, to paste */
+		printf("\nresults: %s\n  (%" PRIu64 " rows; every row: run --verbose, or probecost report on it)\n",
+		       res.dir, res.rows);
 	return wret;
 }
 
