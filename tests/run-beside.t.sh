@@ -49,7 +49,7 @@ else
 	[ $rc -eq 0 ] && [ "$guest" -eq 4 ] && [ "$user" -eq 4 ] && [ "$ids" -eq 1 ]
 	ok $? "rows of both parts, the guest's where=guest, the host's where=user, one run id"
 	grep -q '^vm_beside_host,"yes: booted beside the host measurement, kept off its PU os=' "$tmp/b/meta.csv" &&
-		grep -q 'booting now, beside the host measurement' "$tmp/b.txt"
+		tr '\n' ' ' <"$tmp/b.txt" | sed 's/  */ /g' | grep -q 'booting now, beside the host measurement'
 	ok $? "meta.csv and the console say the guest ran beside the host"
 fi
 

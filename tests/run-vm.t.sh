@@ -51,7 +51,7 @@ if [ $rc -eq 0 ] || [ -s "$tmp/vm/results.csv" ]; then
 	diag "run ids: $ids; branch guest overhead rows: $guest; none user rows: $user"
 	[ $rc -eq 0 ] && [ "$ids" -eq 1 ] && [ "$guest" -eq 4 ] && [ "$user" -gt 0 ] && [ $kern -eq 0 ]
 	ok $? "--kernel 6.1: guest rows merged into the host run (one run id, where=guest, guest_kernel)"
-	grep -Eq 'module mechanisms? runs? in a QEMU guest' "$tmp/vm.txt"
+	tr '\n' ' ' <"$tmp/vm.txt" | sed 's/  */ /g' | grep -Eq 'module mechanisms? runs? in a QEMU guest'
 	ok $? "the guest run is announced in one line"
 elif grep -q 'cannot run the guest here' "$tmp/vm.err"; then
 	skip "--kernel 6.1: guest rows merged into the host run" "$(tail -n 1 "$tmp/vm.err")"

@@ -132,7 +132,8 @@ if bad or len(rows) != 4:
 sys.exit(1 if bad or len(rows) != 4 else 0)
 PY
 		ok $? "kprobe without --no-vm: measured in the guest (where=guest, instructions, 1 hit per run, variant read back; exit $rc)" &&
-			grep -q 'the point kprobe:__x64_sys_getppid runs in a QEMU guest' "$TMP/g.log" ||
+			tr '\n' ' ' <"$TMP/g.log" | sed 's/  */ /g' |
+				grep -q 'the point kprobe:__x64_sys_getppid runs in a QEMU guest' ||
 			diag "$(tail -3 "$TMP/g.err")"
 	fi
 fi
