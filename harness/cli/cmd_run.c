@@ -206,6 +206,13 @@ struct run_args {
 	const char *tracer_arg;
 	const char *probe, *trigger;	/* --probe's point, --trigger's command */
 	bool probe_guest;	/* the point is a kprobe, measured in the guest */
+	/*
+	 * Live-kernel entries named with --mech that this kernel cannot run
+	 * (live-kprobe, ftrace-function, the tracefs probe types): measured
+	 * in the guest's kernel instead, as the module mechanisms are.
+	 */
+	const struct pc_mech *kguest[32];
+	size_t nkguest;
 	/* what the guest's `probecost run` is given besides --mech and --out */
 	const char *gargs[24];
 	int ngargs;
@@ -918,9 +925,42 @@ static bool is_module(const struct pc_mech *m)
 }
 
 /* Measured in the guest when one boots: the module's, and a guest-bound point. */
+static bool kernel_guest(const struct run_args *a, const struct pc_mech *m)
+{
+	for (size_t i = 0; i < a->nkguest; i++)
+		if (a->kguest[i] == m)
+			return true;
+	return false;
+}
+
 static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
 {
-	return is_module(m) || (a->probe_guest && (m->flags & PC_MECH_PER_HIT));
+	return is_module(m) || kernel_guest(a, m) ||
+	       (a->probe_guest && (m->flags & PC_MECH_PER_HIT));
+}
+
+/*
+ * The live-kernel entries --mech named that this kernel cannot have
+ * (unsupported: a config option off, a refused tracer), for the guest.
+ * The default suite keeps their unsupported rows instead: a default run
+ * boots the guest for the module alone, and its length is budgeted.
+ */
+static void pick_kernel_guest(struct run_args *a)
+{
+	char why[512];
+
+	a->nkguest = 0;
+	if (!a->mech_set)
+		return;
+	for (size_t i = 0; i < a->nmechs; i++) {
+		const struct pc_mech *m = a->mechs[i];
+
+		if (m->where != PC_WHERE_KERNEL || (m->flags & PC_MECH_PER_HIT) ||
+		    a->nkguest == sizeof(a->kguest) / sizeof(a->kguest[0]))
+			continue;
+		if (pc_mech_available(m, why, sizeof(why)) == PC_ERR_UNSUPPORTED)
+			a->kguest[a->nkguest++] = m;
+	}
 }
 
 /*
@@ -956,12 +996,14 @@ static bool use_guest(struct run_args *a, size_t *nmod)
 	bool guest_ok = !a->no_vm && !pc_in_guest();
 
 	a->probe_guest = guest_ok && probe_needs_guest(a);
+	if (guest_ok)
+		pick_kernel_guest(a);
 	*nmod = 0;
 	for (size_t i = 0; i < a->nmechs; i++)
 		*nmod += guest_bound(a, a->mechs[i]);
 	if (!*nmod)
 		return false;
-	if ((a->vm || a->probe_guest) && guest_ok)
+	if ((a->vm || a->probe_guest || a->nkguest) && guest_ok)
 		return true;
 	if (!pc_module_loadable())
 		return guest_ok;
@@ -973,14 +1015,14 @@ static bool use_guest(struct run_args *a, size_t *nmod)
 	return guest_ok;
 }
 
-/* `--mech` for the guest: the selected module mechanisms. */
+/* `--mech` for the guest: the selected module mechanisms and kernel entries it takes. */
 static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < a->nmechs && off < len; i++)
-		if (is_module(a->mechs[i]))
+		if (is_module(a->mechs[i]) || kernel_guest(a, a->mechs[i]))
 			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
 						a->mechs[i]->name);
 }
@@ -1088,23 +1130,30 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 		how = yes;
 	}
 	{
-		size_t nm = nmod - a->probe_guest;
-		char what[600];
+		size_t nm = nmod - a->probe_guest - a->nkguest;
+		size_t parts = (nm > 0) + (a->nkguest > 0) + a->probe_guest;
+		bool one = parts == 1 && (nm == 1 || a->nkguest == 1 || a->probe_guest);
+		char what[600] = "", kern[400] = "";
+		const char *cause = a->vm ? "--vm" :
+				    nm ? "this kernel cannot load modules (CONFIG_MODULES off)" :
+				    a->probe_guest ? "this kernel has no kprobes (CONFIG_KPROBES off)" :
+				    "this kernel cannot run them (probecost list says why)";
 
-		if (!a->probe_guest)
-			snprintf(what, sizeof(what), "the %zu module mechanism%s run%s", nm,
-				 nm == 1 ? "" : "s", nm == 1 ? "s" : "");
-		else if (!nm)
-			snprintf(what, sizeof(what), "the point %s runs", a->probe);
-		else
-			snprintf(what, sizeof(what), "the %zu module mechanism%s and the point %s run",
-				 nm, nm == 1 ? "" : "s", a->probe);
+		for (size_t i = 0; i < a->nkguest; i++)
+			snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern), "%s%s",
+				 i ? ", " : "", a->kguest[i]->name);
+		if (nm)
+			snprintf(what, sizeof(what), "the %zu module mechanism%s", nm,
+				 nm == 1 ? "" : "s");
+		if (a->nkguest)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s",
+				 what[0] ? " and " : "", kern);
+		if (a->probe_guest)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 "%sthe point %s", what[0] ? " and " : "", a->probe);
 		putchar('\n');
-		say("probecost run: %s: %s in a QEMU guest (Debian %s kernel, TCG%s%s)",
-		    a->vm ? "--vm" : a->probe_guest && !nm ?
-		    "this kernel has no kprobes (CONFIG_KPROBES off)" :
-		    "this kernel cannot load modules (CONFIG_MODULES off)",
-		    what, a->series,
+		say("probecost run: %s: %s run%s in a QEMU guest (Debian %s kernel, TCG%s%s)",
+		    cause, what, one ? "s" : "", a->series,
 		    a->deterministic ? ", -icount shift=0: costs in instructions" : "",
 		    beside ? "; booting now, beside the host measurement" : "");
 	}
