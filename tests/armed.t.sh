@@ -4,10 +4,13 @@
 # counting one hit per event and the K others read back as armed; a
 # mechanism without an others op gets an unsupported row saying so; bad
 # K lists are usage errors; nothing is left armed after the run, nor
-# after SIGINT while a thousand others are armed.
+# after SIGINT while a thousand others are armed. For the syscall
+# tracepoint the others are other syscall events, filtered to nothing
+# (tevent_others.h): K read back, one hit per event still, and a K above
+# what the kernel has is an unsupported row saying how many it has.
 . tests/ktap.sh
 . tests/user_helpers.sh
-user_test_start 7
+user_test_start 9
 
 "$PROBECOST" run --quick --repeat 6 --no-vm --mech uprobe-nop,user-branch \
 	--tracer ftrace,self --state absent,enabled --armed 0,10 --analyses armed --out "$TMP/r" >"$TMP/r.log" 2>&1
@@ -30,6 +33,24 @@ ok "$(grep -q '^[^,]*,user-branch,self,.*,enabled,armed-overhead,.*,unsupported,
 now=$(leftovers)
 ok "$([ "$now" = "$before" ] && ! grep -q 'probecost_[0-9]*/other[0-9]' "$TRACEFS/uprobe_events" && echo 0 || echo 1)" \
 	"after the run: no other uprobe defined, no instance left"
+
+"$PROBECOST" run --quick --repeat 6 --no-vm --mech syscall-tracepoint --tracer perf,ftrace \
+	--state absent,enabled --armed 0,10,1000 --analyses armed --out "$TMP/t" >"$TMP/t.log" 2>&1
+rc=$?
+ok "$(python3 - "$TMP/t/results.csv" <<'PY'
+import csv, sys
+rows = {r['metric']: r for r in csv.DictReader(open(sys.argv[1]))
+        if r['mechanism'] == 'syscall-tracepoint' and r['metric'].startswith('armed-overhead')}
+good = all(m in rows and rows[m]['status'] == 'ok' and float(rows[m]['hit_ratio']) == 1
+           for m in ('armed-overhead-k0', 'armed-overhead-k10'))
+good = good and '10 other syscall events armed' in rows['armed-overhead-k10']['note'] \
+       and '10 read back from its set_event' in rows['armed-overhead-k10']['note']
+k = rows.get('armed-overhead-k1000')
+good = good and k and k['status'] == 'unsupported' and 'this kernel has' in k['note']
+print(0 if good else 1)
+PY
+)" "syscall-tracepoint: k0 and k10 ok with 1 hit per event and 10 syscall events read back; k1000 unsupported, saying how many there are (exit $rc)"
+ok "$([ "$(leftovers)" = "$before" ] && echo 0 || echo 1)" "after the syscall run: no instance left"
 
 "$PROBECOST" run --quick --mech uprobe-nop --armed 1001 --out "$TMP/x" >"$TMP/x.log" 2>&1
 rc1=$?

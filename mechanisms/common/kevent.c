@@ -16,6 +16,7 @@
 #include "mech.h"
 #include "perfev.h"
 #include "sysinfo.h"
+#include "tevent_others.h"
 #include "uprobe_attach.h"
 
 #define KREC_BUFFER_KB 4096
@@ -310,6 +311,7 @@ struct kev_priv {
 	char tag[64];		/* the instance's tag: the name, [a-z0-9-] */
 	char dynev[64];		/* PC_KEV_DYNEVENT: its event in our group */
 	bool kprobe_defined, dyn_defined;
+	struct pc_tevent_others others;	/* the armed analysis's K events */
 	int fd;
 	uint64_t last;
 	struct pc_krec rec;
@@ -883,11 +885,34 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	return PC_OK;
 }
 
+/*
+ * Others: K other syscall events armed (tevent_others.h), for a syscall
+ * tracepoint; the other kinds have no such set of never-run neighbours
+ * here.
+ */
+int pc_kevent_others(struct pc_inst *in, unsigned int k, char *what, size_t len)
+{
+	const struct pc_kevent_desc *d = desc_of(in->mech);
+	struct kev_priv *p = in->priv;
+
+	if (d->kind != PC_KEV_TRACEPOINT || strcmp(d->group, "syscalls") ||
+	    strncmp(d->event, "sys_enter_", 10))
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
+				    "%s: other probes of its kind are armed only for a syscall tracepoint",
+				    in->mech->name);
+	return pc_tevent_others_set(&p->others, d->event + 10, k, what, len, in->why,
+				    sizeof(in->why));
+}
+
 void pc_kevent_teardown(struct pc_inst *in)
 {
 	struct kev_priv *p = in->priv;
 
 	if (p) {
+		char what[8];
+
+		pc_tevent_others_set(&p->others, "", 0, what, sizeof(what), in->why,
+				     sizeof(in->why));
 		pc_kevent_disarm(in);
 		pc_krec_fini(&p->rec);
 		free(p);

@@ -167,6 +167,8 @@ int pc_kevent_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 int pc_kevent_count(struct pc_inst *in, struct pc_fire *out);
 int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len);
 void pc_kevent_teardown(struct pc_inst *in);
+/* The others op (mech.h): K other syscall events, for a syscall tracepoint only. */
+int pc_kevent_others(struct pc_inst *in, unsigned int k, char *what, size_t len);
 
 /*
  * The ops every live-kernel mechanism shares; a mechanism's table adds

@@ -35,6 +35,7 @@ const struct pc_mech pc_mech_syscall_tracepoint = {
 	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", [PC_FILTERED] = "ftrace" },
 	.hits_why = { [PC_FILTERED] = "a tracepoint event keeps no count of the times it ran, and the filter drops every event before the ring" },
 	PC_KEVENT_OPS,
+	.others = pc_kevent_others,	/* K other syscall events (tevent_others.h) */
 	.flags = PC_MECH_MT,	/* opts->threads: inherit, event-fork (kevent.h) */
 	.states = PC_ST_ALL | PC_ST(PC_FILTERED),
 };
