@@ -96,6 +96,8 @@ struct churn_proto {
 	char *full;
 	char *params;		/* points into @full */
 	char *bare;		/* the parameters without const/volatile/restrict */
+	char *canon;		/* @bare with typedefs written as their types */
+	char *ret;		/* the return type so written (no qualifiers) */
 	bool ambiguous;
 };
 
@@ -168,6 +170,8 @@ enum churn_count {
 	/* of kept: prototypes from BTF (not part of broken) */
 	CC_FN_SIG_COMPARED, CC_FN_SIG_CHANGED,
 	CC_FN_SIG_QUAL,	/* of signature_changed: only qualifiers differ */
+	CC_FN_SIG_RET,	/* of signature_changed: only the return type differs */
+	CC_FN_SIG_TYPEDEF,	/* compared, unchanged but for typedef names */
 	CC_NR
 };
 

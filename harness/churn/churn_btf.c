@@ -37,18 +37,25 @@ static void put(struct sbuf *s, const char *t)
 	s->b[s->n] = '\0';
 }
 
+/* What fmt_type() writes: qualifiers kept, typedefs followed to their type. */
+#define F_QUAL 1
+#define F_CANON 2
+
 static void fmt_params(const struct btf *btf, const struct btf_type *proto,
-		       struct sbuf *s, bool qual);
+		       struct sbuf *s, int f);
 
 /*
  * The type name of @id: "void", "int", "struct sock *", "const char *",
  * "void (*)(int)". Modifiers and type tags are followed; a const
- * pointer is written "T * const". Without @qual, const, volatile and
- * restrict are left out: what a qualifier-only change compares.
+ * pointer is written "T * const". Without F_QUAL in @f, const, volatile
+ * and restrict are left out: what a qualifier-only change compares; with
+ * F_CANON a typedef is written as the type it names (size_t as long
+ * unsigned int): what a change of spelling alone leaves equal.
  */
-static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth,
-		     bool qual)
+static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth, int f)
 {
+	bool qual = f & F_QUAL;
+
 	const struct btf_type *t;
 	const char *name;
 
@@ -67,9 +74,15 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth,
 	}
 	name = btf__name_by_offset(btf, t->name_off);
 	switch (btf_kind(t)) {
+	case BTF_KIND_TYPEDEF:
+		if (f & F_CANON) {
+			fmt_type(btf, t->type, s, depth + 1, f);
+			return;
+		}
+		put(s, name && *name ? name : "?");
+		return;
 	case BTF_KIND_INT:
 	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPEDEF:
 		put(s, name && *name ? name : "?");
 		return;
 	case BTF_KIND_STRUCT:
@@ -85,12 +98,12 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth,
 		const struct btf_type *in = btf__type_by_id(btf, t->type);
 
 		if (in && btf_is_func_proto(in)) {
-			fmt_type(btf, in->type, s, depth + 1, qual);
+			fmt_type(btf, in->type, s, depth + 1, f);
 			put(s, " (*)");
-			fmt_params(btf, in, s, qual);
+			fmt_params(btf, in, s, f);
 			return;
 		}
-		fmt_type(btf, t->type, s, depth + 1, qual);
+		fmt_type(btf, t->type, s, depth + 1, f);
 		put(s, s->n && s->b[s->n - 1] == '*' ? "*" : " *");
 		return;
 	}
@@ -102,35 +115,35 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth,
 		const struct btf_type *in = btf__type_by_id(btf, t->type);
 
 		if (!qual) {
-			fmt_type(btf, t->type, s, depth + 1, qual);
+			fmt_type(btf, t->type, s, depth + 1, f);
 			return;
 		}
 		if (in && btf_is_ptr(in)) {	/* the pointer itself is qualified */
-			fmt_type(btf, t->type, s, depth + 1, qual);
+			fmt_type(btf, t->type, s, depth + 1, f);
 			put(s, " ");
 			put(s, q);
 			return;
 		}
 		put(s, q);
 		put(s, " ");
-		fmt_type(btf, t->type, s, depth + 1, qual);
+		fmt_type(btf, t->type, s, depth + 1, f);
 		return;
 	}
 	case BTF_KIND_TYPE_TAG:
-		fmt_type(btf, t->type, s, depth + 1, qual);
+		fmt_type(btf, t->type, s, depth + 1, f);
 		return;
 	case BTF_KIND_ARRAY: {
 		char dim[32];
 
-		fmt_type(btf, btf_array(t)->type, s, depth + 1, qual);
+		fmt_type(btf, btf_array(t)->type, s, depth + 1, f);
 		snprintf(dim, sizeof(dim), "[%u]", btf_array(t)->nelems);
 		put(s, dim);
 		return;
 	}
 	case BTF_KIND_FUNC_PROTO:
-		fmt_type(btf, t->type, s, depth + 1, qual);
+		fmt_type(btf, t->type, s, depth + 1, f);
 		put(s, " ()");
-		fmt_params(btf, t, s, qual);
+		fmt_params(btf, t, s, f);
 		return;
 	default:
 		put(s, "?");
@@ -140,7 +153,7 @@ static void fmt_type(const struct btf *btf, __u32 id, struct sbuf *s, int depth,
 
 /* "(int cpu, const char *name)", "(void)", "(const char *fmt, ...)" */
 static void fmt_params(const struct btf *btf, const struct btf_type *proto,
-		       struct sbuf *s, bool qual)
+		       struct sbuf *s, int f)
 {
 	const struct btf_param *p = btf_params(proto);
 	__u16 n = btf_vlen(proto);
@@ -157,7 +170,7 @@ static void fmt_params(const struct btf *btf, const struct btf_type *proto,
 			put(s, "...");	/* variadic */
 			continue;
 		}
-		fmt_type(btf, p[i].type, s, 0, qual);
+		fmt_type(btf, p[i].type, s, 0, f);
 		if (pn && *pn) {
 			if (s->b[s->n - 1] != '*')
 				put(s, " ");
@@ -174,6 +187,8 @@ void churn_proto_free(void *p)
 	if (cp) {
 		free(cp->full);
 		free(cp->bare);
+		free(cp->canon);
+		free(cp->ret);
 	}
 	free(cp);
 }
@@ -185,18 +200,20 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 	const struct btf_type *proto = btf__type_by_id(btf, fn->type);
 	struct pc_strmap_ent *e;
 	struct churn_proto *cp;
-	struct sbuf s = { .n = 0 }, bare = { .n = 0 };
+	struct sbuf s = { .n = 0 }, bare = { .n = 0 }, canon = { .n = 0 }, ret = { .n = 0 };
 	size_t at;
 
 	if (!name || !*name || !proto || !btf_is_func_proto(proto))
 		return PC_OK;
-	fmt_type(btf, proto->type, &s, 0, true);
+	fmt_type(btf, proto->type, &s, 0, F_QUAL);
 	if (s.b[s.n - 1] != '*')
 		put(&s, " ");
 	put(&s, name);
 	at = s.n;
-	fmt_params(btf, proto, &s, true);
-	fmt_params(btf, proto, &bare, false);
+	fmt_params(btf, proto, &s, F_QUAL);
+	fmt_params(btf, proto, &bare, 0);
+	fmt_params(btf, proto, &canon, F_CANON);
+	fmt_type(btf, proto->type, &ret, 0, F_CANON);
 	if (pc_strmap_add(&k->protos, name, NULL) != PC_OK)
 		return PC_ERR_NOMEM;
 	e = pc_strmap_find(&k->protos, name);
@@ -208,7 +225,8 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 		return PC_OK;
 	}
 	cp = calloc(1, sizeof(*cp));
-	if (!cp || !(cp->full = strdup(s.b)) || !(cp->bare = strdup(bare.b))) {
+	if (!cp || !(cp->full = strdup(s.b)) || !(cp->bare = strdup(bare.b)) ||
+	    !(cp->canon = strdup(canon.b)) || !(cp->ret = strdup(ret.b))) {
 		churn_proto_free(cp);
 		return PC_ERR_NOMEM;
 	}

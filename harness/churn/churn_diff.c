@@ -59,9 +59,13 @@ const struct churn_count_info churn_counts[CC_NR] = {
 	[CC_FN_SIG_COMPARED] = { "dynamic", "signature_compared",
 		"kept targets with one prototype in the BTF of A and of B: those whose signatures were compared", false },
 	[CC_FN_SIG_CHANGED] = { "dynamic", "signature_changed",
-		"kept targets whose parameter list (count, names or types) differs between A's and B's BTF; still probeable, so not part of broken, but arg1 or a named argument may read something else", true },
+		"kept targets whose parameter list (count, names or types) or return type differs between A's and B's BTF (typedef spellings aside); still probeable, so not part of broken, but arg1, a named argument or a kretprobe's return value may read something else", true },
 	[CC_FN_SIG_QUAL] = { "dynamic", "signature_qualifiers_only",
-		"signature_changed, but only a const, volatile or restrict qualifier differs: the same values in the same places", true },
+		"signature_changed, but only a const, volatile or restrict qualifier of a parameter differs: the same values in the same places", true },
+	[CC_FN_SIG_RET] = { "dynamic", "signature_return_only",
+		"signature_changed, but only the return type differs: entry probes read the same arguments, a kretprobe's or fexit's return value is another type", true },
+	[CC_FN_SIG_TYPEDEF] = { "dynamic", "signature_typedef_only",
+		"compared and not changed: the prototypes differ only in typedef names (size_t for long unsigned int) or a return type's qualifier, the same types underneath", true },
 };
 
 double churn_per_1000(const struct churn_result *r, enum churn_count c)
@@ -391,13 +395,26 @@ static int diff_signature(const struct churn_kernel *a, const struct churn_kerne
 	pb = eb->val;
 	if (pa->ambiguous || pb->ambiguous)
 		return PC_OK;
+	bool ret_same = !strcmp(pa->ret, pb->ret);
+
 	r->n[CC_FN_SIG_COMPARED]++;
-	if (!strcmp(pa->params, pb->params))
+	if (!strcmp(pa->full, pb->full))
 		return PC_OK;
-	if (!strcmp(pa->bare, pb->bare)) {
+	if (ret_same && strcmp(pa->params, pb->params) && !strcmp(pa->bare, pb->bare)) {
 		r->n[CC_FN_SIG_QUAL]++;
 		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
 				"%s -> %s (qualifiers only)", pa->full, pb->full);
+	}
+	/* size_t for unsigned long, a return type's const: the same values, no change */
+	if (ret_same && !strcmp(pa->canon, pb->canon)) {
+		r->n[CC_FN_SIG_TYPEDEF]++;
+		return PC_OK;
+	}
+	/* the arguments as they were: entry probes read the same; a kretprobe's value is another */
+	if (!strcmp(pa->canon, pb->canon)) {
+		r->n[CC_FN_SIG_RET]++;
+		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
+				"%s -> %s (return type only)", pa->full, pb->full);
 	}
 	return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL, "%s -> %s", pa->full,
 			pb->full);
@@ -428,7 +445,8 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 		const struct churn_kernel *k = a->have[CHURN_BTF] ? b : a;
 
 		r->unknown[CC_FN_SIG_COMPARED] = r->unknown[CC_FN_SIG_CHANGED] = true;
-		r->unknown[CC_FN_SIG_QUAL] = true;
+		r->unknown[CC_FN_SIG_QUAL] = r->unknown[CC_FN_SIG_RET] = true;
+		r->unknown[CC_FN_SIG_TYPEDEF] = true;
 		snprintf(r->sig_why, sizeof(r->sig_why), "no BTF for %s: %.200s",
 			 k == a ? "A" : "B", k->why[CHURN_BTF]);
 	}

@@ -350,6 +350,8 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		row(f, r, "kept, signature compared (in both BTFs)", CC_FN_SIG_COMPARED);
 		row(f, r, "  signature changed (not in broken)", CC_FN_SIG_CHANGED);
 		row(f, r, "    only const/volatile/restrict", CC_FN_SIG_QUAL);
+		row(f, r, "    only the return type", CC_FN_SIG_RET);
+		row(f, r, "  only typedef names (not changed)", CC_FN_SIG_TYPEDEF);
 	}
 
 	fprintf(f, "\nRules (docs/churn.md):\n");

@@ -78,8 +78,9 @@ static struct btf *fixture(bool b_side)
 	if (!b)
 		return NULL;
 	base_types(b, &t);
-	func(b, "vfs_read", t.ssz, 4, t.pfile, "file", t.pc, "buf", t.sz, "count",
-	     t.pl, "pos");
+	/* the same types in B, spelled without size_t: not a change */
+	func(b, "vfs_read", t.ssz, 4, t.pfile, "file", t.pc, "buf", b_side ? t.ul : t.sz,
+	     "count", t.pl, "pos");
 	func(b, "vfs_write", t.ssz, 4, t.pfile, "file", t.pcc, "buf", t.sz, "count",
 	     t.pl, "pos");
 	/* the one kept target whose parameters change: type, count, names */
@@ -129,6 +130,7 @@ static const struct {
 	const char *name, *full;
 } want[] = {
 	{ __LINE__, false, "vfs_read", "ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)" },
+	{ __LINE__, true, "vfs_read", "ssize_t vfs_read(struct file *file, char *buf, long unsigned int count, loff_t *pos)" },
 	{ __LINE__, false, "vfs_write", "ssize_t vfs_write(struct file *file, const char *buf, size_t count, loff_t *pos)" },
 	{ __LINE__, false, "arch_foo", "int arch_foo(int cpu)" },
 	{ __LINE__, true, "arch_foo", "int arch_foo(unsigned int cpu, void *data)" },
@@ -156,7 +158,7 @@ int main(int argc, char **argv)
 		return ret == PC_OK ? 0 : 1;
 	}
 
-	ktap_plan(5 + (int)(sizeof(want) / sizeof(want[0])));
+	ktap_plan(6 + (int)(sizeof(want) / sizeof(want[0])));
 	memset(k, 0, sizeof(k));
 	if (!mkdtemp(tmp))
 		return 1;
@@ -196,6 +198,16 @@ int main(int argc, char **argv)
 		KTAP_OK(!strcmp(p->bare, "(void (*)(int x) fn, char *fmt, ...)") &&
 			!strcmp(q->bare, "(void *p)"),
 			"without qualifiers: %s, %s", p->bare, q->bare);
+	}
+	{
+		const struct churn_proto *p = pc_strmap_find(&k[0].protos, "vfs_read")->val;
+		const struct churn_proto *q = pc_strmap_find(&k[1].protos, "vfs_read")->val;
+
+		KTAP_OK(!strcmp(p->canon, "(struct file *file, char *buf, long unsigned int count, long int *pos)") &&
+			!strcmp(p->canon, q->canon) && !strcmp(p->ret, "long int") &&
+			!strcmp(p->ret, q->ret),
+			"typedefs written as their types: %s returning %s, the same in B", p->canon,
+			p->ret);
 	}
 	KTAP_OK(churn_btf_load(&k[0], FIXTURES "/README.md", err, sizeof(err)) == PC_ERR_INVAL &&
 		strstr(err, "not raw BTF"), "a file that is not BTF is refused: %s", err);
