@@ -5,6 +5,9 @@
 #     (no kprobes, the function tracer refused): their rows come back
 #     with where=guest, in instructions, enabled counting one hit per
 #     event, the variant read back there; the console names them;
+#   - live-kprobe's filtered state there: the kprobe event armed in an
+#     instance, its filter rejecting every event: it ran once per event
+#     (kprobe_profile's count, hit_ratio 1), wrote nothing (status ok);
 #   - with --no-vm the same run gives their unsupported rows here
 #     (where=kernel), the host's reason in the note, never a missing row;
 #   - an entry this kernel can run (syscall-tracepoint) stays on the host.
@@ -36,7 +39,7 @@ sys.exit(0 if ok else 1)
 PY
 ok $? "--no-vm: live-kprobe and ftrace-function unsupported here with the reason, syscall-tracepoint measured here"
 
-"$PROBECOST" run --repeat 6 --analyses none --state absent,enabled --mech "$MECHS" \
+"$PROBECOST" run --repeat 6 --analyses none --state absent,enabled,filtered --mech "$MECHS" \
 	--out "$TMP/g" >"$TMP/g.log" 2>"$TMP/g.err"
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'cannot run the guest here' "$TMP/g.err"; then
@@ -57,11 +60,15 @@ for m in ('live-kprobe', 'ftrace-function'):
 st = [r for r in rows if r['mechanism'] == 'syscall-tracepoint' and r['state'] == 'enabled']
 if not (st and st[0]['where'] == 'kernel' and st[0]['status'] == 'ok'):
     bad.append(('syscall-tracepoint', st and (st[0]['status'], st[0]['where'])))
+fl = [r for r in rows if r['mechanism'] == 'live-kprobe' and r['state'] == 'filtered']
+if not (fl and fl[0]['status'] == 'ok' and fl[0]['where'] == 'guest' and fl[0]['hit_ratio']
+        and float(fl[0]['hit_ratio']) == 1 and 'filter common_pid == 0' in fl[0]['variant']):
+    bad.append(('live-kprobe filtered', fl and (fl[0]['status'], fl[0]['hit_ratio'], fl[0]['variant'], fl[0]['note'][:200])))
 if bad:
     print('# wrong:', bad, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
-	ok $? "live-kprobe and ftrace-function measured in the guest (where=guest, instructions, 1 hit per event, variant read back), syscall-tracepoint here (exit $rc)"
+	ok $? "live-kprobe and ftrace-function measured in the guest (where=guest, instructions, 1 hit per event, variant read back; live-kprobe filtered: ran once per event, wrote nothing), syscall-tracepoint here (exit $rc)"
 	tr '\n' ' ' <"$TMP/g.log" | sed 's/  */ /g' | grep -q 'live-kprobe, ftrace-function run in a QEMU guest'
 	ok $? "the console names the kernel entries the guest measures"
 fi

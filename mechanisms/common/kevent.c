@@ -549,6 +549,41 @@ static const char *kprobe_event(const struct pc_kevent_desc *d)
 	return d->func ? "point" : "getppid";
 }
 
+/*
+ * Our kprobe event's hit count, from <tracefs>/kprobe_profile ("  NAME
+ * NHIT NMISSED", the event's name without its group): the one line of
+ * that name, or PC_ERR_SYS when there are none or several.
+ */
+static int kprobe_nhit(const struct pc_kevent_desc *d, uint64_t *nhit, char *why, size_t len)
+{
+	const char *root;
+	char path[512], line[512], name[256];
+	unsigned long long hit, miss;
+	int found = 0;
+	FILE *f;
+
+	if (pc_tracefs_root(&root, why, len) != PC_OK)
+		return PC_ERR_SYS;
+	snprintf(path, sizeof(path), "%s/kprobe_profile", root);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(why, len, "%.200s: %s", path, strerror(errno));
+		return PC_ERR_SYS;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %llu %llu", name, &hit, &miss) == 3 &&
+		    !strcmp(name, kprobe_event(d))) {
+			*nhit = hit;
+			found++;
+		}
+	fclose(f);
+	if (found == 1)
+		return PC_OK;
+	snprintf(why, len, "%.200s: %s event %s", path, found ? "more than one" : "no",
+		 kprobe_event(d));
+	return PC_ERR_SYS;
+}
+
 /* Add @def to @file; @defined says so for disarm. */
 static int define_in(const char *file, const char *def, bool *defined, char *why, size_t len)
 {
@@ -665,11 +700,21 @@ int pc_kevent_arm(struct pc_inst *in, enum pc_state st)
 		}
 		break;
 	case PC_FILTERED:
-		if (d->kind != PC_KEV_TRACEPOINT)
+		if (d->kind == PC_KEV_TRACEPOINT) {
+			ret = pc_krec_event(&p->rec, p->tag, d->group, d->event,
+					    PC_KEVENT_REJECT, why, len);
+			break;
+		}
+		if (d->kind != PC_KEV_KPROBE)
 			return pc_inst_fail(in, PC_ERR_UNSUPPORTED, "%s has no filtered state",
 					    in->mech->name);
-		ret = pc_krec_event(&p->rec, p->tag, d->group, d->event,
-				    PC_KEVENT_REJECT, why, len);
+		/* a kprobe event, armed, its filter rejecting all; kprobe_profile counts its runs */
+		ret = kprobe_define(d, p, why, len);
+		if (ret == PC_OK)
+			ret = pc_krec_event(&p->rec, p->tag, p->group, kprobe_event(d),
+					    PC_KEVENT_REJECT, why, len);
+		if (ret == PC_OK)
+			ret = kprobe_nhit(d, &p->last, why, len);
 		break;
 	default:
 		ret = PC_ERR_INVAL;
@@ -754,6 +799,14 @@ int pc_kevent_count(struct pc_inst *in, struct pc_fire *out)
 			return pc_inst_fail(in, PC_ERR_VERIFY, "%s: the filter '%s' let %llu events through",
 					    in->mech->name, PC_KEVENT_REJECT,
 					    (unsigned long long)now);
+		if (desc_of(in->mech)->kind == PC_KEV_KPROBE) {
+			/* the probe ran, its filter dropped it: kprobe_profile's count moved */
+			if (kprobe_nhit(desc_of(in->mech), &now, in->why, sizeof(in->why)) != PC_OK)
+				return PC_ERR_SYS;
+			out->hits = now - p->last;
+			p->last = now;
+			break;
+		}
 		/* a tracepoint event keeps no count of the times it ran */
 		out->hits = PC_HITS_UNKNOWN;
 		break;
@@ -860,7 +913,11 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	case PC_FILTERED: {
 		char file[192], filter[96];
 
-		snprintf(file, sizeof(file), "events/%s/%s/filter", d->group, d->event);
+		if (d->kind == PC_KEV_KPROBE)
+			snprintf(file, sizeof(file), "events/%s/%s/filter", p->group,
+				 kprobe_event(d));
+		else
+			snprintf(file, sizeof(file), "events/%s/%s/filter", d->group, d->event);
 		pc_tracefs_instance_get(&p->rec.ti, file, filter, sizeof(filter));
 		snprintf(buf, len, "instance-ring:%s:filter %s", what, filter);
 		break;

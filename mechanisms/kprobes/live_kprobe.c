@@ -27,8 +27,9 @@ const struct pc_mech pc_mech_live_kprobe = {
 	.summary = "perf kprobe PMU on getppid's kernel entry (live kernel)",
 	.family = PC_FAM_DYNAMIC,
 	.data = &lk_desc,
-	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace" },
+	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", [PC_FILTERED] = "ftrace" },
 	PC_KEVENT_OPS,
 	.flags = PC_MECH_MT,	/* opts->threads: inherit, event-fork (kevent.h) */
-	.states = PC_ST_ALL,
+	/* filtered: the kprobe event armed in an instance, its filter rejecting all */
+	.states = PC_ST_ALL | PC_ST(PC_FILTERED),
 };
