@@ -12,6 +12,7 @@
 
 #include "errors.h"
 #include "kevent.h"
+#include "kprobe_others.h"
 #include "readback.h"
 #include "mech.h"
 #include "perfev.h"
@@ -312,6 +313,7 @@ struct kev_priv {
 	char dynev[64];		/* PC_KEV_DYNEVENT: its event in our group */
 	bool kprobe_defined, dyn_defined;
 	struct pc_tevent_others others;	/* the armed analysis's K events */
+	struct pc_kprobe_others kothers;	/* or K kprobes (kprobe kind) */
 	int fd;
 	uint64_t last;
 	struct pc_krec rec;
@@ -943,8 +945,9 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 }
 
 /*
- * Others: K other syscall events armed (tevent_others.h), for a syscall
- * tracepoint; the other kinds have no such set of never-run neighbours
+ * Others: K other syscall events armed (tevent_others.h) for a syscall
+ * tracepoint, K kprobes on probecost.ko's never-run sled (kprobe_others.h)
+ * for a kprobe; the other kinds have no such set of never-run neighbours
  * here.
  */
 int pc_kevent_others(struct pc_inst *in, unsigned int k, char *what, size_t len)
@@ -952,10 +955,13 @@ int pc_kevent_others(struct pc_inst *in, unsigned int k, char *what, size_t len)
 	const struct pc_kevent_desc *d = desc_of(in->mech);
 	struct kev_priv *p = in->priv;
 
+	if (d->kind == PC_KEV_KPROBE)
+		return pc_kprobe_others_set(&p->kothers, k, what, len, in->why,
+					    sizeof(in->why));
 	if (d->kind != PC_KEV_TRACEPOINT || strcmp(d->group, "syscalls") ||
 	    strncmp(d->event, "sys_enter_", 10))
 		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
-				    "%s: other probes of its kind are armed only for a syscall tracepoint",
+				    "%s: other probes of its kind are armed only for a syscall tracepoint or a kprobe",
 				    in->mech->name);
 	return pc_tevent_others_set(&p->others, d->event + 10, k, what, len, in->why,
 				    sizeof(in->why));
@@ -969,6 +975,8 @@ void pc_kevent_teardown(struct pc_inst *in)
 		char what[8];
 
 		pc_tevent_others_set(&p->others, "", 0, what, sizeof(what), in->why,
+				     sizeof(in->why));
+		pc_kprobe_others_set(&p->kothers, 0, what, sizeof(what), in->why,
 				     sizeof(in->why));
 		pc_kevent_disarm(in);
 		pc_krec_fini(&p->rec);

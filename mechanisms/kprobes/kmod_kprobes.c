@@ -67,6 +67,19 @@ PC_KP_SITE(kprobe_optimized)
 PC_KP_SITE(kprobe_ftrace)
 PC_KP_SITE(kretprobe)
 
+/*
+ * The armed analysis's K other kprobes (the harness's kprobe_others.c)
+ * sit on these nops, one per byte, in a function nothing calls: kprobes
+ * armed elsewhere, which the per-hit lookup (a hash table of kprobes by
+ * address) holds but never serves. No label of their own: kprobe events
+ * are refused in a symbol without an ftrace site ("notrace"), and this
+ * function's fentry call is what makes it probeable.
+ */
+static PC_KSITE void pcsite_others_sled(void)
+{
+	asm volatile(".rept 1024\n\tnop\n.endr\n");
+}
+
 static struct pc_kp pc_kp_int3 = { .kind = PC_KP_INT3, .site = pcsite_kprobe_int3 };
 static struct pc_kp pc_kp_opt = { .kind = PC_KP_OPT, .site = pcsite_kprobe_optimized };
 static struct pc_kp pc_kp_ftrace = { .kind = PC_KP_FTRACE, .site = pcsite_kprobe_ftrace };

@@ -29,6 +29,7 @@ const struct pc_mech pc_mech_live_kprobe = {
 	.data = &lk_desc,
 	.tracers = { [PC_ENABLED] = "perf", [PC_RECORDING] = "ftrace", [PC_FILTERED] = "ftrace" },
 	PC_KEVENT_OPS,
+	.others = pc_kevent_others,	/* K kprobes on probecost.ko's sled (kprobe_others.h) */
 	.flags = PC_MECH_MT,	/* opts->threads: inherit, event-fork (kevent.h) */
 	/* filtered: the kprobe event armed in an instance, its filter rejecting all */
 	.states = PC_ST_ALL | PC_ST(PC_FILTERED),

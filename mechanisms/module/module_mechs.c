@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "kprobe_others.h"
 #include "mech.h"
 #include "module_dev.h"
 #include "readback.h"
@@ -114,6 +115,7 @@ struct mm_priv {
 	bool opt_saved;
 	char opt_prev[16];
 	uint64_t toggle_off;	/* the off half of the last toggle cycle */
+	struct pc_kprobe_others kothers;	/* the armed analysis's K kprobes */
 };
 
 static uint32_t mm_id(const struct pc_mech *m)
@@ -330,12 +332,30 @@ static int mm_setup(struct pc_inst *in)
 	return PC_OK;
 }
 
-static void mm_teardown(struct pc_inst *in)
+/*
+ * Others: K kprobes on the module's never-run nop sled (kprobe_others.h),
+ * for the kprobe mechanisms; the static ones have no probes of their
+ * kind to arm elsewhere here.
+ */
+static int mm_others(struct pc_inst *in, unsigned int k, char *what, size_t len)
 {
 	struct mm_priv *p = in->priv;
 
+	if (p->sp->rec != MM_REC_KPROBE)
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
+				    "%s: other probes of its kind are armed only for the kprobe mechanisms",
+				    in->mech->name);
+	return pc_kprobe_others_set(&p->kothers, k, what, len, in->why, sizeof(in->why));
+}
+
+static void mm_teardown(struct pc_inst *in)
+{
+	struct mm_priv *p = in->priv;
+	char what[8], why[256];
+
 	if (!p)
 		return;
+	pc_kprobe_others_set(&p->kothers, 0, what, sizeof(what), why, sizeof(why));
 	pc_module_close(&p->mod);
 	free(p);
 	in->priv = NULL;
@@ -553,6 +573,7 @@ static int mm_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
 		.fire = mm_fire,					\
 		.variant = mm_variant,					\
 		.toggle = mm_toggle,					\
+		.others = mm_others,					\
 		.teardown = mm_teardown,				\
 		.reap = mm_reap,					\
 	};
