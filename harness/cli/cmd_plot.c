@@ -207,7 +207,7 @@ static int headline_charts(struct pc_plot *p, const struct pc_run *run)
 		pc_plot_name(name, sizeof(name), "headline", g->where, g->unit);
 		snprintf(title, sizeof(title), "%s: static and dynamic, per event (median, 95%% CI)",
 			 same(g->where, "user") ? "User space" : same(g->where, "kernel") ? "Live kernel" :
-			 same(g->where, "guest") ? "Module in the QEMU guest" :
+			 same(g->where, "guest") ? "In the QEMU guest" :
 			 same(g->where, "module") ? "Module on this host" : g->where);
 		snprintf(xlabel, sizeof(xlabel), "%s per event (%s)", g->unit, g->backend);
 		ret = bar_chart(p, name, title, xlabel, rows, n);

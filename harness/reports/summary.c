@@ -276,12 +276,12 @@ static void place_title(const struct pc_run *run, const char *where, char *buf,
 		snprintf(buf, len, "Module on this host (probecost.ko, %s)",
 			 pc_run_meta(run, "kernel", "?"));
 	else if (!strcmp(where, "guest") && pc_run_meta(run, "vm_series", NULL))
-		snprintf(buf, len, "Module in the QEMU guest (kernel series %s)",
+		snprintf(buf, len, "In the QEMU guest, its module and kernel (series %s)",
 			 pc_run_meta(run, "vm_series", NULL));
 	else if (!strcmp(where, "guest") && !strcmp(pc_run_meta(run, "in_guest", "no"), "yes"))
-		snprintf(buf, len, "Module in the QEMU guest (%s)", pc_run_meta(run, "kernel", "?"));
+		snprintf(buf, len, "In the QEMU guest, its module and kernel (%s)", pc_run_meta(run, "kernel", "?"));
 	else if (!strcmp(where, "guest"))
-		snprintf(buf, len, "Module in the QEMU guest");
+		snprintf(buf, len, "In the QEMU guest, its module and kernel");
 	else
 		snprintf(buf, len, "Where = %s", where);
 }
