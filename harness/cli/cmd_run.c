@@ -167,8 +167,9 @@ static void run_usage(FILE *f)
 		   "                   vm_beside_host says which way a run went)\n"
 		   "  --vm-serial      boot the guest after the host measurement (the\n"
 		   "                   default)\n"
-		   "  --verbose        print every row as it is measured (the full table\n"
-		   "                   is always in results.csv and the report); without\n"
+		   "  --verbose        print every row as it is measured and, after the\n"
+		   "                   summary, why each thing was not measured (both\n"
+		   "                   always in results.csv and the report); without\n"
 		   "                   it the console shows the summary at the end\n"
 		   "%s"
 		   "  --help           this text\n\n"
@@ -1236,11 +1237,12 @@ static void mark_interrupted(const struct pc_results *res)
 }
 
 /*
- * The answer on one screen: the compact summary and each reason for what
- * was not measured, read back from the files just written (so it is what
- * the report will say).
+ * The answer on one screen: the compact summary, read back from the files
+ * just written (so it is what the report will say); each reason for what
+ * was not measured with @reasons (--verbose, or a run that measured
+ * nothing at all; always in report.txt).
  */
-static void console_summary(const char *dir)
+static void console_summary(const char *dir, bool reasons)
 {
 	struct pc_run run;
 	struct pc_doc d;
@@ -1252,7 +1254,8 @@ static void console_summary(const char *dir)
 	}
 	pc_doc_init(&d);
 	pc_summary(&d, &run, true);
-	pc_summary_not_measured(&d, &run);
+	if (reasons)
+		pc_summary_not_measured(&d, &run);
 	putchar('\n');
 	if (pc_doc_write_text(&d, stdout, CONSOLE_WIDTH) != PC_OK)
 		fprintf(stderr, "probecost run: no summary: out of memory\n");
@@ -1457,7 +1460,7 @@ out:
 	if (ret != PC_OK)
 		return ret;
 	if (wret == PC_OK)
-		console_summary(res.dir);
+		console_summary(res.dir, a->verbose || !pr.measured);
 	if (stop_signal)
 		fprintf(stderr, "probecost run: interrupted by %s: kept %" PRIu64 " completed rows and %" PRIu64 " samples in %s (marked INTERRUPTED; results/latest not moved)\n",
 			sig_name(stop_signal), res.rows, res.samples, res.dir);

@@ -475,9 +475,13 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 	if (fetch[0] && other_rec)
 		pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so); the others through their own record event. Compare their enabled costs for the probes themselves.",
 			    fetch);
-	if (unsup[0])
+	if (unsup[0] && !compact)
 		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
 			    unsup);
+	else if (unsup[0])	/* the console: the reasons are in the report */
+		pc_doc_para(d, "Not measured here: %s (why: report.txt, \"Not measured, and why\", or run --verbose)%s.",
+			    unsup, !strcmp(pl->where, "kernel") ?
+			    "; run --mech NAME (without --no-vm) measures these in the QEMU guest's kernel, where it has them" : "");
 }
 
 void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
