@@ -86,22 +86,6 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
-/* Lines of the instance's set_event naming a syscall event. */
-static unsigned int armed_now(const struct pc_tevent_others *o)
-{
-	char file[sizeof(o->ti.path) + 16], line[256];
-	unsigned int n = 0;
-	FILE *f;
-
-	snprintf(file, sizeof(file), "%s/set_event", o->ti.path);
-	f = fopen(file, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "syscalls:", 9);
-	fclose(f);
-	return n;
-}
 
 int pc_tevent_others_set(struct pc_tevent_others *o, const char *call, unsigned int k,
 			 char *what, size_t wlen, char *why, size_t len)
@@ -137,7 +121,7 @@ int pc_tevent_others_set(struct pc_tevent_others *o, const char *call, unsigned 
 			ret = pc_tracefs_instance_event(&o->ti, "syscalls", v[i], true, why, len);
 	}
 	free_list(v, n);
-	got = ret == PC_OK ? armed_now(o) : 0;
+	got = ret == PC_OK ? pc_tracefs_instance_enabled(&o->ti, "syscalls:") : 0;
 	if (ret == PC_OK && got != k) {
 		snprintf(why, len, "asked for %u other syscall events, set_event lists %u enabled",
 			 k, got);

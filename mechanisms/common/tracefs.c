@@ -285,6 +285,35 @@ int pc_tracefs_dynevent_del(const char *file, const char *group,
 	return ret;
 }
 
+void pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
+			      const char *group, const char *stem, unsigned int n)
+{
+	char ev[64], why[256];
+
+	pc_tracefs_instance_remove(ti);	/* disables them all first */
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(ev, sizeof(ev), "%s%u", stem, i);
+		pc_tracefs_dynevent_del(file, group, ev, why, sizeof(why));
+	}
+}
+
+unsigned int pc_tracefs_instance_enabled(const struct pc_tracefs_inst *ti,
+					 const char *prefix)
+{
+	char file[sizeof(ti->path) + 16], line[256];
+	unsigned int n = 0;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/set_event", ti->path);
+	f = fopen(file, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, prefix, strlen(prefix));
+	fclose(f);
+	return n;
+}
+
 /* Calls @fn(group, event, arg) for every line of a dynamic events file. */
 static void dynevent_each(const char *file,
 			  void (*fn)(const char *group, const char *event, void *arg),

@@ -70,6 +70,17 @@ int pc_tracefs_dynevent_add(const char *file, const char *def, char *why,
 int pc_tracefs_dynevent_del(const char *file, const char *group,
 			    const char *event, char *why, size_t len);
 /*
+ * The armed analysis's others (uprobe_others.h, kprobe_others.h): remove
+ * the instance @ti (disabling its events first), then "@group/@stem<i>"
+ * for i < @n from @file (best effort: what stays is reaped at the next
+ * run's start).
+ */
+void pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
+			      const char *group, const char *stem, unsigned int n);
+/* Lines of the instance's set_event that start with @prefix ("group:stem"). */
+unsigned int pc_tracefs_instance_enabled(const struct pc_tracefs_inst *ti,
+					 const char *prefix);
+/*
  * The definition of "@group/@event" as @file shows it
  * ("e:probecost_1/x syscalls.sys_enter_getppid"); "?" and an error when
  * it is not there.

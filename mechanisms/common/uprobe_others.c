@@ -33,30 +33,15 @@ _Static_assert(SLED_LEN > PC_OTHERS_MAX, "the sled holds every other probe");
 /* Lines of the instance's set_event naming one of ours. */
 static unsigned int armed_now(const struct pc_uprobe_others *o, const char *group)
 {
-	char file[sizeof(o->ti.path) + 16], line[256], want[64];
-	unsigned int n = 0;
-	FILE *f;
+	char want[64];
 
-	snprintf(file, sizeof(file), "%s/set_event", o->ti.path);
 	snprintf(want, sizeof(want), "%s:other", group);
-	f = fopen(file, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, want, strlen(want));
-	fclose(f);
-	return n;
+	return pc_tracefs_instance_enabled(&o->ti, want);
 }
 
 static void remove_all(struct pc_uprobe_others *o, const char *group)
 {
-	char ev[32], why[256];
-
-	pc_tracefs_instance_remove(&o->ti);	/* disables them all first */
-	for (unsigned int i = 0; i < o->k; i++) {
-		snprintf(ev, sizeof(ev), "other%u", i);
-		pc_tracefs_dynevent_del("uprobe_events", group, ev, why, sizeof(why));
-	}
+	pc_tracefs_others_remove(&o->ti, "uprobe_events", group, "other", o->k);
 	o->k = 0;
 }
 
