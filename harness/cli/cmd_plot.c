@@ -445,8 +445,8 @@ static int victim_charts(struct pc_plot *p, const struct pc_run *run)
 		}
 		if (!nser) {
 			/* said, so a missing chart is not taken for a failed one */
-			printf("probecost plot: victim-%s: no probe stands out of the noise floor; no chart (the rows are in the report)\n",
-			       sets[s]);
+			printf("probecost plot: victim-%s: no probe stands out of the noise floor;\n"
+			       "  no chart (the rows are in the report)\n", sets[s]);
 			continue;
 		}
 		snprintf(name, sizeof(name), "victim-%s", sets[s]);
