@@ -925,7 +925,7 @@ static bool is_module(const struct pc_mech *m)
 	return m->where == PC_WHERE_MODULE;
 }
 
-/* Measured in the guest when one boots: the module's, and a guest-bound point. */
+/* One of the live-kernel entries pick_kernel_guest() sent to the guest. */
 static bool kernel_guest(const struct run_args *a, const struct pc_mech *m)
 {
 	for (size_t i = 0; i < a->nkguest; i++)
@@ -934,6 +934,10 @@ static bool kernel_guest(const struct run_args *a, const struct pc_mech *m)
 	return false;
 }
 
+/*
+ * Measured in the guest when one boots: the module's, the live-kernel
+ * entries this kernel cannot run, and a guest-bound point.
+ */
 static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
 {
 	return is_module(m) || kernel_guest(a, m) ||
