@@ -96,8 +96,9 @@ struct churn_proto {
 	char *full;
 	char *params;		/* points into @full */
 	char *bare;		/* the parameters without const/volatile/restrict */
-	char *canon;		/* @bare with typedefs written as their types */
-	char *ret;		/* the return type so written (no qualifiers) */
+	char *canon;		/* @params with typedefs written as their types */
+	char *canon_bare;	/* the same without const/volatile/restrict */
+	char *ret;		/* the return type so written, no qualifiers */
 	bool ambiguous;
 };
 

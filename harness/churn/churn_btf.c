@@ -188,6 +188,7 @@ void churn_proto_free(void *p)
 		free(cp->full);
 		free(cp->bare);
 		free(cp->canon);
+		free(cp->canon_bare);
 		free(cp->ret);
 	}
 	free(cp);
@@ -201,6 +202,7 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 	struct pc_strmap_ent *e;
 	struct churn_proto *cp;
 	struct sbuf s = { .n = 0 }, bare = { .n = 0 }, canon = { .n = 0 }, ret = { .n = 0 };
+	struct sbuf canon_bare = { .n = 0 };
 	size_t at;
 
 	if (!name || !*name || !proto || !btf_is_func_proto(proto))
@@ -212,7 +214,8 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 	at = s.n;
 	fmt_params(btf, proto, &s, F_QUAL);
 	fmt_params(btf, proto, &bare, 0);
-	fmt_params(btf, proto, &canon, F_CANON);
+	fmt_params(btf, proto, &canon, F_CANON | F_QUAL);
+	fmt_params(btf, proto, &canon_bare, F_CANON);
 	fmt_type(btf, proto->type, &ret, 0, F_CANON);
 	if (pc_strmap_add(&k->protos, name, NULL) != PC_OK)
 		return PC_ERR_NOMEM;
@@ -226,7 +229,8 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 	}
 	cp = calloc(1, sizeof(*cp));
 	if (!cp || !(cp->full = strdup(s.b)) || !(cp->bare = strdup(bare.b)) ||
-	    !(cp->canon = strdup(canon.b)) || !(cp->ret = strdup(ret.b))) {
+	    !(cp->canon = strdup(canon.b)) || !(cp->canon_bare = strdup(canon_bare.b)) ||
+	    !(cp->ret = strdup(ret.b))) {
 		churn_proto_free(cp);
 		return PC_ERR_NOMEM;
 	}

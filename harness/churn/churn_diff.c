@@ -400,15 +400,16 @@ static int diff_signature(const struct churn_kernel *a, const struct churn_kerne
 	r->n[CC_FN_SIG_COMPARED]++;
 	if (!strcmp(pa->full, pb->full))
 		return PC_OK;
-	if (ret_same && strcmp(pa->params, pb->params) && !strcmp(pa->bare, pb->bare)) {
-		r->n[CC_FN_SIG_QUAL]++;
-		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
-				"%s -> %s (qualifiers only)", pa->full, pb->full);
-	}
 	/* size_t for unsigned long, a return type's const: the same values, no change */
 	if (ret_same && !strcmp(pa->canon, pb->canon)) {
 		r->n[CC_FN_SIG_TYPEDEF]++;
 		return PC_OK;
+	}
+	/* the same types but for a const/volatile/restrict (spelled alike or not) */
+	if (ret_same && !strcmp(pa->canon_bare, pb->canon_bare)) {
+		r->n[CC_FN_SIG_QUAL]++;
+		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
+				"%s -> %s (qualifiers only)", pa->full, pb->full);
 	}
 	/* the arguments as they were: entry probes read the same; a kretprobe's value is another */
 	if (!strcmp(pa->canon, pb->canon)) {

@@ -369,7 +369,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 			 t->n, t->breaks, t->changed, t->undecided, t->ok);
 		wrap(f, "  ", 2, line);
 		if (t->sigchanged) {
-			snprintf(line, sizeof(line), "%zu more: only signature changes (kept functions whose parameters changed in BTF).",
+			snprintf(line, sizeof(line), "%zu more: only signature changes (kept functions whose parameters or return type changed in BTF).",
 				 t->sigchanged);
 			wrap(f, "  ", 2, line);
 		}

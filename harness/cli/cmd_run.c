@@ -1139,7 +1139,8 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 		size_t parts = (nm > 0) + (a->nkguest > 0) + a->probe_guest;
 		bool one = parts == 1 && (nm == 1 || a->nkguest == 1 || a->probe_guest);
 		char what[600] = "", kern[400] = "";
-		const char *cause = a->vm ? "--vm" :
+		const char *cause = a->vm ? "asked for (--vm or --kernel)" :
+				    nm && a->nkguest ? "this kernel cannot load modules (CONFIG_MODULES off) or run the others (probecost list says why)" :
 				    nm ? "this kernel cannot load modules (CONFIG_MODULES off)" :
 				    a->probe_guest ? "this kernel has no kprobes (CONFIG_KPROBES off)" :
 				    "this kernel cannot run them (probecost list says why)";
@@ -1157,10 +1158,10 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 			snprintf(what + strlen(what), sizeof(what) - strlen(what),
 				 "%sthe point %s", what[0] ? " and " : "", a->probe);
 		putchar('\n');
-		say("probecost run: %s: %s run%s in a QEMU guest (Debian %s kernel, TCG%s%s)",
-		    cause, what, one ? "s" : "", a->series,
+		say("probecost run: %s run%s in a QEMU guest (Debian %s kernel, TCG%s%s): %s",
+		    what, one ? "s" : "", a->series,
 		    a->deterministic ? ", -icount shift=0: costs in instructions" : "",
-		    beside ? "; booting now, beside the host measurement" : "");
+		    beside ? "; booting now, beside the host measurement" : "", cause);
 	}
 	fflush(stdout);
 	if (e->out.res) {

@@ -103,7 +103,7 @@ static void others_said(struct pc_doc *d, const struct pc_run *run, bool compact
 	}
 	if (off)
 		pc_doc_para(d, "These are the built-in consumers' figures. The same sites were also consumed by %s: their rows are in %s, labelled [tracer].",
-			    list, compact ? "report.txt's overhead table (or --verbose)" :
+			    list, compact ? "the overhead table of probecost report DIR (or --verbose)" :
 			    "the overhead table below");
 }
 
@@ -479,7 +479,7 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
 			    unsup);
 	else if (unsup[0])	/* the console: the reasons are in the report */
-		pc_doc_para(d, "Not measured here: %s (why: report.txt, \"Not measured, and why\", or run --verbose)%s.",
+		pc_doc_para(d, "Not measured here: %s (why: probecost report DIR, \"Not measured, and why\", or run --verbose)%s.",
 			    unsup, !strcmp(pl->where, "kernel") ?
 			    "; run --mech NAME (without --no-vm) measures these in the QEMU guest's kernel, where it has them" : "");
 }
@@ -504,7 +504,7 @@ void pc_summary(struct pc_doc *d, const struct pc_run *run, bool compact)
 		return;
 	}
 	if (compact)
-		pc_doc_para(d, "Medians; xN: times the cheapest of the place and state; ~0: not distinguishable from 0; <1 cycle: measurable, but less than one clock cycle per event. CIs and the full table: report.txt, or --verbose.");
+		pc_doc_para(d, "Medians; xN: times the cheapest of the place and state; ~0: not distinguishable from 0; <1 cycle: measurable, but less than one clock cycle per event. CIs and the full table: probecost report DIR (report.txt), or --verbose.");
 	else
 		pc_doc_para(d, "Per place, static and dynamic mechanisms side by side. Disabled comes from the disabled analysis where it ran (differs from 0 by its one-sided Mann-Whitney test against the noise floor, \"MW\"), else from the main measurement (nonzero when its 95%% CI excludes 0); %s from the main measurement. \"ratio\" is the ratio to the cheapest figure of the same place, state, unit and backend whose CI excludes 0; - where the figure's own CI includes 0. ! marks a figure with a warning (see Warnings).",
 			    ss.n > 3 ? "filtered (armed, its filter rejecting every event), enabled and recording" :

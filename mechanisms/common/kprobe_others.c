@@ -12,12 +12,13 @@
 /* The sled in probecost.ko (kmod_kprobes.c): 1024 one-byte nops after its entry. */
 #define SLED "pcsite_others_sled"
 #define SLED_LEN 1024
-/* Where the nops may start: after an ENDBR (4 bytes) and the fentry call (5). */
-#define SLED_MAX_START 16
 /* Settling after arming: 50 jiffies at HZ=250 */
 #define SETTLE_US 200000
 
-_Static_assert(SLED_LEN > PC_OTHERS_MAX, "the sled holds every other kprobe");
+/* Where the nops may start: after an ENDBR (4 bytes) and the fentry call (5). */
+#define SLED_MAX_START 16
+
+_Static_assert(SLED_LEN > PC_OTHERS_MAX + SLED_MAX_START, "the sled holds every other kprobe");
 
 /* Lines of the instance's set_event naming one of ours. */
 static unsigned int armed_now(const struct pc_kprobe_others *o, const char *group)
@@ -28,10 +29,14 @@ static unsigned int armed_now(const struct pc_kprobe_others *o, const char *grou
 	return pc_tracefs_instance_enabled(&o->ti, want);
 }
 
-static void remove_all(struct pc_kprobe_others *o, const char *group)
+/* Remove all; on a failure keep the count, so teardown tries again. */
+static int remove_all(struct pc_kprobe_others *o, const char *group)
 {
-	pc_tracefs_others_remove(&o->ti, "kprobe_events", group, "kother", o->k);
-	o->k = 0;
+	int ret = pc_tracefs_others_remove(&o->ti, "kprobe_events", group, "kother", o->k);
+
+	if (ret == PC_OK)
+		o->k = 0;
+	return ret;
 }
 
 static int define(const char *group, unsigned int i, unsigned int off, char *why, size_t len)
@@ -53,6 +58,7 @@ static int find_start(struct pc_kprobe_others *o, const char *group, unsigned in
 {
 	char ev[32], tmp[256];
 
+	tmp[0] = '\0';
 	for (unsigned int off = 1; off <= SLED_MAX_START; off++) {
 		if (define(group, 0, off, tmp, sizeof(tmp)) != PC_OK)
 			continue;
@@ -64,8 +70,8 @@ static int find_start(struct pc_kprobe_others *o, const char *group, unsigned in
 		snprintf(ev, sizeof(ev), "kother0");
 		pc_tracefs_dynevent_del("kprobe_events", group, ev, tmp, sizeof(tmp));
 	}
-	snprintf(why, len, "no two neighbouring kprobes take in " PROBECOST_MODULE ":" SLED "+1..%d (the nop sled not found)",
-		 SLED_MAX_START + 1);
+	snprintf(why, len, "no two neighbouring kprobes take in " PROBECOST_MODULE ":" SLED "+1..%d (the nop sled not found; the last refusal: %.120s)",
+		 SLED_MAX_START + 1, tmp);
 	return PC_ERR_UNSUPPORTED;
 }
 
@@ -77,7 +83,11 @@ int pc_kprobe_others_set(struct pc_kprobe_others *o, unsigned int k,
 	int ret = PC_OK;
 
 	pc_tracefs_group(group, sizeof(group));
-	remove_all(o, group);
+	if (remove_all(o, group) != PC_OK) {
+		snprintf(why, len, "the %u other kprobes armed before could not all be removed (kprobe_events, instance %s)",
+			 o->k, o->ti.path);
+		return PC_ERR_SYS;
+	}
 	snprintf(what, wlen, "no other kprobe armed");
 	if (!k)
 		return PC_OK;

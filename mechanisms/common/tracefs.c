@@ -285,16 +285,18 @@ int pc_tracefs_dynevent_del(const char *file, const char *group,
 	return ret;
 }
 
-void pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
-			      const char *group, const char *stem, unsigned int n)
+int pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
+			     const char *group, const char *stem, unsigned int n)
 {
 	char ev[64], why[256];
+	int ret = pc_tracefs_instance_remove(ti);	/* disables them all first */
 
-	pc_tracefs_instance_remove(ti);	/* disables them all first */
 	for (unsigned int i = 0; i < n; i++) {
 		snprintf(ev, sizeof(ev), "%s%u", stem, i);
-		pc_tracefs_dynevent_del(file, group, ev, why, sizeof(why));
+		if (pc_tracefs_dynevent_del(file, group, ev, why, sizeof(why)) != PC_OK)
+			ret = PC_ERR_SYS;
 	}
+	return ret == PC_OK ? PC_OK : PC_ERR_SYS;
 }
 
 unsigned int pc_tracefs_instance_enabled(const struct pc_tracefs_inst *ti,

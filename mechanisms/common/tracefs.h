@@ -72,11 +72,12 @@ int pc_tracefs_dynevent_del(const char *file, const char *group,
 /*
  * The armed analysis's others (uprobe_others.h, kprobe_others.h): remove
  * the instance @ti (disabling its events first), then "@group/@stem<i>"
- * for i < @n from @file (best effort: what stays is reaped at the next
- * run's start).
+ * for i < @n from @file. PC_OK when all are gone; else PC_ERR_SYS with
+ * the instance kept: the caller keeps @n and tries again (teardown), and
+ * what still stays is reaped at the next run's start.
  */
-void pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
-			      const char *group, const char *stem, unsigned int n);
+int pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
+			     const char *group, const char *stem, unsigned int n);
 /* Lines of the instance's set_event that start with @prefix ("group:stem"). */
 unsigned int pc_tracefs_instance_enabled(const struct pc_tracefs_inst *ti,
 					 const char *prefix);

@@ -39,10 +39,14 @@ static unsigned int armed_now(const struct pc_uprobe_others *o, const char *grou
 	return pc_tracefs_instance_enabled(&o->ti, want);
 }
 
-static void remove_all(struct pc_uprobe_others *o, const char *group)
+/* Remove all; on a failure keep the count, so teardown tries again. */
+static int remove_all(struct pc_uprobe_others *o, const char *group)
 {
-	pc_tracefs_others_remove(&o->ti, "uprobe_events", group, "other", o->k);
-	o->k = 0;
+	int ret = pc_tracefs_others_remove(&o->ti, "uprobe_events", group, "other", o->k);
+
+	if (ret == PC_OK)
+		o->k = 0;
+	return ret;
 }
 
 int pc_uprobe_others_set(struct pc_uprobe_others *o, unsigned int k,
@@ -54,7 +58,11 @@ int pc_uprobe_others_set(struct pc_uprobe_others *o, unsigned int k,
 	int ret;
 
 	pc_tracefs_group(group, sizeof(group));
-	remove_all(o, group);
+	if (remove_all(o, group) != PC_OK) {
+		snprintf(why, len, "the %u other uprobes armed before could not all be removed (uprobe_events, instance %s)",
+			 o->k, o->ti.path);
+		return PC_ERR_SYS;
+	}
 	snprintf(what, wlen, "no other uprobe armed");
 	if (!k)
 		return PC_OK;
