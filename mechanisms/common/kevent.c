@@ -551,39 +551,10 @@ static const char *kprobe_event(const struct pc_kevent_desc *d)
 	return d->func ? "point" : "getppid";
 }
 
-/*
- * Our kprobe event's hit count, from <tracefs>/kprobe_profile ("  NAME
- * NHIT NMISSED", the event's name without its group): the one line of
- * that name, or PC_ERR_SYS when there are none or several.
- */
+/* Our kprobe event's hit count, from kprobe_profile (by name, without its group). */
 static int kprobe_nhit(const struct pc_kevent_desc *d, uint64_t *nhit, char *why, size_t len)
 {
-	const char *root;
-	char path[512], line[512], name[256];
-	unsigned long long hit, miss;
-	int found = 0;
-	FILE *f;
-
-	if (pc_tracefs_root(&root, why, len) != PC_OK)
-		return PC_ERR_SYS;
-	snprintf(path, sizeof(path), "%s/kprobe_profile", root);
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(why, len, "%.200s: %s", path, strerror(errno));
-		return PC_ERR_SYS;
-	}
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%255s %llu %llu", name, &hit, &miss) == 3 &&
-		    !strcmp(name, kprobe_event(d))) {
-			*nhit = hit;
-			found++;
-		}
-	fclose(f);
-	if (found == 1)
-		return PC_OK;
-	snprintf(why, len, "%.200s: %s event %s", path, found ? "more than one" : "no",
-		 kprobe_event(d));
-	return PC_ERR_SYS;
+	return pc_tracefs_profile_hits("kprobe_profile", 0, kprobe_event(d), nhit, why, len);
 }
 
 /* Add @def to @file; @defined says so for disarm. */

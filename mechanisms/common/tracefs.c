@@ -299,6 +299,42 @@ int pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
 	return ret == PC_OK ? PC_OK : PC_ERR_SYS;
 }
 
+int pc_tracefs_profile_hits(const char *profile, int name_col, const char *event,
+			    uint64_t *hits, char *why, size_t len)
+{
+	const char *root;
+	char path[PATH_MAX], line[512];
+	int found = 0;
+	FILE *f;
+
+	if (pc_tracefs_root(&root, why, len) != PC_OK)
+		return PC_ERR_SYS;
+	snprintf(path, sizeof(path), "%s/%s", root, profile);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(why, len, "%.200s: %s", path, strerror(errno));
+		return PC_ERR_SYS;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *tok = strtok_r(line, " \t\n", &save);
+
+		for (int i = 0; tok && i < name_col; i++)
+			tok = strtok_r(NULL, " \t\n", &save);
+		if (!tok || strcmp(tok, event))
+			continue;
+		tok = strtok_r(NULL, " \t\n", &save);
+		if (tok) {
+			*hits = strtoull(tok, NULL, 10);
+			found++;
+		}
+	}
+	fclose(f);
+	if (found == 1)
+		return PC_OK;
+	snprintf(why, len, "%.200s: %s event %s", path, found ? "more than one" : "no", event);
+	return PC_ERR_SYS;
+}
+
 unsigned int pc_tracefs_instance_enabled(const struct pc_tracefs_inst *ti,
 					 const char *prefix)
 {

@@ -78,6 +78,15 @@ int pc_tracefs_dynevent_del(const char *file, const char *group,
  */
 int pc_tracefs_others_remove(struct pc_tracefs_inst *ti, const char *file,
 			     const char *group, const char *stem, unsigned int n);
+/*
+ * A probe's hit count from <tracefs>/@profile ("uprobe_profile",
+ * "kprobe_profile"), whose lines hold the event's name as whitespace
+ * field @name_col (uprobes: 1, after the file; kprobes: 0) and its hits
+ * in the next: the one line naming @event (the kernel counts a hit
+ * before any filter). PC_ERR_SYS with @why when none or several do.
+ */
+int pc_tracefs_profile_hits(const char *profile, int name_col, const char *event,
+			    uint64_t *hits, char *why, size_t len);
 /* Lines of the instance's set_event that start with @prefix ("group:stem"). */
 unsigned int pc_tracefs_instance_enabled(const struct pc_tracefs_inst *ti,
 					 const char *prefix);

@@ -142,30 +142,7 @@ static int define(struct pc_uprobe *u, uint32_t payload, char *why, size_t len)
  */
 static int profile_hits(const struct pc_uprobe *u, uint64_t *hits, char *why, size_t len)
 {
-	const char *root;
-	char path[PATH_MAX], line[512], file[256], ev[128];
-	unsigned long long n;
-	int found = 0;
-	FILE *f;
-
-	if (pc_tracefs_root(&root, why, len) != PC_OK)
-		return PC_ERR_SYS;
-	snprintf(path, sizeof(path), "%s/uprobe_profile", root);
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(why, len, "%s: %s", path, strerror(errno));
-		return PC_ERR_SYS;
-	}
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%255s %127s %llu", file, ev, &n) == 3 && !strcmp(ev, u->name)) {
-			*hits = n;
-			found++;
-		}
-	fclose(f);
-	if (found == 1)
-		return PC_OK;
-	snprintf(why, len, "%s: %s event %s", path, found ? "more than one" : "no", u->name);
-	return PC_ERR_SYS;
+	return pc_tracefs_profile_hits("uprobe_profile", 1, u->name, hits, why, len);
 }
 
 int pc_uprobe_arm(struct pc_uprobe *u, enum pc_state st, uint32_t payload,
