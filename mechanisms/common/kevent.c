@@ -828,9 +828,8 @@ static int dyn_variant(const struct pc_kevent_desc *d, struct kev_priv *p, char 
 	pc_tracefs_dynevent_line("dynamic_events", p->group, p->dynev, line, sizeof(line));
 	n = strlen(p->group);
 	/* "e:probecost_123/x ..." -> "e:x ..." */
-	if (!strncmp(line + 2, p->group, n) && line[2 + n] == '/') {
+	if (!strncmp(line + 2, p->group, n) && line[2 + n] == '/')
 		memmove(line + 2, line + 3 + n, strlen(line + 3 + n) + 1);
-	}
 	switch (p->state) {
 	case PC_DISABLED:
 		snprintf(buf, len, "defined:%s", def);
@@ -886,11 +885,8 @@ int pc_kevent_variant(struct pc_inst *in, char *buf, size_t len)
 	case PC_FILTERED: {
 		char file[192], filter[96];
 
-		if (d->kind == PC_KEV_KPROBE)
-			snprintf(file, sizeof(file), "events/%s/%s/filter", p->group,
-				 kprobe_event(d));
-		else
-			snprintf(file, sizeof(file), "events/%s/%s/filter", d->group, d->event);
+		/* the event the instance records, whichever kind defined it */
+		snprintf(file, sizeof(file), "events/%s/%s/filter", p->rec.group, p->rec.event);
 		pc_tracefs_instance_get(&p->rec.ti, file, filter, sizeof(filter));
 		snprintf(buf, len, "instance-ring:%s:filter %s", what, filter);
 		break;
