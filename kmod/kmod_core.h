@@ -29,6 +29,7 @@
 
 extern u64 pc_ksink;
 extern u64 pc_khits;		/* handler calls; the run loop resets it */
+extern u64 pc_ktrapped;		/* of them, in the int3 trap (kprobes) */
 extern bool pc_krecording;	/* handlers write pc_record, not count */
 extern u32 pc_payload_len;	/* bytes each recorded event carries */
 extern char pc_payload[PROBECOST_MAX_PAYLOAD + 1];
@@ -80,6 +81,8 @@ struct pc_kmech {
 	void (*disarm)(void);
 	/* Optional: hits the instrumentation skipped so far (nmissed). */
 	u64 (*missed)(void);
+	/* Optional: the first text byte at the probe address (see the ABI). */
+	u8 (*probe_byte)(void);
 	/* Optional: measure switching on and off once; see the ABI. */
 	int (*toggle)(struct probecost_toggle *t);
 };

@@ -117,7 +117,7 @@ static long pc_info_ioctl(void __user *u)
 
 	if (ret)
 		return ret;
-	if (in.pad)
+	if (in.step_traps)
 		return -EINVAL;
 	ret = pc_check_mech(in.mech);
 	if (ret)
@@ -181,6 +181,8 @@ static long pc_run(void __user *u)
 
 	if (ret)
 		return ret;
+	if (r.pad)
+		return -EINVAL;
 	ret = pc_check_mech(r.mech);
 	if (ret)
 		return ret;

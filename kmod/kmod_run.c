@@ -31,6 +31,7 @@
 
 u64 pc_ksink;
 u64 pc_khits;
+u64 pc_ktrapped;
 
 u64 pc_kticks(void)
 {
@@ -73,6 +74,7 @@ int pc_krun(const struct pc_kmech *m, bool absent, struct probecost_run *r)
 	if (m->missed)
 		missed0 = m->missed();
 	WRITE_ONCE(pc_khits, 0);
+	WRITE_ONCE(pc_ktrapped, 0);
 
 	migrate_disable();
 	while (done < r->n) {
@@ -95,6 +97,8 @@ int pc_krun(const struct pc_kmech *m, bool absent, struct probecost_run *r)
 	migrate_enable();
 
 	r->hits = READ_ONCE(pc_khits);
+	r->trapped = READ_ONCE(pc_ktrapped);
 	r->missed = m->missed ? m->missed() - missed0 : 0;
+	r->probe_byte = m->probe_byte ? m->probe_byte() : 0;
 	return ret;
 }

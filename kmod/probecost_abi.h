@@ -28,7 +28,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define PROBECOST_ABI_VERSION	1
+#define PROBECOST_ABI_VERSION	2
 #define PROBECOST_DEVICE	"/dev/probecost"
 #define PROBECOST_MODULE	"probecost"
 
@@ -102,7 +102,14 @@ struct probecost_info {
 	__u32 states;		/* 1 << state for each state this kernel offers */
 	__s32 err;		/* 0, or -errno why the mechanism is unsupported */
 	__u32 probe_offset;	/* kprobes: probe offset in pcsite_<name> */
-	__u32 pad;
+	/*
+	 * int3 kprobes: traps each trapped hit takes after the int3 for
+	 * the displaced instruction (1: it runs out of line, followed by
+	 * an int3 -- a #DB before Linux 5.14; 0: emulated, or boosted
+	 * with a jmp back), read from the kprobe registered at load.
+	 * 0 for the other mechanisms. Zero on input.
+	 */
+	__u32 step_traps;
 	char name[PROBECOST_NAME_LEN];	/* harness name, NUL-terminated */
 	char site[PROBECOST_NAME_LEN];	/* site function symbol */
 	char why[PROBECOST_WHY_LEN];	/* reason when err != 0 */
@@ -133,6 +140,17 @@ struct probecost_run {
 	__u64 hits;		/* handler calls counted by the module */
 	__u64 missed;		/* kprobe nmissed during the run */
 	__u64 chunks;		/* interrupts-off chunks the run was cut into */
+	__u64 trapped;		/* of the hits, those whose handler ran in the
+				 * int3 trap (in_nmi()); kprobe family only */
+	/*
+	 * kprobe family: the first byte of the text at the probe address
+	 * after the run, whoever's probe is there: 0xcc an int3, 0xe9 the
+	 * jmp of an optimized probe, 0xe8 ftrace's call; 0 for the others.
+	 * A kprobe is listed [OPTIMIZED] before the optimizer has patched
+	 * the jmp in: this says when it has.
+	 */
+	__u32 probe_byte;
+	__u32 pad;
 };
 
 /*
@@ -169,7 +187,7 @@ struct probecost_toggle {
 	CHECK(struct probecost_info, 248)		\
 	CHECK(struct probecost_arm, 24)			\
 	CHECK(struct probecost_disarm, 8)		\
-	CHECK(struct probecost_run, 48)			\
+	CHECK(struct probecost_run, 64)			\
 	CHECK(struct probecost_toggle, 32)
 
 #endif

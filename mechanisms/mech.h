@@ -182,6 +182,14 @@ struct pc_fire {
 	uint64_t ticks;		/* self-timed duration, TSC ticks */
 	uint64_t tsc_khz;	/* their rate; 0: unknown (the run's TSC) */
 	bool self_timed;
+	/*
+	 * Traps (int3, #DB) taken on the way to the handler, over the whole
+	 * fire, where the mechanism knows them (traps_known): probecost.ko's
+	 * kprobes count the hits their handler took in the trap; see
+	 * module_mechs.c. Left zero, nothing is said about traps.
+	 */
+	uint64_t traps;
+	bool traps_known;
 };
 
 /* What one toggle() call reports (zeroed by the caller, settle_ns NaN). */

@@ -337,6 +337,9 @@ int pc_drive_pair(struct pc_drive *d, uint64_t n, struct pc_pair *p)
 		p->hits = f1.hits + f2.hits;
 	p->lost = f1.lost + f2.lost;
 	p->missed = f1.missed + f2.missed;
+	p->traps_known = f1.traps_known && f2.traps_known;
+	if (p->traps_known)
+		p->traps = f1.traps + f2.traps;
 	return PC_OK;
 }
 

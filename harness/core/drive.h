@@ -76,6 +76,8 @@ struct pc_pair {
 	bool multiplexed;		/* the hardware group was not always on */
 	bool hits_known;
 	uint64_t hits, lost, missed;	/* over both fires */
+	bool traps_known;
+	uint64_t traps;			/* over both fires, if known */
 	uint64_t ctxsw;			/* switches + migrations, kept pair */
 	unsigned int retries;		/* pairs measured again */
 	bool linear;			/* the kept pair has T(2N) ~ 2 T(N) */

@@ -17,6 +17,7 @@ enum metric {
 	M_WARM,		/* fire(1) after warm-up, for comparison */
 	M_ARM,		/* latency of arm() */
 	M_DISARM,	/* latency of disarm() */
+	M_TRAPS,	/* traps per event, where the mechanism knows them */
 	M_HW0,		/* hardware event i: per event, then its overhead */
 	NR_METRICS = M_HW0 + 2 * PC_MAX_EVENTS
 };
@@ -38,6 +39,7 @@ struct state_acc {
 	double *m[NR_METRICS];
 	size_t n;			/* repeats stored */
 	size_t nthr;			/* of them with a throughput (cost > 0) */
+	size_t ntraps;			/* of them with traps known */
 	uint64_t hits, fired, lost, missed;
 	bool hits_known;
 	unsigned int multiplexed;
@@ -159,6 +161,11 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		v[M_DISARM] = s->disarm;
 		for (int i = M_COST; i <= M_DISARM; i++)
 			have[i] = true;
+		if (p->traps_known) {
+			v[M_TRAPS] = (double)p->traps / (double)(3 * p->n) / h;
+			have[M_TRAPS] = true;
+			a->ntraps++;
+		}
 		have[M_THROUGHPUT] = is_time && !isnan(v[M_THROUGHPUT]);
 		for (int i = 0; i < mt->hw.nr; i++) {
 			double rf = (slots[PC_ABSENT].p.hw[i] + slots[SLOT_REF2].p.hw[i]) / 2;
@@ -218,6 +225,9 @@ static void record_repeat(struct mrun *r, unsigned int rep,
 		if (p->hits_known)
 			pc_sink_sample(o, mn, tr, s->variant, sn, rep, "hits", "events", "mechanism",
 				       3 * p->n, (double)p->hits);
+		if (p->traps_known)
+			pc_sink_sample(o, mn, tr, s->variant, sn, rep, "traps", "traps/event",
+				       "mechanism", 3 * p->n, v[M_TRAPS]);
 		for (int i = 0; i < mt->hw.nr; i++)
 			pc_sink_sample(o, mn, tr, s->variant, sn, rep, mt->hw.name[i],
 				       mt->hw.name[i], "pmu", p->n, v[M_HW0 + 2 * i]);
@@ -241,7 +251,7 @@ static const char *metric_name(const struct pc_engine *e, int i, char *buf,
 {
 	static const char *const base[M_HW0] = {
 		"cost", "overhead", "throughput", "first-hit", "warm-hit",
-		"arm-latency", "disarm-latency",
+		"arm-latency", "disarm-latency", "traps",
 	};
 	int ev = (i - M_HW0) / 2;
 
@@ -325,6 +335,13 @@ static void emit_rows(struct mrun *r, int st)
 		if (i == M_ARM || i == M_DISARM) {
 			unit = tm->wait_unit;
 			be = tm->wait_backend;
+		}
+		/* a count, the same in every timer: a row only when every repeat had it */
+		if (i == M_TRAPS) {
+			if (a->ntraps != a->n)
+				continue;
+			unit = "traps/event";
+			be = "mechanism";
 		}
 		if (i >= M_HW0) {
 			int ev = (i - M_HW0) / 2;

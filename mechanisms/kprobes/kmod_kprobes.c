@@ -46,6 +46,7 @@ struct pc_kp {
 	enum pc_kp_kind kind;
 	void (*site)(u64 x);
 	u32 offset;		/* body offset (INT3, OPT); 0 at the entry */
+	u32 step_traps;		/* see struct probecost_info */
 	bool registered;
 	bool last_in_nmi;	/* the last hit came through the int3 trap */
 	struct kprobe kp;
@@ -88,6 +89,8 @@ static struct pc_kp pc_kp_ret = { .kind = PC_KP_RET, .site = pcsite_kretprobe };
 static PC_KSITE int pc_kp_hit(struct pc_kp *k)
 {
 	k->last_in_nmi = in_nmi();
+	if (k->last_in_nmi)
+		pc_ktrapped++;
 	pc_khandle(0);
 	return 0;
 }
@@ -150,6 +153,23 @@ static void pc_kp_unregister(struct pc_kp *k)
 	k->registered = false;
 }
 
+/*
+ * The traps an int3 hit takes after the int3, for the instruction the
+ * int3 displaced (arch/x86/kernel/kprobes/core.c, setup_singlestep()):
+ * an emulated one (jumps, calls, returns) none; otherwise its copy runs
+ * out of line, followed since 5.14 by another int3 (a #DB single-step
+ * trap before), unless boosted with a jmp back -- which the kernel only
+ * does without CONFIG_PREEMPTION (Debian's kernels have it).
+ */
+static u32 pc_kp_step_traps(const struct kprobe *kp)
+{
+	if (kp->ainsn.emulate_op)
+		return 0;
+	if (!IS_ENABLED(CONFIG_PREEMPTION) && kp->ainsn.boostable)
+		return 0;
+	return 1;
+}
+
 /* The first instruction after the entry that ftrace does not own. */
 static int pc_kp_find_offset(struct pc_kp *k)
 {
@@ -165,6 +185,8 @@ static int pc_kp_find_offset(struct pc_kp *k)
 		if (ret)
 			return ret;
 		on_ftrace = k->kp.flags & KPROBE_FLAG_FTRACE;
+		if (!on_ftrace)
+			k->step_traps = pc_kp_step_traps(&k->kp);
 		pc_kp_unregister(k);
 		if (!on_ftrace) {
 			k->offset = off;
@@ -204,6 +226,7 @@ static void pc_kp_probe(struct pc_kp *k, struct probecost_info *in)
 		return;
 	}
 	in->probe_offset = k->offset;
+	in->step_traps = k->step_traps;
 }
 
 static int pc_kp_arm(struct pc_kp *k, enum probecost_state st)
@@ -218,6 +241,15 @@ static u64 pc_kp_missed(struct pc_kp *k)
 	if (k->kind == PC_KP_RET)
 		return k->rp.nmissed + k->rp.kp.nmissed;
 	return k->kp.nmissed;
+}
+
+/*
+ * The probe address's first byte, read from the text (mapped readable):
+ * which probe is really there, whoever registered it (see the ABI).
+ */
+static u8 pc_kp_probe_byte(struct pc_kp *k)
+{
+	return READ_ONCE(*((u8 *)k->site + k->offset));
 }
 
 /* Call the site until a hit arrives without the trap: optimized. */
@@ -281,6 +313,10 @@ static int pc_kp_toggle(struct pc_kp *k, struct probecost_toggle *t)
 	{								\
 		return pc_kp_missed(&var);				\
 	}								\
+	static u8 pc_kp_probe_byte_##sym(void)				\
+	{								\
+		return pc_kp_probe_byte(&var);				\
+	}								\
 	static int pc_kp_toggle_##sym(struct probecost_toggle *t)	\
 	{								\
 		return pc_kp_toggle(&var, t);				\
@@ -295,6 +331,7 @@ static int pc_kp_toggle(struct pc_kp *k, struct probecost_toggle *t)
 		.arm = pc_kp_arm_##sym,					\
 		.disarm = pc_kp_disarm_##sym,				\
 		.missed = pc_kp_missed_##sym,				\
+		.probe_byte = pc_kp_probe_byte_##sym,			\
 		.toggle = pc_kp_toggle_##sym,				\
 	}
 

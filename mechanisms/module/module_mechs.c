@@ -205,6 +205,74 @@ static int verify_variant(struct mm_priv *p, struct pc_inst *in)
 			    " after 20 s (is debug.kprobes-optimization 0?)" : "");
 }
 
+#define X86_INT3	0xcc
+#define X86_JMP32	0xe9
+
+/*
+ * The traps of a fire (struct pc_fire), from the text at the probe
+ * address after the run (the ABI's probe_byte): an int3 there means
+ * every hit traps, once for the int3 and the probed instruction's step
+ * traps (the ABI's step_traps) after it. With the module's own kprobe
+ * (enabled) the handler also counts the hits it took in the trap, which
+ * must be all of them or none, as the text says. In recording the kprobe
+ * is the kprobe event's, on the same instruction. A kretprobe's handler
+ * runs at the return, outside any trap: its entry's text says it.
+ * Nothing probed (absent, disabled), or a handler called by the site
+ * itself (trace event, flag, static key): none.
+ */
+static int mm_traps(struct mm_priv *p, struct pc_inst *in,
+		    const struct probecost_run *r, struct pc_fire *out)
+{
+	bool probed = p->sp->rec == MM_REC_KPROBE &&
+		      (p->st == PC_ENABLED || p->st == PC_RECORDING);
+	bool int3 = probed && r->probe_byte == X86_INT3;
+	bool counted = probed && p->st == PC_ENABLED && p->sp->kind == 'p';
+
+	out->traps_known = true;
+	out->traps = int3 ? out->hits * (1 + p->mod.info[p->id].step_traps) : 0;
+	if (counted && r->trapped != (int3 ? r->hits : 0))
+		return pc_inst_fail(in, PC_ERR_VERIFY,
+				    "the probe's text starts with 0x%02x, but the handler ran in the int3 trap in %llu of %llu hits",
+				    r->probe_byte, (unsigned long long)r->trapped,
+				    (unsigned long long)r->hits);
+	return PC_OK;
+}
+
+/*
+ * The optimizer patches in both directions in the background
+ * (kprobe_optimizer(), after a delay): kprobes/list says [OPTIMIZED] as
+ * soon as it has queued a probe, while every hit still traps; and after
+ * unregister_kprobe() the jmp (or an int3) stays in the text until it
+ * has unoptimized it. Fire one event at a time until the text at the
+ * probe address is what the next measurement needs -- the jmp after
+ * arming an optimized probe, no probe at all after disarming a body
+ * probe -- so no row times a half-optimized probe or a disabled site
+ * still probed.
+ */
+static int wait_text(struct mm_priv *p, struct pc_inst *in, bool jmp)
+{
+	struct probecost_run r;
+	long waited = 0;
+	int ret;
+
+	for (;;) {
+		ret = pc_module_run(&p->mod, p->id, 1, &r, in->why, sizeof(in->why));
+		if (ret != PC_OK)
+			return ret;
+		if (jmp ? r.probe_byte == X86_JMP32 :
+			  r.probe_byte != X86_JMP32 && r.probe_byte != X86_INT3)
+			return PC_OK;
+		if (waited >= OPT_WAIT_MS)
+			return pc_inst_fail(in, PC_ERR_VERIFY,
+					    "%s: after 20 s the text at the probe still starts with 0x%02x, %s",
+					    p->mod.info[p->id].site, r.probe_byte,
+					    jmp ? "not the optimizer's jmp (kprobes/list says optimized)" :
+					    "a probe's, though none is registered");
+		sleep_ms(10);
+		waited += 10;
+	}
+}
+
 /* ---- recording: instance, events, counts ---- */
 
 /* nmissed of our kprobe event, from kprobe_profile; 0 when absent */
@@ -372,6 +440,11 @@ static int mm_disarm(struct pc_inst *in)
 	p->st = PC_ABSENT;
 	if (ret != PC_OK)
 		return pc_inst_fail(in, ret, "probecost.ko disarm failed: %s", strerror(errno));
+	if (p->sp->at_body) {
+		ret = wait_text(p, in, false);
+		if (ret != PC_OK)
+			return ret;
+	}
 	if (p->ti.path[0] || p->event_defined)
 		return pc_inst_fail(in, PC_ERR_BUSY, "tracefs instance or kprobe event could not be removed");
 	return PC_OK;
@@ -401,9 +474,12 @@ static int mm_arm(struct pc_inst *in, enum pc_state st)
 	if (ret != PC_OK)
 		return ret;
 	p->st = st;
-	if (probed)
-		return verify_variant(p, in);
-	return PC_OK;
+	if (!probed)
+		return PC_OK;
+	ret = verify_variant(p, in);
+	if (ret == PC_OK && !strcmp(p->sp->want, "optimized"))
+		ret = wait_text(p, in, true);
+	return ret;
 }
 
 static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
@@ -431,7 +507,7 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 		out->lost = l1 - l0;
 		out->missed += kprobe_event_missed(p) - miss0;
 	}
-	return PC_OK;
+	return mm_traps(p, in, &r, out);
 }
 
 static int mm_variant(struct pc_inst *in, char *buf, size_t len)

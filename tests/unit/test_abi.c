@@ -29,7 +29,7 @@ static const struct field fields[] = {
 	F(probecost_version, max_events), F(probecost_version, tsc_khz),
 
 	F(probecost_info, size), F(probecost_info, mech), F(probecost_info, states),
-	F(probecost_info, err), F(probecost_info, probe_offset), F(probecost_info, pad),
+	F(probecost_info, err), F(probecost_info, probe_offset), F(probecost_info, step_traps),
 	F(probecost_info, name), F(probecost_info, site), F(probecost_info, why),
 
 	F(probecost_arm, size), F(probecost_arm, mech), F(probecost_arm, state),
@@ -39,7 +39,8 @@ static const struct field fields[] = {
 
 	F(probecost_run, size), F(probecost_run, mech), F(probecost_run, n),
 	F(probecost_run, ticks), F(probecost_run, hits), F(probecost_run, missed),
-	F(probecost_run, chunks),
+	F(probecost_run, chunks), F(probecost_run, trapped),
+	F(probecost_run, probe_byte), F(probecost_run, pad),
 
 	F(probecost_toggle, size), F(probecost_toggle, mech),
 	F(probecost_toggle, enable_ticks), F(probecost_toggle, disable_ticks),
