@@ -42,7 +42,10 @@ static inline int make_run(const char *dir, const struct fake *rows, size_t n)
 			.mechanism = rows[i].mech, .family = "dynamic",
 			.where = fake_or(rows[i].where, "user"), .variant = "v",
 			.state = fake_or(rows[i].state, "enabled"),
-			.tracer = fake_or(rows[i].tracer, "perf"), .metric = "overhead",
+			.tracer = fake_or(rows[i].tracer, "perf"),
+			/* a count's row by its unit; every other row an overhead */
+			.metric = rows[i].unit && !strcmp(rows[i].unit, "traps/event") ?
+				  "traps" : "overhead",
 			.unit = fake_or(rows[i].unit, "ns"), .backend = fake_or(rows[i].backend, "tsc"),
 			.st = { .n = 21, .median = rows[i].median, .ci_lo = rows[i].lo,
 				.ci_hi = rows[i].hi, .ci_level = 0.95, .p10 = rows[i].lo,

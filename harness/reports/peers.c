@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "peers.h"
@@ -46,25 +47,25 @@
  * probecost's tracer "self".
  */
 const struct pc_peer_fig pc_peer_figs[] = {
-	{ "usermode-count", NULL, NULL, NULL, 152.448, "M/s", SRC_OLSA_2507 },
-	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 3.148, "M/s", SRC_OLSA_2507 },
-	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 2.976, "M/s", SRC_OLSA_2507 },
-	{ "uprobe-ret", "uprobe-ret", "enabled", "bpf", 1.068, "M/s", SRC_OLSA_2507 },
-	{ "uprobe-nop5", "uprobe-nop5", "enabled", "bpf", 7.038, "M/s", SRC_OLSA_2507 },
-	{ "uretprobe-nop", "uretprobe", "enabled", "bpf", 2.109, "M/s", SRC_OLSA_2507 },
+	{ "usermode-count", NULL, NULL, NULL, 152.448, "M/s", SRC_OLSA_2507, NULL },
+	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 3.148, "M/s", SRC_OLSA_2507, NULL },
+	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 2.976, "M/s", SRC_OLSA_2507, NULL },
+	{ "uprobe-ret", "uprobe-ret", "enabled", "bpf", 1.068, "M/s", SRC_OLSA_2507, NULL },
+	{ "uprobe-nop5", "uprobe-nop5", "enabled", "bpf", 7.038, "M/s", SRC_OLSA_2507, NULL },
+	{ "uretprobe-nop", "uretprobe", "enabled", "bpf", 2.109, "M/s", SRC_OLSA_2507, NULL },
 
-	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 2.732, "M/s", SRC_NAKRYIKO_2403 },
-	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 2.621, "M/s", SRC_NAKRYIKO_2403 },
-	{ "uprobe-ret", "uprobe-ret", "enabled", "bpf", 1.105, "M/s", SRC_NAKRYIKO_2403 },
-	{ "uretprobe-nop", "uretprobe", "enabled", "bpf", 1.396, "M/s", SRC_NAKRYIKO_2403 },
+	{ "uprobe-nop", "uprobe-nop", "enabled", "bpf", 2.732, "M/s", SRC_NAKRYIKO_2403, NULL },
+	{ "uprobe-push", "uprobe-push", "enabled", "bpf", 2.621, "M/s", SRC_NAKRYIKO_2403, NULL },
+	{ "uprobe-ret", "uprobe-ret", "enabled", "bpf", 1.105, "M/s", SRC_NAKRYIKO_2403, NULL },
+	{ "uretprobe-nop", "uretprobe", "enabled", "bpf", 1.396, "M/s", SRC_NAKRYIKO_2403, NULL },
 
-	{ "k", "kprobe-int3", "enabled", "self", 0.99, "us", SRC_KPROBES_RST },
-	{ "b", "kprobe-int3", "enabled", "self", 0.43, "us", SRC_KPROBES_RST },
-	{ "o", "kprobe-optimized", "enabled", "self", 0.06, "us", SRC_KPROBES_RST },
+	{ "k", "kprobe-int3", "enabled", "self", 0.99, "us", SRC_KPROBES_RST, "2" },
+	{ "b", "kprobe-int3", "enabled", "self", 0.43, "us", SRC_KPROBES_RST, "1" },
+	{ "o", "kprobe-optimized", "enabled", "self", 0.06, "us", SRC_KPROBES_RST, "0" },
 
-	{ "kernel-count", NULL, NULL, NULL, 409.184, "M/s", SRC_DONG_2511 },
-	{ "kprobe", "kprobe-ftrace", "enabled", "bpf", 52.029, "M/s", SRC_DONG_2511 },
-	{ "kretprobe", "kretprobe", "enabled", "bpf", 23.779, "M/s", SRC_DONG_2511 },
+	{ "kernel-count", NULL, NULL, NULL, 409.184, "M/s", SRC_DONG_2511, NULL },
+	{ "kprobe", "kprobe-ftrace", "enabled", "bpf", 52.029, "M/s", SRC_DONG_2511, NULL },
+	{ "kretprobe", "kretprobe", "enabled", "bpf", 23.779, "M/s", SRC_DONG_2511, NULL },
 };
 const size_t pc_peer_nfigs = sizeof(pc_peer_figs) / sizeof(pc_peer_figs[0]);
 
@@ -82,9 +83,9 @@ const struct pc_peer_ratio pc_peer_ratios[] = {
 	{ "uprobe-ret", "uprobe-nop", NULL, SRC_NAKRYIKO_2403, NULL },
 	{ "uretprobe-nop", "uprobe-nop", NULL, SRC_NAKRYIKO_2403, NULL },
 	{ "k", "o", NULL, SRC_KPROBES_RST,
-	  "k: unoptimized int3 kprobe, single-stepped. The same measured ratio as b / o: kprobe-int3 is whichever of k or b the kernel makes of its probed instruction (x86 boosts one that allows it), and its variant does not say which; read the two published ratios as the range it falls in" },
+	  "k: unoptimized int3 kprobe, single-stepped: 2 traps per hit. kprobe-int3 is k or b, whichever the kernel makes of its probed instruction (x86 boosts or emulates one that allows it, never boosts under CONFIG_PREEMPTION); its traps row says which, and the other ratio is left out. A run without traps rows shows both: read them as the range it falls in" },
 	{ "b", "o", NULL, SRC_KPROBES_RST,
-	  "b: int3 kprobe, boosted (single-step skipped); the same measured ratio as k / o (see there)" },
+	  "b: int3 kprobe, boosted (single-step skipped): 1 trap per hit; see k / o" },
 	{ "kretprobe", "kprobe", "kernel-count", SRC_DONG_2511,
 	  "bench's kprobe is at a function entry, an ftrace-based kprobe where the kernel has CONFIG_KPROBES_ON_FTRACE" },
 };
@@ -260,12 +261,29 @@ static void explain(struct pc_doc *d, const struct pc_peer_ratio *r)
 		pc_doc_kv(d, key, "%s", r->note);
 }
 
+/*
+ * Whether @n, the run's row for @r's numerator, takes another number of
+ * traps per event than the published variant (its traps row against the
+ * figure's): then it is the other variant's peer, not this one's.
+ */
+static bool traps_differ(const struct pc_run *run, const struct pc_peer_ratio *r,
+			 const struct pc_rrow *n)
+{
+	const struct pc_peer_fig *f = fig(r->source, r->num);
+	const struct pc_rrow *t;
+
+	if (!f || !f->traps)
+		return false;
+	t = pc_run_find(run, n->mechanism, n->tracer, n->state, "traps");
+	return t && t->median != atof(f->traps);
+}
+
 void pc_peers(struct pc_doc *d, const struct pc_run *run)
 {
 	static const char *const head[] = { "ratio (enabled)", "published", "here",
 					    "bounds", "rows in" };
 	const char *last = NULL;
-	char missing[1024] = "";
+	char missing[1024] = "", other[256] = "";
 	bool any = false, icount = false, tcg = false;
 
 	for (size_t i = 0; i < pc_peer_nratios && !any; i++) {
@@ -293,6 +311,16 @@ void pc_peers(struct pc_doc *d, const struct pc_run *run)
 			continue;
 		}
 		snprintf(name, sizeof(name), "%s / %s", r->num, r->den);
+		if (traps_differ(run, r, n)) {
+			const struct pc_rrow *t = pc_run_find(run, n->mechanism, n->tracer,
+							      n->state, "traps");
+			size_t off = strlen(other);
+
+			snprintf(other + off, sizeof(other) - off, "%s%s left out: %s takes %g traps per event here, %s's variant %s",
+				 off ? "; " : "", name, n->mechanism, t->median, r->num,
+				 fig(r->source, r->num)->traps);
+			continue;
+		}
 		if (!last || strcmp(last, r->source)) {
 			if (!last)
 				pc_doc_table(d, 5, head, "lrrrl");
@@ -311,6 +339,8 @@ void pc_peers(struct pc_doc *d, const struct pc_run *run)
 		pc_doc_para(d, "insn, icount: an instruction ratio, blind to trap cost. An int3 kprobe pays on hardware for a trap that an instruction count does not see: its instruction ratio to an optimized or ftrace-based kprobe is no estimate of their time ratio (compare the published column).");
 	if (tcg)
 		pc_doc_para(d, "TCG ns: QEMU's emulated time, in which a trap costs what its emulation costs: not a hardware ratio.");
+	if (other[0])
+		pc_doc_para(d, "%s.", other);
 	last = NULL;
 	for (size_t i = 0; i < pc_peer_nratios; i++) {
 		const struct pc_peer_ratio *r = &pc_peer_ratios[i];

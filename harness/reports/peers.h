@@ -33,6 +33,12 @@ struct pc_peer_fig {
 	double value;
 	const char *unit;	/* "M/s" (events per second) or "us" (per hit) */
 	const char *source;	/* who, where, when, CPU, kernel */
+	/*
+	 * Traps per hit of the variant measured ("2": int3 and single-step),
+	 * where a probecost entry may be either of two published variants;
+	 * NULL: not said. A run whose traps row differs is not its peer.
+	 */
+	const char *traps;
 };
 
 /* A ratio of two figures of one source; @base: its baseline, or NULL. */

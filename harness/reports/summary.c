@@ -308,21 +308,36 @@ static bool sub_cycle(const struct pc_run *run, const struct pc_rrow *w)
 	       fabs(w->median) < 1e3 / mhz;
 }
 
+/* The traps per event of @w's mechanism, tracer and state, or "-". */
+static void traps_cell(char *buf, size_t len, const struct pc_run *run,
+		       const struct pc_rrow *w)
+{
+	const struct pc_rrow *t = w ? pc_run_find(run, w->mechanism, w->tracer, w->state,
+						  "traps") : NULL;
+
+	if (t)
+		pc_doc_num(buf, len, t->median);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* A row of the full table; its traps cell shows where the table has the column. */
 static void full_state(struct pc_doc *d, const struct pc_run *run,
 		       const struct place *pl, const char *mech, const char *state)
 {
 	const struct pc_rrow *w = figure(run, mech, state);
 	const struct pc_rrow *any = pc_run_find(run, mech, NULL, state, "overhead");
-	char st[32], med[48], ci[64], ratio[32], why[64];
+	char st[32], med[48], ci[64], ratio[32], why[64], tr[32];
 
 	snprintf(st, sizeof(st), "  %s", state);
+	traps_cell(tr, sizeof(tr), run, w);
 	if (!w && !strcmp(state, "disabled") && self_baseline(run, mech)) {
-		pc_doc_row(d, (const char *[]){ st, "= absent", "-", "-", "n/a (own baseline)" });
+		pc_doc_row(d, (const char *[]){ st, "= absent", "-", "-", "n/a (own baseline)", tr });
 		return;
 	}
 	if (!w) {
 		if (any)
-			pc_doc_row(d, (const char *[]){ st, any->status, "-", "-", "-" });
+			pc_doc_row(d, (const char *[]){ st, any->status, "-", "-", "-", tr });
 		return;
 	}
 	pc_doc_num(med, sizeof(med), w->median);
@@ -334,7 +349,7 @@ static void full_state(struct pc_doc *d, const struct pc_run *run,
 		snprintf(ratio, sizeof(ratio), "-");
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", <1 cycle");
 	}
-	pc_doc_row(d, (const char *[]){ st, med, ci, ratio, why });
+	pc_doc_row(d, (const char *[]){ st, med, ci, ratio, why, tr });
 }
 
 static void compact_cell(char *buf, size_t len, const struct pc_run *run,
@@ -379,12 +394,12 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 		      const struct place *pl, bool compact)
 {
 	static const char *const head[] = {
-		"mechanism", "per event", "95% CI", "ratio", "nonzero?",
+		"mechanism", "per event", "95% CI", "ratio", "nonzero?", "traps",
 	};
 	const char *chead[2 + 4] = { "mechanism", "family" };
 	char title[192], unsup[1024] = "", selfb[512] = "", calign[8], fetch[512] = "";
 	const char *unit = NULL, *backend = NULL;
-	bool table = false, mixed = false, icount = false, other_rec = false;
+	bool table = false, mixed = false, icount = false, other_rec = false, traps = false;
 
 	/* mechanism, family, then one right-aligned column per state */
 	for (size_t s = 0; s < pl->ss->n; s++)
@@ -404,6 +419,7 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 			}
 			mixed |= strcmp(f->unit, unit) || strcmp(f->backend, backend);
 			icount |= !strncmp(f->backend, "icount", 6);
+			traps |= pc_run_find(run, f->mechanism, f->tracer, f->state, "traps") != NULL;
 			/* a recording whose event fetches the payload as a string */
 			if (strcmp(pl->ss->name[s], "recording"))
 				continue;
@@ -445,8 +461,8 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 		if (!w)
 			continue;
 		if (!table)
-			pc_doc_table(d, compact ? 2 + pl->ss->n : 5, compact ? chead : head,
-				     compact ? calign : "lrrrl");
+			pc_doc_table(d, compact ? 2 + pl->ss->n : traps ? 6 : 5,
+				     compact ? chead : head, compact ? calign : "lrrrlr");
 		table = true;
 		if (compact) {
 			row[0] = mech;
@@ -471,7 +487,8 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 			    "%s: the disabled site is the baseline itself (its absent variant says \"=disabled\": a tracepoint or fentry nop cannot be compiled out of a running kernel), so no disabled difference is shown; its disabled cost is part of the syscall it sits in.",
 			    selfb);
 	if (icount)
-		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.");
+		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.%s",
+			    traps && !compact ? " traps: the int3 traps each event takes (the module's handler counts those it runs in, the probed text says the rest): on hardware each is an exception entry and return that no instruction count weighs (see \"Against published figures\")." : "");
 	if (fetch[0] && other_rec)
 		pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so); the others through their own record event. Compare their enabled costs for the probes themselves.",
 			    fetch);

@@ -86,19 +86,27 @@ int main(void)
 		ROW("uprobe-nop", "absent", 0.5),
 		ROW("uprobe-nop", "filtered", 777),
 	};
+	/* a place whose rows count their traps (the guest's kprobes do) */
+	static const struct fake trapped[] = {
+		ROW("uprobe-nop", "absent", 0.5),
+		ROW("uprobe-nop", "enabled", 300),
+		{ .mech = "uprobe-nop", .state = "enabled", .unit = "traps/event",
+		  .backend = "mechanism", .median = 1, .lo = 1, .hi = 1 },
+	};
 #undef ROW
 	struct fake plain[sizeof(filt) / sizeof(filt[0])];
 	size_t nplain = 0;
 	char dir[] = "/tmp/pc-summary-XXXXXX", text[16384];
-	struct pc_run a, b, c;
+	struct pc_run a, b, c, t;
 
-	ktap_plan(6);
+	ktap_plan(7);
 	for (size_t i = 0; i < sizeof(filt) / sizeof(filt[0]); i++)
 		if (strcmp(filt[i].state, "filtered"))
 			plain[nplain++] = filt[i];
 	if (!mkdtemp(dir) || load(dir, "plain", plain, nplain, &a) ||
 	    load(dir, "filt", filt, sizeof(filt) / sizeof(filt[0]), &b) ||
-	    load(dir, "only", only, 2, &c))
+	    load(dir, "only", only, 2, &c) ||
+	    load(dir, "trapped", trapped, sizeof(trapped) / sizeof(trapped[0]), &t))
 		return 1;
 
 	render(&b, true, text, sizeof(text));
@@ -117,7 +125,12 @@ int main(void)
 		!strstr(text, "filtered"),
 		"console, a run without filtered rows: three state columns, no filtered");
 	render(&a, false, text, sizeof(text));
-	KTAP_OK(!strstr(text, "filtered"), "report, a run without filtered rows: no filtered line");
+	KTAP_OK(!strstr(text, "filtered") && !strstr(text, "traps"),
+		"report, a run without filtered or traps rows: no filtered line, no traps column");
+	render(&t, false, text, sizeof(text));
+	KTAP_OK(strstr(text, "| mechanism | per event | 95% CI | ratio | nonzero? | traps |") &&
+		strstr(text, "| enabled | 300 | [270, 330] | x1 | yes (CI) | 1 |"),
+		"report, a place whose rows count traps: a traps column with the row's traps per event");
 	render(&c, true, text, sizeof(text));
 	KTAP_OK(strstr(text, "| uprobe-nop | dynamic | - | 777 x1 | - | - |"),
 		"a mechanism measured absent and filtered only keeps its table");
@@ -127,6 +140,7 @@ int main(void)
 	pc_run_free(&a);
 	pc_run_free(&b);
 	pc_run_free(&c);
+	pc_run_free(&t);
 	fake_remove(dir);
 	return ktap_finish();
 }
