@@ -75,8 +75,11 @@ struct pc_kmech {
 	 * this kernel. Called once at module load. Default: all states.
 	 */
 	void (*probe)(struct probecost_info *info);
-	/* Switch on @st (DISABLED, ENABLED or RECORDING) from disarmed. */
-	int (*arm)(enum probecost_state st);
+	/*
+	 * Switch on @st (DISABLED, ENABLED or RECORDING) from disarmed;
+	 * @flags: PROBECOST_ARM_*.
+	 */
+	int (*arm)(enum probecost_state st, u32 flags);
 	/* Undo arm(); safe when nothing is armed. */
 	void (*disarm)(void);
 	/* Optional: hits the instrumentation skipped so far (nmissed). */

@@ -133,7 +133,7 @@ static long pc_arm(void __user *u)
 
 	if (ret)
 		return ret;
-	if (a.pad || a.flags || pc_check_mech(a.mech) ||
+	if (a.pad || (a.flags & ~PROBECOST_ARM_FLAGS) || pc_check_mech(a.mech) ||
 	    a.state >= PROBECOST_NR_STATES)
 		return -EINVAL;
 	if (a.payload > PROBECOST_MAX_PAYLOAD)
@@ -150,7 +150,7 @@ static long pc_arm(void __user *u)
 	m = pc_kmechs[a.mech];
 	if (a.state == PROBECOST_RECORDING)
 		pc_record_payload(a.payload);
-	ret = m->arm(a.state);
+	ret = m->arm(a.state, a.flags);
 	if (ret) {
 		m->disarm();
 		return ret;

@@ -121,9 +121,20 @@ struct probecost_arm {
 	__u32 mech;
 	__u32 state;
 	__u32 payload;		/* bytes per recorded event, <= MAX_PAYLOAD */
-	__u32 flags;		/* none defined: must be 0 */
+	__u32 flags;		/* PROBECOST_ARM_*; any other bit -EINVAL */
 	__u32 pad;
 };
+
+/*
+ * Recording, kprobe family: the module registers its kprobe and its
+ * handler writes the pc_record event, as every other mechanism's handler
+ * does (like-for-like), instead of registering nothing so that a
+ * kprobe_events definition probes the site and fetches the payload.
+ * The other mechanisms' handlers always record so: the flag changes
+ * nothing there.
+ */
+#define PROBECOST_ARM_HANDLER_RECORDS	(1U << 0)
+#define PROBECOST_ARM_FLAGS		PROBECOST_ARM_HANDLER_RECORDS
 
 /* PROBECOST_IOC_DISARM (in) */
 struct probecost_disarm {

@@ -42,6 +42,11 @@ extern const struct pc_mech pc_mech_kprobe_int3;
 extern const struct pc_mech pc_mech_kprobe_optimized;
 extern const struct pc_mech pc_mech_kprobe_ftrace;
 extern const struct pc_mech pc_mech_kretprobe;
+/* their recording like-for-like, through the module's own handler */
+extern const struct pc_mech pc_mech_kprobe_int3_self;
+extern const struct pc_mech pc_mech_kprobe_optimized_self;
+extern const struct pc_mech pc_mech_kprobe_ftrace_self;
+extern const struct pc_mech pc_mech_kretprobe_self;
 /* the bpf tracer's entries, sharing the primitives' names and sites */
 extern const struct pc_mech pc_mech_bpf_usdt;
 extern const struct pc_mech pc_mech_bpf_uprobe_nop;
@@ -101,9 +106,13 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_branch,
 	&pc_mech_static_key,
 	&pc_mech_kprobe_int3,
+	&pc_mech_kprobe_int3_self,
 	&pc_mech_kprobe_optimized,
+	&pc_mech_kprobe_optimized_self,
 	&pc_mech_kprobe_ftrace,
+	&pc_mech_kprobe_ftrace_self,
 	&pc_mech_kretprobe,
+	&pc_mech_kretprobe_self,
 };
 
 #define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))

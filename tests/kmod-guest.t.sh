@@ -108,6 +108,45 @@ check_traps() {
 	[ -z "$bad" ]
 }
 
+# COLUMN of MECH's row under TRACER in STATE for METRIC
+row_field() {
+	awk -F, -v m="$2" -v t="$3" -v s="$4" -v k="$5" -v c="$6" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["mechanism"] == m && $col["tracer"] == t && $col["state"] == s &&
+		$col["metric"] == k { print $col[c]; exit }' "$1"
+}
+
+# The kprobes' recording like-for-like (tracer self): their own handler
+# writes pc_record, n hits, the variant says so, the kprobe variant's
+# traps; recording costs the same over enabled as branch's handler does
+# (within 2%), and far less than the kprobe event's string fetch.
+check_self() {
+	res=$1
+	bad=""
+	bre=$(row_field "$res" branch self enabled overhead median)
+	brr=$(row_field "$res" branch ftrace recording overhead median)
+	for m in kprobe-int3 kprobe-optimized kprobe-ftrace kretprobe; do
+		st=$(row_field "$res" "$m" self recording overhead status)
+		ra=$(row_field "$res" "$m" self recording overhead hit_ratio)
+		va=$(row_field "$res" "$m" self recording overhead variant)
+		rec=$(row_field "$res" "$m" self recording overhead median)
+		en=$(row_field "$res" "$m" self enabled overhead median)
+		kev=$(row_field "$res" "$m" ftrace recording overhead median)
+		tr=$(row_field "$res" "$m" self recording traps median)
+		ten=$(row_field "$res" "$m" self enabled traps median)
+		[ "$st" = ok ] || bad="$bad $m:status=$st"
+		[ "$ra" = 1 ] || bad="$bad $m:hits/event=$ra"
+		case "$va" in *":handler probecost:pc_record") ;; *) bad="$bad $m:variant=$va" ;; esac
+		[ -n "$tr" ] && [ "$tr" = "$ten" ] || bad="$bad $m:traps=$tr(enabled $ten)"
+		awk -v r="$rec" -v e="$en" -v br="$brr" -v be="$bre" -v k="$kev" 'BEGIN {
+			d = (r - e) - (br - be); if (d < 0) d = -d
+			exit !(r != "" && br != "" && d <= 0.02 * (br - be) && r < k) }' ||
+			bad="$bad $m:recording=$rec enabled=$en (branch $brr/$bre, kprobe event $kev)"
+	done
+	[ -z "$bad" ] || diag "wrong:$bad"
+	[ -z "$bad" ]
+}
+
 costs() {
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$c["metric"] == "cost" || $c["metric"] == "overhead" {
@@ -115,14 +154,14 @@ costs() {
 		}' "$1" | sort
 }
 
-ktap_plan 9
+ktap_plan 11
 for series in 6.1 6.12; do
 	out="$tmp/$series"
 	boot "$series" full "$out"
 	rc=$?
 	if [ $rc -eq 4 ]; then
 		why=$(tail -n 1 "$out.err")
-		for t in "guest checks" "hits, variants" "orderings" "traps"; do
+		for t in "guest checks" "hits, variants" "orderings" "traps" "like-for-like"; do
 			skip "$series: $t" "$why"
 		done
 		continue
@@ -141,10 +180,13 @@ for series in 6.1 6.12; do
 		ok $? "$series: int3 > optimized, static-key.disabled <= branch.disabled, enabled > disabled"
 		check_traps "$res"
 		ok $? "$series: traps per event: 2 for an int3 kprobe (int3 + step), 0 for every other row"
+		check_self "$res"
+		ok $? "$series: kprobes recording through their own handler's pc_record: n hits, branch's record cost, below the string fetch"
 	else
 		ok 1 "$series: every mechanism x state counts n hits (0 when off) with the variant asked for"
 		ok 1 "$series: int3 > optimized, static-key.disabled <= branch.disabled, enabled > disabled"
 		ok 1 "$series: traps per event: 2 for an int3 kprobe (int3 + step), 0 for every other row"
+		ok 1 "$series: kprobes recording through their own handler's pc_record: n hits, branch's record cost, below the string fetch"
 	fi
 done
 

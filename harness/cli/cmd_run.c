@@ -1021,15 +1021,33 @@ static bool use_guest(struct run_args *a, size_t *nmod)
 }
 
 /* `--mech` for the guest: the selected module mechanisms and kernel entries it takes. */
+static bool guest_bound_entry(const struct run_args *a, const struct pc_mech *m)
+{
+	return is_module(m) || kernel_guest(a, m);
+}
+
+/*
+ * Each name once: a tracer entry shares its primitive's name, and the
+ * guest's --mech NAME selects every entry of that name (--tracer, passed
+ * on as given, narrows them as here).
+ */
 static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < a->nmechs && off < len; i++)
-		if (is_module(a->mechs[i]) || kernel_guest(a, a->mechs[i]))
+	for (size_t i = 0; i < a->nmechs && off < len; i++) {
+		bool seen = false;
+
+		if (!guest_bound_entry(a, a->mechs[i]))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = guest_bound_entry(a, a->mechs[j]) &&
+			       !strcmp(a->mechs[j]->name, a->mechs[i]->name);
+		if (!seen)
 			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
 						a->mechs[i]->name);
+	}
 }
 
 /*

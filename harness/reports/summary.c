@@ -390,6 +390,34 @@ static void compact_cell(char *buf, size_t len, const struct pc_run *run,
 	}
 }
 
+/*
+ * The recording figures of @pl's kprobes measured like-for-like, where
+ * the run has them: the tracer-self rows whose handler wrote the record
+ * event ("kprobe-int3 1224, ..." plus the unit), else "".
+ */
+static void like_for_like(const struct pc_run *run, const struct place *pl,
+			  char *buf, size_t len)
+{
+	const char *unit = NULL;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t m = 0; m < pl->n && off < len; m++) {
+		const struct pc_rrow *w = pc_run_find(run, pl->mechs[m], "self", "recording",
+						      "overhead");
+		char med[48];
+
+		if (!w || !pc_rrow_measured(w) || !strstr(w->variant, ":handler "))
+			continue;
+		pc_doc_num(med, sizeof(med), w->median);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s", off ? ", " : "",
+					w->mechanism, med);
+		unit = w->unit;
+	}
+	if (unit && off < len)
+		snprintf(buf + off, len - off, " %s.", unit);
+}
+
 static void one_place(struct pc_doc *d, const struct pc_run *run,
 		      const struct place *pl, bool compact)
 {
@@ -489,9 +517,14 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 	if (icount)
 		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.%s",
 			    traps && !compact ? " traps: the int3 traps each event takes (the module's handler counts those it runs in, the probed text says the rest): on hardware each is an exception entry and return that no instruction count weighs (see \"Against published figures\")." : "");
-	if (fetch[0] && other_rec)
-		pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so); the others through their own record event. Compare their enabled costs for the probes themselves.",
-			    fetch);
+	if (fetch[0] && other_rec) {
+		char like[512] = "";
+
+		like_for_like(run, pl, like, sizeof(like));
+		pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so); the others through their own record event. %s%s",
+			    fetch, like[0] ? "Through their own handler's record event instead, as the others (tracer self): " : "Compare their enabled costs for the probes themselves.",
+			    like);
+	}
 	if (unsup[0] && !compact)
 		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
 			    unsup);

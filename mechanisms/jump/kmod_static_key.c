@@ -34,7 +34,7 @@ PC_KSITE_ABSENT(static_key)
 PC_KFIRE_LOOP(sk_loop, pcsite_static_key)
 PC_KFIRE_LOOP(sk_loop_absent, pcsite_static_key_absent)
 
-static int sk_arm(enum probecost_state st)
+static int sk_arm(enum probecost_state st, u32 flags)
 {
 	if (st != PROBECOST_DISABLED)
 		static_branch_enable(&pc_static_key);

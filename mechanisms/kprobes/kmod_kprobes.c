@@ -26,7 +26,9 @@
  *
  * enabled: the module registers a kprobe whose pre-handler counts the hit.
  * recording: the module registers nothing; the harness defines a
- * kprobe_events event at the same place, fetching the payload.
+ * kprobe_events event at the same place, fetching the payload. With
+ * PROBECOST_ARM_HANDLER_RECORDS it registers its kprobe, whose handler
+ * writes pc_record like every other mechanism's (like-for-like).
  */
 #include <linux/delay.h>
 #include <linux/errno.h>
@@ -229,11 +231,12 @@ static void pc_kp_probe(struct pc_kp *k, struct probecost_info *in)
 	in->step_traps = k->step_traps;
 }
 
-static int pc_kp_arm(struct pc_kp *k, enum probecost_state st)
+static int pc_kp_arm(struct pc_kp *k, enum probecost_state st, u32 flags)
 {
-	if (st != PROBECOST_ENABLED)
-		return 0;
-	return pc_kp_register(k, k->offset);
+	if (st == PROBECOST_ENABLED ||
+	    (st == PROBECOST_RECORDING && (flags & PROBECOST_ARM_HANDLER_RECORDS)))
+		return pc_kp_register(k, k->offset);
+	return 0;
 }
 
 static u64 pc_kp_missed(struct pc_kp *k)
@@ -301,9 +304,9 @@ static int pc_kp_toggle(struct pc_kp *k, struct probecost_toggle *t)
 	{								\
 		pc_kp_probe(&var, in);					\
 	}								\
-	static int pc_kp_arm_##sym(enum probecost_state st)		\
+	static int pc_kp_arm_##sym(enum probecost_state st, u32 flags)	\
 	{								\
-		return pc_kp_arm(&var, st);				\
+		return pc_kp_arm(&var, st, flags);			\
 	}								\
 	static void pc_kp_disarm_##sym(void)				\
 	{								\

@@ -243,10 +243,11 @@ static int ioctl_err(int e, const char *what, char *why, size_t len)
 }
 
 int pc_module_arm(struct pc_module *mod, uint32_t mech, uint32_t state,
-		  uint32_t payload, char *why, size_t len)
+		  uint32_t payload, uint32_t flags, char *why, size_t len)
 {
 	struct probecost_arm a = {
 		.size = sizeof(a), .mech = mech, .state = state, .payload = payload,
+		.flags = flags,
 	};
 
 	if (ioctl(mod->fd, PROBECOST_IOC_ARM, &a) < 0)

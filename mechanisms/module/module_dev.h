@@ -48,8 +48,9 @@ int pc_module_autoload(bool *loaded, char *why, size_t len);
 /* Remove the module loaded by pc_module_autoload(). */
 int pc_module_unload(char *why, size_t len);
 
+/* @flags: PROBECOST_ARM_* (probecost_abi.h) */
 int pc_module_arm(struct pc_module *mod, uint32_t mech, uint32_t state,
-		  uint32_t payload, char *why, size_t len);
+		  uint32_t payload, uint32_t flags, char *why, size_t len);
 int pc_module_disarm(struct pc_module *mod, uint32_t mech);
 int pc_module_run(struct pc_module *mod, uint32_t mech, uint64_t n,
 		  struct probecost_run *out, char *why, size_t len);

@@ -52,6 +52,7 @@ enum mm_rec {
 };
 
 struct mm_spec {
+	uint32_t id;		/* PROBECOST_MECH_* */
 	enum mm_rec rec;
 	const char *event;	/* MM_REC_EVENT */
 	char kind;		/* MM_REC_KPROBE: 'p' or 'r' */
@@ -59,6 +60,8 @@ struct mm_spec {
 	const char *want;	/* kprobes: the variant that must be read back */
 	const char *toggle;	/* what the toggle rows time */
 	const char *variant;	/* others: what the site is */
+	/* recording through the module's own kprobe handler (pc_record) */
+	bool handler_records;
 };
 
 /* One line each for `probecost list`. */
@@ -72,36 +75,63 @@ struct mm_spec {
 
 static const struct mm_spec mm_specs[PROBECOST_NR_MECHS] = {
 	[PROBECOST_MECH_TRACEPOINT] = {
+		.id = PROBECOST_MECH_TRACEPOINT,
 		.toggle = "tracepoint_probe_register / _unregister (key patch, RCU publish)",
 		.rec = MM_REC_EVENT, .event = PROBECOST_EVENT_TRACEPOINT,
 		.variant = "trace-event",
 	},
 	[PROBECOST_MECH_BRANCH] = {
+		.id = PROBECOST_MECH_BRANCH,
 		.toggle = "one store to the flag",
 		.rec = MM_REC_EVENT, .event = PROBECOST_EVENT_RECORD,
 		.variant = "flag-test",
 	},
 	[PROBECOST_MECH_STATIC_KEY] = {
+		.id = PROBECOST_MECH_STATIC_KEY,
 		.toggle = "static_branch_enable / _disable (text_poke_bp)",
 		.rec = MM_REC_EVENT, .event = PROBECOST_EVENT_RECORD,
 		.variant = "jump-label",
 	},
 	[PROBECOST_MECH_KPROBE_INT3] = {
+		.id = PROBECOST_MECH_KPROBE_INT3,
 		.toggle = "register_kprobe / unregister_kprobe, optimizer off",
 		.rec = MM_REC_KPROBE, .kind = 'p', .at_body = true, .want = "int3",
 	},
 	[PROBECOST_MECH_KPROBE_OPT] = {
+		.id = PROBECOST_MECH_KPROBE_OPT,
 		.toggle = "register_kprobe / unregister_kprobe of an optimized probe",
 		.rec = MM_REC_KPROBE, .kind = 'p', .at_body = true, .want = "optimized",
 	},
 	[PROBECOST_MECH_KPROBE_FTRACE] = {
+		.id = PROBECOST_MECH_KPROBE_FTRACE,
 		.toggle = "register_kprobe / unregister_kprobe on the ftrace entry",
 		.rec = MM_REC_KPROBE, .kind = 'p', .want = "ftrace",
 	},
 	[PROBECOST_MECH_KRETPROBE] = {
+		.id = PROBECOST_MECH_KRETPROBE,
 		.toggle = "register_kretprobe / unregister_kretprobe",
 		.rec = MM_REC_KPROBE, .kind = 'r', .want = "kretprobe",
 	},
+};
+
+/*
+ * The kprobe family's recording like-for-like (tracer "self"): the
+ * module's own kprobe, whose handler writes pc_record as branch's and
+ * static-key's do, instead of a kprobe event fetching the payload as a
+ * string. Each spec is its primitive's but for how it records.
+ */
+#define MM_SELF_SPEC(ID, kind_, body, want_)				\
+	[PROBECOST_MECH_##ID] = {					\
+		.id = PROBECOST_MECH_##ID, .rec = MM_REC_EVENT,		\
+		.event = PROBECOST_EVENT_RECORD, .kind = kind_,		\
+		.at_body = body, .want = want_, .handler_records = true,	\
+	}
+
+static const struct mm_spec mm_self_specs[PROBECOST_NR_MECHS] = {
+	MM_SELF_SPEC(KPROBE_INT3, 'p', true, "int3"),
+	MM_SELF_SPEC(KPROBE_OPT, 'p', true, "optimized"),
+	MM_SELF_SPEC(KPROBE_FTRACE, 'p', false, "ftrace"),
+	MM_SELF_SPEC(KRETPROBE, 'r', false, "kretprobe"),
 };
 
 struct mm_priv {
@@ -120,7 +150,7 @@ struct mm_priv {
 
 static uint32_t mm_id(const struct pc_mech *m)
 {
-	return ((const struct mm_spec *)m->data) - mm_specs;
+	return ((const struct mm_spec *)m->data)->id;
 }
 
 /* ---- debug.kprobes-optimization, saved in /run so a killed run can be undone ---- */
@@ -223,18 +253,21 @@ static int verify_variant(struct mm_priv *p, struct pc_inst *in)
 static int mm_traps(struct mm_priv *p, struct pc_inst *in,
 		    const struct probecost_run *r, struct pc_fire *out)
 {
-	bool probed = p->sp->rec == MM_REC_KPROBE &&
-		      (p->st == PC_ENABLED || p->st == PC_RECORDING);
+	bool probed = p->sp->want && (p->st == PC_ENABLED || p->st == PC_RECORDING);
 	bool int3 = probed && r->probe_byte == X86_INT3;
-	bool counted = probed && p->st == PC_ENABLED && p->sp->kind == 'p';
+	/* the module's own kprobe handler ran: enabled, or recording through it */
+	bool counted = probed && p->sp->kind == 'p' &&
+		       (p->st == PC_ENABLED || p->sp->handler_records);
+	/* its calls: counted hits, or in recording what reached the ring or was dropped */
+	uint64_t calls = p->st == PC_ENABLED ? r->hits : out->hits + out->lost;
 
 	out->traps_known = true;
 	out->traps = int3 ? out->hits * (1 + p->mod.info[p->id].step_traps) : 0;
-	if (counted && r->trapped != (int3 ? r->hits : 0))
+	if (counted && r->trapped != (int3 ? calls : 0))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "the probe's text starts with 0x%02x, but the handler ran in the int3 trap in %llu of %llu hits",
 				    r->probe_byte, (unsigned long long)r->trapped,
-				    (unsigned long long)r->hits);
+				    (unsigned long long)calls);
 	return PC_OK;
 }
 
@@ -461,16 +494,12 @@ static int mm_arm(struct pc_inst *in, enum pc_state st)
 		if (ret != PC_OK)
 			return ret;
 	}
-	if (st == PC_RECORDING) {
-		/* the payload first: the event may fire as soon as it exists */
-		ret = pc_module_arm(&p->mod, p->id, st, in->opts->payload, in->why,
-				    sizeof(in->why));
-		if (ret == PC_OK)
-			ret = recording_on(p, in);
-	} else {
-		ret = pc_module_arm(&p->mod, p->id, st, in->opts->payload, in->why,
-				    sizeof(in->why));
-	}
+	/* the payload first: the event may fire as soon as it exists */
+	ret = pc_module_arm(&p->mod, p->id, st, in->opts->payload,
+			    p->sp->handler_records ? PROBECOST_ARM_HANDLER_RECORDS : 0,
+			    in->why, sizeof(in->why));
+	if (ret == PC_OK && st == PC_RECORDING)
+		ret = recording_on(p, in);
 	if (ret != PC_OK)
 		return ret;
 	p->st = st;
@@ -536,6 +565,10 @@ static int mm_variant(struct pc_inst *in, char *buf, size_t len)
 	    pc_tracefs_dynevent_line("kprobe_events", p->group, p->event, def, sizeof(def)) == PC_OK &&
 	    (args = strstr(def, " payload=")))
 		snprintf(buf + strlen(buf), len - strlen(buf), ":kprobe_events fetch%s", args);
+	/* the handler's own record event, named as the instance enables it */
+	if (ret == PC_OK && p->st == PC_RECORDING && p->sp->handler_records)
+		snprintf(buf + strlen(buf), len - strlen(buf), ":handler %s:%s",
+			 PROBECOST_EVENT_GROUP, p->sp->event);
 	return ret;
 }
 
@@ -654,3 +687,33 @@ static int mm_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
 		.reap = mm_reap,					\
 	};
 PROBECOST_MECHS(MM_MECH)
+
+/*
+ * The kprobe family's tracer-"self" entries (mm_self_specs): absent and
+ * recording only -- their enabled state is the primitive's own row, the
+ * same handler counting -- beside the primitive of the same name.
+ */
+#define MM_SELF_MECH(ID, sym, hname)					\
+	const struct pc_mech pc_mech_##sym##_self = {			\
+		.name = hname,						\
+		.summary = "its recording like-for-like: the module's own kprobe handler writes pc_record", \
+		.family = PC_FAM_DYNAMIC,				\
+		.where = PC_WHERE_MODULE,				\
+		.states = PC_ST(PC_ABSENT) | PC_ST(PC_RECORDING),	\
+		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
+		.data = &mm_self_specs[PROBECOST_MECH_##ID],		\
+		.tracer = "self",					\
+		.available = mm_available,				\
+		.setup = mm_setup,					\
+		.arm = mm_arm,						\
+		.disarm = mm_disarm,					\
+		.fire = mm_fire,					\
+		.variant = mm_variant,					\
+		.teardown = mm_teardown,				\
+		.reap = mm_reap,					\
+	}
+
+MM_SELF_MECH(KPROBE_INT3, kprobe_int3, "kprobe-int3");
+MM_SELF_MECH(KPROBE_OPT, kprobe_optimized, "kprobe-optimized");
+MM_SELF_MECH(KPROBE_FTRACE, kprobe_ftrace, "kprobe-ftrace");
+MM_SELF_MECH(KRETPROBE, kretprobe, "kretprobe");

@@ -33,7 +33,7 @@ PC_KSITE_ABSENT(branch)
 PC_KFIRE_LOOP(br_loop, pcsite_branch)
 PC_KFIRE_LOOP(br_loop_absent, pcsite_branch_absent)
 
-static int br_arm(enum probecost_state st)
+static int br_arm(enum probecost_state st, u32 flags)
 {
 	if (st != PROBECOST_DISABLED)
 		WRITE_ONCE(pc_branch_on, 1);

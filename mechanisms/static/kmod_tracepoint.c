@@ -35,7 +35,7 @@ static PC_KSITE void pchandler_tracepoint(void *data, u64 x)
 	pc_khandle(x);
 }
 
-static int tp_arm(enum probecost_state st)
+static int tp_arm(enum probecost_state st, u32 flags)
 {
 	int ret;
 

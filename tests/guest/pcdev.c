@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,10 +198,14 @@ static int cmd_bad(void)
 	put32(t[n - 1].buf, 0, SZ(probecost_arm));
 	put32(t[n - 1].buf, 8, PROBECOST_RECORDING);
 	put32(t[n - 1].buf, 12, PROBECOST_MAX_PAYLOAD + 1);
-	ROW("arm flags non-zero", PROBECOST_IOC_ARM, EINVAL);
+	ROW("arm flags with an undefined bit", PROBECOST_IOC_ARM, EINVAL);
 	put32(t[n - 1].buf, 0, SZ(probecost_arm));
 	put32(t[n - 1].buf, 8, PROBECOST_ENABLED);
-	put32(t[n - 1].buf, 16, 1);
+	put32(t[n - 1].buf, 16, ~(uint32_t)PROBECOST_ARM_FLAGS);
+	ROW("run padding non-zero", PROBECOST_IOC_RUN, EINVAL);
+	put32(t[n - 1].buf, 0, SZ(probecost_run));
+	put64(t[n - 1].buf, 8, 10);
+	put32(t[n - 1].buf, offsetof(struct probecost_run, pad), 1);
 	ROW("arm padding non-zero", PROBECOST_IOC_ARM, EINVAL);
 	put32(t[n - 1].buf, 0, SZ(probecost_arm));
 	put32(t[n - 1].buf, 8, PROBECOST_ENABLED);
