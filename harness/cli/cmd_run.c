@@ -1020,16 +1020,28 @@ static bool use_guest(struct run_args *a, size_t *nmod)
 	return guest_ok;
 }
 
-/* `--mech` for the guest: the selected module mechanisms and kernel entries it takes. */
+/*
+ * `--mech` for the guest: the selected module mechanisms and kernel
+ * entries it takes, each name once (a site's tracer entries share its
+ * name; the guest's --tracer picks among them as here).
+ */
 static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < a->nmechs && off < len; i++)
-		if (is_module(a->mechs[i]) || kernel_guest(a, a->mechs[i]))
+	for (size_t i = 0; i < a->nmechs && off < len; i++) {
+		bool seen = false;
+
+		if (!is_module(a->mechs[i]) && !kernel_guest(a, a->mechs[i]))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = (is_module(a->mechs[j]) || kernel_guest(a, a->mechs[j])) &&
+			       !strcmp(a->mechs[j]->name, a->mechs[i]->name);
+		if (!seen)
 			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
 						a->mechs[i]->name);
+	}
 }
 
 /*
