@@ -290,20 +290,18 @@ static int pr_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 static bool check_module_payload(const struct pr_priv *p, const unsigned char *raw,
 				 uint32_t size, char *why, size_t len)
 {
-	uint32_t loc, off, n, want = p->payload;
+	const unsigned char *data = NULL;
+	uint32_t n = 0, want = p->payload;
 
-	if (p->field_size != sizeof(loc)) {
-		snprintf(why, len, "field payload of %u bytes, not a __data_loc", p->field_size);
-		return false;
-	}
-	memcpy(&loc, raw + p->field_off, sizeof(loc));
-	off = loc & 0xffff;
-	n = loc >> 16;
 	if (!want && p->kstring)
 		want = 1;
-	if (n != want || off + n > size || memcmp(raw + off, p->modpay, n)) {
-		snprintf(why, len, "payload of %u bytes at %u in a %u-byte record: not the module's %u bytes",
-			 n, off, size, want);
+	if (p->field_size != sizeof(uint32_t) ||
+	    !pc_perfring_dynamic(raw, size, p->field_off, &data, &n)) {
+		snprintf(why, len, "no __data_loc payload field within the %u-byte record", size);
+		return false;
+	}
+	if (n != want || memcmp(data, p->modpay, n)) {
+		snprintf(why, len, "a payload of %u bytes, not the module's %u bytes", n, want);
 		return false;
 	}
 	return true;
