@@ -655,7 +655,11 @@ static void raw_link_text(struct bpf_priv *p, char *buf, size_t len)
 	const char *pt = NULL, *lt = NULL;
 	const struct bpf_map *ro = p->skel->maps.rodata;
 	size_t vsz = bpf_map__value_size(ro);
-	struct bpf_probes__rodata *rd = vsz >= sizeof(*rd) ? calloc(1, vsz) : NULL;
+	/*
+	 * The map's value is the section's size, which may end before the
+	 * skeleton struct's tail padding: room for both, zeroed.
+	 */
+	struct bpf_probes__rodata *rd = calloc(1, vsz > sizeof(*rd) ? vsz : sizeof(*rd));
 	uint32_t zero = 0;
 	char name[64] = "?";
 
