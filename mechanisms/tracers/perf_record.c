@@ -247,7 +247,7 @@ static int pr_arm(struct pc_inst *in, enum pc_state st)
 	int ret;
 
 	p->state = st;
-	if (d->kind == PR_MODULE && (st == PC_ABSENT || st == PC_DISABLED || st == PC_RECORDING))
+	if (d->kind == PR_MODULE && st != PC_ENABLED)
 		return pr_arm_module(in, p, st);
 	if (st == PC_ABSENT || st == PC_DISABLED)
 		return prim_ret(in, p, d->prim->arm(&p->prim, st));
@@ -376,18 +376,18 @@ static int pr_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	const struct pr_desc *d = desc_of(in);
 	struct pr_priv *p = in->priv;
-
 	char v[400];
+	int ret;
 
 	if (p->state != PC_RECORDING)
 		return d->prim->variant ? prim_ret(in, p, d->prim->variant(&p->prim, buf, len)) :
 					  PC_OK;
-	/* a kprobe site: the variant read back, and the event's fetch */
+	/* a module kprobe site: the variant read back (kprobes/list), the event's fetch */
 	if (d->kind == PR_MODULE && p->kstring) {
-		if (prim_ret(in, p, d->prim->variant(&p->prim, v, sizeof(v))) != PC_OK)
-			return PC_ERR_SYS;
-		snprintf(buf, len, "%s:perf-ring:%u", v, p->ring.pages);
-		return PC_OK;
+		ret = prim_ret(in, p, d->prim->variant(&p->prim, v, sizeof(v)));
+		if (ret == PC_OK)
+			snprintf(buf, len, "%s:perf-ring:%u", v, p->ring.pages);
+		return ret;
 	}
 	snprintf(buf, len, "%s%s%s:perf-ring:%u", d->kind == PR_MODULE ? p->group : "",
 		 d->kind == PR_MODULE ? ":" : "", p->attached, p->ring.pages);
