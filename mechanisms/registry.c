@@ -56,6 +56,12 @@ extern const struct pc_mech pc_mech_bpf_uprobe_ret;
 extern const struct pc_mech pc_mech_bpf_uretprobe;
 extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
 extern const struct pc_mech pc_mech_bpf_syscall_raw_tracepoint;
+extern const struct pc_mech pc_mech_bpf_tracepoint;
+extern const struct pc_mech pc_mech_bpf_raw_tracepoint;
+extern const struct pc_mech pc_mech_bpf_kprobe_int3;
+extern const struct pc_mech pc_mech_bpf_kprobe_optimized;
+extern const struct pc_mech pc_mech_bpf_kprobe_ftrace;
+extern const struct pc_mech pc_mech_bpf_kretprobe;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
 extern const struct pc_mech pc_mech_perf_usdt;
 extern const struct pc_mech pc_mech_perf_uprobe_nop;
@@ -64,6 +70,11 @@ extern const struct pc_mech pc_mech_perf_uprobe_push;
 extern const struct pc_mech pc_mech_perf_uprobe_ret;
 extern const struct pc_mech pc_mech_perf_uretprobe;
 extern const struct pc_mech pc_mech_perf_syscall_tracepoint;
+extern const struct pc_mech pc_mech_perf_tracepoint;
+extern const struct pc_mech pc_mech_perf_kprobe_int3;
+extern const struct pc_mech pc_mech_perf_kprobe_optimized;
+extern const struct pc_mech pc_mech_perf_kprobe_ftrace;
+extern const struct pc_mech pc_mech_perf_kretprobe;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
@@ -103,16 +114,27 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_tprobe,
 	&pc_mech_user_events,
 	&pc_mech_tracepoint,
+	&pc_mech_bpf_tracepoint,
+	&pc_mech_perf_tracepoint,
+	&pc_mech_bpf_raw_tracepoint,
 	&pc_mech_branch,
 	&pc_mech_static_key,
 	&pc_mech_kprobe_int3,
 	&pc_mech_kprobe_int3_self,
+	&pc_mech_bpf_kprobe_int3,
+	&pc_mech_perf_kprobe_int3,
 	&pc_mech_kprobe_optimized,
 	&pc_mech_kprobe_optimized_self,
+	&pc_mech_bpf_kprobe_optimized,
+	&pc_mech_perf_kprobe_optimized,
 	&pc_mech_kprobe_ftrace,
 	&pc_mech_kprobe_ftrace_self,
+	&pc_mech_bpf_kprobe_ftrace,
+	&pc_mech_perf_kprobe_ftrace,
 	&pc_mech_kretprobe,
 	&pc_mech_kretprobe_self,
+	&pc_mech_bpf_kretprobe,
+	&pc_mech_perf_kretprobe,
 };
 
 #define PC_REGISTRY_LEN (sizeof(pc_registry) / sizeof(pc_registry[0]))

@@ -236,3 +236,19 @@ void pc_perfring_close(struct pc_perfring *r)
 	free(r->tmp);
 	pc_perfring_init(r);
 }
+
+bool pc_perfring_dynamic(const unsigned char *raw, uint32_t size, unsigned int loc_off,
+			 const unsigned char **data, uint32_t *n)
+{
+	uint32_t loc, off;
+
+	if ((uint64_t)loc_off + sizeof(loc) > size)
+		return false;
+	memcpy(&loc, raw + loc_off, sizeof(loc));
+	off = loc & 0xffff;
+	*n = loc >> 16;
+	if ((uint64_t)off + *n > size)
+		return false;
+	*data = raw + off;
+	return true;
+}

@@ -83,6 +83,15 @@ int pc_perfring_open(struct pc_perfring *r, const char *group, const char *event
 int pc_perfring_read(struct pc_perfring *r, pc_perfring_check check, void *ctx,
 		     struct pc_perfring_drain *d);
 
+/*
+ * A dynamic field of a raw record (a __data_loc array or string): the
+ * __u32 at @loc_off holds the data's offset in the record (low 16 bits)
+ * and its length (high 16). Sets @data and @n; false when the word or
+ * the data lie outside the record's @size bytes.
+ */
+bool pc_perfring_dynamic(const unsigned char *raw, uint32_t size, unsigned int loc_off,
+			 const unsigned char **data, uint32_t *n);
+
 /* Disable, munmap and close; safe when not open. */
 void pc_perfring_close(struct pc_perfring *r);
 

@@ -37,6 +37,7 @@
 #include "kprobe_others.h"
 #include "mech.h"
 #include "module_dev.h"
+#include "module_site.h"
 #include "readback.h"
 #include "sysinfo.h"
 #include "tracefs.h"
@@ -142,6 +143,8 @@ struct mm_priv {
 	struct pc_tracefs_inst ti;
 	char group[64], event[64];
 	bool event_defined;
+	bool bare;		/* armed for a tracer entry (module_site.h) */
+	uint32_t probe_byte;	/* the text at the probe after the last fire */
 	bool opt_saved;
 	char opt_prev[16];
 	uint64_t toggle_off;	/* the off half of the last toggle cycle */
@@ -261,6 +264,10 @@ static int mm_traps(struct mm_priv *p, struct pc_inst *in,
 	/* its calls: counted hits, or in recording what reached the ring or was dropped */
 	uint64_t calls = p->st == PC_ENABLED ? r->hits : out->hits + out->lost;
 
+	p->probe_byte = r->probe_byte;
+	/* a tracer entry's hits are its count op's: pc_modsite_traps() then */
+	if (p->bare && probed)
+		return PC_OK;
 	out->traps_known = true;
 	out->traps = int3 ? out->hits * (1 + p->mod.info[p->id].step_traps) : 0;
 	if (counted && r->trapped != (int3 ? calls : 0))
@@ -471,6 +478,7 @@ static int mm_disarm(struct pc_inst *in)
 	recording_off(p);
 	opt_restore(p);
 	p->st = PC_ABSENT;
+	p->bare = false;
 	if (ret != PC_OK)
 		return pc_inst_fail(in, ret, "probecost.ko disarm failed: %s", strerror(errno));
 	if (p->sp->at_body) {
@@ -516,9 +524,10 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	struct mm_priv *p = in->priv;
 	struct probecost_run r;
 	uint64_t w0 = 0, l0 = 0, w1, l1, miss0 = 0;
+	bool inst = p->st == PC_RECORDING && !p->bare;	/* our instance records */
 	int ret;
 
-	if (p->st == PC_RECORDING) {
+	if (inst) {
 		pc_tracefs_instance_written(&p->ti, &w0, &l0);
 		miss0 = kprobe_event_missed(p);
 	}
@@ -530,7 +539,7 @@ static int mm_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	out->self_timed = true;
 	out->hits = r.hits;
 	out->missed = r.missed;
-	if (p->st == PC_RECORDING) {
+	if (inst) {
 		pc_tracefs_instance_written(&p->ti, &w1, &l1);
 		out->hits = w1 - w0;
 		out->lost = l1 - l0;
@@ -570,6 +579,92 @@ static int mm_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), ":handler %s:%s",
 			 PROBECOST_EVENT_GROUP, p->sp->event);
 	return ret;
+}
+
+/* ---- the sites for tracer entries (module_site.h) ---- */
+
+bool pc_modsite_is(const struct pc_mech *m)
+{
+	return m->setup == mm_setup;
+}
+
+void pc_modsite_get(const struct pc_inst *in, struct pc_modsite *out)
+{
+	const struct mm_priv *p = in->priv;
+	const struct probecost_info *info = &p->mod.info[p->id];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->func, sizeof(out->func), "%s", info->site);
+	if (p->sp->rec == MM_REC_KPROBE) {
+		out->kind = p->sp->kind;
+		out->offset = p->sp->at_body ? info->probe_offset : 0;
+		if (p->event_defined) {
+			snprintf(out->group, sizeof(out->group), "%s", p->group);
+			snprintf(out->event, sizeof(out->event), "%s", p->event);
+		}
+	} else {
+		snprintf(out->group, sizeof(out->group), "%s", PROBECOST_EVENT_GROUP);
+		snprintf(out->event, sizeof(out->event), "%s", p->sp->event);
+	}
+}
+
+int pc_modsite_arm(struct pc_inst *in, enum pc_state st, unsigned int flags)
+{
+	struct mm_priv *p = in->priv;
+	bool probed = p->sp->want && (st == PC_ENABLED || st == PC_RECORDING);
+	int ret;
+
+	if (st == PC_FILTERED)
+		return pc_inst_fail(in, PC_ERR_INVAL, "%s: no filtered state for a tracer entry",
+				    in->mech->name);
+	if (probed && !strcmp(p->sp->want, "int3")) {
+		ret = opt_off(p, in);
+		if (ret != PC_OK)
+			return ret;
+	}
+	/* the module's recording state registers nothing and sets the payload */
+	ret = pc_module_arm(&p->mod, p->id, st == PC_ENABLED ? PC_RECORDING : st,
+			    in->opts->payload, 0, in->why, sizeof(in->why));
+	if (ret == PC_OK && (flags & PC_MODSITE_KEVENT) && p->sp->rec == MM_REC_KPROBE &&
+	    st != PC_ABSENT)
+		ret = kprobe_event_define(p, in);
+	if (ret != PC_OK)
+		return ret;
+	p->st = st;
+	p->bare = true;
+	return PC_OK;
+}
+
+int pc_modsite_verify(struct pc_inst *in)
+{
+	struct mm_priv *p = in->priv;
+	int ret = p->sp->want ? verify_variant(p, in) : PC_OK;
+
+	if (ret == PC_OK && p->sp->want && !strcmp(p->sp->want, "optimized"))
+		ret = wait_text(p, in, true);
+	return ret;
+}
+
+void pc_modsite_traps(const struct pc_inst *in, struct pc_fire *out)
+{
+	const struct mm_priv *p = in->priv;
+	bool probed = p->sp->want && (p->st == PC_ENABLED || p->st == PC_RECORDING);
+
+	if (out->traps_known)
+		return;
+	out->traps_known = true;
+	out->traps = probed && p->probe_byte == X86_INT3 ?
+		     out->hits * (1 + p->mod.info[p->id].step_traps) : 0;
+}
+
+/* kmod_record.c's pc_record_payload(): len - 1 bytes of 'p' and a NUL */
+void pc_modsite_payload(uint32_t len, unsigned char *buf)
+{
+	if (len > PROBECOST_MAX_PAYLOAD)
+		len = PROBECOST_MAX_PAYLOAD;
+	memset(buf, 'p', len);
+	if (len)
+		buf[len - 1] = '\0';
 }
 
 /* ---- reap: what a killed run left behind ---- */
@@ -622,6 +717,11 @@ static int mm_reap(const struct pc_mech *m, char *report, size_t len)
 	if (tr[0] && off < len)
 		snprintf(report + off, len - off, "%s%s", off ? "; " : "", tr);
 	return PC_OK;
+}
+
+int pc_modsite_reap(const struct pc_mech *m, char *report, size_t len)
+{
+	return mm_reap(m, report, len);
 }
 
 /* ---- toggle: the module's in-kernel cycle ---- */

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The bpf tracer entries: one per primitive site BPF can consume here,
- * each sharing the primitive's name (mech.h, "Tracer"). Left out: the
- * module's sites (kprobe on the guest's probecost.ko) and fentry/fexit
- * (BPF trampolines: not supported by this kernel build).
+ * each sharing the primitive's name (mech.h, "Tracer"): the user sites
+ * and the syscall tracepoint here, and probecost.ko's kprobe, kretprobe
+ * and trace event sites where the module runs (the QEMU guest), fired by
+ * the module with its own handler unregistered (module_site.h). Left
+ * out: fentry/fexit, which attach by BTF id: this kernel build has no
+ * BPF trampolines, and probecost.ko carries no BTF at all (built against
+ * Debian's linux-headers, which ship no vmlinux for kbuild's pahole
+ * pass), so the guest's kernel cannot attach them to its sites either.
  *
  * syscall-raw-tracepoint is the one BPF entry whose name is not a
  * primitive's: a raw tracepoint program on raw_syscalls' sys_enter runs
@@ -14,6 +19,7 @@
  * consumer and --mech syscall-tracepoint keeps meaning sys_enter_getppid.
  */
 #include "bpf_tracer.h"
+#include "module_site.h"
 
 #define BPF_SITE(id, kind_, user_, kev_)				\
 	static const struct pc_bpf_site bpf_site_##id = {		\
@@ -39,6 +45,35 @@
 		.count = pc_bpf_count,					\
 		.variant = pc_bpf_variant,				\
 		.teardown = pc_bpf_teardown,				\
+	}
+
+/* the same on a site of probecost.ko, which its primitive fires */
+#define BPF_MOD_MECH(id, name_, site_, family_, summary_)		\
+	const struct pc_mech pc_mech_bpf_##id = {			\
+		.name = name_,						\
+		.site_of = site_,					\
+		.summary = summary_,					\
+		.family = family_,					\
+		.where = PC_WHERE_MODULE,				\
+		.states = PC_ST_ALL,					\
+		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
+		.data = &bpf_site_##id,					\
+		.tracer = "bpf",					\
+		.available = pc_bpf_available,				\
+		.setup = pc_bpf_setup,					\
+		.arm = pc_bpf_arm,					\
+		.disarm = pc_bpf_disarm,				\
+		.fire = pc_bpf_fire,					\
+		.count = pc_bpf_count,					\
+		.variant = pc_bpf_variant,				\
+		.teardown = pc_bpf_teardown,				\
+		.reap = pc_modsite_reap,				\
+	}
+
+#define BPF_MOD_SITE(id, kind_, prim)					\
+	extern const struct pc_mech pc_mech_##prim;			\
+	static const struct pc_bpf_site bpf_site_##id = {		\
+		.kind = kind_, .mod = &pc_mech_##prim,			\
 	}
 
 /* an entry named as the primitive whose site it fires */
@@ -71,3 +106,24 @@ BPF_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNE
 BPF_MECH_ON(syscall_raw_tracepoint, "syscall-raw-tracepoint", "syscall-tracepoint",
 	    PC_FAM_STATIC, PC_WHERE_KERNEL,
 	 "BPF raw_tp/sys_enter program (every syscall; counts our getppid) on the getppid() loop");
+
+BPF_MOD_SITE(tracepoint, PC_BPF_MOD_TP, tracepoint);
+BPF_MOD_SITE(raw_tracepoint, PC_BPF_MOD_RAW_TP, tracepoint);
+BPF_MOD_SITE(kprobe_int3, PC_BPF_KPROBE, kprobe_int3);
+BPF_MOD_SITE(kprobe_optimized, PC_BPF_KPROBE, kprobe_optimized);
+BPF_MOD_SITE(kprobe_ftrace, PC_BPF_KPROBE, kprobe_ftrace);
+BPF_MOD_SITE(kretprobe, PC_BPF_KPROBE, kretprobe);
+
+BPF_MOD_MECH(tracepoint, "tracepoint", NULL, PC_FAM_STATIC,
+	     "BPF tp program on probecost:pcsite_tracepoint (the module's event)");
+/* a raw_tp of the same event: a name of its own, as syscall-raw-tracepoint */
+BPF_MOD_MECH(raw_tracepoint, "raw-tracepoint", "tracepoint", PC_FAM_STATIC,
+	     "BPF raw_tp program on pcsite_tracepoint, the tracepoint site's event");
+BPF_MOD_MECH(kprobe_int3, "kprobe-int3", NULL, PC_FAM_DYNAMIC,
+	     "BPF kprobe program on the module's body site, optimizer off: int3");
+BPF_MOD_MECH(kprobe_optimized, "kprobe-optimized", NULL, PC_FAM_DYNAMIC,
+	     "BPF kprobe program on the module's body site, optimized: jmp");
+BPF_MOD_MECH(kprobe_ftrace, "kprobe-ftrace", NULL, PC_FAM_DYNAMIC,
+	     "BPF kprobe program on the module's function entry: via ftrace");
+BPF_MOD_MECH(kretprobe, "kretprobe", NULL, PC_FAM_DYNAMIC,
+	     "BPF kretprobe program on the module's kretprobe site");

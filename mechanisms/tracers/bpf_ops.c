@@ -25,7 +25,9 @@
 #include "bpf_probes.skel.h"
 #include "bpf_tracer.h"
 #include "errors.h"
+#include "module_site.h"
 #include "perfev.h"
+#include "probecost_abi.h"
 #include "site.h"
 #include "sysinfo.h"
 #include "uprobe_attach.h"
@@ -58,6 +60,14 @@ struct bpf_priv {
 	uint64_t records, bad;		/* of the current drain */
 	uint32_t payload;
 	bool locked;
+	/* what every record must carry: pc_payload, or the module's */
+	const unsigned char *expect;
+	/* the module's sites: the primitive, on its own table, and its site */
+	struct pc_inst prim;
+	bool prim_up;
+	struct pc_modsite ms;
+	uint64_t kpayload;		/* the module's pc_payload */
+	unsigned char modpay[PC_PAYLOAD_MAX];
 };
 
 static const struct pc_bpf_site *site_of(const struct pc_mech *m)
@@ -69,6 +79,12 @@ static const struct pc_bpf_site *site_of(const struct pc_mech *m)
 static bool kernel_site(const struct pc_bpf_site *s)
 {
 	return s->kind == PC_BPF_TP || s->kind == PC_BPF_RAW_TP;
+}
+
+/* One of probecost.ko's sites, fired by its primitive (module_site.h). */
+static bool module_site(const struct pc_bpf_site *s)
+{
+	return s->mod != NULL;
 }
 
 /* libbpf's last complaint, for the reason of a failed load or attach */
@@ -97,6 +113,12 @@ int pc_bpf_available(const struct pc_mech *m, char *why, size_t len)
 	int ret;
 
 	libbpf_set_print(libbpf_print);
+	/* the module's site first: without probecost.ko, its reason */
+	if (module_site(site_of(m))) {
+		ret = pc_mech_available(site_of(m)->mod, why, len);
+		if (ret != PC_OK)
+			return ret;
+	}
 	if (!pc_is_root()) {
 		snprintf(why, len, "BPF tracing programs need root (CAP_BPF and CAP_PERFMON)");
 		return PC_ERR_UNSUPPORTED;
@@ -112,7 +134,12 @@ int pc_bpf_available(const struct pc_mech *m, char *why, size_t len)
 		type = BPF_PROG_TYPE_TRACEPOINT;
 		what = "tracepoint";
 		break;
+	case PC_BPF_MOD_TP:
+		type = BPF_PROG_TYPE_TRACEPOINT;
+		what = "tracepoint";
+		break;
 	case PC_BPF_RAW_TP:
+	case PC_BPF_MOD_RAW_TP:
 		type = BPF_PROG_TYPE_RAW_TRACEPOINT;
 		what = "raw tracepoint";
 		break;
@@ -127,7 +154,7 @@ int pc_bpf_available(const struct pc_mech *m, char *why, size_t len)
 			 ret < 0 ? strerror(-ret) : "unsupported");
 		return PC_ERR_UNSUPPORTED;
 	}
-	if (!kernel_site(site_of(m))) {
+	if (!kernel_site(site_of(m)) && !module_site(site_of(m))) {
 		int type;
 
 		return pc_perfev_pmu_type("uprobe", &type, why, len);
@@ -145,6 +172,50 @@ static void bpf_free(struct bpf_priv *p)
 	p->skel = NULL;
 }
 
+/*
+ * The address of probecost.ko's pc_payload, from /proc/kallsyms (as
+ * root; a kptr_restrict hiding it reads as 0, refused).
+ */
+static int module_payload_addr(struct pc_inst *in, uint64_t *addr)
+{
+	char line[512], name[128], mod[64];
+	unsigned long long a;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	*addr = 0;
+	if (!f)
+		return pc_inst_fail(in, PC_ERR_SYS, "%s: bpf: /proc/kallsyms: %s", in->mech->name,
+				    strerror(errno));
+	while (!*addr && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %*c %127s [%63[^]]]", &a, name, mod) == 3 &&
+		    !strcmp(name, PROBECOST_PAYLOAD_SYMBOL) && !strcmp(mod, PROBECOST_MODULE))
+			*addr = a;
+	fclose(f);
+	if (!*addr)
+		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
+				    "%s: bpf: no address for probecost.ko's %s in /proc/kallsyms (kptr_restrict?): the program cannot record the payload",
+				    in->mech->name, PROBECOST_PAYLOAD_SYMBOL);
+	return PC_OK;
+}
+
+/* The primitive set up on its own table, its site and its payload. */
+static int setup_module(struct pc_inst *in, struct bpf_priv *p)
+{
+	const struct pc_mech *pm = site_of(in->mech)->mod;
+	int ret;
+
+	p->prim.mech = pm;
+	p->prim.opts = in->opts;
+	ret = pm->setup ? pm->setup(&p->prim) : PC_OK;
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "%s", p->prim.why);
+	p->prim_up = true;
+	pc_modsite_get(&p->prim, &p->ms);
+	pc_modsite_payload(p->payload, p->modpay);
+	p->expect = p->modpay;
+	return module_payload_addr(in, &p->kpayload);
+}
+
 static int setup_site(struct pc_inst *in, struct bpf_priv *p)
 {
 	const struct pc_bpf_site *s = site_of(in->mech);
@@ -155,6 +226,8 @@ static int setup_site(struct pc_inst *in, struct bpf_priv *p)
 
 	if (kernel_site(s))
 		return PC_OK;
+	if (module_site(s))
+		return setup_module(in, p);
 	n = readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1);
 	if (n <= 0)
 		return pc_inst_fail(in, PC_ERR_SYS, "%s: readlink /proc/self/exe: %s",
@@ -197,6 +270,7 @@ int pc_bpf_setup(struct pc_inst *in)
 	in->priv = p;
 	p->locked = true;
 	p->payload = in->opts->payload;
+	p->expect = pc_payload;
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0 || !(p->percpu = calloc((size_t)p->ncpus, sizeof(uint64_t)))) {
 		pc_bpf_teardown(in);
@@ -224,6 +298,12 @@ static struct bpf_program *program_of(struct bpf_probes *k, enum pc_bpf_kind kin
 		return rec ? k->progs.pc_usdt_rec : k->progs.pc_usdt_count;
 	case PC_BPF_RAW_TP:
 		return rec ? k->progs.pc_raw_rec : k->progs.pc_raw_count;
+	case PC_BPF_KPROBE:
+		return rec ? k->progs.pc_mkp_rec : k->progs.pc_mkp_count;
+	case PC_BPF_MOD_TP:
+		return rec ? k->progs.pc_mtp_rec : k->progs.pc_mtp_count;
+	case PC_BPF_MOD_RAW_TP:
+		return rec ? k->progs.pc_mraw_rec : k->progs.pc_mraw_count;
 	default:
 		return rec ? k->progs.pc_tp_rec : k->progs.pc_tp_count;
 	}
@@ -245,7 +325,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct bpf_priv *p = ctx;
 
 	p->records++;
-	if (size != p->payload || (size && memcmp(data, pc_payload, size)))
+	if (size != p->payload || (size && memcmp(data, p->expect, size)))
 		p->bad++;
 	return 0;
 }
@@ -263,6 +343,7 @@ static int load(struct pc_inst *in, struct bpf_priv *p, bool rec)
 	p->skel->rodata->payload = p->payload;
 	p->skel->rodata->tgid = (uint32_t)getpid();
 	p->skel->rodata->sysnr = SYS_getppid;
+	p->skel->rodata->kpayload = p->kpayload;
 	memcpy(p->skel->rodata->pattern, pc_payload, sizeof(p->skel->rodata->pattern));
 	err = bpf_map__set_max_entries(p->skel->maps.pc_ring,
 				       rec ? ring_size(p->payload) : (uint32_t)sysconf(_SC_PAGESIZE));
@@ -283,6 +364,7 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 	const struct pc_bpf_site *s = site_of(in->mech);
 	struct bpf_program *prog = program_of(p->skel, s->kind, rec);
 	LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = s->kind == PC_BPF_UPROBE && s->user->ret);
+	LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = p->ms.offset, .retprobe = p->ms.kind == 'r');
 
 	libbpf_msg[0] = '\0';
 	switch (s->kind) {
@@ -296,6 +378,15 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 	case PC_BPF_USDT:
 		p->link = bpf_program__attach_usdt(prog, 0, p->exe, "probecost", s->user->probe,
 						   NULL);
+		break;
+	case PC_BPF_KPROBE:
+		p->link = bpf_program__attach_kprobe_opts(prog, p->ms.func, &ko);
+		break;
+	case PC_BPF_MOD_TP:
+		p->link = bpf_program__attach_tracepoint(prog, p->ms.group, p->ms.event);
+		break;
+	case PC_BPF_MOD_RAW_TP:
+		p->link = bpf_program__attach_raw_tracepoint(prog, p->ms.event);
 		break;
 	default:
 		p->link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_enter_getppid");
@@ -316,18 +407,42 @@ static int attach(struct pc_inst *in, struct bpf_priv *p, bool rec)
 	return PC_OK;
 }
 
+/* A failure of the module's primitive, with its reason, as ours. */
+static int prim_fail(struct pc_inst *in, struct bpf_priv *p, int ret)
+{
+	if (ret != PC_OK)
+		pc_inst_fail(in, ret, "%s: bpf: %s", in->mech->name, p->prim.why);
+	return ret;
+}
+
 int pc_bpf_arm(struct pc_inst *in, enum pc_state st)
 {
+	bool mod = module_site(site_of(in->mech));
 	struct bpf_priv *p = in->priv;
 	int ret;
 
 	p->state = st;
 	p->last_hits = p->last_lost = 0;
+	/* the module's site in @st, its own handler unregistered */
+	if (mod) {
+		ret = prim_fail(in, p, pc_modsite_arm(&p->prim, st, 0));
+		if (ret != PC_OK)
+			return ret;
+	}
 	if (st == PC_ABSENT)
 		return PC_OK;
 	ret = load(in, p, st == PC_RECORDING);
 	if (ret == PC_OK && st != PC_DISABLED)
 		ret = attach(in, p, st == PC_RECORDING);
+	/* the kprobe the program runs from is the variant the entry names */
+	if (ret == PC_OK && mod && st != PC_DISABLED)
+		ret = prim_fail(in, p, pc_modsite_verify(&p->prim));
+	/* the hits its wait for the optimizer fired: not the first fire's */
+	if (ret == PC_OK && mod && st != PC_DISABLED) {
+		struct pc_fire drained = { 0 };
+
+		ret = pc_bpf_count(in, &drained);
+	}
 	return ret;
 }
 
@@ -337,6 +452,9 @@ int pc_bpf_disarm(struct pc_inst *in)
 
 	bpf_free(p);
 	p->state = PC_ABSENT;
+	/* after the program's detach: the module disarms, the optimizer back */
+	if (p->prim_up)
+		return prim_fail(in, p, p->prim.mech->disarm(&p->prim));
 	return PC_OK;
 }
 
@@ -345,7 +463,8 @@ int pc_bpf_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	const struct pc_bpf_site *s = site_of(in->mech);
 	struct bpf_priv *p = in->priv;
 
-	(void)out;
+	if (module_site(s))
+		return prim_fail(in, p, s->mod->fire(&p->prim, n, out));
 	if (kernel_site(s))
 		(p->state == PC_ABSENT ? s->kev->loop_absent : s->kev->loop)(n);
 	else
@@ -376,7 +495,7 @@ static int check_quiet(struct pc_inst *in, struct bpf_priv *p)
 		return pc_inst_fail(in, PC_ERR_VERIFY, "%s: bpf: %s, yet the program counted %llu hits",
 				    in->mech->name, pc_state_name(p->state),
 				    (unsigned long long)hits);
-	if (kernel_site(s))
+	if (kernel_site(s) || module_site(s))
 		return PC_OK;
 	if (*(const volatile unsigned char *)p->site != p->orig ||
 	    (s->kind == PC_BPF_USDT && __atomic_load_n(s->user->semaphore, __ATOMIC_RELAXED)))
@@ -386,7 +505,19 @@ static int check_quiet(struct pc_inst *in, struct bpf_priv *p)
 	return PC_OK;
 }
 
+static int bpf_count(struct pc_inst *in, struct pc_fire *out);
+
 int pc_bpf_count(struct pc_inst *in, struct pc_fire *out)
+{
+	struct bpf_priv *p = in->priv;
+	int ret = bpf_count(in, out);
+
+	if (ret == PC_OK && module_site(site_of(in->mech)))
+		pc_modsite_traps(&p->prim, out);
+	return ret;
+}
+
+static int bpf_count(struct pc_inst *in, struct pc_fire *out)
 {
 	struct bpf_priv *p = in->priv;
 	uint64_t now = 0, lost = 0;
@@ -435,7 +566,7 @@ struct link_info_perf {
 	uint64_t cookie;
 };
 
-enum { PE_UPROBE = 1, PE_URETPROBE = 2, PE_TRACEPOINT = 5 };
+enum { PE_UPROBE = 1, PE_URETPROBE = 2, PE_KPROBE = 3, PE_KRETPROBE = 4, PE_TRACEPOINT = 5 };
 
 /* The type name of the program behind @fd, read back; NULL if unknown. */
 static const char *prog_type_fd(int fd)
@@ -501,11 +632,27 @@ static void link_text(struct bpf_priv *p, struct bpf_program *prog,
 			 li.pe_type == PE_UPROBE ? "uprobe" : "uretprobe", li.offset,
 			 li.offset == p->off ? "" : "(not-the-site)");
 		break;
+	case PE_KPROBE:
+	case PE_KRETPROBE:
+		snprintf(at, sizeof(at), "%s:%s+%#x", li.pe_type == PE_KPROBE ? "kprobe" : "kretprobe",
+			 name, li.offset);
+		break;
 	case PE_TRACEPOINT:
 		snprintf(at, sizeof(at), "tracepoint:%s", name);
 		break;
 	default:
-		snprintf(at, sizeof(at), "?");
+		/*
+		 * A kernel before 6.6 says nothing of a perf_event link's
+		 * target: for the module's kprobe, where it was asked for,
+		 * marked so (kprobes/list, read back, has the function).
+		 */
+		if (p->ms.kind)
+			snprintf(at, sizeof(at), "%s:%s+%#x(asked)",
+				 p->ms.kind == 'r' ? "kretprobe" : "kprobe", p->ms.func, p->ms.offset);
+		else if (p->ms.func[0])
+			snprintf(at, sizeof(at), "tracepoint:%s:%s(asked)", p->ms.group, p->ms.event);
+		else
+			snprintf(at, sizeof(at), "?");
 		break;
 	}
 	snprintf(buf, len, "%s%s%s prog=%s link=%s", at, exec ? ":" : "", exec ? exec : "",
@@ -526,7 +673,11 @@ static void raw_link_text(struct bpf_priv *p, char *buf, size_t len)
 	const char *pt = NULL, *lt = NULL;
 	const struct bpf_map *ro = p->skel->maps.rodata;
 	size_t vsz = bpf_map__value_size(ro);
-	struct bpf_probes__rodata *rd = vsz >= sizeof(*rd) ? calloc(1, vsz) : NULL;
+	/*
+	 * The map's value is the section's size, which may end before the
+	 * skeleton struct's tail padding: room for both, zeroed.
+	 */
+	struct bpf_probes__rodata *rd = calloc(1, vsz > sizeof(*rd) ? vsz : sizeof(*rd));
 	uint32_t zero = 0;
 	char name[64] = "?";
 
@@ -542,8 +693,12 @@ static void raw_link_text(struct bpf_priv *p, char *buf, size_t len)
 		tgid = rd->tgid;
 	}
 	free(rd);
-	snprintf(buf, len, "raw_tracepoint:%s:filter id==%u,tgid==%u prog=%s link=%s", name, nr,
-		 tgid, pt ? pt : "?", lt ? lt : "?");
+	if (p->ms.func[0])	/* the module's event: no filter, only its fire loop reaches it */
+		snprintf(buf, len, "raw_tracepoint:%s prog=%s link=%s", name, pt ? pt : "?",
+			 lt ? lt : "?");
+	else
+		snprintf(buf, len, "raw_tracepoint:%s:filter id==%u,tgid==%u prog=%s link=%s", name,
+			 nr, tgid, pt ? pt : "?", lt ? lt : "?");
 }
 
 int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
@@ -551,9 +706,32 @@ int pc_bpf_variant(struct pc_inst *in, char *buf, size_t len)
 	const struct pc_bpf_site *s = site_of(in->mech);
 	struct bpf_priv *p = in->priv;
 	const char *what = s->kind == PC_BPF_TP ? "sys_enter_getppid" :
-			   s->kind == PC_BPF_RAW_TP ? "sys_enter" : s->user->insn;
+			   s->kind == PC_BPF_RAW_TP ? "sys_enter" :
+			   module_site(s) ? p->ms.func : s->user->insn;
 	const char *pt;
+	size_t off;
+	int ret;
 
+	if (module_site(s) && p->state == PC_ABSENT)
+		return prim_fail(in, p, s->mod->variant(&p->prim, buf, len));
+	if (module_site(s) && p->state != PC_DISABLED) {
+		/*
+		 * The kprobe variant first, read back from kprobes/list by the
+		 * primitive ("int3", "optimized", "ftrace", "kretprobe:..."),
+		 * or its "trace-event"; then the program's link.
+		 */
+		ret = prim_fail(in, p, s->mod->variant(&p->prim, buf, len));
+		off = strlen(buf);
+		if (ret != PC_OK || off + 1 >= len)
+			return ret;
+		buf[off++] = ' ';
+		if (s->kind == PC_BPF_MOD_RAW_TP)
+			raw_link_text(p, buf + off, len - off);
+		else
+			link_text(p, program_of(p->skel, s->kind, p->state == PC_RECORDING), NULL,
+				  NULL, buf + off, len - off);
+		return PC_OK;
+	}
 	switch (p->state) {
 	case PC_ABSENT:
 		/* the primitive's absent twin, and its name for it */
@@ -595,6 +773,8 @@ void pc_bpf_teardown(struct pc_inst *in)
 		return;
 	bpf_free(p);
 	free(p->percpu);
+	if (p->prim_up && p->prim.mech->teardown)
+		p->prim.mech->teardown(&p->prim);
 	if (p->locked)
 		pc_probe_unlock();
 	free(p);

@@ -42,6 +42,8 @@ const volatile __u32 payload;		/* bytes per record */
 const volatile __u32 tgid;		/* the tracepoint's process filter */
 const volatile __u32 sysnr;		/* the raw_tp's system call filter */
 const volatile unsigned char pattern[PC_BPF_PAYLOAD_MAX];	/* pc_payload */
+/* probecost.ko's pc_payload symbol (kallsyms), for the module's sites */
+const volatile __u64 kpayload;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -152,6 +154,59 @@ SEC("raw_tp/sys_enter")
 int pc_raw_rec(struct bpf_raw_tracepoint_args *ctx)
 {
 	return mine_getppid(ctx) ? record((const void *)pattern, 0) : 0;
+}
+
+/*
+ * probecost.ko's sites (in the QEMU guest): only the module's fire loop
+ * reaches them, so no filter; recording copies the module's payload in
+ * place (its pc_payload symbol, what the module's kprobe_events
+ * recording fetches with @pc_payload:string). The kprobe pair serves the
+ * kretprobe too (attached as a return probe); the tp and raw_tp pairs
+ * go on the module's trace event probecost:pcsite_tracepoint.
+ */
+SEC("kprobe")
+int pc_mkp_count(struct pt_regs *ctx)
+{
+	(void)ctx;
+	count(PC_HITS);
+	return 0;
+}
+
+SEC("kprobe")
+int pc_mkp_rec(struct pt_regs *ctx)
+{
+	(void)ctx;
+	return record((const void *)kpayload, 0);
+}
+
+SEC("tp")
+int pc_mtp_count(void *ctx)
+{
+	(void)ctx;
+	count(PC_HITS);
+	return 0;
+}
+
+SEC("tp")
+int pc_mtp_rec(void *ctx)
+{
+	(void)ctx;
+	return record((const void *)kpayload, 0);
+}
+
+SEC("raw_tp")
+int pc_mraw_count(struct bpf_raw_tracepoint_args *ctx)
+{
+	(void)ctx;
+	count(PC_HITS);
+	return 0;
+}
+
+SEC("raw_tp")
+int pc_mraw_rec(struct bpf_raw_tracepoint_args *ctx)
+{
+	(void)ctx;
+	return record((const void *)kpayload, 0);
 }
 
 /* bpf_probe_read_user/_kernel are GPL-only helpers */

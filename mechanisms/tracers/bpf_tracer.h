@@ -33,6 +33,31 @@
  *              raw_syscalls:sys_enter, not syscalls:sys_enter_getppid),
  *              tracer bpf, on syscall-tracepoint's getppid() loop
  *
+ * probecost.ko's sites, in the QEMU guest (where=module): the module
+ * fires its site with its own handler unregistered (module_site.h) and
+ * the program is the only consumer:
+ *
+ *   kprobe     bpf_program__attach_kprobe_opts on pcsite_<name> at the
+ *              offset the module reports (its INFO ioctl), the entry for
+ *              kprobe-ftrace, a return probe for kretprobe: libbpf opens
+ *              a kprobe PMU perf event (config1 the function, config2 the
+ *              offset), i.e. a kprobe the kernel registers and the
+ *              program runs from. Its variant (int3, [OPTIMIZED],
+ *              [FTRACE]) is read back from kprobes/list and must be the
+ *              entry's, kprobe-int3 with the optimizer off, as for the
+ *              module's own kprobe (module_mechs.c does both)
+ *   mod_tp     tp on probecost:pcsite_tracepoint, the tracepoint
+ *              mechanism's own trace event: the event's perf probe builds
+ *              its record (x and the payload) before the program runs
+ *   mod_raw_tp raw_tp on pcsite_tracepoint, the program called directly
+ *              with (x): entry raw-tracepoint, on tracepoint's site
+ *
+ *   The programs record the module's payload (its pc_payload symbol,
+ *   found in kallsyms). fentry/fexit are left out: they attach by BTF id
+ *   and probecost.ko carries no BTF (/sys/kernel/btf/probecost is absent
+ *   in the guest: the module is built against Debian's linux-headers,
+ *   which ship no vmlinux for kbuild's pahole pass).
+ *
  * Every BPF object is created in arm() and destroyed in disarm(), so a
  * disarmed entry holds no program, map or link; they are file
  * descriptors of this process, so even a killed run leaves none behind.
@@ -52,6 +77,9 @@ enum pc_bpf_kind {
 	PC_BPF_USDT,
 	PC_BPF_TP,
 	PC_BPF_RAW_TP,
+	PC_BPF_KPROBE,		/* the module's kprobe or kretprobe site */
+	PC_BPF_MOD_TP,		/* the module's trace event: tp */
+	PC_BPF_MOD_RAW_TP,	/* ... and raw_tp */
 };
 
 /* An entry's .data: the primitive's site it consumes. */
@@ -59,6 +87,7 @@ struct pc_bpf_site {
 	enum pc_bpf_kind kind;
 	const struct pc_user_site *user;	/* uprobe, usdt */
 	const struct pc_kevent_desc *kev;	/* tracepoint, raw_tp */
+	const struct pc_mech *mod;		/* the module's: its primitive */
 };
 
 /* The one line that makes the BPF entries buildable. */

@@ -43,10 +43,25 @@
  * page per ring (tools/perf/util/evlist.c, perf_event_mlock_kb_in_pages
  * and evlist__mmap_size): `perf record -m 1024` is this ring.
  *
+ * probecost.ko's sites (in the QEMU guest, where=module) the same way,
+ * the module firing with its own handler unregistered (module_site.h):
+ * its kprobe sites as `perf probe -m probecost pcsite_<name>+OFF` and
+ * `perf record -e probe:...` do it -- a kprobe_events definition on the
+ * function and offset the module's kprobe uses (the module's own
+ * recording definition, fetching payload=@pc_payload:string), sampled
+ * through PERF_TYPE_TRACEPOINT and the event's id; perf record does not
+ * use the kprobe PMU (config1/config2) for a probe:EVENT. Disabled has
+ * the event defined and not enabled (a registered, disarmed kprobe);
+ * recording's kprobe variant is read back from kprobes/list and must be
+ * the entry's (kprobe-int3 with the optimizer off, as the primitive).
+ * The tracepoint's site is sampled on its own trace event,
+ * probecost:pcsite_tracepoint.
+ *
  * Every sample is checked, not just counted: the record's common_type is
  * the event's id, common_pid and the sample's TID are this thread, and
  * the fields say what the site did (the payload bytes for a uprobe or
- * usdt, __syscall_nr == getppid for the tracepoint). A sample that fails
+ * usdt, __syscall_nr == getppid for the tracepoint, the module's payload
+ * in the dynamic field `payload` for the module's sites). A sample that fails
  * is no hit, and count() fails naming the first one.
  */
 #include <stdio.h>
@@ -57,6 +72,7 @@
 
 #include "errors.h"
 #include "mech.h"
+#include "module_site.h"
 #include "perfring.h"
 #include "site.h"
 #include "tracefs.h"
@@ -69,6 +85,7 @@
 enum pr_kind {
 	PR_UPROBE,	/* an event defined in uprobe_events by the primitive */
 	PR_TRACEPOINT,	/* a kernel tracepoint */
+	PR_MODULE,	/* a site of probecost.ko (module_site.h) */
 };
 
 struct pr_desc {
@@ -88,6 +105,8 @@ struct pr_priv {
 	uint32_t tid;
 	unsigned int field_off, field_size;	/* p0 or __syscall_nr; size 0: none */
 	uint32_t payload;
+	unsigned char modpay[PC_PAYLOAD_MAX];	/* the module's payload */
+	bool kstring;		/* ... fetched as a string by a kprobe event */
 };
 
 static const struct pr_desc *desc_of(const struct pc_inst *in)
@@ -153,6 +172,9 @@ static int pr_setup(struct pc_inst *in)
 	if (d->kind == PR_UPROBE) {
 		pc_tracefs_group(p->group, sizeof(p->group));
 		ret = read_attached(in, p);
+	} else if (d->kind == PR_MODULE) {
+		pc_modsite_payload(in->opts->payload, p->modpay);
+		ret = PC_OK;
 	} else {
 		snprintf(p->group, sizeof(p->group), "%s", d->group);
 		snprintf(p->attached, sizeof(p->attached), "%s", d->event);
@@ -185,10 +207,45 @@ static int find_field(struct pc_inst *in, struct pr_priv *p)
 	if (d->kind == PR_TRACEPOINT)
 		return pc_perfring_field(p->group, d->event, "__syscall_nr", &p->field_off,
 					 &p->field_size, in->why, sizeof(in->why));
+	if (d->kind == PR_MODULE)	/* a __data_loc: the payload's place and length */
+		return pc_perfring_field(p->group, p->attached, "payload", &p->field_off,
+					 &p->field_size, in->why, sizeof(in->why));
 	if (!p->payload)
 		return PC_OK;	/* no argument fetched: only the common fields */
 	return pc_perfring_field(p->group, d->event, "p0", &p->field_off, &p->field_size,
 				 in->why, sizeof(in->why));
+}
+
+/*
+ * A module site: the module armed with its handler unregistered and, on
+ * a kprobe site, the kprobe_events event defined; recording samples it.
+ */
+static int pr_count(struct pc_inst *in, struct pc_fire *out);
+
+static int pr_arm_module(struct pc_inst *in, struct pr_priv *p, enum pc_state st)
+{
+	struct pc_modsite ms;
+	int ret = prim_ret(in, p, pc_modsite_arm(&p->prim, st, PC_MODSITE_KEVENT));
+
+	if (ret != PC_OK || st != PC_RECORDING)
+		return ret;
+	pc_modsite_get(&p->prim, &ms);
+	snprintf(p->group, sizeof(p->group), "%s", ms.group);
+	snprintf(p->attached, sizeof(p->attached), "%s", ms.event);
+	p->kstring = ms.kind != 0;
+	ret = find_field(in, p);
+	if (ret == PC_OK)
+		ret = pc_perfring_open(&p->ring, p->group, p->attached,
+				       ring_pages(in->opts->payload), in->why, sizeof(in->why));
+	if (ret == PC_OK)
+		ret = prim_ret(in, p, pc_modsite_verify(&p->prim));
+	/* the samples its wait for the optimizer fired: not the first fire's */
+	if (ret == PC_OK) {
+		struct pc_fire drained = { 0 };
+
+		ret = pr_count(in, &drained);
+	}
+	return ret;
 }
 
 static int pr_arm(struct pc_inst *in, enum pc_state st)
@@ -198,6 +255,8 @@ static int pr_arm(struct pc_inst *in, enum pc_state st)
 	int ret;
 
 	p->state = st;
+	if (d->kind == PR_MODULE && st != PC_ENABLED)
+		return pr_arm_module(in, p, st);
 	if (st == PC_ABSENT || st == PC_DISABLED)
 		return prim_ret(in, p, d->prim->arm(&p->prim, st));
 	if (st != PC_RECORDING)
@@ -230,6 +289,32 @@ static int pr_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	return prim_ret(in, p, desc_of(in)->prim->fire(&p->prim, n, out));
 }
 
+/*
+ * The module's payload in the record's dynamic field: a __data_loc word
+ * (offset in the low 16 bits, length in the high 16), then the bytes:
+ * --payload of them (the trace event's memcpy, or the kprobe event's
+ * string fetch: len - 1 'p' and the NUL; an empty string's NUL alone).
+ */
+static bool check_module_payload(const struct pr_priv *p, const unsigned char *raw,
+				 uint32_t size, char *why, size_t len)
+{
+	const unsigned char *data = NULL;
+	uint32_t n = 0, want = p->payload;
+
+	if (!want && p->kstring)
+		want = 1;
+	if (p->field_size != sizeof(uint32_t) ||
+	    !pc_perfring_dynamic(raw, size, p->field_off, &data, &n)) {
+		snprintf(why, len, "no __data_loc payload field within the %u-byte record", size);
+		return false;
+	}
+	if (n != want || memcmp(data, p->modpay, n)) {
+		snprintf(why, len, "a payload of %u bytes, not the module's %u bytes", n, want);
+		return false;
+	}
+	return true;
+}
+
 static bool check_sample(void *ctx, uint32_t tid, const unsigned char *raw, uint32_t size,
 			 char *why, size_t len)
 {
@@ -251,6 +336,8 @@ static bool check_sample(void *ctx, uint32_t tid, const unsigned char *raw, uint
 	}
 	if (!p->field_size)
 		return true;
+	if (desc_of(in)->kind == PR_MODULE)
+		return check_module_payload(p, raw, size, why, len);
 	if (desc_of(in)->kind == PR_TRACEPOINT) {
 		memcpy(&nr, raw + p->field_off, sizeof(nr));
 		if (nr == SYS_getppid)
@@ -276,11 +363,14 @@ static int pr_count(struct pc_inst *in, struct pc_fire *out)
 	struct pc_perfring_drain d;
 	int ret;
 
-	if (p->state != PC_RECORDING)
-		return prim_ret(in, p, desc_of(in)->prim->count(&p->prim, out));
+	if (p->state != PC_RECORDING)	/* the module's fire counted for itself */
+		return desc_of(in)->prim->count ?
+		       prim_ret(in, p, desc_of(in)->prim->count(&p->prim, out)) : PC_OK;
 	ret = pc_perfring_read(&p->ring, check_sample, in, &d);
 	out->hits = d.samples - d.bad;
 	out->lost = d.lost;
+	if (desc_of(in)->kind == PR_MODULE)
+		pc_modsite_traps(&p->prim, out);
 	if (ret != PC_OK)
 		return pc_inst_fail(in, ret, "%s (perf-record): a malformed record in the perf ring",
 				    in->mech->name);
@@ -296,11 +386,21 @@ static int pr_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	const struct pr_desc *d = desc_of(in);
 	struct pr_priv *p = in->priv;
+	char v[400];
+	int ret;
 
 	if (p->state != PC_RECORDING)
 		return d->prim->variant ? prim_ret(in, p, d->prim->variant(&p->prim, buf, len)) :
 					  PC_OK;
-	snprintf(buf, len, "%s:perf-ring:%u", p->attached, p->ring.pages);
+	/* a module kprobe site: the variant read back (kprobes/list), the event's fetch */
+	if (d->kind == PR_MODULE && p->kstring) {
+		ret = prim_ret(in, p, d->prim->variant(&p->prim, v, sizeof(v)));
+		if (ret == PC_OK)
+			snprintf(buf, len, "%s:perf-ring:%u", v, p->ring.pages);
+		return ret;
+	}
+	snprintf(buf, len, "%s%s%s:perf-ring:%u", d->kind == PR_MODULE ? p->group : "",
+		 d->kind == PR_MODULE ? ":" : "", p->attached, p->ring.pages);
 	return PC_OK;
 }
 
@@ -360,3 +460,42 @@ PR_UPROBE_MECH(usdt, "usdt", PC_FAM_STATIC, "usdt");
 PR_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL,
 	PR_TRACEPOINT, "syscalls", "sys_enter_getppid",
 	"perf record on syscalls:sys_enter_getppid: sampling event, mmap ring");
+
+/* probecost.ko's sites, in the guest: the module's reap, its mt reason */
+#define PR_MOD_MECH(id, name_, fam, summary_)					\
+	extern const struct pc_mech pc_mech_##id;				\
+	static const struct pr_desc pr_##id = {					\
+		.prim = &pc_mech_##id,						\
+		.kind = PR_MODULE,						\
+	};									\
+	const struct pc_mech pc_mech_perf_##id = {				\
+		.name = name_,							\
+		.summary = summary_,						\
+		.family = fam,							\
+		.where = PC_WHERE_MODULE,					\
+		.states = PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) |		\
+			  PC_ST(PC_RECORDING),					\
+		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
+		.data = &pr_##id,						\
+		.tracer = "perf-record",					\
+		.available = pr_available,					\
+		.setup = pr_setup,						\
+		.arm = pr_arm,							\
+		.disarm = pr_disarm,						\
+		.fire = pr_fire,						\
+		.count = pr_count,						\
+		.variant = pr_variant,						\
+		.teardown = pr_teardown,					\
+		.reap = pc_modsite_reap,					\
+	}
+
+PR_MOD_MECH(tracepoint, "tracepoint", PC_FAM_STATIC,
+	    "perf record on probecost:pcsite_tracepoint: sampling event, mmap ring");
+PR_MOD_MECH(kprobe_int3, "kprobe-int3", PC_FAM_DYNAMIC,
+	    "perf record on a kprobe event at the int3 site (optimizer off)");
+PR_MOD_MECH(kprobe_optimized, "kprobe-optimized", PC_FAM_DYNAMIC,
+	    "perf record on a kprobe event at the optimized site");
+PR_MOD_MECH(kprobe_ftrace, "kprobe-ftrace", PC_FAM_DYNAMIC,
+	    "perf record on a kprobe event at the ftrace entry site");
+PR_MOD_MECH(kretprobe, "kretprobe", PC_FAM_DYNAMIC,
+	    "perf record on a kretprobe event at the kretprobe site");

@@ -4,7 +4,8 @@
  * hand, as the kernel would have written it: a sample that wraps past
  * the end of the data area, a PERF_RECORD_LOST, a sample the check
  * refuses, one too short for its fields; then a drain with nothing new,
- * and a header claiming more than the kernel wrote.
+ * and a header claiming more than the kernel wrote. Then the dynamic
+ * field decoder, on records whose __data_loc word points in and out.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,7 +90,7 @@ int main(void)
 	uint64_t start;
 	int ret;
 
-	ktap_plan(7);
+	ktap_plan(10);
 	ring = aligned_alloc(PG, 2 * PG);
 	if (!ring)
 		return 1;
@@ -140,6 +141,22 @@ int main(void)
 	ret = pc_perfring_read(&r, check, &s, &d);
 	KTAP_OK(ret == PC_ERR_VERIFY && pg->data_tail == at - sizeof(h),
 		"a record overrunning data_head is an error, the tail stays before it");
+
+	{
+		/* x (8 bytes), the __data_loc word at 8: 5 bytes at 12 */
+		unsigned char rec[17] = { 0 };
+		const unsigned char *data = NULL;
+		uint32_t loc = 12u | 5u << 16, n = 0;
+
+		memcpy(rec + 8, &loc, sizeof(loc));
+		memcpy(rec + 12, "ppppp", 5);
+		KTAP_OK(pc_perfring_dynamic(rec, sizeof(rec), 8, &data, &n) && n == 5 &&
+			data == rec + 12, "a __data_loc word gives the data's place and length");
+		KTAP_OK(!pc_perfring_dynamic(rec, sizeof(rec) - 1, 8, &data, &n),
+			"data reaching past the record's end is refused");
+		KTAP_OK(!pc_perfring_dynamic(rec, sizeof(rec), 14, &data, &n),
+			"a __data_loc word outside the record is refused");
+	}
 
 	free(r.tmp);
 	free(ring);
