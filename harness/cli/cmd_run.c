@@ -196,7 +196,7 @@ struct run_args {
 	char cmdline[1024];
 	bool vm, no_vm, vm_serial, vm_beside, deterministic, det_set, no_det, analyses_set, verbose;
 	bool mech_set;		/* --mech given */
-	char opt_in[512];	/* opt-in entries the default suite left out, and why */
+	char opt_in[1024];	/* opt-in entries the default suite left out, and why */
 	bool help;		/* --help was shown: nothing else to do */
 	bool loaded_module;	/* we loaded probecost.ko: remove it at the end */
 	const char *series;
@@ -316,27 +316,58 @@ static int add_armed(void *ctx, const char *tok)
 	return PC_OK;
 }
 
+/* Append @item to the ", "-list @buf unless it is there already. */
+static void list_add(char *buf, size_t len, const char *item, const char *sep)
+{
+	size_t off = strlen(buf), n = strlen(item);
+
+	for (const char *p = buf; (p = strstr(p, item)); p += n)
+		if ((p == buf || !strncmp(p - strlen(sep), sep, strlen(sep))) &&
+		    (!p[n] || !strncmp(p + n, sep, strlen(sep))))
+			return;
+	if (off < len)
+		snprintf(buf + off, len - off, "%s%s", off ? sep : "", item);
+}
+
 /*
  * The default suite (no --mech, no --tracer) leaves out the opt-in
- * entries (PC_MECH_OPT_IN), saying which and why in a->opt_in.
+ * entries (PC_MECH_OPT_IN), saying which and why in a->opt_in: one
+ * "NAMES [TRACERS]: WHY" per reason, since a tracer on several sites
+ * is left out for one reason.
  */
 static void drop_opt_in(struct run_args *a)
 {
-	size_t n = 0, off = 0;
+	const struct pc_mech *out[sizeof(a->mechs) / sizeof(a->mechs[0])];
+	size_t n = 0, nout = 0, off = 0;
 
 	for (size_t i = 0; i < a->nmechs; i++) {
 		const struct pc_mech *m = a->mechs[i];
 
-		if (!(m->flags & PC_MECH_OPT_IN)) {
+		if (!(m->flags & PC_MECH_OPT_IN))
 			a->mechs[n++] = m;
+		else
+			out[nout++] = m;
+	}
+	a->nmechs = n;
+	for (size_t i = 0; i < nout; i++) {
+		const char *why = out[i]->opt_in_why ? out[i]->opt_in_why : "slow";
+		char names[512] = "", tools[128] = "";
+		bool done = false;
+
+		for (size_t j = 0; j < i && !done; j++)
+			done = !strcmp(why, out[j]->opt_in_why ? out[j]->opt_in_why : "slow");
+		if (done)
 			continue;
+		for (size_t j = i; j < nout; j++) {
+			if (strcmp(why, out[j]->opt_in_why ? out[j]->opt_in_why : "slow"))
+				continue;
+			list_add(names, sizeof(names), out[j]->name, ", ");
+			list_add(tools, sizeof(tools), pc_mech_tool(out[j]), "/");
 		}
 		if (off < sizeof(a->opt_in))
 			off += (size_t)snprintf(a->opt_in + off, sizeof(a->opt_in) - off,
-						"%s%s [%s]: %s", off ? "; " : "", m->name,
-						pc_mech_tool(m), m->opt_in_why ? m->opt_in_why : "slow");
+						"%s%s [%s]: %s", off ? "; " : "", names, tools, why);
 	}
-	a->nmechs = n;
 }
 
 /* Keep the selected entries a --tracer item consumes; none left is an error. */
@@ -1051,6 +1082,35 @@ static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 }
 
 /*
+ * The tracers of the guest-bound entries selected, each once, joined by
+ * ','; "" if none. The guest's --tracer when the run named none: its
+ * --mech NAME would also take the opt-in entries of those names (a
+ * tracer on a module site) that the default suite leaves out here.
+ */
+static void guest_tracers(const struct run_args *a, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->nmechs && off < len; i++) {
+		char ts[128], key[136], list[1040], *save = NULL;
+
+		if (!guest_bound_entry(a, a->mechs[i]))
+			continue;
+		pc_mech_tracers_str(a->mechs[i], ts, sizeof(ts));
+		for (char *t = strtok_r(ts, "/", &save); t && off < len;
+		     t = strtok_r(NULL, "/", &save)) {
+			/* ",a,b," holds ",t," when t is one of them */
+			snprintf(key, sizeof(key), ",%s,", t);
+			snprintf(list, sizeof(list), ",%s,", buf);
+			if (strcmp(t, "-") && !strstr(list, key))
+				off += (size_t)snprintf(buf + off, len - off, "%s%s",
+							off ? "," : "", t);
+		}
+	}
+}
+
+/*
  * May the guest boot while the host measures? Its figures are emulated
  * instruction counts (-icount shift=0), which host load cannot change,
  * so the long pole of a default run need not wait for the host's part.
@@ -1097,7 +1157,7 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 		       int os, const cpu_set_t *cpus, struct pc_guest *g, bool beside,
 		       const char *how)
 {
-	char mechs[1024], guest_an[128], why[512], yes[160];
+	char mechs[1024], tracers[256], guest_an[128], why[512], yes[160];
 	const char *args[40];
 	struct pc_guest_req req = {
 		.series = a->series,
@@ -1111,6 +1171,11 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 	if (mechs[0]) {
 		args[n++] = "--mech";
 		args[n++] = mechs;
+	}
+	guest_tracers(a, tracers, sizeof(tracers));
+	if (!a->tracer_arg && tracers[0]) {
+		args[n++] = "--tracer";
+		args[n++] = tracers;
 	}
 	if (a->probe_guest) {
 		args[n++] = "--probe";

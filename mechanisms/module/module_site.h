@@ -35,6 +35,14 @@
 
 #include "mech.h"
 
+/*
+ * Tracer entries on the module's sites are opt-in (PC_MECH_OPT_IN): the
+ * guest's part of a default run (make run) measures the module's own
+ * mechanisms; these would double it.
+ */
+#define PC_MODSITE_OPT_IN_WHY \
+	"a tracer on probecost.ko's sites, in the guest: about 30 s more of a default run"
+
 /* pc_modsite_arm(): also define a kprobe_events event on the kprobe site */
 #define PC_MODSITE_KEVENT	(1u << 0)
 

@@ -59,6 +59,8 @@
 		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
 		.data = &bpf_site_##id,					\
 		.tracer = "bpf",					\
+		.flags = PC_MECH_OPT_IN,					\
+		.opt_in_why = PC_MODSITE_OPT_IN_WHY,			\
 		.available = pc_bpf_available,				\
 		.setup = pc_bpf_setup,					\
 		.arm = pc_bpf_arm,					\

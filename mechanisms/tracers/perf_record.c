@@ -478,6 +478,8 @@ PR_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL
 		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
 		.data = &pr_##id,						\
 		.tracer = "perf-record",					\
+		.flags = PC_MECH_OPT_IN,					\
+		.opt_in_why = PC_MODSITE_OPT_IN_WHY,			\
 		.available = pr_available,					\
 		.setup = pr_setup,						\
 		.arm = pr_arm,							\
