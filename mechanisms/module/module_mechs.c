@@ -765,27 +765,35 @@ static int mm_toggle(struct pc_inst *in, bool on, struct pc_toggle *out)
 #define MM_FAMILY_JUMP		PC_FAM_JUMP
 #define MM_FAMILY_DYNAMIC	PC_FAM_DYNAMIC
 
-#define MM_MECH(id, sym, hname, fam)					\
-	const struct pc_mech pc_mech_##sym = {				\
+/* One entry's table: the primitive's, or a tracer-self entry's. */
+#define MM_ENTRY(var, hname, summary_, fam, states_, spec, tracers_, tracer_, \
+		 toggle_, others_)					\
+	const struct pc_mech var = {					\
 		.name = hname,						\
-		.summary = MM_SUMMARY_##id,					\
-		.family = MM_FAMILY_##fam,				\
+		.summary = summary_,					\
+		.family = fam,						\
 		.where = PC_WHERE_MODULE,				\
-		.states = PC_ST_ALL,					\
-		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
-		.data = &mm_specs[PROBECOST_MECH_##id],			\
-		.tracers = { [PC_ENABLED] = "self", [PC_RECORDING] = "ftrace" }, \
+		.states = states_,					\
+		.mt_why = PC_MODSITE_MT_WHY,				\
+		.data = spec,						\
+		.tracers = tracers_,					\
+		.tracer = tracer_,					\
 		.available = mm_available,				\
 		.setup = mm_setup,					\
 		.arm = mm_arm,						\
 		.disarm = mm_disarm,					\
 		.fire = mm_fire,					\
 		.variant = mm_variant,					\
-		.toggle = mm_toggle,					\
-		.others = mm_others,					\
+		.toggle = toggle_,					\
+		.others = others_,					\
 		.teardown = mm_teardown,				\
 		.reap = mm_reap,					\
-	};
+	}
+
+#define MM_TRACERS { [PC_ENABLED] = "self", [PC_RECORDING] = "ftrace" }
+#define MM_MECH(id, sym, hname, fam)					\
+	MM_ENTRY(pc_mech_##sym, hname, MM_SUMMARY_##id, MM_FAMILY_##fam, PC_ST_ALL, \
+		 &mm_specs[PROBECOST_MECH_##id], MM_TRACERS, NULL, mm_toggle, mm_others);
 PROBECOST_MECHS(MM_MECH)
 
 /*
@@ -794,24 +802,10 @@ PROBECOST_MECHS(MM_MECH)
  * same handler counting -- beside the primitive of the same name.
  */
 #define MM_SELF_MECH(ID, sym, hname)					\
-	const struct pc_mech pc_mech_##sym##_self = {			\
-		.name = hname,						\
-		.summary = "its recording like-for-like: the module's own kprobe handler writes pc_record", \
-		.family = PC_FAM_DYNAMIC,				\
-		.where = PC_WHERE_MODULE,				\
-		.states = PC_ST(PC_ABSENT) | PC_ST(PC_RECORDING),	\
-		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
-		.data = &mm_self_specs[PROBECOST_MECH_##ID],		\
-		.tracer = "self",					\
-		.available = mm_available,				\
-		.setup = mm_setup,					\
-		.arm = mm_arm,						\
-		.disarm = mm_disarm,					\
-		.fire = mm_fire,					\
-		.variant = mm_variant,					\
-		.teardown = mm_teardown,				\
-		.reap = mm_reap,					\
-	}
+	MM_ENTRY(pc_mech_##sym##_self, hname,				\
+		 "its recording like-for-like: the module's own kprobe handler writes pc_record", \
+		 PC_FAM_DYNAMIC, PC_ST(PC_ABSENT) | PC_ST(PC_RECORDING),	\
+		 &mm_self_specs[PROBECOST_MECH_##ID], { NULL }, "self", NULL, NULL)
 
 MM_SELF_MECH(KPROBE_INT3, kprobe_int3, "kprobe-int3");
 MM_SELF_MECH(KPROBE_OPT, kprobe_optimized, "kprobe-optimized");

@@ -35,6 +35,10 @@
 
 #include "mech.h"
 
+/* Why no entry on the module's sites runs in several threads at once. */
+#define PC_MODSITE_MT_WHY \
+	"probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device"
+
 /*
  * Tracer entries on the module's sites are opt-in (PC_MECH_OPT_IN): the
  * guest's part of a default run (make run) measures the module's own

@@ -26,7 +26,9 @@
 		.kind = kind_, .user = user_, .kev = kev_,		\
 	}
 
-#define BPF_MECH_ON(id, name_, site_, family_, where_, summary_)		\
+/* One entry's table; the macros below fill in where it runs. */
+#define BPF_ENTRY(id, name_, site_, family_, where_, mt_why_, flags_, opt_in_why_, \
+		  reap_, summary_)					\
 	const struct pc_mech pc_mech_bpf_##id = {			\
 		.name = name_,						\
 		.site_of = site_,					\
@@ -34,9 +36,11 @@
 		.family = family_,					\
 		.where = where_,					\
 		.states = PC_ST_ALL,					\
-		.mt_why = PC_BPF_MT_WHY,				\
+		.mt_why = mt_why_,					\
 		.data = &bpf_site_##id,					\
 		.tracer = "bpf",					\
+		.flags = flags_,					\
+		.opt_in_why = opt_in_why_,				\
 		.available = pc_bpf_available,				\
 		.setup = pc_bpf_setup,					\
 		.arm = pc_bpf_arm,					\
@@ -45,32 +49,16 @@
 		.count = pc_bpf_count,					\
 		.variant = pc_bpf_variant,				\
 		.teardown = pc_bpf_teardown,				\
+		.reap = reap_,						\
 	}
+
+#define BPF_MECH_ON(id, name_, site_, family_, where_, summary_)		\
+	BPF_ENTRY(id, name_, site_, family_, where_, PC_BPF_MT_WHY, 0, NULL, NULL, summary_)
 
 /* the same on a site of probecost.ko, which its primitive fires */
 #define BPF_MOD_MECH(id, name_, site_, family_, summary_)		\
-	const struct pc_mech pc_mech_bpf_##id = {			\
-		.name = name_,						\
-		.site_of = site_,					\
-		.summary = summary_,					\
-		.family = family_,					\
-		.where = PC_WHERE_MODULE,				\
-		.states = PC_ST_ALL,					\
-		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
-		.data = &bpf_site_##id,					\
-		.tracer = "bpf",					\
-		.flags = PC_MECH_OPT_IN,					\
-		.opt_in_why = PC_MODSITE_OPT_IN_WHY,			\
-		.available = pc_bpf_available,				\
-		.setup = pc_bpf_setup,					\
-		.arm = pc_bpf_arm,					\
-		.disarm = pc_bpf_disarm,				\
-		.fire = pc_bpf_fire,					\
-		.count = pc_bpf_count,					\
-		.variant = pc_bpf_variant,				\
-		.teardown = pc_bpf_teardown,				\
-		.reap = pc_modsite_reap,				\
-	}
+	BPF_ENTRY(id, name_, site_, family_, PC_WHERE_MODULE, PC_MODSITE_MT_WHY, \
+		  PC_MECH_OPT_IN, PC_MODSITE_OPT_IN_WHY, pc_modsite_reap, summary_)
 
 #define BPF_MOD_SITE(id, kind_, prim)					\
 	extern const struct pc_mech pc_mech_##prim;			\

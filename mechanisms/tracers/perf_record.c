@@ -418,7 +418,9 @@ static void pr_teardown(struct pc_inst *in)
 	in->priv = NULL;
 }
 
-#define PR_MECH(id, name_, fam, where_, kind_, group_, event_, summary_)	\
+/* One entry: its pr_desc and its table; the macros below say where it runs. */
+#define PR_ENTRY(id, name_, fam, where_, kind_, group_, event_, mt_why_, flags_, \
+		 opt_in_why_, reap_, summary_)				\
 	extern const struct pc_mech pc_mech_##id;				\
 	static const struct pr_desc pr_##id = {					\
 		.prim = &pc_mech_##id,						\
@@ -433,9 +435,11 @@ static void pr_teardown(struct pc_inst *in)
 		.where = where_,						\
 		.states = PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) |		\
 			  PC_ST(PC_RECORDING),					\
-		.mt_why = "perf record's sampling event is bound to the measuring thread: other threads' hits would go unrecorded", \
+		.mt_why = mt_why_,						\
 		.data = &pr_##id,						\
 		.tracer = "perf-record",					\
+		.flags = flags_,						\
+		.opt_in_why = opt_in_why_,					\
 		.available = pr_available,					\
 		.setup = pr_setup,						\
 		.arm = pr_arm,							\
@@ -444,8 +448,13 @@ static void pr_teardown(struct pc_inst *in)
 		.count = pr_count,						\
 		.variant = pr_variant,						\
 		.teardown = pr_teardown,					\
-		.reap = pc_uprobe_reap,						\
+		.reap = reap_,							\
 	}
+
+#define PR_MECH(id, name_, fam, where_, kind_, group_, event_, summary_)	\
+	PR_ENTRY(id, name_, fam, where_, kind_, group_, event_,			\
+		 "perf record's sampling event is bound to the measuring thread: other threads' hits would go unrecorded", \
+		 0, NULL, pc_uprobe_reap, summary_)
 
 #define PR_UPROBE_MECH(id, name_, fam, event_)					\
 	PR_MECH(id, name_, fam, PC_WHERE_USER, PR_UPROBE, NULL, event_,	\
@@ -461,35 +470,11 @@ PR_MECH(syscall_tracepoint, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL
 	PR_TRACEPOINT, "syscalls", "sys_enter_getppid",
 	"perf record on syscalls:sys_enter_getppid: sampling event, mmap ring");
 
-/* probecost.ko's sites, in the guest: the module's reap, its mt reason */
+/* probecost.ko's sites, in the guest: the module's reap, its mt reason, opt-in */
 #define PR_MOD_MECH(id, name_, fam, summary_)					\
-	extern const struct pc_mech pc_mech_##id;				\
-	static const struct pr_desc pr_##id = {					\
-		.prim = &pc_mech_##id,						\
-		.kind = PR_MODULE,						\
-	};									\
-	const struct pc_mech pc_mech_perf_##id = {				\
-		.name = name_,							\
-		.summary = summary_,						\
-		.family = fam,							\
-		.where = PC_WHERE_MODULE,					\
-		.states = PC_ST(PC_ABSENT) | PC_ST(PC_DISABLED) |		\
-			  PC_ST(PC_RECORDING),					\
-		.mt_why = "probecost.ko runs one fire at a time: /dev/probecost admits one open (EBUSY) and its run loop is per device", \
-		.data = &pr_##id,						\
-		.tracer = "perf-record",					\
-		.flags = PC_MECH_OPT_IN,					\
-		.opt_in_why = PC_MODSITE_OPT_IN_WHY,			\
-		.available = pr_available,					\
-		.setup = pr_setup,						\
-		.arm = pr_arm,							\
-		.disarm = pr_disarm,						\
-		.fire = pr_fire,						\
-		.count = pr_count,						\
-		.variant = pr_variant,						\
-		.teardown = pr_teardown,					\
-		.reap = pc_modsite_reap,					\
-	}
+	PR_ENTRY(id, name_, fam, PC_WHERE_MODULE, PR_MODULE, NULL, NULL,	\
+		 PC_MODSITE_MT_WHY, PC_MECH_OPT_IN, PC_MODSITE_OPT_IN_WHY,	\
+		 pc_modsite_reap, summary_)
 
 PR_MOD_MECH(tracepoint, "tracepoint", PC_FAM_STATIC,
 	    "perf record on probecost:pcsite_tracepoint: sampling event, mmap ring");
