@@ -10,15 +10,17 @@
 #     (kprobe_profile's count, hit_ratio 1), wrote nothing (status ok);
 #   - with --no-vm the same run gives their unsupported rows here
 #     (where=kernel), the host's reason in the note, never a missing row;
-#   - an entry this kernel can run (syscall-tracepoint) stays on the host.
+#   - an entry this kernel can run (syscall-tracepoint) stays on the host;
+#   - `probecost list` says, below its reasons, that --mech NAME measures
+#     such an entry in the guest's kernel.
 # Skips where the host runs them itself, or where the guest cannot run.
 . tests/ktap.sh
 . tests/user_helpers.sh
-user_test_start 4
+user_test_start 5
 
 MECHS=live-kprobe,ftrace-function,syscall-tracepoint
 if "$PROBECOST" list --csv | grep -Eq '^(live-kprobe|ftrace-function),[^,]*,[^,]*,[^,]*,[^,]*,yes'; then
-	for i in 1 2 3; do skip "kernel entries in the guest" "this kernel runs live-kprobe or ftrace-function itself"; done
+	for i in 1 2 3 4; do skip "kernel entries in the guest" "this kernel runs live-kprobe or ftrace-function itself"; done
 	ok_no_leftovers "$before"
 	ktap_finish
 fi
@@ -38,6 +40,8 @@ if not ok:
 sys.exit(0 if ok else 1)
 PY
 ok $? "--no-vm: live-kprobe and ftrace-function unsupported here with the reason, syscall-tracepoint measured here"
+"$PROBECOST" list | tr '\n' ' ' | grep -q "measured in the QEMU guest's kernel when named: probecost run --mech NAME"
+ok $? "list: a kernel entry unsupported here is measured in the guest's kernel when named (run --mech NAME)"
 
 "$PROBECOST" run --repeat 6 --analyses none --state absent,enabled,filtered --mech "$MECHS" \
 	--out "$TMP/g" >"$TMP/g.log" 2>"$TMP/g.err"

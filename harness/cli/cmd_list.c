@@ -78,6 +78,7 @@ static int list_main(int argc, char **argv)
 	static struct reasons why_list;
 	struct pc_csvw w;
 	int csv = 0, c, ret, namew = 20;
+	bool kernel_off = false;
 
 	opterr = 0;
 	optind = 1;
@@ -110,6 +111,9 @@ static int list_main(int argc, char **argv)
 		const struct pc_mech *m = pc_registry_get(i);
 		char why[256], states[64], tracers[64];
 		int ok = pc_mech_available(m, why, sizeof(why)) == PC_OK;
+
+		/* cmd_run.c routes these to the guest's kernel when named */
+		kernel_off |= !ok && m->where == PC_WHERE_KERNEL;
 
 		pc_mech_tracers_str(m, tracers, sizeof(tracers));
 		if (csv) {
@@ -146,6 +150,10 @@ static int list_main(int argc, char **argv)
 			snprintf(first, sizeof(first), "[%zu] ", i + 1);
 			pc_doc_put_wrapped(stdout, first, "    ", why_list.text[i], 72);
 		}
+		if (kernel_off)
+			pc_doc_put_wrapped(stdout, "", "",
+					   "A kernel entry this kernel cannot run is measured in the QEMU guest's kernel when named: probecost run --mech NAME (docs/guest.md).",
+					   72);
 	}
 	return csv ? pc_csvw_close(&w, false) : PC_OK;
 }
