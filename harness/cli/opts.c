@@ -32,11 +32,12 @@ int pc_opt_u64(const char *cmd, const char *opt, const char *arg,
 		goto bad;
 	errno = 0;
 	v = strtoull(arg, &end, 10);
+	/* the syntax first: "1e3" is no whole number, not 1 out of range */
+	if (*end || (errno && errno != ERANGE))
+		goto bad;
 	if (errno == ERANGE || v > max || v < min)
 		return pc_usage_error(cmd, "%s %s: out of range; accepted: %" PRIu64 "..%" PRIu64,
 				      opt, arg, min, max);
-	if (errno || *end)
-		goto bad;
 	*out = v;
 	return PC_OK;
 bad:
