@@ -560,7 +560,7 @@ static void figures(char *buf, size_t len, const struct cmp *c)
  * The default text's width: its lines are wrapped within it (a path or a
  * long variant may still overrun). --verbose and --ktap are not wrapped.
  */
-#define TEXT_WIDTH 100
+#define TEXT_WIDTH 72
 
 /* printf() into one line, then wrapped within TEXT_WIDTH, continued after @cont. */
 static void wrapped(const char *cont, const char *fmt, ...)
