@@ -140,7 +140,7 @@ static int judge_point(struct churn_probes *pl, size_t line, const char *pre,
 		return ret;
 	}
 	if (mod)
-		snprintf(why, sizeof(why), "%.800s (module %s)", it->detail, mod);
+		snprintf(why, sizeof(why), "%.800s (in A: module %s)", it->detail, mod);
 	/* a changed format or signature: the point is there, its reads may not be */
 	ret = add_probe(pl, line, pre, name, suf,
 			!strcmp(it->category, "format_changed") ? "format_changed" :
