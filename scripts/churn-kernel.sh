@@ -126,6 +126,11 @@ fi
 # the modules: written aside, then moved in with modules.csv (the file
 # the loader looks for) last, so an interrupted run leaves none
 moddir="$kroot/lib/modules/$kver/kernel"
+# module files made before event formats were read lack the format column
+if [ -f "$dump/modules.csv" ] && ! head -n1 "$dump/module-events.csv" 2>/dev/null | grep -q ',format,'; then
+	echo "churn-kernel: the cached $kver module files predate event formats; reading the modules again" >&2
+	rm -f "$dump/modules.csv"
+fi
 if [ ! -f "$dump/modules.csv" ]; then
 	if [ -d "$moddir" ]; then
 		echo "churn-kernel: reading the $kver modules from their .ko files (once)" >&2

@@ -11,7 +11,7 @@ BIN=$(pwd)/$PROBECOST
 FIX=$(pwd)/tests/fixtures/churn
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 17
+ktap_plan 18
 
 # ---- the ELF reader, on a module built here ----
 # What each definition stands for in a kernel module: .modinfo's name=,
@@ -64,7 +64,7 @@ if [ $have_ko -eq 1 ]; then
 	check "an __init function is left out (freed after loading) and counted" \
 		sh -c "! grep -q tiny_init '$TMP/md/module-functions.csv' && grep -q '^tiny_mod,.*,1 .init functions left out' '$TMP/md/modules.csv'"
 	check "events with the system each event's class names (two systems in one module)" \
-		sh -c "grep -qx 'tiny_mod,tiny,tiny_start' '$TMP/md/module-events.csv' && grep -qx 'tiny_mod,tiny-two,tiny_stop' '$TMP/md/module-events.csv'"
+		sh -c "grep -q '^tiny_mod,tiny,tiny_start,' '$TMP/md/module-events.csv' && grep -q '^tiny_mod,tiny-two,tiny_stop,' '$TMP/md/module-events.csv'"
 	check "an unreadable module is a row saying why, not a failed dump" \
 		grep -q '^,drivers/broken.ko,unreadable,0,0,0,0,.*not an ELF' "$TMP/md/modules.csv"
 	if command -v xz >/dev/null; then
@@ -93,7 +93,8 @@ check "--dump-modules on a folder without modules: exit 2 saying so" \
 cp -R "$FIX/a" "$TMP/a"
 cp -R "$FIX/b" "$TMP/b"
 # A: mymod has mod_func (kept), mod_gone (removed), mod_moved (in
-# othermod in B), mod_quiet (no fentry site: not a target); two events.
+# othermod in B), mod_quiet (no fentry site: not a target); three
+# events: one kept, one whose pid became a long in B, one removed.
 cat >"$TMP/a/modules.csv" <<'EOF'
 module,file,status,functions,ftrace,blacklisted,events,detail
 mymod,fs/mymod.ko,ok,4,3,0,2,
@@ -106,9 +107,10 @@ mymod,mod_moved,1,0
 mymod,mod_quiet,0,0
 EOF
 cat >"$TMP/a/module-events.csv" <<'EOF'
-module,system,event
-mymod,mymod,mod_event
-mymod,mymod,mod_event_gone
+module,system,event,format,field,type,offset,size,signed
+mymod,mymod,mod_event,1,pid,int,8,4,1
+mymod,mymod,mod_event_fmt,1,pid,int,8,4,1
+mymod,mymod,mod_event_gone,1,,,,,
 EOF
 cat >"$TMP/b/modules.csv" <<'EOF'
 module,file,status,functions,ftrace,blacklisted,events,detail
@@ -122,8 +124,9 @@ mymod,mod_new,1,0
 othermod,mod_moved,1,0
 EOF
 cat >"$TMP/b/module-events.csv" <<'EOF'
-module,system,event
-mymod,mymod,mod_event
+module,system,event,format,field,type,offset,size,signed
+mymod,mymod,mod_event,1,pid,int,8,4,1
+mymod,mymod,mod_event_fmt,1,pid,long,8,8,1
 EOF
 cat >"$TMP/mods.list" <<'EOF'
 kprobe:mymod:mod_func
@@ -133,6 +136,7 @@ kprobe:mod_moved
 kprobe:mymod:mod_*
 tracepoint:mymod:mod_event
 tracepoint:mymod:mod_event_gone
+tracepoint:mymod:mod_event_fmt
 kprobe:mymod:nosuch
 EOF
 "$BIN" churn "$TMP/a" "$TMP/b" --out "$TMP/o" --plot none --probes "$TMP/mods.list" >"$TMP/o.out" 2>&1
@@ -156,14 +160,16 @@ for side in ('static', 'dynamic'):
             bad.append(s + ': kept + broken != in_a')
 want = {('dynamic_modules', 'in_a'): 3, ('dynamic_modules', 'kept'): 1,
         ('dynamic_modules', 'moved'): 1, ('dynamic_modules', 'broken'): 2,
-        ('dynamic_modules', 'added'): 2, ('static_modules', 'in_a'): 2,
-        ('static_modules', 'kept'): 1, ('static_modules', 'removed'): 1}
+        ('dynamic_modules', 'added'): 2, ('static_modules', 'in_a'): 3,
+        ('static_modules', 'kept'): 1, ('static_modules', 'removed'): 1,
+        ('static_modules', 'format_changed'): 1, ('static_modules', 'field_retyped'): 1}
 for k, w in want.items():
     if v(*k) != w:
         bad.append('%s %s = %s, want %s' % (k[0], k[1], n[k], w))
 if n[('dynamic_modules', 'signature_changed')] != '':
     bad.append('a module signature counted without module BTF')
-print('\n'.join(bad))
+if bad:
+    print('\n'.join(bad))
 sys.exit(1 if bad else 0)
 PY
 ok $? "churn.csv: vmlinux and modules apart and together, each adding up"
@@ -183,13 +189,22 @@ check "kprobe:mymod:mod_moved: breaks (moved), use othermod:mod_moved" \
 	verdict kprobe:mymod:mod_moved breaks moved othermod:mod_moved mymod
 events_ok() {
 	verdict tracepoint:mymod:mod_event ok "" "" mymod &&
-		verdict tracepoint:mymod:mod_event_gone breaks removed "none found" mymod
+		verdict tracepoint:mymod:mod_event_gone breaks removed "none found" mymod &&
+		verdict tracepoint:mymod:mod_event_fmt format_changed format_changed "" mymod
 }
-check "tracepoint:mymod:mod_event ok and mod_event_gone breaks (removed), in module mymod" events_ok
+check "module events: mod_event ok, mod_event_fmt format_changed (pid retyped), mod_event_gone breaks, in module mymod" events_ok
 check "kprobe:mymod:mod_* expands to mymod's targets of A (3), mod_quiet not among them" \
 	[ "$(awk -F, '$2 == 5' "$TMP/o/probes.csv" | grep -c ',kprobe:mymod:mod_[a-z]*,')" -eq 3 ]
 printf 'probe module("mymod").function("mod_func").return { }\n' >"$TMP/m.stp"
 "$BIN" churn "$TMP/a" "$TMP/b" --out "$TMP/ostp" --plot none --probes "$TMP/m.stp" >/dev/null 2>&1
 check "stap module(\"mymod\").function(\"mod_func\").return: judged ok, in module mymod" \
 	grep -q '"module(""mymod"").function(""mod_func"").return",ok,.*,mymod$' "$TMP/ostp/probes.csv"
+
+# module files written before formats were read: events by name only
+cp -R "$TMP/a" "$TMP/a3"
+printf 'module,system,event\nmymod,mymod,mod_event\nmymod,mymod,mod_event_fmt\n' >"$TMP/a3/module-events.csv"
+printf 'tracepoint:mymod:mod_event_fmt\n' >"$TMP/fmt.list"
+"$BIN" churn "$TMP/a3" "$TMP/b" --out "$TMP/o3" --plot none --probes "$TMP/fmt.list" >/dev/null 2>&1
+check "module-events.csv without formats (an older cache): compared by name, and said so" \
+	grep -q 'tracepoint:mymod:mod_event_fmt,ok,,.*compared by name' "$TMP/o3/probes.csv"
 ktap_finish

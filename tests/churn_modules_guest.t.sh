@@ -13,8 +13,8 @@
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 10
-names="ftrace text blacklist events"
+ktap_plan 12
+names="ftrace text blacklist events formats"
 # skip_kernel SERIES WHY: the five checks of one kernel, skipped
 skip_kernel() {
 	skip "$1: modules load in the guest" "$2"
@@ -31,6 +31,13 @@ grep '\[' /sys/kernel/tracing/available_filter_functions >/out/ftrace.txt
 grep '\[' /proc/kallsyms >/out/kallsyms.txt
 grep '\[' /sys/kernel/debug/kprobes/blacklist >/out/blacklist.txt
 for s in ext4 jbd2 kvm kvmmmu; do ls /sys/kernel/tracing/events/$s 2>/dev/null | sed "s/^/$s:/"; done >/out/events.txt
+for s in ext4 jbd2 kvm kvmmmu; do
+	for f in /sys/kernel/tracing/events/$s/*/format; do
+		[ -f "$f" ] || continue
+		e=${f%/format}
+		sed -n "s/^[[:space:]]*field:/$s:${e##*/} /p" "$f"
+	done
+done >/out/formats.txt
 EOF
 
 # compare DUMP GUEST-OUT: the static sets and the live ones, for these modules
@@ -66,6 +73,32 @@ for l in open(g + '/blacklist.txt'):
     # 6.12 blacklists a function's __pfx_ padding too: no function, as in the vmlinux rules
     if len(p) == 3 and not p[1].startswith(('__pfx_', '__cfi_')):
         live['blacklist'].add(p[2].strip('[]') + ':' + p[1])
+# "sys:ev char comm[16]; offset:8; size:16; signed:0;" -> (field, type, offset, size, signed),
+# the type written as churn_load.c's split_decl() writes it (char[16])
+def field(decl, rest):
+    decl = decl.strip()
+    dim = ''
+    if decl.endswith(']'):
+        decl, dim = decl[:decl.rindex('[')], decl[decl.rindex('['):]
+    i = len(decl)
+    while i and (decl[i - 1].isalnum() or decl[i - 1] == '_'):
+        i -= 1
+    v = dict(x.strip().split(':') for x in rest.split(';') if ':' in x)
+    typ = decl[:i].strip() + dim
+    signed = v['signed'] if '[' not in typ else 'x'   # an array's sign is not compared
+    return (decl[i:], typ, v['offset'], v['size'], signed)
+st['formats'] = set()
+for r in csv.DictReader(open(dump + '/module-events.csv')):
+    if r['module'] in mods and r.get('format') == '1' and r['field']:
+        signed = r['signed'] if '[' not in r['type'] else 'x'
+        st['formats'].add((r['system'] + ':' + r['event'], r['field'], r['type'], r['offset'], r['size'], signed))
+live['formats'] = set()
+for l in open(g + '/formats.txt'):
+    ev, rest = l.split(' ', 1)
+    decl, more = rest.split(';', 1)
+    f = field(decl, more)
+    if not f[0].startswith('common_'):
+        live['formats'].add((ev,) + f)
 for l in open(g + '/events.txt'):
     e = l.strip()
     if not e.endswith((':enable', ':filter')):

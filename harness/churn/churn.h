@@ -78,7 +78,8 @@ struct churn_field {
 struct churn_event {
 	struct churn_field *f;
 	size_t nf, cap;
-	const char *module;	/* a module's event (no format: fields not compared), or NULL */
+	const char *module;	/* a module's event, or NULL: vmlinux's */
+	bool no_format;		/* a module's event whose fields were not read: compared by name */
 };
 
 struct churn_kernel {

@@ -293,7 +293,7 @@ static int diff_static(const struct churn_kernel *a, const struct churn_kernel *
 		bump(r, CC_TP_IN_A, sc);
 		if (!eb)
 			ret = event_moved(r, sc, ka[i], kb);
-		else if (ea->module || ((const struct churn_event *)eb->val)->module)
+		else if (ea->no_format || ((const struct churn_event *)eb->val)->no_format)
 			bump(r, CC_TP_KEPT, sc);	/* no format on one side: by name only */
 		else
 			ret = diff_event(r, sc, ka[i], ea, eb->val);

@@ -30,6 +30,21 @@
 #define EVENT_CALL_CLASS_OFF 16
 /* struct trace_event_class: const char *system first */
 #define EVENT_CLASS_SYSTEM_OFF 0
+/* ... then probe, perf_probe (CONFIG_PERF_EVENTS, set by Debian), reg, fields_array */
+#define EVENT_CLASS_FIELDS_OFF 32
+/*
+ * struct trace_event_fields: type, name, then ints size, align,
+ * is_signed (bit 0; 6.10 packed needs_test beside it), filter_type;
+ * 6.10 added len (an array's length, printed as the format's [N]) and
+ * the element grew from 32 to 40 bytes. The stride tells which.
+ */
+#define FIELD_NAME_OFF 8
+#define FIELD_SIZE_OFF 16
+#define FIELD_ALIGN_OFF 20
+#define FIELD_SIGNED_OFF 24
+#define FIELD_LEN_OFF 32
+/* struct trace_entry, the common_* header every record starts with */
+#define TRACE_ENTRY_SIZE 8
 
 struct place {
 	size_t sec;
@@ -41,11 +56,19 @@ struct fsym {
 	size_t fn;		/* index into m->fn, or SIZE_MAX: an init function */
 };
 
+struct rel {
+	uint64_t off;
+	size_t idx;
+};
+
 struct secinfo {
 	char *name;
 	GElf_Shdr sh;
 	Elf_Data *data;
 	size_t rela;		/* the SHT_RELA section applying to it, or 0 */
+	struct rel *rel;	/* its relocations by offset, made on first use */
+	size_t nrel;
+	bool rel_done;
 	struct fsym *f;		/* its functions by start */
 	size_t nf, capf;
 };
@@ -159,23 +182,86 @@ static bool reloc_target(const struct kelf *k, const GElf_Rela *r, struct place 
 	return true;
 }
 
+static int cmp_rel(const void *a, const void *b)
+{
+	const struct rel *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Section @sec's relocations sorted by offset (events look many up). */
+static const struct secinfo *relocs(const struct kelf *k, size_t sec)
+{
+	struct secinfo *si = &k->s[sec];
+	const struct secinfo *rs;
+	size_t n;
+
+	if (si->rel_done)
+		return si;
+	si->rel_done = true;
+	if (!si->rela)
+		return si;
+	rs = &k->s[si->rela];
+	n = rs->sh.sh_entsize ? rs->sh.sh_size / rs->sh.sh_entsize : 0;
+	si->rel = malloc((n ? n : 1) * sizeof(*si->rel));
+	if (!si->rel)
+		return si;	/* no index: pointers read as absent */
+	for (size_t i = 0; i < n; i++) {
+		GElf_Rela r;
+
+		if (gelf_getrela(rs->data, (int)i, &r))
+			si->rel[si->nrel++] = (struct rel){ r.r_offset, i };
+	}
+	qsort(si->rel, si->nrel, sizeof(*si->rel), cmp_rel);
+	return si;
+}
+
+/* Index of the first relocation of @si at or after @off. */
+static size_t rel_lower(const struct secinfo *si, uint64_t off)
+{
+	size_t lo = 0, hi = si->nrel;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (si->rel[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * Where the pointer at (@sec, @off) points: the target of the R_X86_64_64
  * relocation at that offset. False when there is none.
  */
 static bool pointer_at(const struct kelf *k, size_t sec, uint64_t off, struct place *to)
 {
-	const struct secinfo *rs;
+	const struct secinfo *si;
+	size_t i;
 	GElf_Rela r;
 
 	if (sec >= k->ns || !k->s[sec].rela)
 		return false;
-	rs = &k->s[k->s[sec].rela];
-	for (size_t i = 0; rs->sh.sh_entsize && i < rs->sh.sh_size / rs->sh.sh_entsize; i++) {
-		if (gelf_getrela(rs->data, (int)i, &r) && r.r_offset == off)
-			return reloc_target(k, &r, to);
-	}
-	return false;
+	si = relocs(k, sec);
+	i = rel_lower(si, off);
+	if (i >= si->nrel || si->rel[i].off != off ||
+	    !gelf_getrela(k->s[si->rela].data, (int)si->rel[i].idx, &r))
+		return false;
+	return reloc_target(k, &r, to);
+}
+
+/* A 32-bit value of section data at @p. */
+static bool u32_at(const struct kelf *k, struct place p, uint32_t *v)
+{
+	const Elf_Data *d;
+
+	if (p.sec >= k->ns || !(d = k->s[p.sec].data) || !d->d_buf || d->d_size < 4 ||
+	    p.off > d->d_size - 4)
+		return false;
+	memcpy(v, (const char *)d->d_buf + p.off, 4);
+	return true;
 }
 
 /* The name of a symbol of @type defined exactly at @p, or NULL. */
@@ -370,6 +456,92 @@ static const char *only_system(const struct kelf *k)
 	return found;
 }
 
+static int add_field(struct churn_kmod_ev *ev, const char *name, const char *type,
+		     unsigned long off, unsigned long size, int sign)
+{
+	struct churn_field *n = realloc(ev->f, (ev->nf + 1) * sizeof(*n));
+
+	if (!n)
+		return PC_ERR_NOMEM;
+	ev->f = n;
+	n[ev->nf] = (struct churn_field){ strdup(name), strdup(type), off, size, sign };
+	if (!n[ev->nf].name || !n[ev->nf].type) {
+		free(n[ev->nf].name);
+		free(n[ev->nf].type);
+		return PC_ERR_NOMEM;
+	}
+	ev->nf++;
+	return PC_OK;
+}
+
+/*
+ * The fields of class->fields_array, as the format file shows them. Each
+ * field has two pointers (type, name) and the array ends in a zeroed
+ * element, so the relocations inside the array give the field count and
+ * the symbol's size the stride. Anything unexpected: no format (false),
+ * never a guessed one.
+ */
+static int read_format(struct kelf *k, struct place cls, struct churn_kmod_ev *ev)
+{
+	const struct secinfo *si;
+	struct place fa;
+	unsigned long off = TRACE_ENTRY_SIZE;
+	size_t nrel, nf, stride;
+	const char *sym;
+	GElf_Sym s;
+	int ret = PC_OK;
+
+	if (!pointer_at(k, cls.sec, cls.off + EVENT_CLASS_FIELDS_OFF, &fa) ||
+	    !(sym = sym_at(k, fa, STT_OBJECT, &s)) || strncmp(sym, "trace_event_fields_", 19))
+		return PC_OK;
+	si = relocs(k, fa.sec);
+	nrel = rel_lower(si, fa.off + s.st_size) - rel_lower(si, fa.off);
+	nf = nrel / 2;
+	stride = s.st_size / (nf + 1);
+	if (nrel % 2 || s.st_size % (nf + 1) || (stride != 32 && stride != 40))
+		return PC_OK;
+	for (size_t i = 0; ret == PC_OK && i < nf; i++) {
+		uint64_t base = fa.off + i * stride;
+		struct place tp, np;
+		uint32_t size, align, sign, len = 0;
+		const char *type, *name;
+		char tbuf[256];
+
+		if (!pointer_at(k, fa.sec, base, &tp) ||
+		    !pointer_at(k, fa.sec, base + FIELD_NAME_OFF, &np) ||
+		    !(type = string_at(k, tp)) || !(name = string_at(k, np)) ||
+		    !u32_at(k, (struct place){ fa.sec, base + FIELD_SIZE_OFF }, &size) ||
+		    !u32_at(k, (struct place){ fa.sec, base + FIELD_ALIGN_OFF }, &align) ||
+		    !u32_at(k, (struct place){ fa.sec, base + FIELD_SIGNED_OFF }, &sign) ||
+		    (stride == 40 &&
+		     !u32_at(k, (struct place){ fa.sec, base + FIELD_LEN_OFF }, &len))) {
+			for (size_t j = 0; j < ev->nf; j++) {
+				free(ev->f[j].name);
+				free(ev->f[j].type);
+			}
+			free(ev->f);
+			ev->f = NULL;
+			ev->nf = 0;
+			return PC_OK;
+		}
+		/* 6.10+: the format prints an array's length from len, not the source text */
+		if (len && strchr(type, '[') && strncmp(type, "__data_loc", 10) &&
+		    strncmp(type, "__rel_loc", 9)) {
+			snprintf(tbuf, sizeof(tbuf), "%.*s[%u]", (int)(strchr(type, '[') - type),
+				 type, len);
+			type = tbuf;
+		}
+		if (align > 1)
+			off = (off + align - 1) / align * align;
+		if (strncmp(name, "common_", 7))
+			ret = add_field(ev, name, type, off, size, (int)(sign & 1));
+		off += size;
+	}
+	if (ret == PC_OK)
+		ev->have_format = true;
+	return ret;
+}
+
 static int add_event(struct kelf *k, struct churn_kmod *m, struct place to)
 {
 	struct place cls, sys;
@@ -382,8 +554,9 @@ static int add_event(struct kelf *k, struct churn_kmod *m, struct place to)
 		return PC_OK;
 	}
 	/* event_NAME.class->system: the string TRACE_SYSTEM names */
-	if (pointer_at(k, to.sec, to.off + EVENT_CALL_CLASS_OFF, &cls) &&
-	    pointer_at(k, cls.sec, cls.off + EVENT_CLASS_SYSTEM_OFF, &sys))
+	bool have_cls = pointer_at(k, to.sec, to.off + EVENT_CALL_CLASS_OFF, &cls);
+
+	if (have_cls && pointer_at(k, cls.sec, cls.off + EVENT_CLASS_SYSTEM_OFF, &sys))
 		system = string_at(k, sys);
 	if (!system)
 		system = only_system(k);
@@ -400,14 +573,16 @@ static int add_event(struct kelf *k, struct churn_kmod *m, struct place to)
 		m->ev = n;
 		m->capev = nc;
 	}
-	m->ev[m->nev].system = strdup(system);
-	m->ev[m->nev].event = strdup(name + 6);
+	m->ev[m->nev] = (struct churn_kmod_ev){ strdup(system), strdup(name + 6), false, NULL, 0 };
 	if (!m->ev[m->nev].system || !m->ev[m->nev].event) {
 		free(m->ev[m->nev].system);
 		free(m->ev[m->nev].event);
 		return PC_ERR_NOMEM;
 	}
 	m->nev++;
+	if (have_cls && read_format(k, cls, &m->ev[m->nev - 1]) != PC_OK)
+		return PC_ERR_NOMEM;
+	m->ev_noformat += !m->ev[m->nev - 1].have_format;
 	return PC_OK;
 }
 
@@ -477,8 +652,10 @@ int churn_kmod_parse(const void *buf, size_t size, const char *path,
 	}
 	if (ret == PC_ERR_NOMEM)
 		snprintf(err, len, "%s: out of memory", path);
-	for (size_t i = 0; k.s && i < k.ns; i++)
+	for (size_t i = 0; k.s && i < k.ns; i++) {
 		free(k.s[i].f);
+		free(k.s[i].rel);
+	}
 	free(k.s);
 	elf_end(k.e);
 	if (ret != PC_OK)
@@ -585,6 +762,11 @@ void churn_kmod_free(struct churn_kmod *m)
 	for (size_t i = 0; i < m->nev; i++) {
 		free(m->ev[i].system);
 		free(m->ev[i].event);
+		for (size_t j = 0; j < m->ev[i].nf; j++) {
+			free(m->ev[i].f[j].name);
+			free(m->ev[i].f[j].type);
+		}
+		free(m->ev[i].f);
 	}
 	free(m->fn);
 	free(m->ev);

@@ -16,15 +16,18 @@
  *               what add_module_kprobe_blacklist() adds on load
  *   events      each _ftrace_events pointer's event_NAME; its system is
  *               the string that event_NAME.class->system points at
- *
- * Event formats are not read: the kernel lays a module event's fields
- * out at load time, and docs/churn.md says what that leaves uncompared.
+ *   format      the fields of class->fields_array (type, name, size,
+ *               align, signedness), laid out as event_define_fields()
+ *               does at load time: after the 8-byte common header, each
+ *               field at the next multiple of its align
  */
 #ifndef PC_CHURN_KMOD_H
 #define PC_CHURN_KMOD_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "churn.h"
 
 struct churn_kmod_fn {
 	char *name;
@@ -34,6 +37,9 @@ struct churn_kmod_fn {
 
 struct churn_kmod_ev {
 	char *system, *event;
+	bool have_format;	/* fields read: f[0..nf) (possibly none) */
+	struct churn_field *f;
+	size_t nf;
 };
 
 struct churn_kmod {
@@ -44,6 +50,7 @@ struct churn_kmod {
 	size_t nev, capev;
 	size_t init_fns;	/* .init functions left out */
 	size_t ev_unresolved;	/* _ftrace_events entries whose system was not found */
+	size_t ev_noformat;	/* events whose fields could not be read */
 };
 
 /*

@@ -600,39 +600,78 @@ static int read_modfns(struct churn_kernel *k, const char *path, char *err, size
 	return ret;
 }
 
+/*
+ * module-events.csv: events.csv's rows with the module first and a
+ * format flag; a file written before formats were read has only
+ * module,system,event (every event without a format).
+ */
 static int read_modevs(struct churn_kernel *k, const char *path, char *err, size_t len)
 {
+	const char *const need[] = { "module", "system", "event", NULL };
+	struct pc_strmap first = { 0 };	/* events another module defined first */
 	struct pc_table t;
-	int c[3], ret;
+	int c[9], ret;
 
-	ret = pc_table_load(path, churn_modev_cols, &t, err, len);
+	ret = pc_table_load(path, need, &t, err, len);
 	if (ret != PC_OK)
 		return PC_ERR_INVAL;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 9; i++)
 		c[i] = pc_table_col(&t, churn_modev_cols[i]);
+	for (int i = 3; i < 9; i++)
+		if (c[3] >= 0 && c[i] < 0) {
+			snprintf(err, len, "%s:1: a format column without %s", path, churn_modev_cols[i]);
+			ret = PC_ERR_INVAL;
+		}
 	for (size_t r = 0; ret == PC_OK && r < t.nrows; r++) {
 		const char *mod = pc_table_cell(&t, r, c[0]), *sys = pc_table_cell(&t, r, c[1]);
 		const char *evn = pc_table_cell(&t, r, c[2]);
-		struct pc_strmap_ent *me;
+		const char *fmt = c[3] >= 0 ? pc_table_cell(&t, r, c[3]) : "0";
+		const char *fld = c[3] >= 0 ? pc_table_cell(&t, r, c[4]) : "";
+		unsigned long off = 0, size = 0, sign = 0;
+		struct pc_strmap_ent *me, *fe;
 		struct churn_event *ev;
 		char key[512];
 
-		if (!*mod || !*sys || !*evn || strchr(sys, ':') || strchr(evn, ':')) {
-			snprintf(err, len, "%s:%zu: expected a module, a system and an event name without ':'",
+		if (!*mod || !*sys || !*evn || strchr(sys, ':') || strchr(evn, ':') ||
+		    (strcmp(fmt, "0") && strcmp(fmt, "1"))) {
+			snprintf(err, len, "%s:%zu: expected a module, a system and an event name without ':', and format 0 or 1",
 				 path, t.line[r]);
 			ret = PC_ERR_INVAL;
 			break;
 		}
 		snprintf(key, sizeof(key), "%s:%s", sys, evn);
-		/* the same event in vmlinux (a live dump saw it): that one has its format */
-		if (pc_strmap_has(&k->events, key))
+		/*
+		 * The same event in vmlinux (a live dump saw it, with its
+		 * format), or from a module read before: the first holds it.
+		 */
+		ret = pc_strmap_addn(&first, key, strlen(key), &fe);
+		if (ret != PC_OK)
+			break;
+		if (!fe->val)
+			fe->val = pc_strmap_has(&k->events, key) ? (void *)"vmlinux" : (void *)mod;
+		if (strcmp(fe->val, mod))
 			continue;
 		ret = event_get(k, sys, evn, &ev);
 		if (ret == PC_OK)
 			ret = pc_strmap_addn(&k->modnames, mod, strlen(mod), &me);
-		if (ret == PC_OK)
-			ev->module = me->key;
+		if (ret != PC_OK)
+			break;
+		ev->module = me->key;
+		ev->no_format = fmt[0] == '0';
+		if (ev->no_format || !*fld)
+			continue;
+		if (!*pc_table_cell(&t, r, c[5]) ||
+		    parse_ul(pc_table_cell(&t, r, c[6]), &off) != PC_OK ||
+		    parse_ul(pc_table_cell(&t, r, c[7]), &size) != PC_OK ||
+		    parse_ul(pc_table_cell(&t, r, c[8]), &sign) != PC_OK || sign > 1) {
+			snprintf(err, len, "%s:%zu: field '%s' needs a type, whole-number offset and size, and signed 0 or 1",
+				 path, t.line[r], fld);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = event_field(ev, fld, pc_table_cell(&t, r, c[5]), off, size, (int)sign);
 	}
+	pc_strmap_free(&first, NULL);
 	pc_table_free(&t);
 	return ret;
 }

@@ -8,7 +8,11 @@
  *   modules.csv           module,file,status,functions,ftrace,blacklisted,events,detail
  *                         one row per file; status ok or unreadable (detail: why)
  *   module-functions.csv  module,function,ftrace,blacklisted
- *   module-events.csv     module,system,event
+ *   module-events.csv     module,system,event,format,field,type,offset,size,signed:
+ *                         one row per field as events.csv has them (one
+ *                         row with an empty field for an event without
+ *                         own fields); format 1 when the fields were
+ *                         read, 0 (one row, no field) when not
  *
  * They are not parts of dump.csv: a binary that predates them reads the
  * same dump as before (a cache shared between checkouts stays readable),
@@ -32,7 +36,9 @@ const char *const churn_modules_cols[] = {
 const char *const churn_modfn_cols[] = {
 	"module", "function", "ftrace", "blacklisted", NULL,
 };
-const char *const churn_modev_cols[] = { "module", "system", "event", NULL };
+const char *const churn_modev_cols[] = {
+	"module", "system", "event", "format", "field", "type", "offset", "size", "signed", NULL,
+};
 
 static struct {
 	char **p;
@@ -84,7 +90,7 @@ static int open3(struct pc_csvw w[3], const char *dir, char *err, size_t len)
 		CHURN_MODULES_FILE, CHURN_MODFN_FILE, CHURN_MODEV_FILE,
 	};
 	const char *const *cols[3] = { churn_modules_cols, churn_modfn_cols, churn_modev_cols };
-	static const size_t n[3] = { 8, 4, 3 };
+	static const size_t n[3] = { 8, 4, 9 };
 
 	for (int i = 0; i < 3; i++) {
 		char path[PATH_MAX + 64];
@@ -152,10 +158,26 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 			ret = pc_csvw_endrow(&w[1]);
 		}
 		for (size_t e = 0; r == PC_OK && ret == PC_OK && e < m.nev; e++) {
-			pc_csvw_str(&w[2], m.name);
-			pc_csvw_str(&w[2], m.ev[e].system);
-			pc_csvw_str(&w[2], m.ev[e].event);
-			ret = pc_csvw_endrow(&w[2]);
+			const struct churn_kmod_ev *ev = &m.ev[e];
+
+			/* f == nf: the one row of an event without own fields */
+			for (size_t f = 0; ret == PC_OK && (f < ev->nf || (!f && !ev->nf)); f++) {
+				pc_csvw_str(&w[2], m.name);
+				pc_csvw_str(&w[2], ev->system);
+				pc_csvw_str(&w[2], ev->event);
+				pc_csvw_u64(&w[2], ev->have_format);
+				if (f < ev->nf) {
+					pc_csvw_str(&w[2], ev->f[f].name);
+					pc_csvw_str(&w[2], ev->f[f].type);
+					pc_csvw_u64(&w[2], ev->f[f].offset);
+					pc_csvw_u64(&w[2], ev->f[f].size);
+					pc_csvw_u64(&w[2], (uint64_t)ev->f[f].sign);
+				} else {
+					for (int c = 0; c < 5; c++)
+						pc_csvw_str(&w[2], "");
+				}
+				ret = pc_csvw_endrow(&w[2]);
+			}
 		}
 		pc_csvw_u64(&w[0], r == PC_OK ? m.nfn : 0);
 		pc_csvw_u64(&w[0], nftr);
@@ -164,8 +186,8 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 		if (r != PC_OK)
 			snprintf(detail, sizeof(detail), "%.500s", why);
 		else
-			snprintf(detail, sizeof(detail), "%zu .init functions left out%s%zu _ftrace_events entries unresolved",
-				 m.init_fns, "; ", m.ev_unresolved);
+			snprintf(detail, sizeof(detail), "%zu .init functions left out; %zu _ftrace_events entries unresolved; %zu events without a format",
+				 m.init_fns, m.ev_unresolved, m.ev_noformat);
 		pc_csvw_str(&w[0], detail);
 		if (ret == PC_OK)
 			ret = pc_csvw_endrow(&w[0]);

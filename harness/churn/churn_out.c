@@ -444,7 +444,7 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 	wrap(f, "  static: ", 4, "an event is system:event from tracefs; fields are compared by name, common_* fields left out; a field renamed keeps type, size and offset.");
 	wrap(f, "  dynamic:", 4, "a kprobe target is a text symbol (T t W w) of vmlinux that is in available_filter_functions and not in the kprobe blacklist, each rule applied when the dump has that list; names are compared whole, base name = up to the first dot.");
 	if (r->have_modules)
-		wrap(f, "  modules:", 4, "a module's function is MODULE:FUNCTION, a target when the module's __mcount_loc has its fentry site and its kprobe blacklist does not name it (read from the .ko file); a module's event is compared by system:event only (its format is not in the dump).");
+		wrap(f, "  modules:", 4, "a module's function is MODULE:FUNCTION, a target when the module's __mcount_loc has its fentry site and its kprobe blacklist does not name it (read from the .ko file); a module's event and its format are read from the .ko file and compared like vmlinux's.");
 	fprintf(f, "\nInputs:\n");
 	sources(f, "A", a);
 	sources(f, "B", b);

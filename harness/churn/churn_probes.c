@@ -130,9 +130,11 @@ static int judge_point(struct churn_probes *pl, size_t line, const char *pre,
 		return ret;
 	}
 	if (!it) {
+		const struct pc_strmap_ent *ev = tp ? pc_strmap_find(&a->events, point) : NULL;
 		if (mod)
 			snprintf(why, sizeof(why), "unchanged in B (module %s%s)", mod,
-				 tp ? "; a module event is compared by name, its format is not in the dump" : "");
+				 ev && ((const struct churn_event *)ev->val)->no_format ?
+				 "; compared by name, the dump has no format of it" : "");
 		else
 			snprintf(why, sizeof(why), "unchanged in B");
 		ret = add_probe(pl, line, pre, name, suf, "ok", "", why);

@@ -4,7 +4,8 @@
  * here: gcc -pg -mfentry -mrecord-mcount gives it the fentry calls and
  * the __mcount_loc list a kernel module has, and the source below lays
  * out what kbuild and the kernel's headers would (.modinfo's name=, the
- * init, kprobes and blacklist sections, two TRACE_EVENTs of two systems).
+ * init, kprobes and blacklist sections, two TRACE_EVENTs of two systems,
+ * one with a fields_array whose layout the format must reproduce).
  * Each function's facts are a table row carrying its line; without a gcc
  * that can build it the whole test is skipped with the reason.
  */
@@ -19,7 +20,12 @@
 #include "ktap.h"
 
 static const char tiny_c[] =
-	"struct trace_event_class { const char *system; void *probe; };\n"
+	"struct trace_event_fields { const char *type, *name; int size, align, is_signed, filter_type; };\n"
+	"struct trace_event_class { const char *system; void *probe, *perf_probe, *reg;\n"
+	"	struct trace_event_fields *fields_array; };\n"
+	"static struct trace_event_fields trace_event_fields_one[] = {\n"
+	"	{ \"int\", \"a\", 4, 4, 1, 0 }, { \"char[16]\", \"comm\", 16, 1, 0, 0 },\n"
+	"	{ \"u64\", \"b\", 8, 8, 0, 0 }, {} };\n"
 	"struct trace_event_call { void *next, *prev; struct trace_event_class *class; };\n"
 	"static const char mod_name[] __attribute__((section(\".modinfo\"), used, aligned(1))) = \"name=tiny_mod\";\n"
 	"void tiny_traced(void) { __asm__ volatile(\"\"); }\n"
@@ -30,7 +36,8 @@ static const char tiny_c[] =
 	"static void *const bl[] __attribute__((section(\"_kprobe_blacklist\"), used)) = { (void *)tiny_nokprobe };\n"
 	"static const char str__tiny__trace_system_name[] = \"tiny\";\n"
 	"static const char str__tiny_two__trace_system_name[] = \"tiny-two\";\n"
-	"static struct trace_event_class trace_event_class_one = { .system = str__tiny__trace_system_name };\n"
+	"static struct trace_event_class trace_event_class_one = { .system = str__tiny__trace_system_name,\n"
+	"	.fields_array = trace_event_fields_one };\n"
 	"static struct trace_event_class trace_event_class_two = { .system = str__tiny_two__trace_system_name };\n"
 	"static struct trace_event_call event_tiny_start = { .class = &trace_event_class_one };\n"
 	"static struct trace_event_call event_tiny_stop = { .class = &trace_event_class_two };\n"
@@ -56,6 +63,13 @@ static const struct {
 	{ __LINE__, "tiny-two", "tiny_stop" },	/* a system that is no C name */
 };
 
+/* tiny_start's format: after the 8-byte header, each field at its align */
+static const struct churn_field want_f[] = {
+	{ "a", "int", 8, 4, 1 },
+	{ "comm", "char[16]", 12, 16, 0 },
+	{ "b", "u64", 32, 8, 0 },	/* 28 rounded up to its align, 8 */
+};
+
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static const struct churn_kmod_fn *find_fn(const struct churn_kmod *m, const char *name)
@@ -66,12 +80,13 @@ static const struct churn_kmod_fn *find_fn(const struct churn_kmod *m, const cha
 	return NULL;
 }
 
-static bool has_ev(const struct churn_kmod *m, const char *sys, const char *ev)
+static const struct churn_kmod_ev *find_ev(const struct churn_kmod *m, const char *sys,
+					   const char *ev)
 {
 	for (size_t i = 0; i < m->nev; i++)
 		if (!strcmp(m->ev[i].system, sys) && !strcmp(m->ev[i].event, ev))
-			return true;
-	return false;
+			return &m->ev[i];
+	return NULL;
 }
 
 int main(void)
@@ -81,7 +96,7 @@ int main(void)
 	FILE *f;
 	int ret;
 
-	ktap_plan(4 + N(want_fn) + N(want_ev));
+	ktap_plan(6 + N(want_fn) + N(want_ev));
 	if (!mkdtemp(tmp))
 		return 1;
 	snprintf(src, sizeof(src), "%s/tiny.c", tmp);
@@ -92,7 +107,7 @@ int main(void)
 	snprintf(cmd, sizeof(cmd), "gcc -c -O2 -pg -mfentry -mrecord-mcount -o %s %s 2>/dev/null",
 		 ko, src);
 	if (system(cmd) != 0) {
-		for (int i = 0; i < 4 + N(want_fn) + N(want_ev); i++)
+		for (int i = 0; i < 6 + N(want_fn) + N(want_ev); i++)
 			ktap_skip("gcc cannot build an -mfentry -mrecord-mcount object here",
 				  "module reader");
 		unlink(src);
@@ -117,12 +132,26 @@ int main(void)
 			       fn ? (fn->ftrace ? "ftrace" : "no ftrace") : "no such function");
 	}
 	for (int i = 0; i < N(want_ev); i++)
-		if (!KTAP_OK(has_ev(&m, want_ev[i].system, want_ev[i].event),
+		if (!KTAP_OK(find_ev(&m, want_ev[i].system, want_ev[i].event),
 			     "event %s:%s, its system from event_NAME.class->system",
 			     want_ev[i].system, want_ev[i].event))
 			printf("# row at line %d\n", want_ev[i].line);
 	KTAP_OK(m.nev == (size_t)N(want_ev) && m.ev_unresolved == 0,
 		"%zu events, %zu unresolved (want %d, 0)", m.nev, m.ev_unresolved, N(want_ev));
+	{
+		const struct churn_kmod_ev *ev = find_ev(&m, "tiny", "tiny_start");
+		const struct churn_kmod_ev *no = find_ev(&m, "tiny-two", "tiny_stop");
+		bool same = ev && ev->have_format && ev->nf == (size_t)N(want_f);
+
+		for (int i = 0; same && i < N(want_f); i++)
+			same = !strcmp(ev->f[i].name, want_f[i].name) &&
+			       !strcmp(ev->f[i].type, want_f[i].type) &&
+			       ev->f[i].offset == want_f[i].offset && ev->f[i].size == want_f[i].size &&
+			       ev->f[i].sign == want_f[i].sign;
+		KTAP_OK(same, "tiny_start's format from its fields_array: a int @8, comm char[16] @12, b u64 @32");
+		KTAP_OK(no && !no->have_format && m.ev_noformat == 1,
+			"tiny_stop has no fields_array: no format, counted, never a guessed one");
+	}
 	churn_kmod_free(&m);
 
 	/* a file that is no ELF: refused with the reason, nothing returned */
