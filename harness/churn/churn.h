@@ -21,6 +21,13 @@
  *   vmlinux.btf           /sys/kernel/btf/vmlinux, raw BTF: each
  *                         function's C prototype (churn_btf.c)
  *
+ * and beside it, read from the image's .ko files (--dump-modules,
+ * churn_moddump.c; not listed in dump.csv, so older binaries ignore it):
+ *
+ *   modules.csv           one row per module file, read or why not
+ *   module-functions.csv  module,function,ftrace,blacklisted
+ *   module-events.csv     module,system,event,format + events.csv's fields
+ *
  * Every part but System.map and events.csv may be absent; the manifest
  * then says why, and the rules that need the part say what they did
  * without it.
