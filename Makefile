@@ -10,7 +10,7 @@
 #   make clean
 
 CC      ?= gcc
-PKGS    := hwloc gsl zlib
+PKGS    := hwloc gsl zlib libelf liblzma
 BUILD   := build
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 

@@ -9,11 +9,12 @@
 set -eu
 
 # clang, libbpf-dev, bpftool: the bpf tracer entries (mechanisms/tracers/)
+# libelf-dev, liblzma-dev: churn reads kernel modules (.ko, .ko.xz)
 # liblttng-ust-dev, liblttng-ctl-dev: the ust-tracepoint mechanism is built
 # when make finds them (else a stub); lttng-tools (lttng-sessiond) and
 # babeltrace2 run it. Note: on a host with systemd, installing lttng-tools
 # starts a system lttng-sessiond; probecost runs its own beside it.
-build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev systemtap-sdt-dev clang libbpf-dev bpftool liblttng-ust-dev liblttng-ctl-dev"
+build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev libelf-dev liblzma-dev systemtap-sdt-dev clang libbpf-dev bpftool liblttng-ust-dev liblttng-ctl-dev"
 run="gnuplot-nox xz-utils lttng-tools babeltrace2"
 guest="qemu-system-x86 busybox-static cpio kmod"
 # lava-common (python3-voluptuous, python3-yaml): LAVA's own job schema,

@@ -11,14 +11,14 @@ BIN=$(pwd)/$PROBECOST
 FIX=$(pwd)/tests/fixtures/churn
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 8
+ktap_plan 11
 
 # making the dumps (fetch, boot, index) is set-up, not the timed run
 for s in 6.1 6.12; do
 	rc=0
 	scripts/churn-kernel.sh "$s" >"$TMP/k$s" 2>"$TMP/k$s.err" || rc=$?
 	if [ $rc -eq 4 ]; then
-		for i in 1 2 3 4 5 6 7 8; do
+		for i in 1 2 3 4 5 6 7 8 9 10 11; do
 			skip "real 6.1 -> 6.12 churn $i" "the $s dump cannot be made here: $(tail -n1 "$TMP/k$s.err")"
 		done
 		ktap_finish
@@ -113,4 +113,55 @@ PY
 	diag "$(cat "$TMP/py")"
 fi
 sed -n '/^Probe list/,/^Files/p' "$TMP/out" | while IFS= read -r l; do diag "$l"; done
+
+# modules: read from the image's .ko files by scripts/churn-kernel.sh
+nomod=""
+for s in 6.1 6.12; do
+	d=$(sed -n 's/^DUMP=//p' "$TMP/k$s")
+	[ -s "$d/modules.csv" ] || nomod="$nomod $s"
+done
+if [ -n "$nomod" ]; then
+	for t in "modules: counted apart" "modules: ext4 function and event ok" "modules: fuse built in"; do
+		skip "$t" "no modules.csv in the dump of$nomod (no module tree in the image cache)"
+	done
+	ktap_finish
+fi
+check "modules: churn.csv gives vmlinux and modules apart, adding up to the totals" \
+	awk -F, '$3 != "side" { v[$3 "." $4] = $5 }
+		END {
+			for (i = 1; i <= 2; i++) {
+				s = i == 1 ? "static" : "dynamic"
+				if (v[s ".in_a"] != v[s "_vmlinux.in_a"] + v[s "_modules.in_a"] ||
+				    v[s ".broken"] != v[s "_vmlinux.broken"] + v[s "_modules.broken"] ||
+				    !(v[s "_modules.in_a"] > 0))
+					bad = 1
+			}
+			exit bad
+		}' "$TMP/real/churn.csv"
+# ext4 is a module in both Debian configs (CONFIG_EXT4_FS=m); fuse is a
+# module in 6.1 and built in in 6.12 (CONFIG_FUSE_FS=y): a probe on
+# fuse:FN no longer attaches, one on the bare name still does
+printf '%s\n' kprobe:ext4:ext4_file_read_iter tracepoint:ext4:ext4_sync_file_enter \
+	kprobe:fuse:fuse_file_read_iter kprobe:fuse_file_read_iter >"$TMP/mod.list"
+"$BIN" churn 6.1 6.12 --out "$TMP/mod" --plot none --probes "$TMP/mod.list" >"$TMP/mod.out" 2>&1
+# verdict PROBE STATUS CATEGORY USE_INSTEAD MODULE: that probe's row of probes.csv
+verdict() {
+	python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["probe"] == sys.argv[2]]
+got = [rows[0][k] for k in ("status", "category", "use_instead", "module")] if rows else None
+if got != sys.argv[3:]:
+    print(sys.argv[2], got)
+sys.exit(got != sys.argv[3:])' "$TMP/mod/probes.csv" "$@"
+}
+ext4_ok() {
+	verdict kprobe:ext4:ext4_file_read_iter ok "" "" ext4 &&
+		verdict tracepoint:ext4:ext4_sync_file_enter ok "" "" ext4
+}
+check "modules: an ext4 function and an ext4 event are ok on both kernels, in module ext4" ext4_ok
+fuse_moved() {
+	verdict kprobe:fuse:fuse_file_read_iter breaks moved fuse_file_read_iter fuse &&
+		verdict kprobe:fuse_file_read_iter ok "" "" fuse
+}
+check "modules: kprobe:fuse:fuse_file_read_iter breaks (moved: fuse built in in 6.12), the bare name is ok" fuse_moved
 ktap_finish

@@ -21,6 +21,13 @@
  *   vmlinux.btf           /sys/kernel/btf/vmlinux, raw BTF: each
  *                         function's C prototype (churn_btf.c)
  *
+ * and beside it, read from the image's .ko files (--dump-modules,
+ * churn_moddump.c; not listed in dump.csv, so older binaries ignore it):
+ *
+ *   modules.csv           one row per module file, read or why not
+ *   module-functions.csv  module,function,ftrace,blacklisted
+ *   module-events.csv     module,system,event,format + events.csv's fields
+ *
  * Every part but System.map and events.csv may be absent; the manifest
  * then says why, and the rules that need the part say what they did
  * without it.
@@ -48,6 +55,14 @@ enum churn_part {
 
 /* beside source-defs.list: optional, written by the same --index-source */
 #define CHURN_MACROS_FILE "source-macros.list"
+/*
+ * Beside the dump, not parts of dump.csv (older binaries read the dump
+ * as before): the image's modules, read statically from their .ko files
+ * by --dump-modules (churn_moddump.c); optional, all three or none.
+ */
+#define CHURN_MODULES_FILE "modules.csv"
+#define CHURN_MODFN_FILE "module-functions.csv"
+#define CHURN_MODEV_FILE "module-events.csv"
 
 extern const char *const churn_part_names[CHURN_NR_PARTS];
 extern const char *const churn_part_files[CHURN_NR_PARTS];
@@ -55,6 +70,9 @@ extern const char *const churn_part_files[CHURN_NR_PARTS];
 extern const char *const churn_manifest_cols[];
 extern const char *const churn_events_cols[];
 extern const char *const churn_blacklist_cols[];
+extern const char *const churn_modules_cols[];
+extern const char *const churn_modfn_cols[];
+extern const char *const churn_modev_cols[];
 
 struct churn_field {
 	char *name;
@@ -67,6 +85,8 @@ struct churn_field {
 struct churn_event {
 	struct churn_field *f;
 	size_t nf, cap;
+	const char *module;	/* a module's event, or NULL: vmlinux's */
+	bool no_format;		/* a module's event whose fields were not read: compared by name */
 };
 
 struct churn_kernel {
@@ -80,9 +100,19 @@ struct churn_kernel {
 	struct pc_strmap macros;	/* macro -> "callee callee ..." (may be empty) */
 	struct pc_strmap events;	/* "system:event" -> struct churn_event */
 	struct pc_strmap protos;	/* BTF FUNC name -> struct churn_proto */
+	/*
+	 * Modules (modules.csv beside the dump): their functions are in
+	 * text, ftrace and blacklist as "MODULE:FUNCTION", their events in
+	 * events with churn_event.module set.
+	 */
+	bool have_modules;
+	char why_modules[256];	/* why there are none */
+	size_t nmodules, modules_unreadable;
+	struct pc_strmap modnames;	/* module names (event->module points into it) */
 	/* derived by churn_kernel_finish() */
 	struct pc_strmap attach;	/* kprobe targets, see docs/churn.md */
 	struct pc_strmap attach_base;	/* base name -> smallest such target */
+	struct pc_strmap modfn;	/* a module target's function name -> smallest "MODULE:FUNCTION" */
 };
 
 /*
@@ -124,6 +154,11 @@ size_t churn_base_len(const char *name);
 bool churn_is_text_type(char t);
 /* Names that are never functions: padding and CFI stubs. */
 bool churn_is_pseudo(const char *name);
+/* "ext4:ext4_sync_fs" -> "ext4_sync_fs"; a vmlinux name as it is */
+const char *churn_fn_part(const char *name);
+/* The module of a point of @k: a "MODULE:FUNCTION", or an event's; NULL for vmlinux */
+const char *churn_point_module(const struct churn_kernel *k, bool event, const char *name,
+			       char *buf, size_t len);
 
 /* ---- churn_btf.c (or churn_btf_stub.c, built without libbpf) ---- */
 
@@ -143,6 +178,11 @@ void churn_proto_free(void *p);
 int churn_dump(const char *dir, FILE *log, char *err, size_t len);
 /* mkdir -p, the failing directory and errno text in @err */
 int churn_mkdirs(const char *path, char *err, size_t len);
+
+/* ---- churn_moddump.c ---- */
+
+/* Read every .ko/.ko.xz below @moddir into @dir's module files. */
+int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err, size_t len);
 
 /* ---- churn_srcidx.c ---- */
 
@@ -166,6 +206,7 @@ enum churn_count {
 	/* dynamic side: kprobe targets */
 	CC_FN_IN_A, CC_FN_IN_B, CC_FN_KEPT, CC_FN_RENAMED, CC_FN_UNPROBEABLE,
 	CC_FN_INLINED, CC_FN_REMOVED, CC_FN_VANISHED, CC_FN_BROKEN, CC_FN_ADDED,
+	CC_FN_MOVED,	/* the function is a target of B in another module or vmlinux */
 	CC_RN_ISRA, CC_RN_CONSTPROP, CC_RN_PART, CC_RN_COLD, CC_RN_OTHER,
 	CC_FN_MACRO,	/* of inlined: a macro in B calling a target of B */
 	/* of kept: prototypes from BTF (not part of broken) */
@@ -184,6 +225,9 @@ struct churn_count_info {
 };
 extern const struct churn_count_info churn_counts[CC_NR];
 
+/* Where a point lives: the counts are given for each and for both. */
+enum churn_scope { CHURN_VMLINUX, CHURN_MODULES, CHURN_NR_SCOPES };
+
 /* A probe point of A that B breaks, or one B adds. */
 struct churn_item {
 	const char *side;
@@ -191,10 +235,14 @@ struct churn_item {
 	char *name;		/* "system:event" or a function */
 	char *detail;		/* why, for people */
 	char *use;		/* a point of B to use instead, or NULL: none found */
+	enum churn_scope scope;	/* where the point lives (A's, or B's for added) */
+	const char *mod;	/* an event's module (the kernel's string), or NULL */
 };
 
 struct churn_result {
 	uint64_t n[CC_NR];
+	uint64_t ns[CHURN_NR_SCOPES][CC_NR];	/* n split by scope */
+	bool have_modules;	/* both kernels have module files: the split means something */
 	bool unknown[CC_NR];	/* could not be counted: churn.csv leaves it empty */
 	char sig_why[256];	/* why the signatures were not compared */
 	struct churn_item *items;
@@ -207,6 +255,10 @@ int churn_diff(const struct churn_kernel *a, const struct churn_kernel *b,
 void churn_result_free(struct churn_result *r);
 /* Breakage per 1,000 of A's points on one side. */
 double churn_per_1000(const struct churn_result *r, enum churn_count c);
+/* The same within one scope. */
+double churn_per_1000_scope(const struct churn_result *r, enum churn_scope s,
+			    enum churn_count c);
+extern const char *const churn_scope_names[CHURN_NR_SCOPES];
 
 /* ---- churn_probes.c ---- */
 
@@ -223,6 +275,7 @@ struct churn_probe {
 	const char *category;	/* churn.csv category, or "" */
 	char *detail;
 	const char *use;	/* the item's use-instead, or NULL */
+	char module[64];	/* the module the point lives in in A; "" for vmlinux */
 };
 
 struct churn_probes {
@@ -235,6 +288,7 @@ struct churn_probes {
 	size_t lines;		/* probes as written in the file */
 	size_t breaks, changed, missing, unresolved, uncovered;
 	size_t sigchanged;	/* kept, but the function's parameters changed */
+	bool fn_only;		/* show a module's function without its module (stap's module("m")) */
 };
 
 /* What a probe names: a function, a system:event, or an event by name. */
@@ -250,6 +304,14 @@ enum churn_pkind { CHURN_PK_FUNC, CHURN_PK_EVENT, CHURN_PK_RAWTP };
 int churn_probe_point(struct churn_probes *pl, size_t line, const char *pre,
 		      const char *suf, enum churn_pkind kind, const char *pat,
 		      bool regex, char *err, size_t len);
+/*
+ * A module's function: @fn (a name or a glob) in module @mod (a name or
+ * a glob), judged as "MOD:FN". @fn_only: show FN alone between @pre and
+ * @suf (the module is written in @pre, as stap's module("m") is).
+ */
+int churn_probe_module(struct churn_probes *pl, size_t line, const char *pre,
+		       const char *suf, const char *mod, const char *fn, bool fn_only,
+		       char *err, size_t len);
 /* A probe that is listed but not judged: unresolved or not_covered. */
 int churn_probe_note(struct churn_probes *pl, size_t line, const char *probe,
 		     const char *status, const char *detail);

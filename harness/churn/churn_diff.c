@@ -46,8 +46,10 @@ const struct churn_count_info churn_counts[CC_NR] = {
 	[CC_FN_VANISHED] = { "dynamic", "vanished",
 		"no symbol with that base name in B, and no source index for B to tell inlined from removed", true },
 	[CC_FN_BROKEN] = { "dynamic", "broken",
-		"renamed + unprobeable + inlined + removed + vanished", true },
+		"renamed + moved + unprobeable + inlined + removed + vanished", true },
 	[CC_FN_ADDED] = { "dynamic", "added", "kprobe targets in B, not in A", false },
+	[CC_FN_MOVED] = { "dynamic", "moved",
+		"not a target of B where it was, but B has the function by that name in another module or in vmlinux (a module built in, or a function moved into a module)", true },
 	[CC_RN_ISRA] = { "dynamic", "renamed_isra", "renamed, the new or old suffix is .isra", true },
 	[CC_RN_CONSTPROP] = { "dynamic", "renamed_constprop",
 		"renamed, the new or old suffix is .constprop", true },
@@ -68,6 +70,39 @@ const struct churn_count_info churn_counts[CC_NR] = {
 		"compared and not changed: the prototypes differ only in typedef names (size_t for long unsigned int) or a return type's qualifier, the same types underneath", true },
 };
 
+const char *const churn_scope_names[CHURN_NR_SCOPES] = {
+	[CHURN_VMLINUX] = "vmlinux",
+	[CHURN_MODULES] = "modules",
+};
+
+double churn_per_1000_scope(const struct churn_result *r, enum churn_scope s,
+			    enum churn_count c)
+{
+	uint64_t base = !strcmp(churn_counts[c].side, "static") ? r->ns[s][CC_TP_IN_A] :
+				r->ns[s][CC_FN_IN_A];
+
+	if (!churn_counts[c].per_1000 || !base || r->unknown[c])
+		return NAN;
+	return 1000.0 * (double)r->ns[s][c] / (double)base;
+}
+
+/* One more point of category @c in scope @sc, and in the total. */
+static void bump(struct churn_result *r, enum churn_count c, enum churn_scope sc)
+{
+	r->n[c]++;
+	r->ns[sc][c]++;
+}
+
+static enum churn_scope fn_scope(const char *name)
+{
+	return strchr(name, ':') ? CHURN_MODULES : CHURN_VMLINUX;
+}
+
+static enum churn_scope ev_scope(const struct churn_event *ev)
+{
+	return ev->module ? CHURN_MODULES : CHURN_VMLINUX;
+}
+
 double churn_per_1000(const struct churn_result *r, enum churn_count c)
 {
 	uint64_t base = !strcmp(churn_counts[c].side, "static") ? r->n[CC_TP_IN_A] :
@@ -79,11 +114,13 @@ double churn_per_1000(const struct churn_result *r, enum churn_count c)
 }
 
 /* An item of @cat; @use: the point of B to use instead, or NULL (none found). */
-static int add_item(struct churn_result *r, const char *side, enum churn_count cat,
-		    const char *name, const char *use, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-static int add_item(struct churn_result *r, const char *side, enum churn_count cat,
-		    const char *name, const char *use, const char *fmt, ...)
+static int add_item(struct churn_result *r, enum churn_scope sc, const char *side,
+		    enum churn_count cat, const char *name, const char *use,
+		    const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static int add_item(struct churn_result *r, enum churn_scope sc, const char *side,
+		    enum churn_count cat, const char *name, const char *use,
+		    const char *fmt, ...)
 {
 	struct churn_item *it;
 	char key[600];
@@ -112,8 +149,10 @@ static int add_item(struct churn_result *r, const char *side, enum churn_count c
 		free(it->use);
 		return PC_ERR_NOMEM;
 	}
+	it->scope = sc;
+	it->mod = NULL;
 	r->nitems++;
-	r->n[cat]++;
+	bump(r, cat, sc);
 	if (cat == CC_TP_ADDED || cat == CC_FN_ADDED)
 		return PC_OK;
 	/* A's broken points, for the probe-list check: index + 1 */
@@ -167,7 +206,7 @@ static void say(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int diff_event(struct churn_result *r, const char *key,
+static int diff_event(struct churn_result *r, enum churn_scope sc, const char *key,
 		      const struct churn_event *ea, const struct churn_event *eb)
 {
 	bool *used = calloc(eb->nf + 1, sizeof(*used));
@@ -186,7 +225,7 @@ static int diff_event(struct churn_result *r, const char *key,
 
 		if (fb) {
 			if (!same_type(fa, fb)) {
-				r->n[CC_FIELD_RETYPED]++;
+				bump(r, CC_FIELD_RETYPED, sc);
 				say(detail, sizeof(detail), "%s retyped %s (%lu bytes%s) -> %s (%lu bytes%s)",
 				    fa->name, fa->type, fa->size, sign_word(fa), fb->type,
 				    fb->size, sign_word(fb));
@@ -200,20 +239,21 @@ static int diff_event(struct churn_result *r, const char *key,
 				break;
 		if (j < eb->nf) {
 			used[j] = true;
-			r->n[CC_FIELD_RENAMED]++;
+			bump(r, CC_FIELD_RENAMED, sc);
 			say(detail, sizeof(detail), "%s renamed %s", fa->name, eb->f[j].name);
 		} else {
-			r->n[CC_FIELD_REMOVED]++;
+			bump(r, CC_FIELD_REMOVED, sc);
 			say(detail, sizeof(detail), "%s removed", fa->name);
 		}
 	}
 	for (size_t j = 0; j < eb->nf; j++)
-		r->n[CC_FIELD_ADDED] += !used[j];
+		if (!used[j])
+			bump(r, CC_FIELD_ADDED, sc);
 	free(used);
 	if (r->n[CC_FIELD_REMOVED] + r->n[CC_FIELD_RENAMED] + r->n[CC_FIELD_RETYPED] > before)
-		ret = add_item(r, "static", CC_TP_CHANGED, key, NULL, "%s", detail);
+		ret = add_item(r, sc, "static", CC_TP_CHANGED, key, NULL, "%s", detail);
 	else
-		r->n[CC_TP_KEPT]++;
+		bump(r, CC_TP_KEPT, sc);
 	return ret;
 }
 
@@ -221,7 +261,8 @@ static int diff_event(struct churn_result *r, const char *key,
  * An event of A gone from B: removed, unless B has an event of that name
  * in another system (moved), which is then the one to use instead.
  */
-static int event_moved(struct churn_result *r, const char *key, const char **kb)
+static int event_moved(struct churn_result *r, enum churn_scope sc, const char *key,
+		       const char **kb)
 {
 	const char *ev = strchr(key, ':');
 
@@ -229,11 +270,11 @@ static int event_moved(struct churn_result *r, const char *key, const char **kb)
 		const char *c = strchr(kb[j], ':');
 
 		if (c && !strcmp(c, ev))
-			return add_item(r, "static", CC_TP_REMOVED, key, kb[j],
+			return add_item(r, sc, "static", CC_TP_REMOVED, key, kb[j],
 					"no such event in B; B has %s, the same event name in another system",
 					kb[j]);
 	}
-	return add_item(r, "static", CC_TP_REMOVED, key, NULL, "no such event in B");
+	return add_item(r, sc, "static", CC_TP_REMOVED, key, NULL, "no such event in B");
 }
 
 static int diff_static(const struct churn_kernel *a, const struct churn_kernel *b,
@@ -242,20 +283,33 @@ static int diff_static(const struct churn_kernel *a, const struct churn_kernel *
 	const char **ka = pc_strmap_sorted(&a->events), **kb = pc_strmap_sorted(&b->events);
 	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
 
-	r->n[CC_TP_IN_A] = a->events.n;
-	r->n[CC_TP_IN_B] = b->events.n;
 	for (size_t i = 0; ret == PC_OK && ka[i]; i++) {
 		const struct pc_strmap_ent *eb = pc_strmap_find(&b->events, ka[i]);
+		const struct churn_event *ea = pc_strmap_find(&a->events, ka[i])->val;
+		enum churn_scope sc = ev_scope(ea);
 
+		size_t before = r->nitems;
+
+		bump(r, CC_TP_IN_A, sc);
 		if (!eb)
-			ret = event_moved(r, ka[i], kb);
+			ret = event_moved(r, sc, ka[i], kb);
+		else if (ea->no_format || ((const struct churn_event *)eb->val)->no_format)
+			bump(r, CC_TP_KEPT, sc);	/* no format on one side: by name only */
 		else
-			ret = diff_event(r, ka[i], pc_strmap_find(&a->events, ka[i])->val,
-					 eb->val);
+			ret = diff_event(r, sc, ka[i], ea, eb->val);
+		if (ret == PC_OK && r->nitems > before)
+			r->items[before].mod = ea->module;
 	}
-	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
+	for (size_t i = 0; ret == PC_OK && kb[i]; i++) {
+		const struct churn_event *eb = pc_strmap_find(&b->events, kb[i])->val;
+		enum churn_scope sc = ev_scope(eb);
+
+		bump(r, CC_TP_IN_B, sc);
 		if (!pc_strmap_has(&a->events, kb[i]))
-			ret = add_item(r, "static", CC_TP_ADDED, kb[i], NULL, "new in B");
+			ret = add_item(r, sc, "static", CC_TP_ADDED, kb[i], NULL, "new in B");
+		if (ret == PC_OK && !pc_strmap_has(&a->events, kb[i]))
+			r->items[r->nitems - 1].mod = eb->module;
+	}
 	free(ka);
 	free(kb);
 	return ret;
@@ -283,12 +337,25 @@ static enum churn_count suffix_kind(const char *s)
  * what to probe instead. NULL when B has no macro index or none is.
  * Called with @depth 0.
  */
-static const char *macro_target(const struct churn_kernel *b, const char *n,
-				size_t bl, int depth)
+/* @name as a target of B: "MOD:name" when @mod has it, else vmlinux's name; or NULL */
+static const char *b_target(const struct churn_kernel *b, const char *mod, const char *name)
+{
+	static char key[600];
+
+	if (mod) {
+		snprintf(key, sizeof(key), "%s:%s", mod, name);
+		if (pc_strmap_has(&b->attach, key))
+			return key;
+	}
+	return pc_strmap_has(&b->attach, name) ? name : NULL;
+}
+
+static const char *macro_target(const struct churn_kernel *b, const char *mod,
+				const char *n, size_t bl, int depth)
 {
 	const struct pc_strmap_ent *e = pc_strmap_findn(&b->macros, n, bl);
 	static char found[256];
-	const char *c;
+	const char *c, *t;
 
 	if (!e || !e->val || depth > 3)
 		return NULL;
@@ -298,15 +365,15 @@ static const char *macro_target(const struct churn_kernel *b, const char *n,
 
 		if (l < sizeof(found)) {
 			snprintf(found, sizeof(found), "%.*s", (int)l, c);
-			if (pc_strmap_has(&b->attach, found))
-				return found;
+			if ((t = b_target(b, mod, found)))
+				return t;
 		}
 		c = end ? end + 1 : c + l;
 	}
 	for (c = e->val; *c; ) {
 		const char *end = strchr(c, ' ');
 		size_t l = end ? (size_t)(end - c) : strlen(c);
-		const char *t = macro_target(b, c, l, depth + 1);
+		t = macro_target(b, mod, c, l, depth + 1);
 
 		if (t)
 			return t;
@@ -320,60 +387,85 @@ static const char *macro_target(const struct churn_kernel *b, const char *n,
  * profiling renamed the allocators so, some behind a macro of the old
  * name, some not. NULL otherwise.
  */
-static const char *noprof_rename(const struct churn_kernel *b, const char *n, size_t bl)
+static const char *noprof_rename(const struct churn_kernel *b, const char *mod,
+				 const char *n, size_t bl)
 {
 	static char sib[256];
 
 	if (bl + 8 >= sizeof(sib))
 		return NULL;
 	snprintf(sib, sizeof(sib), "%.*s_noprof", (int)bl, n);
-	return pc_strmap_has(&b->attach, sib) ? sib : NULL;
+	return b_target(b, mod, sib);
+}
+
+/*
+ * The function by the same name elsewhere in B: vmlinux's, or another
+ * module's (a module built in, a function moved between them). NULL when
+ * B has none.
+ */
+static const char *moved_to(const struct churn_kernel *b, const char *n)
+{
+	const char *fn = churn_fn_part(n);
+	const struct pc_strmap_ent *e;
+
+	if (fn != n && pc_strmap_has(&b->attach, fn))
+		return fn;
+	e = pc_strmap_find(&b->modfn, fn);
+	return e && strcmp(e->val, n) ? e->val : NULL;
 }
 
 static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 			 const char *n)
 {
+	enum churn_scope sc = fn_scope(n);
 	size_t bl = churn_base_len(n);
 	const struct pc_strmap_ent *e = pc_strmap_findn(&b->attach_base, n, bl);
-	const char *t;
+	/* the source index and macros know functions by their own name */
+	const char *fn = churn_fn_part(n), *t;
+	char modbuf[64];
+	const char *mod = churn_point_module(b, false, n, modbuf, sizeof(modbuf));
+	size_t fbl = churn_base_len(fn);
 
 	if (e) {
 		const char *m = e->val;
 		const char *sfx = m[bl] ? m + bl : n + bl;
 
-		r->n[suffix_kind(sfx)]++;
-		return add_item(r, "dynamic", CC_FN_RENAMED, n, m, "now %s", m);
+		bump(r, suffix_kind(sfx), sc);
+		return add_item(r, sc, "dynamic", CC_FN_RENAMED, n, m, "now %s", m);
 	}
+	if ((t = moved_to(b, n)))
+		return add_item(r, sc, "dynamic", CC_FN_MOVED, n, t, "now %s, %s", t,
+				strchr(t, ':') ? "in that module" : "in vmlinux");
 	if (pc_strmap_has(&b->text, n)) {
 		if (b->have[CHURN_BLACKLIST] && pc_strmap_has(&b->blacklist, n))
-			return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n, NULL,
+			return add_item(r, sc, "dynamic", CC_FN_UNPROBEABLE, n, NULL,
 					"in B's kprobe blacklist");
-		return add_item(r, "dynamic", CC_FN_UNPROBEABLE, n, NULL,
+		return add_item(r, sc, "dynamic", CC_FN_UNPROBEABLE, n, NULL,
 				"text symbol in B without an ftrace site (notrace/noinstr)");
 	}
 	if (!b->have[CHURN_SOURCE])
-		return add_item(r, "dynamic", CC_FN_VANISHED, n, NULL,
+		return add_item(r, sc, "dynamic", CC_FN_VANISHED, n, NULL,
 				"no symbol in B; no source index for B");
-	if (pc_strmap_findn(&b->source, n, bl)) {
-		if ((t = macro_target(b, n, bl, 0))) {
-			r->n[CC_FN_MACRO]++;
-			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
+	if (pc_strmap_findn(&b->source, fn, fbl)) {
+		if ((t = macro_target(b, mod, fn, fbl, 0))) {
+			bump(r, CC_FN_MACRO, sc);
+			return add_item(r, sc, "dynamic", CC_FN_INLINED, n, t,
 					"no symbol in B; B's source defines %.*s as a macro calling %s, a kprobe target of B",
-					(int)bl, n, t);
+					(int)fbl, fn, t);
 		}
-		if ((t = noprof_rename(b, n, bl)))
-			return add_item(r, "dynamic", CC_FN_INLINED, n, t,
+		if ((t = noprof_rename(b, mod, fn, fbl)))
+			return add_item(r, sc, "dynamic", CC_FN_INLINED, n, t,
 					"no symbol in B; B's source still has %.*s(, and B has %s, its _noprof rename (6.10's allocation profiling)",
-					(int)bl, n, t);
-		return add_item(r, "dynamic", CC_FN_INLINED, n, NULL,
+					(int)fbl, fn, t);
+		return add_item(r, sc, "dynamic", CC_FN_INLINED, n, NULL,
 				"no symbol in B; B's source still has %.*s(: inlined, compiled out or a macro",
-				(int)bl, n);
+				(int)fbl, fn);
 	}
-	if ((t = noprof_rename(b, n, bl)))
-		return add_item(r, "dynamic", CC_FN_REMOVED, n, t,
+	if ((t = noprof_rename(b, mod, fn, fbl)))
+		return add_item(r, sc, "dynamic", CC_FN_REMOVED, n, t,
 				"no symbol in B and not in B's source, but B has %s, its _noprof rename (6.10's allocation profiling)",
 				t);
-	return add_item(r, "dynamic", CC_FN_REMOVED, n, NULL,
+	return add_item(r, sc, "dynamic", CC_FN_REMOVED, n, NULL,
 			"no symbol in B and not in B's source: deleted or renamed there");
 }
 
@@ -383,7 +475,7 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
  * left out, as is a function BTF does not describe).
  */
 static int diff_signature(const struct churn_kernel *a, const struct churn_kernel *b,
-			  struct churn_result *r, const char *n)
+			  struct churn_result *r, enum churn_scope sc, const char *n)
 {
 	const struct pc_strmap_ent *ea = pc_strmap_find(&a->protos, n);
 	const struct pc_strmap_ent *eb = pc_strmap_find(&b->protos, n);
@@ -397,27 +489,27 @@ static int diff_signature(const struct churn_kernel *a, const struct churn_kerne
 		return PC_OK;
 	bool ret_same = !strcmp(pa->ret, pb->ret);
 
-	r->n[CC_FN_SIG_COMPARED]++;
+	bump(r, CC_FN_SIG_COMPARED, sc);
 	if (!strcmp(pa->full, pb->full))
 		return PC_OK;
 	/* size_t for unsigned long, a return type's const: the same values, no change */
 	if (ret_same && !strcmp(pa->canon, pb->canon)) {
-		r->n[CC_FN_SIG_TYPEDEF]++;
+		bump(r, CC_FN_SIG_TYPEDEF, sc);
 		return PC_OK;
 	}
 	/* the same types but for a const/volatile/restrict (spelled alike or not) */
 	if (ret_same && !strcmp(pa->canon_bare, pb->canon_bare)) {
-		r->n[CC_FN_SIG_QUAL]++;
-		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
+		bump(r, CC_FN_SIG_QUAL, sc);
+		return add_item(r, sc, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
 				"%s -> %s (qualifiers only)", pa->full, pb->full);
 	}
 	/* the arguments as they were: entry probes read the same; a kretprobe's value is another */
 	if (!strcmp(pa->canon, pb->canon)) {
-		r->n[CC_FN_SIG_RET]++;
-		return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
+		bump(r, CC_FN_SIG_RET, sc);
+		return add_item(r, sc, "dynamic", CC_FN_SIG_CHANGED, n, NULL,
 				"%s -> %s (return type only)", pa->full, pb->full);
 	}
-	return add_item(r, "dynamic", CC_FN_SIG_CHANGED, n, NULL, "%s -> %s", pa->full,
+	return add_item(r, sc, "dynamic", CC_FN_SIG_CHANGED, n, NULL, "%s -> %s", pa->full,
 			pb->full);
 }
 
@@ -428,20 +520,26 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 	bool sig = a->have[CHURN_BTF] && b->have[CHURN_BTF];
 	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
 
-	r->n[CC_FN_IN_A] = a->attach.n;
-	r->n[CC_FN_IN_B] = b->attach.n;
 	for (size_t i = 0; ret == PC_OK && ka[i]; i++) {
+		enum churn_scope sc = fn_scope(ka[i]);
+
+		bump(r, CC_FN_IN_A, sc);
 		if (pc_strmap_has(&b->attach, ka[i])) {
-			r->n[CC_FN_KEPT]++;
-			if (sig)
-				ret = diff_signature(a, b, r, ka[i]);
+			bump(r, CC_FN_KEPT, sc);
+			/* BTF here is vmlinux's: a module function has no prototype in it */
+			if (sig && sc == CHURN_VMLINUX)
+				ret = diff_signature(a, b, r, sc, ka[i]);
 		} else {
 			ret = diff_function(b, r, ka[i]);
 		}
 	}
-	for (size_t i = 0; ret == PC_OK && kb[i]; i++)
+	for (size_t i = 0; ret == PC_OK && kb[i]; i++) {
+		enum churn_scope sc = fn_scope(kb[i]);
+
+		bump(r, CC_FN_IN_B, sc);
 		if (!pc_strmap_has(&a->attach, kb[i]))
-			ret = add_item(r, "dynamic", CC_FN_ADDED, kb[i], NULL, "new in B");
+			ret = add_item(r, sc, "dynamic", CC_FN_ADDED, kb[i], NULL, "new in B");
+	}
 	if (!sig) {
 		const struct churn_kernel *k = a->have[CHURN_BTF] ? b : a;
 
@@ -465,9 +563,14 @@ int churn_diff(const struct churn_kernel *a, const struct churn_kernel *b,
 	ret = diff_static(a, b, r);
 	if (ret == PC_OK)
 		ret = diff_dynamic(a, b, r);
-	r->n[CC_TP_BROKEN] = r->n[CC_TP_REMOVED] + r->n[CC_TP_CHANGED];
-	r->n[CC_FN_BROKEN] = r->n[CC_FN_RENAMED] + r->n[CC_FN_UNPROBEABLE] +
-			     r->n[CC_FN_INLINED] + r->n[CC_FN_REMOVED] + r->n[CC_FN_VANISHED];
+	r->have_modules = a->have_modules && b->have_modules;
+	for (int s = -1; s < CHURN_NR_SCOPES; s++) {
+		uint64_t *n = s < 0 ? r->n : r->ns[s];
+
+		n[CC_TP_BROKEN] = n[CC_TP_REMOVED] + n[CC_TP_CHANGED];
+		n[CC_FN_BROKEN] = n[CC_FN_RENAMED] + n[CC_FN_MOVED] + n[CC_FN_UNPROBEABLE] +
+				  n[CC_FN_INLINED] + n[CC_FN_REMOVED] + n[CC_FN_VANISHED];
+	}
 	return ret;
 }
 

@@ -77,6 +77,31 @@ static bool is_marker(const char *name)
 					    ends_with(name, "_end")));
 }
 
+const char *churn_fn_part(const char *name)
+{
+	const char *c = strchr(name, ':');
+
+	return c ? c + 1 : name;
+}
+
+const char *churn_point_module(const struct churn_kernel *k, bool event, const char *name,
+			       char *buf, size_t len)
+{
+	const struct pc_strmap_ent *e;
+	const char *c;
+
+	if (event) {
+		e = pc_strmap_find(&k->events, name);
+		return e && ((const struct churn_event *)e->val)->module ?
+		       ((const struct churn_event *)e->val)->module : NULL;
+	}
+	c = strchr(name, ':');
+	if (!c)
+		return NULL;
+	snprintf(buf, len, "%.*s", (int)(c - name), name);
+	return buf;
+}
+
 size_t churn_base_len(const char *name)
 {
 	const char *dot = strchr(name, '.');
@@ -107,6 +132,8 @@ void churn_kernel_free(struct churn_kernel *k)
 	pc_strmap_free(&k->protos, churn_proto_free);
 	pc_strmap_free(&k->attach, NULL);
 	pc_strmap_free(&k->attach_base, NULL);
+	pc_strmap_free(&k->modfn, NULL);
+	pc_strmap_free(&k->modnames, NULL);
 }
 
 /* ---- System.map ---- */
@@ -538,6 +565,154 @@ static int read_blacklist(struct churn_kernel *k, const char *path, char *err,
 	return ret;
 }
 
+/* ---- the modules beside a dump (churn_moddump.c) ---- */
+
+static int read_modfns(struct churn_kernel *k, const char *path, char *err, size_t len)
+{
+	struct pc_table t;
+	int c[4], ret;
+
+	ret = pc_table_load(path, churn_modfn_cols, &t, err, len);
+	if (ret != PC_OK)
+		return PC_ERR_INVAL;
+	for (int i = 0; i < 4; i++)
+		c[i] = pc_table_col(&t, churn_modfn_cols[i]);
+	for (size_t r = 0; ret == PC_OK && r < t.nrows; r++) {
+		const char *mod = pc_table_cell(&t, r, c[0]), *fn = pc_table_cell(&t, r, c[1]);
+		const char *ft = pc_table_cell(&t, r, c[2]), *bl = pc_table_cell(&t, r, c[3]);
+		char key[600];
+
+		if (!*mod || !*fn || strchr(mod, ':') || strchr(fn, ':') ||
+		    strcmp(ft, ft[0] == '1' ? "1" : "0") || strcmp(bl, bl[0] == '1' ? "1" : "0") ||
+		    snprintf(key, sizeof(key), "%s:%s", mod, fn) >= (int)sizeof(key)) {
+			snprintf(err, len, "%s:%zu: expected a module, a function (no ':') and ftrace and blacklisted as 0 or 1",
+				 path, t.line[r]);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = pc_strmap_add(&k->text, key, NULL);
+		if (ret == PC_OK && ft[0] == '1')
+			ret = pc_strmap_add(&k->ftrace, key, NULL);
+		if (ret == PC_OK && bl[0] == '1')
+			ret = pc_strmap_add(&k->blacklist, key, NULL);
+	}
+	pc_table_free(&t);
+	return ret;
+}
+
+/*
+ * module-events.csv: events.csv's rows with the module first and a
+ * format flag; a file written before formats were read has only
+ * module,system,event (every event without a format).
+ */
+static int read_modevs(struct churn_kernel *k, const char *path, char *err, size_t len)
+{
+	const char *const need[] = { "module", "system", "event", NULL };
+	struct pc_strmap first = { 0 };	/* events another module defined first */
+	struct pc_table t;
+	int c[9], ret;
+
+	ret = pc_table_load(path, need, &t, err, len);
+	if (ret != PC_OK)
+		return PC_ERR_INVAL;
+	for (int i = 0; i < 9; i++)
+		c[i] = pc_table_col(&t, churn_modev_cols[i]);
+	for (int i = 3; i < 9; i++)
+		if (c[3] >= 0 && c[i] < 0) {
+			snprintf(err, len, "%s:1: a format column without %s", path, churn_modev_cols[i]);
+			ret = PC_ERR_INVAL;
+		}
+	for (size_t r = 0; ret == PC_OK && r < t.nrows; r++) {
+		const char *mod = pc_table_cell(&t, r, c[0]), *sys = pc_table_cell(&t, r, c[1]);
+		const char *evn = pc_table_cell(&t, r, c[2]);
+		const char *fmt = c[3] >= 0 ? pc_table_cell(&t, r, c[3]) : "0";
+		const char *fld = c[3] >= 0 ? pc_table_cell(&t, r, c[4]) : "";
+		unsigned long off = 0, size = 0, sign = 0;
+		struct pc_strmap_ent *me, *fe;
+		struct churn_event *ev;
+		char key[512];
+
+		if (!*mod || !*sys || !*evn || strchr(sys, ':') || strchr(evn, ':') ||
+		    (strcmp(fmt, "0") && strcmp(fmt, "1"))) {
+			snprintf(err, len, "%s:%zu: expected a module, a system and an event name without ':', and format 0 or 1",
+				 path, t.line[r]);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		snprintf(key, sizeof(key), "%s:%s", sys, evn);
+		/*
+		 * The same event in vmlinux (a live dump saw it, with its
+		 * format), or from a module read before: the first holds it.
+		 */
+		ret = pc_strmap_addn(&first, key, strlen(key), &fe);
+		if (ret != PC_OK)
+			break;
+		if (!fe->val)
+			fe->val = pc_strmap_has(&k->events, key) ? (void *)"vmlinux" : (void *)mod;
+		if (strcmp(fe->val, mod))
+			continue;
+		ret = event_get(k, sys, evn, &ev);
+		if (ret == PC_OK)
+			ret = pc_strmap_addn(&k->modnames, mod, strlen(mod), &me);
+		if (ret != PC_OK)
+			break;
+		ev->module = me->key;
+		ev->no_format = fmt[0] == '0';
+		if (ev->no_format || !*fld)
+			continue;
+		if (!*pc_table_cell(&t, r, c[5]) ||
+		    parse_ul(pc_table_cell(&t, r, c[6]), &off) != PC_OK ||
+		    parse_ul(pc_table_cell(&t, r, c[7]), &size) != PC_OK ||
+		    parse_ul(pc_table_cell(&t, r, c[8]), &sign) != PC_OK || sign > 1) {
+			snprintf(err, len, "%s:%zu: field '%s' needs a type, whole-number offset and size, and signed 0 or 1",
+				 path, t.line[r], fld);
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		ret = event_field(ev, fld, pc_table_cell(&t, r, c[5]), off, size, (int)sign);
+	}
+	pc_strmap_free(&first, NULL);
+	pc_table_free(&t);
+	return ret;
+}
+
+/*
+ * modules.csv and its two lists, when the dump has them: read after the
+ * live parts, so a module's name never shadows a vmlinux one.
+ */
+static int load_modules(struct churn_kernel *k, const char *dir, char *err, size_t len)
+{
+	const char *const need[] = { "module", "status", NULL };
+	char path[PATH_MAX + 64];
+	struct pc_table t;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_MODULES_FILE);
+	if (access(path, F_OK) != 0) {
+		snprintf(k->why_modules, sizeof(k->why_modules),
+			 "no %s in the dump (make it with probecost churn --dump-modules)",
+			 CHURN_MODULES_FILE);
+		return PC_OK;
+	}
+	ret = pc_table_load(path, need, &t, err, len);
+	if (ret != PC_OK)
+		return PC_ERR_INVAL;
+	for (size_t r = 0; r < t.nrows; r++) {
+		if (!strcmp(pc_table_cell(&t, r, pc_table_col(&t, "status")), "ok"))
+			k->nmodules++;
+		else
+			k->modules_unreadable++;
+	}
+	pc_table_free(&t);
+	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_MODFN_FILE);
+	ret = read_modfns(k, path, err, len);
+	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_MODEV_FILE);
+	if (ret == PC_OK)
+		ret = read_modevs(k, path, err, len);
+	k->have_modules = ret == PC_OK;
+	return ret;
+}
+
 /* ---- a dump directory ---- */
 
 static int load_part(struct churn_kernel *k, enum churn_part p, const char *path,
@@ -643,6 +818,8 @@ int churn_load_dump(struct churn_kernel *k, const char *dir, char *err, size_t l
 		ret = read_macros(&k->macros, path, err, len);
 	if (ret == PC_OK && !k->release[0])
 		snprintf(k->release, sizeof(k->release), "unknown");
+	if (ret == PC_OK)
+		ret = load_modules(k, dir, err, len);
 	return ret == PC_OK ? churn_kernel_finish(k) : ret;
 }
 
@@ -665,6 +842,8 @@ int churn_load_pair(struct churn_kernel *k, const char *map, const char *events,
 	for (int p = CHURN_FTRACE; p < CHURN_NR_PARTS; p++)
 		snprintf(k->why[p], sizeof(k->why[p]),
 			 "a System.map,events pair carries no %s", churn_part_files[p]);
+	snprintf(k->why_modules, sizeof(k->why_modules),
+		 "a System.map,events pair carries no modules");
 	return churn_kernel_finish(k);
 }
 
@@ -690,6 +869,13 @@ int churn_kernel_finish(struct churn_kernel *k)
 		/* smallest name per base, so the report is deterministic */
 		if (!e->val || strcmp(n, e->val) < 0)
 			e->val = k->text.tab[i].key;
+		if (strchr(n, ':')) {
+			if (pc_strmap_add(&k->modfn, churn_fn_part(n), NULL) != PC_OK)
+				return PC_ERR_NOMEM;
+			e = pc_strmap_find(&k->modfn, churn_fn_part(n));
+			if (!e->val || strcmp(n, e->val) < 0)
+				e->val = k->text.tab[i].key;
+		}
 	}
 	return PC_OK;
 }

@@ -2,12 +2,15 @@
 /*
  * What `probecost churn` leaves in its output directory:
  *
- *   churn.csv    a,b,side,category,count,per_1000,definition
- *   items.csv    side,category,name,detail,use_instead: every point of A
- *                that B breaks (with the point of B to use instead, or
- *                "none found"), and every point B adds
- *   probes.csv   file,line,probe,status,category,detail,use_instead (with
- *                --probes), every file's verdict table
+ *   churn.csv    a,b,side,category,count,per_1000,definition: the
+ *                sides static and dynamic count vmlinux and modules
+ *                together; static_vmlinux, static_modules,
+ *                dynamic_vmlinux and dynamic_modules each apart
+ *   items.csv    side,category,name,detail,use_instead,module: every
+ *                point of A that B breaks (with the point of B to use
+ *                instead, or "none found"), and every point B adds
+ *   probes.csv   file,line,probe,status,category,detail,use_instead,module
+ *                (with --probes), every file's verdict table
  *   tools.csv    file,format,...,verdict: one row per tool file (with --probes)
  *   report.txt   the text report (also printed), 72 columns
  *   churn.dat, churn.gp and churn.png|svg|txt: the headline plot
@@ -30,11 +33,13 @@
 static const char *const churn_cols[] = {
 	"a", "b", "side", "category", "count", "per_1000", "definition", NULL,
 };
+/* module: last, so that readers of the earlier columns by position still work */
 static const char *const items_cols[] = {
-	"side", "category", "name", "detail", "use_instead", NULL,
+	"side", "category", "name", "detail", "use_instead", "module", NULL,
 };
 static const char *const probes_cols[] = {
-	"file", "line", "probe", "status", "category", "detail", "use_instead", NULL,
+	"file", "line", "probe", "status", "category", "detail", "use_instead", "module",
+	NULL,
 };
 
 /*
@@ -78,6 +83,18 @@ static int open_csv(struct pc_csvw *w, const char *dir, const char *name,
 	return PC_ERR_IO;
 }
 
+/*
+ * Counts a scope cannot give: a module's without module files on both
+ * sides, and a module's signature (the dumps carry vmlinux's BTF only).
+ */
+static bool scope_unknown(const struct churn_result *r, int sc, enum churn_count c)
+{
+	if (sc != CHURN_MODULES)
+		return false;
+	return !r->have_modules || c == CC_FN_SIG_COMPARED || c == CC_FN_SIG_CHANGED ||
+	       c == CC_FN_SIG_QUAL || c == CC_FN_SIG_RET || c == CC_FN_SIG_TYPEDEF;
+}
+
 static int write_churn_csv(const struct churn_out *o, const struct churn_kernel *a,
 			   const struct churn_kernel *b, const struct churn_result *r,
 			   char *err, size_t len)
@@ -85,20 +102,51 @@ static int write_churn_csv(const struct churn_out *o, const struct churn_kernel 
 	struct pc_csvw w;
 	int ret = open_csv(&w, o->dir, "churn.csv", churn_cols, err, len);
 
+	/*
+	 * -1: both scopes (the sides as they always were), then each apart
+	 * when both kernels have module files; without them the file is
+	 * what it was before modules were read
+	 */
+	for (int sc = -1; sc < (r->have_modules ? CHURN_NR_SCOPES : 0); sc++)
 	for (int c = 0; ret == PC_OK && c < CC_NR; c++) {
+		enum churn_count cc = (enum churn_count)c;
+		bool unknown = r->unknown[c] || scope_unknown(r, sc, cc);
+		char side[32];
+
+		if (sc < 0)
+			snprintf(side, sizeof(side), "%s", churn_counts[c].side);
+		else
+			snprintf(side, sizeof(side), "%s_%s", churn_counts[c].side,
+				 churn_scope_names[sc]);
 		pc_csvw_str(&w, a->label);
 		pc_csvw_str(&w, b->label);
-		pc_csvw_str(&w, churn_counts[c].side);
+		pc_csvw_str(&w, side);
 		pc_csvw_str(&w, churn_counts[c].name);
-		if (r->unknown[c])
+		if (unknown)
 			pc_csvw_str(&w, "");	/* not counted, see the report */
 		else
-			pc_csvw_u64(&w, r->n[c]);
-		pc_csvw_dbl(&w, churn_per_1000(r, (enum churn_count)c));
+			pc_csvw_u64(&w, sc < 0 ? r->n[c] : r->ns[sc][c]);
+		pc_csvw_dbl(&w, unknown ? NAN : sc < 0 ? churn_per_1000(r, cc) :
+			    churn_per_1000_scope(r, (enum churn_scope)sc, cc));
 		pc_csvw_str(&w, churn_counts[c].what);
 		ret = pc_csvw_endrow(&w);
 	}
 	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
+}
+
+/* The module part of an item: "ext4" of "ext4:ext4_sync_fs", an event's from B or A */
+static const char *item_module(const struct churn_item *it)
+{
+	static char buf[64];
+	const char *c;
+
+	if (it->scope != CHURN_MODULES)
+		return "";
+	if (it->mod)
+		return it->mod;
+	c = strchr(it->name, ':');
+	snprintf(buf, sizeof(buf), "%.*s", c ? (int)(c - it->name) : 0, it->name);
+	return buf;
 }
 
 static int write_items_csv(const struct churn_out *o, const struct churn_result *r,
@@ -113,6 +161,7 @@ static int write_items_csv(const struct churn_out *o, const struct churn_result 
 		pc_csvw_str(&w, r->items[i].name);
 		pc_csvw_str(&w, r->items[i].detail);
 		pc_csvw_str(&w, use_instead(r->items[i].category, r->items[i].use));
+		pc_csvw_str(&w, item_module(&r->items[i]));
 		ret = pc_csvw_endrow(&w);
 	}
 	return pc_csvw_close(&w, ret == PC_OK) == PC_OK && ret == PC_OK ? PC_OK : PC_ERR_IO;
@@ -141,6 +190,7 @@ static int write_probes_csv(const struct churn_out *o, const struct churn_tools 
 			pc_csvw_str(&w, pl->p[i].category);
 			pc_csvw_str(&w, pl->p[i].detail);
 			pc_csvw_str(&w, use_instead(pl->p[i].category, pl->p[i].use));
+			pc_csvw_str(&w, pl->p[i].module);
 			ret = pc_csvw_endrow(&w);
 		}
 	}
@@ -250,6 +300,38 @@ static void sources(FILE *f, const char *name, const struct churn_kernel *k)
 		snprintf(lead, sizeof(lead), "    no %s:", churn_part_names[p]);
 		wrap(f, lead, 6, k->why[p]);
 	}
+	if (k->have_modules) {
+		snprintf(text, sizeof(text), "%zu read from their .ko files%s%zu unreadable (modules.csv says why)",
+			 k->nmodules, ", ", k->modules_unreadable);
+		wrap(f, "    modules:", 6, text);
+	} else {
+		wrap(f, "    no modules:", 6, k->why_modules);
+	}
+}
+
+/* The headline of each side for vmlinux and the modules apart. */
+static void scopes(FILE *f, const struct churn_result *r)
+{
+	static const struct {
+		const char *side;
+		enum churn_count in_a, broken;
+	} sides[] = {
+		{ "static ", CC_TP_IN_A, CC_TP_BROKEN },
+		{ "dynamic", CC_FN_IN_A, CC_FN_BROKEN },
+	};
+
+	fprintf(f, "  %-26s %9s %9s %9s\n", "by where the point lives:", "points", "broken",
+		"per 1,000");
+	for (size_t i = 0; i < 2; i++)
+		for (int sc = 0; sc < CHURN_NR_SCOPES; sc++) {
+			char per[32];
+
+			fmt_per(per, sizeof(per), churn_per_1000_scope(r, (enum churn_scope)sc,
+								       sides[i].broken));
+			fprintf(f, "    %s %-16s %9" PRIu64 " %9" PRIu64 " %9s\n", sides[i].side,
+				churn_scope_names[sc], r->ns[sc][sides[i].in_a],
+				r->ns[sc][sides[i].broken], per);
+		}
 }
 
 /* One file's verdict table: every row that is not ok. */
@@ -310,6 +392,8 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 		per_s, r->n[CC_TP_BROKEN], r->n[CC_TP_IN_A]);
 	fprintf(f, "  dynamic (kprobe targets)  %7s   %" PRIu64 " of %" PRIu64 " functions\n",
 		per_d, r->n[CC_FN_BROKEN], r->n[CC_FN_IN_A]);
+	if (r->have_modules)
+		scopes(f, r);
 	fprintf(f, "\nStatic side: tracepoint events (system:event)\n");
 	fprintf(f, "  %-50s %9s %9s\n", "", "count", "per 1,000");
 	row(f, r, "in A", CC_TP_IN_A);
@@ -335,6 +419,8 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 	row(f, r, "  .part", CC_RN_PART);
 	row(f, r, "  .cold", CC_RN_COLD);
 	row(f, r, "  other suffix", CC_RN_OTHER);
+	if (r->n[CC_FN_MOVED] || r->have_modules)
+		row(f, r, "moved (to another module or vmlinux)", CC_FN_MOVED);
 	row(f, r, "unprobeable in B (blacklisted or notrace)", CC_FN_UNPROBEABLE);
 	row(f, r, "inlined or compiled out (still in B's source)", CC_FN_INLINED);
 	row(f, r, "removed (not in B's source)", CC_FN_REMOVED);
@@ -357,6 +443,8 @@ static void report(FILE *f, const struct churn_out *o, const struct churn_kernel
 	fprintf(f, "\nRules (docs/churn.md):\n");
 	wrap(f, "  static: ", 4, "an event is system:event from tracefs; fields are compared by name, common_* fields left out; a field renamed keeps type, size and offset.");
 	wrap(f, "  dynamic:", 4, "a kprobe target is a text symbol (T t W w) of vmlinux that is in available_filter_functions and not in the kprobe blacklist, each rule applied when the dump has that list; names are compared whole, base name = up to the first dot.");
+	if (r->have_modules)
+		wrap(f, "  modules:", 4, "a module's function is MODULE:FUNCTION, a target when the module's __mcount_loc has its fentry site and its kprobe blacklist does not name it (read from the .ko file); a module's event and its format are read from the .ko file and compared like vmlinux's.");
 	fprintf(f, "\nInputs:\n");
 	sources(f, "A", a);
 	sources(f, "B", b);
@@ -424,6 +512,7 @@ static const struct {
 	{ CC_TP_REMOVED, CC_FN_REMOVED, "removed" },
 	{ CC_TP_CHANGED, CC_NR, "format changed" },
 	{ CC_NR, CC_FN_RENAMED, "renamed by the compiler" },
+	{ CC_NR, CC_FN_MOVED, "moved (module/vmlinux)" },
 	{ CC_NR, CC_FN_UNPROBEABLE, "blacklisted or notrace" },
 	{ CC_NR, CC_FN_INLINED, "inlined or compiled out" },
 	{ CC_NR, CC_FN_VANISHED, "gone (no source index)" },

@@ -7,6 +7,7 @@
  *   tracepoint:sched:sched_switch   (t: too)
  *   kprobe:tcp_*                 wildcards expand against A
  *   kprobe:a, kprobe:b           several on one line
+ *   kprobe:ext4:ext4_sync_fs     a module's function (with module files)
  *
  * Anything else is an error naming file:line, so a typo is never
  * reported as "would break". The judging below is shared with the tool
@@ -42,6 +43,7 @@ static int add_probe(struct churn_probes *pl, size_t line, const char *pre,
 	p = &pl->p[pl->n];
 	p->line = line;
 	p->use = NULL;
+	p->module[0] = '\0';
 	p->status = status;
 	p->category = category;
 	if (asprintf(&p->probe, "%s%s%s", pre, name, suf) < 0)
@@ -74,43 +76,98 @@ int churn_probe_note(struct churn_probes *pl, size_t line, const char *probe,
 	return add_probe(pl, line, "", probe, "", status, "", detail);
 }
 
-/* One concrete point of A: what B does to it. */
-static int judge(struct churn_probes *pl, size_t line, const char *pre,
-		 const char *suf, bool tp, const char *name)
+/* The row just added lives in module @mod of A (NULL: vmlinux). */
+static void set_module(struct churn_probes *pl, const char *mod)
+{
+	if (mod)
+		snprintf(pl->p[pl->n - 1].module, sizeof(pl->p[0].module), "%s", mod);
+}
+
+/*
+ * One concrete point of A: what B does to it. @name is shown as the
+ * probe; @point is A's point (@name, or the "MODULE:FUNCTION" that a
+ * bare function name of a module resolves to).
+ */
+static int judge_point(struct churn_probes *pl, size_t line, const char *pre,
+		       const char *suf, bool tp, const char *name, const char *point)
 {
 	const struct churn_kernel *a = pl->a;
 	const struct pc_strmap_ent *e;
 	const struct churn_item *it;
-	char key[600];
+	char key[600], modbuf[64], why[900];
+	const char *mod = churn_point_module(a, tp, point, modbuf, sizeof(modbuf));
+	bool bare = !tp && point != name;	/* a module's function probed by its name alone */
 	int ret;
 
-	if (tp && !pc_strmap_has(&a->events, name))
+	if (tp && !pc_strmap_has(&a->events, point))
 		return add_probe(pl, line, pre, name, suf, "not_in_a", "", "no such event in A");
-	if (!tp && !pc_strmap_has(&a->attach, name)) {
-		char why[600];
-
-		e = pc_strmap_findn(&a->attach_base, name, churn_base_len(name));
-		if (pc_strmap_has(&a->text, name))
+	if (!tp && !pc_strmap_has(&a->attach, point)) {
+		e = pc_strmap_findn(&a->attach_base, point, churn_base_len(point));
+		if (pc_strmap_has(&a->text, point))
 			snprintf(why, sizeof(why), "a text symbol of A, but not a kprobe target there");
 		else if (e)
 			snprintf(why, sizeof(why), "not by this name; A has %.500s", (char *)e->val);
+		else if (mod && pc_strmap_has(&a->attach, churn_fn_part(point)))
+			snprintf(why, sizeof(why), "no such function in module %s of A; A has it in vmlinux",
+				 mod);
+		else if (mod && (e = pc_strmap_find(&a->modfn, churn_fn_part(point))))
+			snprintf(why, sizeof(why), "no such function in module %s of A; A has %.500s",
+				 mod, (char *)e->val);
 		else
-			snprintf(why, sizeof(why), "no such function in A");
+			snprintf(why, sizeof(why), "no such function in A%s",
+				 mod && !a->have_modules ? " (A's dump has no module files)" : "");
 		return add_probe(pl, line, pre, name, suf, "not_in_a", "", why);
 	}
-	snprintf(key, sizeof(key), "%c:%s", tp ? 's' : 'd', name);
+	snprintf(key, sizeof(key), "%c:%s", tp ? 's' : 'd', point);
 	e = pc_strmap_find(&pl->r->why, key);
-	if (!e)
-		return add_probe(pl, line, pre, name, suf, "ok", "", "unchanged in B");
-	it = &pl->r->items[(uintptr_t)e->val - 1];
+	it = e ? &pl->r->items[(uintptr_t)e->val - 1] : NULL;
+	/* a probe by bare name attaches wherever B has the function */
+	if (it && !strcmp(it->category, "moved") && (bare || !mod)) {
+		snprintf(why, sizeof(why), "unchanged by name in B (%.700s): a probe by the bare name still attaches%s",
+			 it->detail, it->use && strchr(it->use, ':') ? " once that module is loaded" : "");
+		ret = add_probe(pl, line, pre, name, suf, "ok", "", why);
+		set_module(pl, mod);
+		return ret;
+	}
+	if (!it) {
+		const struct pc_strmap_ent *ev = tp ? pc_strmap_find(&a->events, point) : NULL;
+		if (mod)
+			snprintf(why, sizeof(why), "unchanged in B (module %s%s)", mod,
+				 ev && ((const struct churn_event *)ev->val)->no_format ?
+				 "; compared by name, the dump has no format of it" : "");
+		else
+			snprintf(why, sizeof(why), "unchanged in B");
+		ret = add_probe(pl, line, pre, name, suf, "ok", "", why);
+		set_module(pl, mod);
+		return ret;
+	}
+	if (mod)
+		snprintf(why, sizeof(why), "%.800s (in A: module %s)", it->detail, mod);
 	/* a changed format or signature: the point is there, its reads may not be */
 	ret = add_probe(pl, line, pre, name, suf,
 			!strcmp(it->category, "format_changed") ? "format_changed" :
 			!strcmp(it->category, "signature_changed") ? "signature_changed" : "breaks",
-			it->category, it->detail);
-	if (ret == PC_OK)
+			it->category, mod ? why : it->detail);
+	if (ret == PC_OK) {
 		pl->p[pl->n - 1].use = it->use;
+		set_module(pl, mod);
+	}
 	return ret;
+}
+
+static int judge(struct churn_probes *pl, size_t line, const char *pre,
+		 const char *suf, bool tp, const char *name)
+{
+	const struct pc_strmap_ent *e;
+
+	/* a bare name that only a module of A has: bpftrace and BCC attach there */
+	if (!tp && !strchr(name, ':') && !pc_strmap_has(&pl->a->attach, name) &&
+	    !pc_strmap_has(&pl->a->text, name) &&
+	    (e = pc_strmap_find(&pl->a->modfn, name)))
+		return judge_point(pl, line, pre, suf, tp, name, e->val);
+	/* module("m").function("f") shows f, its module being in @pre */
+	return judge_point(pl, line, pre, suf, tp,
+			   pl->fn_only && !tp ? churn_fn_part(name) : name, name);
 }
 
 static bool valid_name(const char *s, bool dots)
@@ -169,6 +226,16 @@ int churn_probe_point(struct churn_probes *pl, size_t line, const char *pre,
 	for (size_t i = 0; ret == PC_OK && keys[i]; i++) {
 		const char *k = kind == CHURN_PK_RAWTP ? event_part(keys[i]) : keys[i];
 
+		/*
+		 * A function pattern without a module matches every module's
+		 * functions by name too (as bpftrace's kprobe:tcp_* does); one
+		 * with a module (MOD:FN) matches module functions only.
+		 */
+		if (!tp && strchr(pat, ':') && !strchr(k, ':'))
+			continue;
+		if (!tp && !strchr(pat, ':'))
+			k = churn_fn_part(k);
+
 		if (regex ? !regexec(&re, k, 0, NULL, 0) : !fnmatch(pat, k, 0))
 			ret = judge(pl, line, pre, suf, tp, keys[i]);
 	}
@@ -180,6 +247,20 @@ int churn_probe_point(struct churn_probes *pl, size_t line, const char *pre,
 				regex ? "the regular expression matches nothing in A" :
 				strpbrk(pat, "*?[") ? "the wildcard matches nothing in A" :
 				"no event of that name in A");
+	return ret;
+}
+
+int churn_probe_module(struct churn_probes *pl, size_t line, const char *pre,
+		       const char *suf, const char *mod, const char *fn, bool fn_only,
+		       char *err, size_t len)
+{
+	char pat[600];
+	int ret;
+
+	snprintf(pat, sizeof(pat), "%.200s:%.390s", mod, fn);
+	pl->fn_only = fn_only;
+	ret = churn_probe_point(pl, line, pre, suf, CHURN_PK_FUNC, pat, false, err, len);
+	pl->fn_only = false;
 	return ret;
 }
 
@@ -196,13 +277,24 @@ static int parse_probe(struct churn_probes *pl, size_t line, char *tok,
 	rest = colon + 1;
 	if (!strcmp(tok, "kprobe") || !strcmp(tok, "k") || !strcmp(tok, "kretprobe") ||
 	    !strcmp(tok, "kr")) {
+		char *mod = strchr(rest, ':');
+
 		tp = false;
-		if (strchr(rest, ':')) {
-			snprintf(err, len, "%s:%zu: '%s:%s': module-qualified kprobes are not covered (churn compares vmlinux only); write %s:FUNC",
+		if (mod && !pl->a->have_modules) {
+			snprintf(err, len, "%s:%zu: '%s:%s': a module's function, and A's dump has no module files (%s); write %s:FUNC or add them with probecost churn --dump-modules",
+				 path, line, tok, rest, pl->a->why_modules, tok);
+			return PC_ERR_INVAL;
+		}
+		if (mod && (*mod = '\0', !valid_name(rest, false) || strchr(mod + 1, ':') ||
+			    !valid_name(mod + 1, true))) {
+			*mod = ':';
+			snprintf(err, len, "%s:%zu: '%s:%s': expected %s:MODULE:FUNCTION (letters, digits, _ and wildcards)",
 				 path, line, tok, rest, tok);
 			return PC_ERR_INVAL;
 		}
-		if (!valid_name(rest, true)) {
+		if (mod)
+			*mod = ':';
+		if (!mod && !valid_name(rest, true)) {
 			snprintf(err, len, "%s:%zu: '%s:%s': expected a function name (letters, digits, _ . and wildcards; no +offset)",
 				 path, line, tok, rest);
 			return PC_ERR_INVAL;

@@ -10,8 +10,9 @@
  * kprobe/kretprobe (k, kr), kfunc/kretfunc/fentry/fexit (f, fr),
  * tracepoint (t), rawtracepoint (rt). BEGIN, END, interval, profile,
  * software, hardware are no probe points and are left out; uprobe, usdt,
- * watchpoint and iter probes are no kernel points, and like a
- * module-qualified probe and a +offset are listed as not_covered;
+ * watchpoint and iter probes are no kernel points, and like a +offset
+ * (and a module-qualified probe when A's dump has no module files) are
+ * listed as not_covered; kprobe:MOD:FN is judged as MOD's function;
  * a name from a positional parameter ($1) is unresolved. Any other type
  * is a file:line error.
  */
@@ -102,10 +103,24 @@ static int probe(struct churn_lex *s, size_t line, char *tok)
 						"a +offset: the function's code decides, not its name");
 		if (mod) {
 			*mod = '\0';
-			if (strcmp(rest, "vmlinux")) {
-				snprintf(why, sizeof(why), "in module %.200s: churn compares vmlinux only", rest);
+			if (strcmp(rest, "vmlinux") && !pl->a->have_modules) {
+				snprintf(why, sizeof(why), "in module %.200s, and A's dump has no module files: %.300s",
+					 rest, pl->a->why_modules);
 				*mod = ':';
 				return churn_probe_note(pl, line, tok, "not_covered", why);
+			}
+			if (strcmp(rest, "vmlinux")) {
+				bool good = valid_name(rest) && !strchr(rest, '.') && valid_name(mod + 1);
+
+				*mod = ':';
+				if (!good) {
+					snprintf(why, sizeof(why), "'%.200s': expected a module and a function name (letters, digits, _ . and wildcards)",
+						 tok);
+					return churn_lex_fail(s, line, why);
+				}
+				/* shown as written: kprobe:MOD:FN */
+				return churn_probe_point(pl, line, pre, "", CHURN_PK_FUNC, rest, false,
+							 s->err, s->len);
 			}
 			snprintf(pre, sizeof(pre), "%.*s:vmlinux:", (int)(colon - tok), tok);
 			rest = mod + 1;
@@ -141,11 +156,13 @@ static int probe(struct churn_lex *s, size_t line, char *tok)
 		*colon = ':';
 		if (mod) {
 			*mod = '\0';
-			if (strcmp(rest, "vmlinux")) {
-				snprintf(why, sizeof(why), "in module %.200s: churn compares vmlinux only", rest);
+			if (strcmp(rest, "vmlinux") && !pl->a->have_modules) {
+				snprintf(why, sizeof(why), "in module %.200s, and A's dump has no module files: %.300s",
+					 rest, pl->a->why_modules);
 				*mod = ':';
 				return churn_probe_note(pl, line, tok, "not_covered", why);
 			}
+			/* an event is named by SYS:EVENT, whichever module defines it */
 			rest = mod + 1;
 		}
 		if (!valid_name(rest)) {

@@ -7,9 +7,10 @@
  *   kprobe.function("NAME")[.return]
  *   kernel.trace("EVENT") or kernel.trace("SYS:EVENT")
  *
- * with wildcards in NAME and EVENT. module("M").function(...) and
- * kprobe.module("M")... are not_covered (churn compares vmlinux), as
- * are kernel.statement/kernel.data, a wildcard
+ * with wildcards in NAME and EVENT; module("M").function("NAME") and
+ * kprobe.module("M").function("NAME") (M a name or a glob) are judged as
+ * M:NAME when A's dump has module files, else not_covered. Not covered
+ * either: kernel.statement/kernel.data, a wildcard
  * restricted to a source file (a dump has no file of a function) and
  * tapset aliases (syscall.read: SystemTap's tapsets name their kernel
  * points). begin, end, error, never, timer.*, perf.*, procfs.* are no
@@ -99,6 +100,80 @@ static bool is(const struct comp *c, const char *name)
 	return !strcmp(c->name, name);
 }
 
+/*
+ * The .call/.return... components from @from on, as written, into @suf
+ * after @suf's own text; false for an inline, statement or label point.
+ */
+static bool suffixes(const struct comp *c, size_t from, size_t nc, char *suf, size_t len)
+{
+	for (size_t i = from; i < nc; i++) {
+		size_t n = strlen(suf);
+
+		if (!is(&c[i], "return") && !is(&c[i], "call") && !is(&c[i], "exported") &&
+		    !is(&c[i], "maxactive"))
+			return false;
+		snprintf(suf + n, len - n, c[i].has_arg ? ".%s(%s)" : ".%s%s", c[i].name,
+			 c[i].has_arg ? c[i].arg : "");
+	}
+	return true;
+}
+
+/* [kprobe.]module("M").function("NAME")[.return]: judged as M:NAME */
+static int module_point(struct churn_lex *s, size_t line, struct comp *c, size_t nc,
+			const char *text)
+{
+	struct churn_probes *pl = s->pl;
+	size_t m = is(&c[0], "module") ? 0 : 1;
+	char pre[700], suf[800], name[512], why[700], *at;
+
+	if (!c[m].has_arg || !c[m].arg[0]) {
+		snprintf(why, sizeof(why), "'%.200s': expected module(\"NAME\")", text);
+		return churn_lex_fail(s, line, why);
+	}
+	if (!c[m].literal) {
+		snprintf(why, sizeof(why), "the module %.200s is given at run time (a script argument or macro)",
+			 c[m].arg);
+		return churn_probe_note(pl, line, text, "unresolved", why);
+	}
+	if (!pl->a->have_modules) {
+		snprintf(why, sizeof(why), "in module %.200s, and A's dump has no module files: %.300s",
+			 c[m].arg, pl->a->why_modules);
+		return churn_probe_note(pl, line, text, "not_covered", why);
+	}
+	if (nc < m + 2 || !is(&c[m + 1], "function"))
+		return churn_probe_note(pl, line, text, "not_covered",
+					"a module's point other than a function's entry or return");
+	if (!c[m + 1].has_arg || !c[m + 1].arg[0]) {
+		snprintf(why, sizeof(why), "'%.200s': expected function(\"NAME\")", text);
+		return churn_lex_fail(s, line, why);
+	}
+	if (!c[m + 1].literal) {
+		snprintf(why, sizeof(why), "the name %.200s is given at run time (a script argument or macro)",
+			 c[m + 1].arg);
+		return churn_probe_note(pl, line, text, "unresolved", why);
+	}
+	snprintf(name, sizeof(name), "%s", c[m + 1].arg);
+	at = strchr(name, '@');
+	snprintf(suf, sizeof(suf), "%s\")", at ? strchr(c[m + 1].arg, '@') : "");
+	if (!suffixes(c, m + 2, nc, suf, sizeof(suf)))
+		return churn_probe_note(pl, line, text, "not_covered",
+					"an inline instance, a statement or a label: not a whole function's entry or return");
+	if (at) {
+		*at = '\0';
+		if (strpbrk(name, "*?["))
+			return churn_probe_note(pl, line, text, "not_covered",
+						"a wildcard restricted to a source file: a dump has no file of a function");
+	}
+	if (strpbrk(name, ":+") || !valid_name(name) || strchr(c[m].arg, ':') ||
+	    !valid_name(c[m].arg)) {
+		snprintf(why, sizeof(why), "'%.200s': expected a module and a function name (letters, digits, _ . and wildcards)",
+			 text);
+		return churn_lex_fail(s, line, why);
+	}
+	snprintf(pre, sizeof(pre), "%smodule(\"%s\").function(\"", m ? "kprobe." : "", c[m].arg);
+	return churn_probe_module(pl, line, pre, suf, c[m].arg, name, true, s->err, s->len);
+}
+
 /* Judge one point made of @nc components, written as @text. */
 static int point(struct churn_lex *s, size_t line, struct comp *c, size_t nc, const char *text)
 {
@@ -113,11 +188,8 @@ static int point(struct churn_lex *s, size_t line, struct comp *c, size_t nc, co
 	if (is(&c[0], "process") || is(&c[0], "java") || is(&c[0], "python2") ||
 	    is(&c[0], "python3"))
 		return PC_OK;	/* user space */
-	if ((is(&c[0], "module") || (is(&c[0], "kprobe") && nc > 1 && is(&c[1], "module")))) {
-		snprintf(why, sizeof(why), "in module %.200s: churn compares vmlinux only",
-			 c[0].has_arg ? c[0].arg : c[1].arg);
-		return churn_probe_note(pl, line, text, "not_covered", why);
-	}
+	if ((is(&c[0], "module") || (is(&c[0], "kprobe") && nc > 1 && is(&c[1], "module"))))
+		return module_point(s, line, c, nc, text);
 	if (!(is(&c[0], "kernel") || is(&c[0], "kprobe")) || c[0].has_arg || nc < 2)
 		return churn_probe_note(pl, line, text, "not_covered",
 					"a tapset or script alias: where it is defined names its kernel points");
@@ -139,16 +211,9 @@ static int point(struct churn_lex *s, size_t line, struct comp *c, size_t nc, co
 	snprintf(name, sizeof(name), "%s", c[1].arg);
 	at = func ? strchr(name, '@') : NULL;
 	snprintf(suf, sizeof(suf), "%s\")", at ? strchr(c[1].arg, '@') : "");
-	for (size_t i = 2; i < nc; i++) {
-		size_t n = strlen(suf);
-
-		if (!is(&c[i], "return") && !is(&c[i], "call") && !is(&c[i], "exported") &&
-		    !is(&c[i], "maxactive"))
-			return churn_probe_note(pl, line, text, "not_covered",
-						"an inline instance, a statement or a label: not a whole function's entry or return");
-		snprintf(suf + n, sizeof(suf) - n, c[i].has_arg ? ".%s(%s)" : ".%s%s",
-			 c[i].name, c[i].has_arg ? c[i].arg : "");
-	}
+	if (!suffixes(c, 2, nc, suf, sizeof(suf)))
+		return churn_probe_note(pl, line, text, "not_covered",
+					"an inline instance, a statement or a label: not a whole function's entry or return");
 	snprintf(pre, sizeof(pre), "%s.%s(\"", c[0].name, c[1].name);
 	if (func) {
 		if (at) {

@@ -253,9 +253,12 @@ static int check_dir(struct churn_tools *t, const char *path,
 			continue;
 		}
 		/* a tool's name that cannot be read as one is not skipped in silence */
-		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* errno only when stat failed: an earlier call may have left ENOENT */
+		int sr = stat(full, &st);
+
+		if (sr < 0 || !S_ISREG(st.st_mode)) {
 			snprintf(err, len, "%s: named like a tool file but %s; remove it or name the files to read",
-				 full, errno == ENOENT ? "a dangling link" :
+				 full, sr < 0 && errno == ENOENT ? "a dangling link" :
 				 "not a regular file (a directory, a FIFO ...)");
 			errno = 0;
 			ret = PC_ERR_INVAL;

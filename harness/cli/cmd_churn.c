@@ -31,18 +31,23 @@ static void churn_usage(FILE *f)
 {
 	fprintf(f, "usage: probecost churn [options] [A [B]]\n"
 		   "       probecost churn --dump DIR\n"
-		   "       probecost churn --index-source SRC DIR\n\n"
+		   "       probecost churn --index-source SRC DIR\n"
+		   "       probecost churn --dump-modules MODDIR DIR\n\n"
 		   "How many static tracepoints and dynamic kprobe targets of kernel A\n"
 		   "break in kernel B: removed, format changed, renamed by the compiler,\n"
 		   "blacklisted or notrace, inlined or compiled out (docs/churn.md);\n"
 		   "and, from both kernels' BTF, kept functions whose parameters or\n"
 		   "return type changed, typedef spellings aside (signature_changed:\n"
-		   "still probeable, not counted broken).\n\n"
+		   "still probeable, not counted broken). Modules count too, apart\n"
+		   "and together with vmlinux, when both dumps have them: each\n"
+		   "module's functions as MODULE:FUNCTION, its trace events by name;\n"
+		   "a function built in or out, or into another module, is moved.\n\n"
 		   "A and B (default %s and %s) are each one of:\n"
 		   "  SERIES or ABI   a Debian kernel (6.1, 6.12, 6.1.0-56-amd64): booted\n"
 		   "                  once in the QEMU guest and dumped into\n"
 		   "                  $PROBECOST_CACHE/churn/<KVER>/ (default\n"
-		   "                  cache/) with its source index\n"
+		   "                  cache/) with its source index and its\n"
+		   "                  modules (read from the image's .ko files)\n"
 		   "  DIR             a dump directory written by --dump\n"
 		   "  MAP,EVENTS      a System.map (or kallsyms copy) and its events:\n"
 		   "                  an events.csv or a copy of <tracefs>/events\n\n"
@@ -63,6 +68,11 @@ static void churn_usage(FILE *f)
 		   "  --index-source SRC DIR\n"
 		   "                  index a kernel source tree or tarball into\n"
 		   "                  DIR/source-defs.list\n"
+		   "  --dump-modules MODDIR DIR\n"
+		   "                  read every .ko/.ko.xz below MODDIR (an image's\n"
+		   "                  lib/modules/<KVER>/kernel) into DIR's module\n"
+		   "                  files: functions, ftrace sites, kprobe blacklist\n"
+		   "                  and trace events of each module, from the ELF\n"
 		   "  --help          this text\n\n"
 		   "Writes churn.csv, items.csv, probes.csv and tools.csv (with\n"
 		   "--probes), report.txt, churn.dat, churn.gp and the plot. Exit\n"
@@ -71,7 +81,7 @@ static void churn_usage(FILE *f)
 }
 
 struct churn_args {
-	const char *a, *b, *probes, *out, *plot, *dump, *index_src;
+	const char *a, *b, *probes, *out, *plot, *dump, *index_src, *dump_mods;
 	bool no_source;
 	bool help;	/* --help was shown: nothing else to do */
 };
@@ -85,6 +95,7 @@ static int parse_args(struct churn_args *ca, int argc, char **argv)
 		{ "no-source", no_argument, NULL, 'S' },
 		{ "dump", required_argument, NULL, 'd' },
 		{ "index-source", required_argument, NULL, 'i' },
+		{ "dump-modules", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -120,6 +131,9 @@ static int parse_args(struct churn_args *ca, int argc, char **argv)
 		case 'i':
 			ca->index_src = optarg;
 			break;
+		case 'M':
+			ca->dump_mods = optarg;
+			break;
 		case 'h':
 			churn_usage(stdout);
 			ca->help = true;
@@ -131,11 +145,13 @@ static int parse_args(struct churn_args *ca, int argc, char **argv)
 	}
 	if (ret != PC_OK)
 		return ret;
-	if (ca->dump || ca->index_src) {
-		if (ca->dump && ca->index_src)
-			return pc_usage_error("churn", "--dump and --index-source are separate steps; give one");
+	if (ca->dump || ca->index_src || ca->dump_mods) {
+		if (!!ca->dump + !!ca->index_src + !!ca->dump_mods > 1)
+			return pc_usage_error("churn", "--dump, --index-source and --dump-modules are separate steps; give one");
 		if (ca->index_src && optind + 1 != argc)
 			return pc_usage_error("churn", "--index-source SRC needs one DIR to write source-defs.list into");
+		if (ca->dump_mods && optind + 1 != argc)
+			return pc_usage_error("churn", "--dump-modules MODDIR needs one DIR to write the module files into");
 		if (ca->dump)
 			return pc_opt_no_args("churn", argc, argv, optind);
 		ca->a = argv[optind];
@@ -343,6 +359,20 @@ static int run_index(const char *src, const char *dir)
 	return PC_OK;
 }
 
+static int run_dump_modules(const char *moddir, const char *dir)
+{
+	char err[PATH_MAX + 512] = "";
+	int ret;
+
+	if (!is_dir(moddir))
+		return pc_usage_error("churn", "--dump-modules: '%s' is not a directory", moddir);
+	printf("probecost churn: reading the modules below %s into %s\n", moddir, dir);
+	ret = churn_dump_modules(moddir, dir, stdout, err, sizeof(err));
+	if (ret != PC_OK)
+		fprintf(stderr, "probecost churn: %s\n", err);
+	return ret;
+}
+
 /* Resolve and load kernels A and B, compare them and write the outputs. */
 static int run_diff(const struct churn_args *ca)
 {
@@ -410,6 +440,8 @@ int cmd_churn(int argc, char **argv)
 			ret = run_dump(ca.dump);
 		else if (ca.index_src)
 			ret = run_index(ca.index_src, ca.a);
+		else if (ca.dump_mods)
+			ret = run_dump_modules(ca.dump_mods, ca.a);
 		else
 			ret = run_diff(&ca);
 	}
