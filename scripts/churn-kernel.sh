@@ -27,7 +27,7 @@
 # A cached dump made before a part existed is made again: one without
 # a btf row in dump.csv (vmlinux.btf, the prototypes for
 # signature_changed) is dumped again by step 2, one without
-# source-macros.list is indexed again by step 3.
+# source-macros.list or source-wrappers.list is indexed again by step 3.
 #
 # Output, for `eval` or probecost: KVER=..., DUMP=<dir>. Progress goes to
 # stderr. Exit status: 0 done, 1 a step failed, 2 usage, 4 the dump
@@ -89,7 +89,7 @@ if [ ! -f "$dump/dump.csv" ] || [ $redump -eq 1 ]; then
 	[ $rc -eq 0 ] || die "the guest run of probecost churn --dump on $kver failed, exit $rc (see above; console in $dump.tmp/guest-console.log)"
 	[ -f "$dump.tmp/dump/dump.csv" ] || die "the guest wrote no dump/dump.csv into $dump.tmp"
 	# a source index already made for this kernel is kept: the source is the same
-	for f in source-defs.list source-macros.list; do
+	for f in source-defs.list source-macros.list source-wrappers.list; do
 		[ ! -f "$dump/$f" ] || mv "$dump/$f" "$dump.tmp/dump/$f"
 	done
 	rm -rf "$dump"
@@ -97,9 +97,11 @@ if [ ! -f "$dump/dump.csv" ] || [ $redump -eq 1 ]; then
 	rm -rf "$dump.tmp"
 fi
 
-# source-macros.list came later than source-defs.list: a cache without it
-# is indexed again (the index of names and of macros is one pass)
-if [ $no_source -eq 0 ] && { [ ! -f "$dump/source-defs.list" ] || [ ! -f "$dump/source-macros.list" ]; }; then
+# source-macros.list and source-wrappers.list came later than
+# source-defs.list: a cache without them is indexed again (the index of
+# names, macros and static inline wrappers is one pass)
+if [ $no_source -eq 0 ] && { [ ! -f "$dump/source-defs.list" ] || [ ! -f "$dump/source-macros.list" ] ||
+	[ ! -f "$dump/source-wrappers.list" ]; }; then
 	series=$(printf '%s\n' "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
 	version=$(apt-cache show "linux-image-$kver" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
 	[ -n "$version" ] || version=$(apt-cache show "linux-image-$kver-unsigned" 2>/dev/null |

@@ -27,7 +27,7 @@ expect() {
 	[ -z "$_bad" ]
 }
 
-ktap_plan 37
+ktap_plan 40
 
 "$BIN" churn "$FIX/a" "$FIX/b" --out "$TMP/ab" --plot dumb \
 	--probes "$FIX/probes.list" >"$TMP/ab.out" 2>&1
@@ -196,7 +196,7 @@ check "MAP,EVENTS: the report says which lists B lacks" \
 mkdir -p "$TMP/si"
 "$BIN" churn --index-source "$FIX/src" "$TMP/si" >/dev/null 2>&1
 got=$(tr '\n' ' ' <"$TMP/si/source-defs.list")
-want="COMPAT_SYSCALL_DEFINE1 EXPORT_SYMBOL SYM_FUNC_END SYM_FUNC_START SYSCALL_DEFINE3 __do_compat_sys_csample __do_sys_sample __ia32_compat_sys_csample __ia32_sys_sample __se_compat_sys_csample __se_sys_sample __x64_compat_sys_csample __x64_sys_sample compat_sys_csample entry_sample helper_calls sample_alloc sample_init sample_inline sample_macro sys_sample xfs_style_def "
+want="COMPAT_SYSCALL_DEFINE1 EXPORT_SYMBOL SYM_FUNC_END SYM_FUNC_START SYSCALL_DEFINE3 __do_compat_sys_csample __do_sys_sample __ia32_compat_sys_csample __ia32_sys_sample __se_compat_sys_csample __se_sys_sample __x64_compat_sys_csample __x64_sys_sample compat_sys_csample entry_sample helper_calls sample_alloc sample_decl sample_init sample_inline sample_macro sample_wrap sys_sample xfs_style_def "
 check "--index-source on a tree keeps exactly the file-scope names" [ "$got" = "$want" ]
 [ "$got" = "$want" ] || diag "got: $got"
 tar -C "$FIX" -cJf "$TMP/src.tar.xz" src
@@ -208,6 +208,22 @@ check "--index-source: the macro index, callees of a body over continuation line
 	[ "$(grep '^sample_' "$TMP/si/source-macros.list" | tr '\n' '|')" = "sample_alloc sample_hooks sample_alloc_noprof|sample_macro|" ]
 check "--index-source on a .tar.xz gives the same macro index" \
 	cmp -s "$TMP/si/source-macros.list" "$TMP/sx/source-macros.list"
+# static inline functions: the callees of a body over several lines, a
+# signature over two, builtins left out; a declaration gives nothing
+check "--index-source: the static inline index, callees of each body" \
+	[ "$(tr '\n' '|' <"$TMP/si/source-wrappers.list")" = "sample_inline|sample_wrap sample_wrap_const sample_wrap_impl|" ]
+check "--index-source on a .tar.xz gives the same static inline index" \
+	cmp -s "$TMP/si/source-wrappers.list" "$TMP/sx/source-wrappers.list"
+# a name gone from B's symbols that B's source has as a static inline
+# wrapper: the first callee that is a kprobe target of B to use instead
+cp -R "$FIX/b" "$TMP/bw"
+printf 'cold_func cold_helper vfs_read\n' >"$TMP/bw/source-wrappers.list"
+printf 'kprobe:cold_func\n' >"$TMP/wrap.list"
+"$BIN" churn "$FIX/a" "$TMP/bw" --out "$TMP/wrap" --plot none --probes "$TMP/wrap.list" \
+	>/dev/null 2>&1
+check "a static inline wrapper's callee is what to use instead" \
+	grep -q "inlined,.*as a static inline wrapper calling vfs_read, a kprobe target of B.*,vfs_read" \
+	"$TMP/wrap/probes.csv"
 
 # ---- bad inputs: exit 2 and the place named ----
 cp -R "$FIX/a" "$TMP/badmap"

@@ -18,6 +18,8 @@
  *                         kernel's source (probecost churn --index-source)
  *   source-macros.list    its function-like macros, "NAME CALLEE..." a
  *                         line: what a name that became a macro calls
+ *   source-wrappers.list  its static inline functions, the same way: what
+ *                         a name that became an inline wrapper calls
  *   vmlinux.btf           /sys/kernel/btf/vmlinux, raw BTF: each
  *                         function's C prototype (churn_btf.c)
  *
@@ -55,6 +57,7 @@ enum churn_part {
 
 /* beside source-defs.list: optional, written by the same --index-source */
 #define CHURN_MACROS_FILE "source-macros.list"
+#define CHURN_WRAPPERS_FILE "source-wrappers.list"
 /*
  * Beside the dump, not parts of dump.csv (older binaries read the dump
  * as before): the image's modules, read statically from their .ko files
@@ -98,6 +101,7 @@ struct churn_kernel {
 	struct pc_strmap text;	/* text symbols (T t W w) */
 	struct pc_strmap ftrace, blacklist, source;
 	struct pc_strmap macros;	/* macro -> "callee callee ..." (may be empty) */
+	struct pc_strmap wrappers;	/* static inline function -> the same */
 	struct pc_strmap events;	/* "system:event" -> struct churn_event */
 	struct pc_strmap protos;	/* BTF FUNC name -> struct churn_proto */
 	/*
@@ -191,10 +195,12 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
  * into @out: every name a .c/.h/.S file defines or declares at file
  * scope, sorted, one a line; and into @macros_out (NULL: not written)
  * every function-like macro with the names its body calls, "NAME CALLEE
- * CALLEE..." a line (source-macros.list).
+ * CALLEE..." a line (source-macros.list); and into @wrappers_out (NULL:
+ * not written) every static inline function the same way
+ * (source-wrappers.list).
  */
 int churn_index_source(const char *src, const char *out, const char *macros_out,
-		       uint64_t *names, char *err, size_t len);
+		       const char *wrappers_out, uint64_t *names, char *err, size_t len);
 
 /* ---- churn_diff.c ---- */
 

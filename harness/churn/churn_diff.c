@@ -355,6 +355,10 @@ static const char *macro_target(const struct churn_kernel *b, const char *mod,
 {
 	const struct pc_strmap_ent *e = pc_strmap_findn(&b->macros, n, bl);
 	static char found[256];
+
+	/* a name no macro defines may be a static inline wrapper's */
+	if (!e || !e->val)
+		e = pc_strmap_findn(&b->wrappers, n, bl);
 	const char *c, *t;
 
 	if (!e || !e->val || depth > 3)
@@ -448,10 +452,12 @@ static int diff_function(const struct churn_kernel *b, struct churn_result *r,
 				"no symbol in B; no source index for B");
 	if (pc_strmap_findn(&b->source, fn, fbl)) {
 		if ((t = macro_target(b, mod, fn, fbl, 0))) {
+			const struct pc_strmap_ent *me = pc_strmap_findn(&b->macros, fn, fbl);
+
 			bump(r, CC_FN_MACRO, sc);
 			return add_item(r, sc, "dynamic", CC_FN_INLINED, n, t,
-					"no symbol in B; B's source defines %.*s as a macro calling %s, a kprobe target of B",
-					(int)fbl, fn, t);
+					"no symbol in B; B's source defines %.*s as a %s calling %s, a kprobe target of B",
+					(int)fbl, fn, me && me->val ? "macro" : "static inline wrapper", t);
 		}
 		if ((t = noprof_rename(b, mod, fn, fbl)))
 			return add_item(r, sc, "dynamic", CC_FN_INLINED, n, t,

@@ -128,6 +128,7 @@ void churn_kernel_free(struct churn_kernel *k)
 	pc_strmap_free(&k->blacklist, NULL);
 	pc_strmap_free(&k->source, NULL);
 	pc_strmap_free(&k->macros, free);
+	pc_strmap_free(&k->wrappers, free);
 	pc_strmap_free(&k->events, free_event);
 	pc_strmap_free(&k->protos, churn_proto_free);
 	pc_strmap_free(&k->attach, NULL);
@@ -816,6 +817,10 @@ int churn_load_dump(struct churn_kernel *k, const char *dir, char *err, size_t l
 	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_MACROS_FILE);
 	if (ret == PC_OK && k->have[CHURN_SOURCE] && access(path, R_OK) == 0)
 		ret = read_macros(&k->macros, path, err, len);
+	/* optional too: an index written before the wrapper index existed */
+	snprintf(path, sizeof(path), "%s/%s", dir, CHURN_WRAPPERS_FILE);
+	if (ret == PC_OK && k->have[CHURN_SOURCE] && access(path, R_OK) == 0)
+		ret = read_macros(&k->wrappers, path, err, len);
 	if (ret == PC_OK && !k->release[0])
 		snprintf(k->release, sizeof(k->release), "unknown");
 	if (ret == PC_OK)

@@ -151,13 +151,48 @@ static bool has_word(const char *list, const char *w, size_t n)
 }
 
 /*
+ * The names @body calls, appended (space-separated, each once) to the
+ * value of @e, whose key (@name, @nlen bytes) is left out: a recursion
+ * is no callee.
+ */
+static int add_callees(struct pc_strmap_ent *e, const char *name, size_t nlen,
+		       const char *body)
+{
+	for (const char *q = body; *q; ) {
+		const char *b;
+		char *old = e->val, *nv;
+		size_t n;
+
+		if (!ident_char(*q) || (q > body && ident_char(q[-1])) || (*q >= '0' && *q <= '9')) {
+			q++;
+			continue;
+		}
+		b = q;
+		while (ident_char(*q))
+			q++;
+		n = (size_t)(q - b);
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '(' || not_a_callee(b, n) || (n == nlen && !strncmp(b, name, n)))
+			continue;
+		if (has_word(old, b, n))
+			continue;	/* each callee once */
+		if (asprintf(&nv, "%s%s%.*s", old ? old : "", old ? " " : "", (int)n, b) < 0)
+			return PC_ERR_NOMEM;
+		free(old);
+		e->val = nv;
+	}
+	return PC_OK;
+}
+
+/*
  * A `#define NAME(params) body` logical line: NAME -> the names the body
  * calls, appended (space-separated, each once) to what other definitions
  * of NAME (config variants) already gave.
  */
 static int index_macro(struct pc_strmap *macros, const char *s)
 {
-	const char *p = s + 7, *name, *q;
+	const char *p = s + 7, *name;
 	struct pc_strmap_ent *e;
 	size_t nlen;
 	int depth = 0, ret;
@@ -179,48 +214,113 @@ static int index_macro(struct pc_strmap *macros, const char *s)
 	if (!*p)
 		return PC_OK;
 	ret = pc_strmap_addn(macros, name, nlen, &e);
-	for (q = p + 1; ret == PC_OK && *q; ) {
-		const char *b;
-		char *old = e->val, *nv;
-		size_t n;
+	return ret == PC_OK ? add_callees(e, name, nlen, p + 1) : ret;
+}
 
-		if (!ident_char(*q) || ident_char(q[-1]) || (*q >= '0' && *q <= '9')) {
-			q++;
+/*
+ * A `static inline` function's definition (its lines joined): NAME ->
+ * the names its body calls, as index_macro() does for a macro. The name
+ * is the first identifier followed by '(' (attributes are not_a_callee);
+ * a declaration (';' before any '{') gives nothing.
+ */
+static int index_wrapper(struct pc_strmap *wrappers, const char *s)
+{
+	const char *p = s, *name = NULL;
+	struct pc_strmap_ent *e;
+	size_t nlen = 0;
+	int depth = 0, ret;
+
+	while (*p && !name) {
+		const char *b = p;
+
+		if (!ident_char(*p) || (p > s && ident_char(p[-1]))) {
+			p++;
 			continue;
 		}
-		b = q;
-		while (ident_char(*q))
-			q++;
-		n = (size_t)(q - b);
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q != '(' || not_a_callee(b, n) || (n == nlen && !strncmp(b, name, n)))
-			continue;
-		if (has_word(old, b, n))
-			continue;	/* each callee once */
-		if (asprintf(&nv, "%s%s%.*s", old ? old : "", old ? " " : "", (int)n, b) < 0)
-			return PC_ERR_NOMEM;
-		free(old);
-		e->val = nv;
+		while (ident_char(*p))
+			p++;
+		nlen = (size_t)(p - b);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '(' && !not_a_callee(b, nlen))
+			name = b;
 	}
-	return ret;
+	if (!name)
+		return PC_OK;
+	for (; *p; p++) {	/* past the parameter list */
+		depth += *p == '(';
+		depth -= *p == ')';
+		if (!depth)
+			break;
+	}
+	p = *p ? strpbrk(p, "{;") : NULL;
+	if (!p || *p == ';')
+		return PC_OK;
+	ret = pc_strmap_addn(wrappers, name, nlen, &e);
+	return ret == PC_OK ? add_callees(e, name, nlen, p + 1) : ret;
+}
+
+/* Does @line open a static inline function at file scope? */
+static bool opens_wrapper(const char *line)
+{
+	const char *paren = strchr(line, '(');
+	const char *in = strstr(line, "inline");
+
+	return !strncmp(line, "static ", 7) && in && (!paren || in < paren);
 }
 
 /*
  * Each line into the name index; a #define's logical line (continuation
  * lines joined) also into the macro index.
  */
-static int index_stream(struct pc_strmap *m, struct pc_strmap *macros, FILE *f)
+static int index_stream(struct pc_strmap *m, struct pc_strmap *macros,
+			struct pc_strmap *wrappers, FILE *f)
 {
-	char *line = NULL, *def = NULL;
-	size_t cap = 0, dlen = 0;
-	int ret = PC_OK;
+	char *line = NULL, *def = NULL, *inl = NULL;
+	size_t cap = 0, dlen = 0, ilen = 0, ilines = 0;
+	int ret = PC_OK, idepth = 0;
+	bool ibody = false;
 
 	while (ret == PC_OK && getline(&line, &cap, f) >= 0) {
 		size_t n = strlen(line);
 		bool more;
 
 		ret = index_line(m, line);
+		if (ret != PC_OK)
+			continue;
+		/*
+		 * A static inline function: its lines until the braces of its
+		 * body balance (or a ';' ends a declaration first), at most a
+		 * few hundred lines -- a longer one is dropped, not grown.
+		 */
+		if (wrappers && (inl || opens_wrapper(line))) {
+			char *ni = ilines < 400 ? realloc(inl, ilen + n + 1) : NULL;
+
+			if (!ni) {
+				free(inl);
+				inl = NULL;
+				ilen = ilines = 0;
+				idepth = 0;
+				ibody = false;
+			} else {
+				inl = ni;
+				memcpy(inl + ilen, line, n + 1);
+				ilen += n;
+				ilines++;
+				for (const char *c = line; *c; c++) {
+					ibody |= *c == '{';
+					idepth += (*c == '{') - (*c == '}');
+				}
+				if ((ibody && idepth <= 0) || (!ibody && strchr(line, ';'))) {
+					ret = index_wrapper(wrappers, inl);
+					free(inl);
+					inl = NULL;
+					ilen = ilines = 0;
+					idepth = 0;
+					ibody = false;
+				}
+			}
+		}
 		if (ret != PC_OK || (!def && strncmp(line, "#define", 7)))
 			continue;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -251,11 +351,12 @@ static int index_stream(struct pc_strmap *m, struct pc_strmap *macros, FILE *f)
 		dlen = 0;
 	}
 	free(def);
+	free(inl);
 	free(line);
 	return ret;
 }
 
-static struct pc_strmap *walk_map, *walk_macros;
+static struct pc_strmap *walk_map, *walk_macros, *walk_wrappers;
 static int walk_ret;
 
 static bool is_source(const char *path)
@@ -277,7 +378,7 @@ static int walk_one(const char *path, const struct stat *st, int flag,
 	f = fopen(path, "r");
 	if (!f)
 		return 0;	/* unreadable file: its names are simply missing */
-	walk_ret = index_stream(walk_map, walk_macros, f);
+	walk_ret = index_stream(walk_map, walk_macros, walk_wrappers, f);
 	fclose(f);
 	return walk_ret != PC_OK;
 }
@@ -298,8 +399,8 @@ static bool is_tarball(const char *path)
 	return false;
 }
 
-static int index_tarball(struct pc_strmap *m, struct pc_strmap *macros, const char *src,
-			 char *err, size_t len)
+static int index_tarball(struct pc_strmap *m, struct pc_strmap *macros,
+			 struct pc_strmap *wrappers, const char *src, char *err, size_t len)
 {
 	char cmd[PATH_MAX + 128];
 	FILE *p;
@@ -317,7 +418,7 @@ static int index_tarball(struct pc_strmap *m, struct pc_strmap *macros, const ch
 		snprintf(err, len, "cannot run tar: %s", strerror(errno));
 		return PC_ERR_SYS;
 	}
-	ret = index_stream(m, macros, p);
+	ret = index_stream(m, macros, wrappers, p);
 	st = pclose(p);
 	if (ret == PC_OK && st != 0) {
 		snprintf(err, len, "%s: tar failed (status %d); is it a readable kernel source tarball?",
@@ -355,9 +456,9 @@ static int write_index(const struct pc_strmap *m, const char *out, char *err, si
 }
 
 int churn_index_source(const char *src, const char *out, const char *macros_out,
-		       uint64_t *names, char *err, size_t len)
+		       const char *wrappers_out, uint64_t *names, char *err, size_t len)
 {
-	struct pc_strmap m = { 0 }, macros = { 0 };
+	struct pc_strmap m = { 0 }, macros = { 0 }, wrappers = { 0 };
 	struct stat st;
 	int ret;
 
@@ -369,6 +470,7 @@ int churn_index_source(const char *src, const char *out, const char *macros_out,
 	if (S_ISDIR(st.st_mode)) {
 		walk_map = &m;
 		walk_macros = &macros;
+		walk_wrappers = &wrappers;
 		walk_ret = PC_OK;
 		if (nftw(src, walk_one, 32, FTW_PHYS) < 0 && walk_ret == PC_OK) {
 			snprintf(err, len, "%s: walking the tree failed: %s", src, strerror(errno));
@@ -376,7 +478,7 @@ int churn_index_source(const char *src, const char *out, const char *macros_out,
 		}
 		ret = walk_ret;
 	} else if (is_tarball(src)) {
-		ret = index_tarball(&m, &macros, src, err, len);
+		ret = index_tarball(&m, &macros, &wrappers, src, err, len);
 	} else {
 		snprintf(err, len, "%s: neither a directory nor a .tar[.xz|.gz|.bz2|.zst]", src);
 		ret = PC_ERR_USAGE;
@@ -390,8 +492,11 @@ int churn_index_source(const char *src, const char *out, const char *macros_out,
 		ret = write_index(&m, out, err, len);
 	if (ret == PC_OK && macros_out)
 		ret = write_index(&macros, macros_out, err, len);
+	if (ret == PC_OK && wrappers_out)
+		ret = write_index(&wrappers, wrappers_out, err, len);
 	*names = m.n;
 	pc_strmap_free(&m, NULL);
 	pc_strmap_free(&macros, free);
+	pc_strmap_free(&wrappers, free);
 	return ret;
 }

@@ -342,6 +342,7 @@ static int run_dump(const char *dir)
 static int run_index(const char *src, const char *dir)
 {
 	char err[PATH_MAX + 512] = "", out[PATH_MAX + 32], mac[PATH_MAX + 32];
+	char wrap[PATH_MAX + 32];
 	uint64_t names = 0;
 	int ret;
 
@@ -349,7 +350,8 @@ static int run_index(const char *src, const char *dir)
 		return pc_usage_error("churn", "--index-source: '%s' is not a directory", dir);
 	snprintf(out, sizeof(out), "%s/%s", dir, churn_part_files[CHURN_SOURCE]);
 	snprintf(mac, sizeof(mac), "%s/%s", dir, CHURN_MACROS_FILE);
-	ret = churn_index_source(src, out, mac, &names, err, sizeof(err));
+	snprintf(wrap, sizeof(wrap), "%s/%s", dir, CHURN_WRAPPERS_FILE);
+	ret = churn_index_source(src, out, mac, wrap, &names, err, sizeof(err));
 	if (ret != PC_OK) {
 		fprintf(stderr, "probecost churn: %s\n", err);
 		return ret;
