@@ -133,13 +133,20 @@ if [ -f "$dump/modules.csv" ] && ! head -n1 "$dump/module-events.csv" 2>/dev/nul
 	echo "churn-kernel: the cached $kver module files predate event formats; reading the modules again" >&2
 	rm -f "$dump/modules.csv"
 fi
+# and those made before module BTF was kept lack module-btf/
+if [ -f "$dump/modules.csv" ] && [ ! -d "$dump/module-btf" ]; then
+	echo "churn-kernel: the cached $kver module files predate module BTF; reading the modules again" >&2
+	rm -f "$dump/modules.csv"
+fi
 if [ ! -f "$dump/modules.csv" ]; then
 	if [ -d "$moddir" ]; then
 		echo "churn-kernel: reading the $kver modules from their .ko files (once)" >&2
 		rm -rf "$dump.mod"
 		"$probecost" churn --dump-modules "$moddir" "$dump.mod" >&2 ||
 			die "reading the modules below $moddir failed"
-		mv "$dump.mod/module-functions.csv" "$dump.mod/module-events.csv" "$dump/"
+		rm -rf "$dump/module-btf"
+		mv "$dump.mod/module-functions.csv" "$dump.mod/module-events.csv" \
+			"$dump.mod/module-btf" "$dump/"
 		mv "$dump.mod/modules.csv" "$dump/"
 		rm -rf "$dump.mod"
 	else

@@ -11,7 +11,7 @@ BIN=$(pwd)/$PROBECOST
 FIX=$(pwd)/tests/fixtures/churn
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 11
+ktap_plan 12
 
 # making the dumps (fetch, boot, index) is set-up, not the timed run
 for s in 6.1 6.12; do
@@ -121,7 +121,8 @@ for s in 6.1 6.12; do
 	[ -s "$d/modules.csv" ] || nomod="$nomod $s"
 done
 if [ -n "$nomod" ]; then
-	for t in "modules: counted apart" "modules: ext4 function and event ok" "modules: fuse built in"; do
+	for t in "modules: counted apart" "modules: ext4 function and event ok" "modules: fuse built in" \
+		"modules: signatures from their BTF"; do
 		skip "$t" "no modules.csv in the dump of$nomod (no module tree in the image cache)"
 	done
 	ktap_finish
@@ -164,4 +165,24 @@ fuse_moved() {
 		verdict kprobe:fuse_file_read_iter ok "" "" fuse
 }
 check "modules: kprobe:fuse:fuse_file_read_iter breaks (moved: fuse built in in 6.12), the bare name is ok" fuse_moved
+# each module's own BTF (split on vmlinux's): 8021q's
+# vlan_ethtool_get_ts_info takes a struct kernel_ethtool_ts_info in 6.12
+mod_sig() {
+	python3 - "$TMP/real" <<'PY'
+import csv, sys
+d = sys.argv[1]
+n = {r['side'] + '.' + r['category']: r['count'] for r in csv.DictReader(open(d + '/churn.csv'))}
+it = [r for r in csv.DictReader(open(d + '/items.csv'))
+      if r['category'] == 'signature_changed' and r['name'] == '8021q:vlan_ethtool_get_ts_info']
+ok = (it and 'struct ethtool_ts_info *info) -> ' in it[0]['detail'] and
+      'struct kernel_ethtool_ts_info *info)' in it[0]['detail'] and it[0]['module'] == '8021q' and
+      int(n['dynamic_modules.signature_compared'] or 0) > 0 and
+      int(n['dynamic.signature_changed']) == int(n['dynamic_vmlinux.signature_changed']) +
+      int(n['dynamic_modules.signature_changed']))
+if not ok:
+    print(it[:1], {k: v for k, v in n.items() if 'signature' in k})
+sys.exit(0 if ok else 1)
+PY
+}
+check "modules: signatures from each module's BTF (8021q:vlan_ethtool_get_ts_info's changed), vmlinux + modules = total" mod_sig
 ktap_finish

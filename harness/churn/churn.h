@@ -58,6 +58,8 @@ enum churn_part {
 /* beside source-defs.list: optional, written by the same --index-source */
 #define CHURN_MACROS_FILE "source-macros.list"
 #define CHURN_WRAPPERS_FILE "source-wrappers.list"
+/* beside the module files: each module's .BTF, raw split BTF, NAME.btf */
+#define CHURN_MODBTF_DIR "module-btf"
 /*
  * Beside the dump, not parts of dump.csv (older binaries read the dump
  * as before): the image's modules, read statically from their .ko files
@@ -104,6 +106,8 @@ struct churn_kernel {
 	struct pc_strmap wrappers;	/* static inline function -> the same */
 	struct pc_strmap events;	/* "system:event" -> struct churn_event */
 	struct pc_strmap protos;	/* BTF FUNC name -> struct churn_proto */
+	/* protos also holds "MODULE:FUNC" from module-btf/ (module BTF read) */
+	bool have_mod_btf;
 	/*
 	 * Modules (modules.csv beside the dump): their functions are in
 	 * text, ftrace and blacklist as "MODULE:FUNCTION", their events in
@@ -174,6 +178,15 @@ const char *churn_point_module(const struct churn_kernel *k, bool event, const c
 int churn_btf_load(struct churn_kernel *k, const char *path, char *err, size_t len);
 /* Number of FUNC entries of a raw BTF file, for the dump's manifest. */
 int churn_btf_count(const char *path, uint64_t *nfunc, char *err, size_t len);
+/*
+ * Read each DIR/module-btf/NAME.btf, split BTF on @vmlinux_btf, into
+ * k->protos as "NAME:FUNC" (module functions' keys) and set
+ * k->have_mod_btf. A directory without module-btf/ is no error (an
+ * older cache): have_mod_btf stays false. PC_ERR_UNSUPPORTED without
+ * libbpf, as churn_btf_load().
+ */
+int churn_btf_load_modules(struct churn_kernel *k, const char *vmlinux_btf,
+			   const char *dir, char *err, size_t len);
 void churn_proto_free(void *p);
 
 /* ---- churn_dump.c ---- */
@@ -249,6 +262,7 @@ struct churn_result {
 	uint64_t n[CC_NR];
 	uint64_t ns[CHURN_NR_SCOPES][CC_NR];	/* n split by scope */
 	bool have_modules;	/* both kernels have module files: the split means something */
+	bool have_mod_btf;	/* both have module BTF: module signatures were compared */
 	bool unknown[CC_NR];	/* could not be counted: churn.csv leaves it empty */
 	char sig_why[256];	/* why the signatures were not compared */
 	struct churn_item *items;

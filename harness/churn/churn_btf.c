@@ -11,6 +11,8 @@
  * Built only with libbpf; churn_btf_stub.c stands in without it.
  */
 #include <errno.h>
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,10 +196,12 @@ void churn_proto_free(void *p)
 	free(cp);
 }
 
+/* @fn's prototype into k->protos, as "MOD:name" for a module's (@mod) */
 static int add_proto(struct churn_kernel *k, const struct btf *btf,
-		     const struct btf_type *fn)
+		     const struct btf_type *fn, const char *mod)
 {
 	const char *name = btf__name_by_offset(btf, fn->name_off);
+	char key[320];
 	const struct btf_type *proto = btf__type_by_id(btf, fn->type);
 	struct pc_strmap_ent *e;
 	struct churn_proto *cp;
@@ -207,6 +211,8 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 
 	if (!name || !*name || !proto || !btf_is_func_proto(proto))
 		return PC_OK;
+	if (mod && (size_t)snprintf(key, sizeof(key), "%s:%s", mod, name) >= sizeof(key))
+		return PC_OK;	/* no module or function name is that long */
 	fmt_type(btf, proto->type, &s, 0, F_QUAL);
 	if (s.b[s.n - 1] != '*')
 		put(&s, " ");
@@ -217,9 +223,9 @@ static int add_proto(struct churn_kernel *k, const struct btf *btf,
 	fmt_params(btf, proto, &canon, F_CANON | F_QUAL);
 	fmt_params(btf, proto, &canon_bare, F_CANON);
 	fmt_type(btf, proto->type, &ret, 0, F_CANON);
-	if (pc_strmap_add(&k->protos, name, NULL) != PC_OK)
+	if (pc_strmap_add(&k->protos, mod ? key : name, NULL) != PC_OK)
 		return PC_ERR_NOMEM;
-	e = pc_strmap_find(&k->protos, name);
+	e = pc_strmap_find(&k->protos, mod ? key : name);
 	if (e->val) {
 		cp = e->val;
 		/* two static functions of one name: a kprobe cannot tell them apart */
@@ -265,11 +271,64 @@ int churn_btf_load(struct churn_kernel *k, const char *path, char *err, size_t l
 		const struct btf_type *t = btf__type_by_id(btf, id);
 
 		if (t && btf_is_func(t))
-			ret = add_proto(k, btf, t);
+			ret = add_proto(k, btf, t, NULL);
 	}
 	btf__free(btf);
 	if (ret != PC_OK)
 		snprintf(err, len, "%s: out of memory", path);
+	return ret;
+}
+
+int churn_btf_load_modules(struct churn_kernel *k, const char *vmlinux_btf,
+			   const char *dir, char *err, size_t len)
+{
+	char bdir[PATH_MAX], path[PATH_MAX + 300];
+	struct btf *base;
+	struct dirent *de;
+	int ret = PC_OK;
+	DIR *d;
+
+	snprintf(bdir, sizeof(bdir), "%s/%s", dir, CHURN_MODBTF_DIR);
+	d = opendir(bdir);
+	if (!d)
+		return PC_OK;	/* module files from before module BTF was kept */
+	base = parse(vmlinux_btf, err, len);
+	if (!base) {
+		closedir(d);
+		return PC_ERR_INVAL;
+	}
+	while (ret == PC_OK && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char mod[256];
+		struct btf *btf;
+		__u32 first = btf__type_cnt(base), last;
+
+		if (n < 5 || n - 4 >= sizeof(mod) || strcmp(de->d_name + n - 4, ".btf"))
+			continue;
+		snprintf(mod, sizeof(mod), "%.*s", (int)(n - 4), de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", bdir, de->d_name);
+		btf = btf__parse_raw_split(path, base);
+		if (!btf) {
+			snprintf(err, len, "%s: cannot read as split BTF on %s: %s", path,
+				 vmlinux_btf, strerror(errno));
+			ret = PC_ERR_INVAL;
+			break;
+		}
+		/* the module's own types follow vmlinux's */
+		last = btf__type_cnt(btf);
+		for (__u32 id = first; ret == PC_OK && id < last; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+
+			if (t && btf_is_func(t))
+				ret = add_proto(k, btf, t, mod);
+		}
+		btf__free(btf);
+		if (ret == PC_ERR_NOMEM)
+			snprintf(err, len, "%s: out of memory", path);
+	}
+	closedir(d);
+	btf__free(base);
+	k->have_mod_btf = ret == PC_OK;
 	return ret;
 }
 

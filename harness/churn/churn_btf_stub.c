@@ -26,6 +26,15 @@ int churn_btf_count(const char *path, uint64_t *nfunc, char *err, size_t len)
 	return PC_ERR_UNSUPPORTED;
 }
 
+int churn_btf_load_modules(struct churn_kernel *k, const char *vmlinux_btf,
+			   const char *dir, char *err, size_t len)
+{
+	(void)k;
+	(void)dir;
+	snprintf(err, len, "%s: %s", vmlinux_btf, NO_LIBBPF);
+	return PC_ERR_UNSUPPORTED;
+}
+
 void churn_proto_free(void *p)
 {
 	(void)p;

@@ -524,6 +524,8 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 {
 	const char **ka = pc_strmap_sorted(&a->attach), **kb = pc_strmap_sorted(&b->attach);
 	bool sig = a->have[CHURN_BTF] && b->have[CHURN_BTF];
+	/* a module function's prototype: from the modules' own BTF, on both sides */
+	bool modsig = sig && a->have_mod_btf && b->have_mod_btf;
 	int ret = ka && kb ? PC_OK : PC_ERR_NOMEM;
 
 	for (size_t i = 0; ret == PC_OK && ka[i]; i++) {
@@ -532,8 +534,7 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 		bump(r, CC_FN_IN_A, sc);
 		if (pc_strmap_has(&b->attach, ka[i])) {
 			bump(r, CC_FN_KEPT, sc);
-			/* BTF here is vmlinux's: a module function has no prototype in it */
-			if (sig && sc == CHURN_VMLINUX)
+			if (sc == CHURN_VMLINUX ? sig : modsig)
 				ret = diff_signature(a, b, r, sc, ka[i]);
 		} else {
 			ret = diff_function(b, r, ka[i]);
@@ -546,6 +547,7 @@ static int diff_dynamic(const struct churn_kernel *a, const struct churn_kernel 
 		if (!pc_strmap_has(&a->attach, kb[i]))
 			ret = add_item(r, sc, "dynamic", CC_FN_ADDED, kb[i], NULL, "new in B");
 	}
+	r->have_mod_btf = modsig;
 	if (!sig) {
 		const struct churn_kernel *k = a->have[CHURN_BTF] ? b : a;
 

@@ -645,6 +645,19 @@ int churn_kmod_parse(const void *buf, size_t size, const char *path,
 		ret = each_pointer(&k, "_kprobe_blacklist", mark_blacklist, m);
 	if (ret == PC_OK)
 		ret = each_pointer(&k, "_ftrace_events", add_event, m);
+	for (size_t i = 1; ret == PC_OK && i < k.ns; i++) {
+		const Elf_Data *d = k.s[i].data;
+
+		if (strcmp(k.s[i].name, ".BTF") || !d || !d->d_buf || !d->d_size || m->btf)
+			continue;
+		m->btf = malloc(d->d_size);
+		if (!m->btf) {
+			ret = PC_ERR_NOMEM;
+			break;
+		}
+		memcpy(m->btf, d->d_buf, d->d_size);
+		m->btf_size = d->d_size;
+	}
 	if (ret == PC_OK) {
 		modinfo_name(&k, m->name, sizeof(m->name));
 		if (!m->name[0])
@@ -757,6 +770,8 @@ int churn_kmod_read(const char *path, struct churn_kmod *m, char *err, size_t le
 
 void churn_kmod_free(struct churn_kmod *m)
 {
+	free(m->btf);
+	m->btf = NULL;
 	for (size_t i = 0; i < m->nfn; i++)
 		free(m->fn[i].name);
 	for (size_t i = 0; i < m->nev; i++) {

@@ -16,6 +16,10 @@
  *               what add_module_kprobe_blacklist() adds on load
  *   events      each _ftrace_events pointer's event_NAME; its system is
  *               the string that event_NAME.class->system points at
+ *   btf         the .BTF section, raw split BTF on vmlinux's (Debian
+ *               builds modules with CONFIG_DEBUG_INFO_BTF_MODULES): each
+ *               function's prototype, what /sys/kernel/btf/<module> shows
+ *               once loaded
  *   format      the fields of class->fields_array (type, name, size,
  *               align, signedness), laid out as event_define_fields()
  *               does at load time: after the 8-byte common header, each
@@ -51,6 +55,8 @@ struct churn_kmod {
 	size_t init_fns;	/* .init functions left out */
 	size_t ev_unresolved;	/* _ftrace_events entries whose system was not found */
 	size_t ev_noformat;	/* events whose fields could not be read */
+	void *btf;		/* a copy of .BTF, or NULL */
+	size_t btf_size;
 };
 
 /*

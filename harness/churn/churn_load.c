@@ -711,6 +711,18 @@ static int load_modules(struct churn_kernel *k, const char *dir, char *err, size
 	if (ret == PC_OK)
 		ret = read_modevs(k, path, err, len);
 	k->have_modules = ret == PC_OK;
+	/*
+	 * The modules' prototypes, split BTF on vmlinux's: only with both.
+	 * Unreadable here (no libbpf) is what vmlinux's BTF says already.
+	 */
+	snprintf(path, sizeof(path), "%s/%s", dir, churn_part_files[CHURN_BTF]);
+	if (ret == PC_OK && k->have[CHURN_BTF]) {
+		ret = churn_btf_load_modules(k, path, dir, err, len);
+		if (ret == PC_ERR_UNSUPPORTED) {
+			err[0] = '\0';
+			ret = PC_OK;
+		}
+	}
 	return ret;
 }
 

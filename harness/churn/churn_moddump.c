@@ -106,8 +106,31 @@ static int open3(struct pc_csvw w[3], const char *dir, char *err, size_t len)
 	return PC_OK;
 }
 
+/* @m's .BTF as DIR/module-btf/NAME.btf (CHURN_MODBTF_DIR), raw split BTF */
+static int write_btf(const struct churn_kmod *m, const char *dir, char *err, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s.btf", dir, CHURN_MODBTF_DIR, m->name);
+	f = fopen(path, "w");
+	if (!f || fwrite(m->btf, 1, m->btf_size, f) != m->btf_size) {
+		snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return PC_ERR_IO;
+	}
+	if (fclose(f) == EOF) {
+		snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+		return PC_ERR_IO;
+	}
+	return PC_OK;
+}
+
 int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err, size_t len)
 {
+	char btfdir[PATH_MAX];
+	size_t nbtf = 0;
 	size_t ok = 0, bad = 0, nfn = 0, nev = 0, skip = strlen(moddir);
 	struct pc_csvw w[3];
 	int ret;
@@ -128,7 +151,8 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 		goto out;
 	}
 	qsort(found.p, found.n, sizeof(*found.p), cmp_str);
-	ret = churn_mkdirs(dir, err, len);
+	snprintf(btfdir, sizeof(btfdir), "%s/%s", dir, CHURN_MODBTF_DIR);
+	ret = churn_mkdirs(btfdir, err, len);
 	if (ret == PC_OK)
 		ret = open3(w, dir, err, len);
 	if (ret != PC_OK)
@@ -191,6 +215,10 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 		pc_csvw_str(&w[0], detail);
 		if (ret == PC_OK)
 			ret = pc_csvw_endrow(&w[0]);
+		if (r == PC_OK && ret == PC_OK && m.btf) {
+			ret = write_btf(&m, dir, err, len);
+			nbtf += ret == PC_OK;
+		}
 		if (r == PC_OK) {
 			ok++;
 			nfn += m.nfn;
@@ -205,11 +233,11 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 	for (int i = 2; i >= 0; i--)
 		if (pc_csvw_close(&w[i], ret == PC_OK) != PC_OK && ret == PC_OK)
 			ret = PC_ERR_IO;
-	if (ret == PC_ERR_IO)
+	if (ret == PC_ERR_IO && !err[0])
 		snprintf(err, len, "writing the module files into %s failed", dir);
 	if (ret == PC_OK && log)
-		fprintf(log, "  modules    %zu read, %zu unreadable: %zu functions, %zu events\n",
-			ok, bad, nfn, nev);
+		fprintf(log, "  modules    %zu read, %zu unreadable: %zu functions, %zu events; BTF of %zu\n",
+			ok, bad, nfn, nev, nbtf);
 out:
 	if (ret == PC_ERR_NOMEM)
 		snprintf(err, len, "out of memory reading the modules below %s", moddir);

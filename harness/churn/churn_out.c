@@ -85,14 +85,16 @@ static int open_csv(struct pc_csvw *w, const char *dir, const char *name,
 
 /*
  * Counts a scope cannot give: a module's without module files on both
- * sides, and a module's signature (the dumps carry vmlinux's BTF only).
+ * sides, and a module's signature without the modules' BTF on both.
  */
 static bool scope_unknown(const struct churn_result *r, int sc, enum churn_count c)
 {
 	if (sc != CHURN_MODULES)
 		return false;
-	return !r->have_modules || c == CC_FN_SIG_COMPARED || c == CC_FN_SIG_CHANGED ||
-	       c == CC_FN_SIG_QUAL || c == CC_FN_SIG_RET || c == CC_FN_SIG_TYPEDEF;
+	return !r->have_modules ||
+	       (!r->have_mod_btf && (c == CC_FN_SIG_COMPARED || c == CC_FN_SIG_CHANGED ||
+				     c == CC_FN_SIG_QUAL || c == CC_FN_SIG_RET ||
+				     c == CC_FN_SIG_TYPEDEF));
 }
 
 static int write_churn_csv(const struct churn_out *o, const struct churn_kernel *a,
