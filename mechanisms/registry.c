@@ -56,6 +56,9 @@ extern const struct pc_mech pc_mech_bpf_uprobe_ret;
 extern const struct pc_mech pc_mech_bpf_uretprobe;
 extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
 extern const struct pc_mech pc_mech_bpf_syscall_raw_tracepoint;
+/* the stap tracer's, on the module's kprobe sites in the guest (stap.c) */
+extern const struct pc_mech pc_mech_stap_kprobe_int3;
+extern const struct pc_mech pc_mech_stap_kprobe_ftrace;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
 extern const struct pc_mech pc_mech_perf_usdt;
 extern const struct pc_mech pc_mech_perf_uprobe_nop;
@@ -107,10 +110,12 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_static_key,
 	&pc_mech_kprobe_int3,
 	&pc_mech_kprobe_int3_self,
+	&pc_mech_stap_kprobe_int3,
 	&pc_mech_kprobe_optimized,
 	&pc_mech_kprobe_optimized_self,
 	&pc_mech_kprobe_ftrace,
 	&pc_mech_kprobe_ftrace_self,
+	&pc_mech_stap_kprobe_ftrace,
 	&pc_mech_kretprobe,
 	&pc_mech_kretprobe_self,
 };
