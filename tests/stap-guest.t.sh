@@ -12,13 +12,14 @@ names="rows: hits == n (0 when off), lost 0, the variants read back
 enabled < recording
 kprobe-int3 (stap): unsupported with its reason
 records: every hand-run record carries magic and payload bytes, one per hit
-nothing left loaded or registered"
+nothing left loaded or registered
+SIGINT with a stap module loaded: nothing left"
 
-ktap_plan 5
+ktap_plan 6
 skip_all() {
 	printf '%s\n' "$names" | while IFS= read -r n; do skip "$n" "$1"; done
-	KTAP_N=5
-	KTAP_SKIP=5
+	KTAP_N=6
+	KTAP_SKIP=6
 	ktap_finish
 }
 command -v stap >/dev/null 2>&1 ||
@@ -98,4 +99,12 @@ check_records
 ok $? "records: every hand-run record carries magic and payload bytes, one per hit"
 check_after
 ok $? "nothing left loaded or registered"
+check_int() {
+	diag "SIGINT: $(tr '\n' ' ' <"$out/int.txt" 2>/dev/null)"
+	grep -q '^loaded$' "$out/int.txt" 2>/dev/null && [ -f "$out/int-after.txt" ] &&
+		[ ! -s "$out/int-after.txt" ] ||
+		{ [ ! -f "$out/int-after.txt" ] || diag "left: $(cat "$out/int-after.txt")"; false; }
+}
+check_int
+ok $? "SIGINT with a stap module loaded: nothing left"
 ktap_finish

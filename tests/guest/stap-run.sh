@@ -5,7 +5,9 @@
 # what the run left behind. Leaves in /out: run/ (results), run.txt,
 # run-rc, staprun.log, records.txt ("records N hits H bad B": the records a hand-run
 # staprun wrote while the site fired, checked byte by byte), after.txt
-# (stap modules still loaded and kprobes still registered: must be empty).
+# (stap modules still loaded and kprobes still registered: must be empty),
+# int.txt and int-after.txt (the same after a SIGINT while a stap module
+# is loaded).
 mod=pcstap_kprobe_ftrace
 "$PROBECOST" run --mech kprobe-ftrace,kprobe-int3 --tracer stap --timer icount \
 	--events 1000 --repeat 6 --warmup 1 --analyses none --payload 64 \
@@ -51,3 +53,21 @@ od -A n -v -t u1 /tmp/hand_0 2>/dev/null | tr -s ' ' '\n' | grep -v '^$' | awk -
 	lsmod | grep pcstap_
 	cat /sys/kernel/debug/kprobes/list
 } >/out/after.txt 2>&1
+
+# SIGINT while the enabled state's stap module is loaded (the harness's
+# handler disarms: staprun is stopped and the module unloaded)
+"$PROBECOST" run --mech kprobe-ftrace --tracer stap --state enabled --timer icount \
+	--events 1000 --repeat 1000 --warmup 0 --analyses none --out /tmp/int-run \
+	>/out/int-run.txt 2>&1 &
+ipid=$!
+i=0
+while [ ! -e /sys/module/$mod ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -e /sys/module/$mod ]; then echo "loaded" >/out/int.txt; else echo "never loaded" >/out/int.txt; fi
+kill -INT $ipid
+wait $ipid
+echo "rc $?" >>/out/int.txt
+{
+	lsmod | grep pcstap_
+	cat /sys/kernel/debug/kprobes/list
+	ps | grep '[s]tap'
+} >/out/int-after.txt 2>&1
