@@ -116,7 +116,7 @@ static int stap_available(const struct pc_mech *m, char *why, size_t len)
 	ko_path(s, ko, sizeof(ko));
 	if (!getenv(STAP_DIR_ENV) || access(ko, R_OK) || access(STAPRUN, X_OK)) {
 		snprintf(why, len,
-			 "no SystemTap module for this kernel here: the stap tracer runs in the QEMU guest, packed by scripts/guest.sh --stap (probecost run --tracer stap asks for it)");
+			 "no SystemTap module here: the stap tracer runs in the QEMU guest, whose modules are built and packed only with run --tracer stap (scripts/guest.sh --stap)");
 		return PC_ERR_UNSUPPORTED;
 	}
 	ret = pc_module_open(&mod, why, len);
@@ -593,6 +593,8 @@ static const struct stap_site stap_site_kprobe_int3 = {
 		.family = PC_FAM_DYNAMIC,				\
 		.where = PC_WHERE_MODULE,				\
 		.states = PC_ST_ALL,					\
+		.flags = PC_MECH_OPT_IN,				\
+		.opt_in_why = "its SystemTap modules are cross-built (a minute, once per probecost.ko) and packed into the guest only with --tracer stap", \
 		.mt_why = "probecost.ko runs one fire at a time (/dev/probecost admits one open), and the stap module counts in one global", \
 		.data = &site_,						\
 		.tracer = "stap",					\
