@@ -56,7 +56,8 @@ extern const struct pc_mech pc_mech_bpf_uprobe_ret;
 extern const struct pc_mech pc_mech_bpf_uretprobe;
 extern const struct pc_mech pc_mech_bpf_syscall_tracepoint;
 extern const struct pc_mech pc_mech_bpf_syscall_raw_tracepoint;
-/* the stap tracer's, on the module's kprobe sites in the guest (stap.c) */
+/* the stap tracer's (stap.c): the module's kprobe sites in the guest, getppid unsupported */
+extern const struct pc_mech pc_mech_stap_syscall_tracepoint;
 extern const struct pc_mech pc_mech_stap_kprobe_int3;
 extern const struct pc_mech pc_mech_stap_kprobe_ftrace;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
@@ -97,6 +98,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_perf_syscall_tracepoint,
+	&pc_mech_stap_syscall_tracepoint,
 	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,

@@ -55,6 +55,7 @@ check_rows() {
 		case $st in
 		enabled) wv="ftrace:stap module().function count" ;;
 		recording) wv="ftrace:stap bulk printf %b record 88 bytes" ;;
+		disabled) wv="ftrace|disabled:stap module loaded with its probe off" ;;
 		*) wv=unprobed ;;
 		esac
 		[ "$status" = ok ] || bad="$bad $st:status=$status"
