@@ -20,7 +20,8 @@
 #     without the function get the runtime as shipped.
 #
 # Modules are cached in cache/stap/<KVER>/ under a hash of the script, the
-# probecost.ko, the stap version and the patch; stap's own cache
+# probecost.ko, the stap version and the patch, and so is a failed build's
+# log (KEY.failed: it fails again at once; remove it to retry); stap's own cache
 # (tracepoint queries and the like) lives there too (SYSTEMTAP_DIR).
 #
 # Output, one line per module, for the caller: STAP_KO=<path>; then
@@ -115,6 +116,12 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 	key=$(printf '%s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
 		"$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
 	ko="$c/mods/$key/$name.ko"
+	# a build that failed fails again without another minute of kbuild
+	# (the key changes with the script, probecost.ko, stap or the patch)
+	if [ -f "$c/mods/$key.failed" ]; then
+		tail -n 5 "$c/mods/$key.failed" >&2
+		die "stap -p4 of $(basename "$stp") against $KVER failed before (runtime $how; log: $c/mods/$key.failed)"
+	fi
 	if [ ! -f "$ko" ]; then
 		echo "stap-build: building $name.ko for $KVER (a minute, once per probecost.ko)" >&2
 		rm -rf "$c/mods/$key.tmp"
@@ -126,6 +133,8 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 		  stap -p4 -b -DSTP_NO_OVERLOAD -r "$kb" -R "$rt" -m "$name" "$stp" "$pcko" \
 			>stap.log 2>&1 ) || {
 			cat "$c/mods/$key.tmp/stap.log" >&2
+			mv "$c/mods/$key.tmp/stap.log" "$c/mods/$key.failed"
+			rm -rf "$c/mods/$key.tmp"
 			die "stap -p4 of $(basename "$stp") against $KVER failed (runtime $how)"
 		}
 		rm -rf "$c/mods/$key"
