@@ -62,6 +62,10 @@ extern const struct pc_mech pc_mech_bpf_kprobe_int3;
 extern const struct pc_mech pc_mech_bpf_kprobe_optimized;
 extern const struct pc_mech pc_mech_bpf_kprobe_ftrace;
 extern const struct pc_mech pc_mech_bpf_kretprobe;
+/* the stap tracer's (stap.c): the module's kprobe sites in the guest, getppid unsupported */
+extern const struct pc_mech pc_mech_stap_syscall_tracepoint;
+extern const struct pc_mech pc_mech_stap_kprobe_int3;
+extern const struct pc_mech pc_mech_stap_kprobe_ftrace;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
 extern const struct pc_mech pc_mech_perf_usdt;
 extern const struct pc_mech pc_mech_perf_uprobe_nop;
@@ -105,6 +109,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_perf_syscall_tracepoint,
+	&pc_mech_stap_syscall_tracepoint,
 	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
@@ -123,6 +128,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_kprobe_int3_self,
 	&pc_mech_bpf_kprobe_int3,
 	&pc_mech_perf_kprobe_int3,
+	&pc_mech_stap_kprobe_int3,
 	&pc_mech_kprobe_optimized,
 	&pc_mech_kprobe_optimized_self,
 	&pc_mech_bpf_kprobe_optimized,
@@ -131,6 +137,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_kprobe_ftrace_self,
 	&pc_mech_bpf_kprobe_ftrace,
 	&pc_mech_perf_kprobe_ftrace,
+	&pc_mech_stap_kprobe_ftrace,
 	&pc_mech_kretprobe,
 	&pc_mech_kretprobe_self,
 	&pc_mech_bpf_kretprobe,

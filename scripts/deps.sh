@@ -16,7 +16,10 @@ set -eu
 # starts a system lttng-sessiond; probecost runs its own beside it.
 build="build-essential pkg-config libpfm4-dev libhwloc-dev libcsv-dev libgsl-dev zlib1g-dev libelf-dev liblzma-dev systemtap-sdt-dev clang libbpf-dev bpftool liblttng-ust-dev liblttng-ctl-dev"
 run="gnuplot-nox xz-utils lttng-tools babeltrace2"
-guest="qemu-system-x86 busybox-static cpio kmod"
+# systemtap: the stap tracer's modules, cross-built on the host for the
+# guest kernel (scripts/stap-build.sh); staprun and stapio go into the
+# guest only when asked (scripts/guest.sh --stap)
+guest="qemu-system-x86 busybox-static cpio kmod systemtap"
 # lava-common (python3-voluptuous, python3-yaml): LAVA's own job schema,
 # which tests/lava.t.sh validates the job template against
 test="python3 lava-common"

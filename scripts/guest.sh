@@ -21,6 +21,11 @@
 #   --file SRC[:DST]   add a host file to the guest (default DST /bin/NAME);
 #                      repeatable
 #   --no-module        do not load probecost.ko
+#   --stap             also cross-build the SystemTap modules for this
+#                      kernel and probecost.ko (scripts/stap-build.sh) and
+#                      pack them with staprun and stapio (also when
+#                      PC_GUEST_STAP=1); PC_STAP_DIR=/stap in the guest, or
+#                      PC_STAP_WHY saying why not
 #   --timeout SECS     stop QEMU after SECS (default 600)
 #   --mem MB           guest memory (default 512)
 #   --log FILE         write the guest console to FILE (default: kept only
@@ -45,6 +50,7 @@ out=""
 script=""
 files=""
 module=1
+stap=${PC_GUEST_STAP:-0}
 timeout_s=600
 mem=512
 log=""
@@ -71,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--file) [ $# -ge 2 ] || usage; files="$files
 $2"; shift 2 ;;
 	--no-module) module=0; shift ;;
+	--stap) stap=1; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--log) [ $# -ge 2 ] || usage; log=$2; shift 2 ;;
@@ -125,6 +132,22 @@ if [ $module -eq 1 ]; then
 	[ -f "$ko" ] || die "probecost.ko not produced by scripts/kmod-build.sh"
 fi
 
+# SystemTap: only when asked, ordinary boots stay as they are. A build
+# that cannot be made here is said in the guest (PC_STAP_WHY), where the
+# stap entries report it as their unsupported reason.
+stap_kos=""
+stap_why=""
+if [ "$stap" = 1 ]; then
+	if [ -z "$ko" ]; then
+		stap_why="the stap tracer needs probecost.ko (guest.sh ran with --no-module)"
+	elif ! sb=$("$top/scripts/stap-build.sh" "$series" "$ko"); then
+		stap_why="scripts/stap-build.sh $series could not build the stap modules for $KVER (docs/churn.md, tool breakage)"
+	else
+		stap_kos=$(printf '%s\n' "$sb" | sed -n 's/^STAP_KO=//p')
+	fi
+	[ -z "$stap_why" ] || echo "guest: $stap_why" >&2
+fi
+
 # ---- the initramfs ----
 root="$work/root"
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" "$root/out"
@@ -151,6 +174,13 @@ printf '%s\n' "$files" | while IFS= read -r spec; do
 	copy_with_libs "$src" "$dst"
 done
 [ -z "$script" ] || cp "$script" "$root/guest-script"
+if [ -n "$stap_kos" ]; then
+	mkdir -p "$root/stap"
+	for k in $stap_kos; do cp "$k" "$root/stap/"; done
+	# stapio runs staprun from /usr/bin to unload: the paths are fixed
+	copy_with_libs /usr/bin/staprun /usr/bin/staprun
+	copy_with_libs /usr/lib/systemtap/stapio /usr/lib/systemtap/stapio
+fi
 
 # the command, quoted for the guest's sh
 {
@@ -158,6 +188,8 @@ done
 	echo "PC_DETERMINISTIC=$det"
 	[ $det -eq 1 ] && echo "PC_TIMER=icount" || echo "PC_TIMER="
 	[ -n "$script" ] && echo "PC_SCRIPT=/guest-script" || echo "PC_SCRIPT="
+	[ -n "$stap_kos" ] && echo "PC_STAP_DIR=/stap" || echo "PC_STAP_DIR="
+	echo "PC_STAP_WHY='$stap_why'"
 	printf 'set --'
 	for a in "$@"; do
 		printf " '%s'" "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"
@@ -176,6 +208,8 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 . /guest.env
 export PC_KVER PC_DETERMINISTIC PC_TIMER
+[ -z "$PC_STAP_DIR" ] || export PC_STAP_DIR
+[ -z "$PC_STAP_WHY" ] || export PC_STAP_WHY
 export PROBECOST=/bin/probecost PC_KMOD=/probecost.ko PROBECOST_KO=/probecost.ko HOME=/out
 PC_INSMOD="no module"
 if [ -f /probecost.ko ]; then

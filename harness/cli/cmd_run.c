@@ -1168,6 +1168,10 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 
 	g->pid = -1;
 	guest_mechs(a, mechs, sizeof(mechs));
+	/* the stap tracer's modules are built and packed only when asked */
+	for (size_t i = 0; i < a->ntracers; i++)
+		if (!strcmp(a->tracers[i], "stap"))
+			setenv("PC_GUEST_STAP", "1", 1);
 	if (mechs[0]) {
 		args[n++] = "--mech";
 		args[n++] = mechs;

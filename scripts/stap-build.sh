@@ -1,0 +1,145 @@
+#!/bin/sh
+# Cross-build probecost's SystemTap modules on the host for a guest kernel.
+#
+#   scripts/stap-build.sh SERIES|ABI PROBECOST_KO
+#
+# Builds every mechanisms/tracers/stap/*.stp with `stap -p4 -b -r` against
+# the series' linux-headers (as scripts/kmod-build.sh does for
+# probecost.ko), for the probecost.ko given: the scripts' DWARF probes
+# carry offsets into that very file, so a module is built per probecost.ko.
+# What the stock tools lack, and why (docs/churn.md, "tool breakage"):
+#
+#   - a symbol table: stap reads <build dir>/System.map, and Debian's is
+#     a stub; scripts/churn-kernel.sh's dump of the guest's kallsyms
+#     serves (made once, by booting the guest). The build directory is a
+#     symlink farm of the headers plus that System.map, in cache/.
+#   - SystemTap 4.8's runtime does not compile where the kernel has
+#     task_work_cancel_func() (Debian's 6.1 has it since a stable
+#     update): scripts/stap-patches/task_work_cancel_func.patch is applied
+#     to a copy of the runtime in cache/, used with `stap -R`. Kernels
+#     without the function get the runtime as shipped.
+#
+# Modules are cached in cache/stap/<KVER>/ under a hash of the script, the
+# probecost.ko, the stap version and the patch, and so is a failed build's
+# log (KEY.failed: it fails again at once; remove it to retry); stap's own cache
+# (tracepoint queries and the like) lives there too (SYSTEMTAP_DIR).
+#
+# Output, one line per module, for the caller: STAP_KO=<path>; then
+# STAP_RUNTIME=shipped|patched:<patch>. Progress and stap's errors go to
+# stderr. Exit status: 0 built; 1 a build failed (stap's output says why);
+# 2 usage; 4 systemtap or the kernel's parts cannot be had here (the
+# reason is printed; a test skips).
+set -eu
+
+[ $# -eq 2 ] || { echo "usage: scripts/stap-build.sh SERIES|ABI PROBECOST_KO" >&2; exit 2; }
+series=$1
+pcko=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${PROBECOST_CACHE:-$top/cache}
+patchf="$top/scripts/stap-patches/task_work_cancel_func.patch"
+
+die() {
+	echo "stap-build: $*" >&2
+	exit 1
+}
+cannot() {
+	echo "stap-build: $*" >&2
+	exit 4
+}
+
+[ -f "$pcko" ] || die "$pcko: no such probecost.ko (scripts/kmod-build.sh builds it)"
+# stap runs in the module's own directory: the path must not be relative
+pcko=$(cd "$(dirname "$pcko")" && pwd)/$(basename "$pcko")
+if ! command -v stap >/dev/null 2>&1; then
+	"$top/scripts/deps.sh" guest >&2 ||
+		cannot "systemtap is not installed (as root: apt-get install -y --no-install-recommends systemtap)"
+fi
+command -v stap >/dev/null 2>&1 || cannot "stap not found after scripts/deps.sh guest"
+rt_shipped=/usr/share/systemtap/runtime
+[ -d "$rt_shipped" ] || cannot "$rt_shipped missing: reinstall systemtap-common"
+
+rc=0
+kf=$("$top/scripts/kernel-fetch.sh" "$series" --headers) || rc=$?
+[ $rc -ne 2 ] || exit 2
+[ $rc -eq 0 ] || cannot "scripts/kernel-fetch.sh $series --headers failed (exit $rc)"
+eval "$kf"
+c="$cache/stap/$KVER"
+mkdir -p "$c"
+kb="$c/kbuild"
+sysmap="$kb/System.map"
+# the dump once per kernel (booting it when not cached: ~20 s)
+if [ ! -s "$sysmap" ]; then
+	rc=0
+	ck=$("$top/scripts/churn-kernel.sh" --no-source "$series") || rc=$?
+	[ $rc -ne 4 ] || cannot "no symbol table for $KVER: scripts/churn-kernel.sh cannot dump it here"
+	[ $rc -eq 0 ] || die "scripts/churn-kernel.sh --no-source $series failed (exit $rc)"
+	dump=$(printf '%s\n' "$ck" | sed -n 's/^DUMP=//p')
+	[ -s "$dump/System.map" ] || die "$dump/System.map missing or empty in the churn dump"
+	mkdir -p "$kb"
+	cp "$dump/System.map" "$sysmap.tmp"
+	mv "$sysmap.tmp" "$sysmap"
+fi
+
+# the build directory: the headers, and the real symbol table beside them
+for f in "$KDIR"/* "$KDIR"/.config "$KDIR"/.kernelvariables; do
+	[ -e "$f" ] || continue
+	ln -sfn "$f" "$kb/$(basename "$f")"
+done
+
+# the runtime: as shipped, or a patched copy when the kernel needs it
+ver=$(stap -V 2>&1 | sed -n '1s/.*version \([^ )]*\).*/\1/p')
+if grep -q ' task_work_cancel_func$' "$sysmap"; then
+	rt="$c/runtime-$ver"
+	if [ ! -f "$rt/.probecost-patched" ] || [ "$patchf" -nt "$rt/.probecost-patched" ]; then
+		rm -rf "$rt.tmp"
+		cp -a "$rt_shipped" "$rt.tmp"
+		patch -s -p1 -d "$rt.tmp" <"$patchf" ||
+			die "$(basename "$patchf") does not apply to SystemTap $ver's runtime"
+		touch "$rt.tmp/.probecost-patched"
+		rm -rf "$rt"
+		mv "$rt.tmp" "$rt"
+	fi
+	how="patched:$(basename "$patchf")"
+	sum_patch=$(sha256sum "$patchf" | cut -c1-16)
+else
+	rt=$rt_shipped
+	how=shipped
+	sum_patch=none
+fi
+
+sum_ko=$(sha256sum "$pcko" | cut -c1-16)
+export SYSTEMTAP_DIR="$c/home"
+mkdir -p "$SYSTEMTAP_DIR"
+for stp in "$top"/mechanisms/tracers/stap/*.stp; do
+	[ -f "$stp" ] || continue
+	name=pcstap_$(basename "$stp" .stp)
+	key=$(printf '%s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
+		"$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
+	ko="$c/mods/$key/$name.ko"
+	# a build that failed fails again without another minute of kbuild
+	# (the key changes with the script, probecost.ko, stap or the patch)
+	if [ -f "$c/mods/$key.failed" ]; then
+		tail -n 5 "$c/mods/$key.failed" >&2
+		die "stap -p4 of $(basename "$stp") against $KVER failed before (runtime $how; log: $c/mods/$key.failed)"
+	fi
+	if [ ! -f "$ko" ]; then
+		echo "stap-build: building $name.ko for $KVER (a minute, once per probecost.ko)" >&2
+		rm -rf "$c/mods/$key.tmp"
+		mkdir -p "$c/mods/$key.tmp"
+		# -b: bulk mode, per-CPU relay files (the recording state's
+		# records); STP_NO_OVERLOAD: fire() hammers the probe by design,
+		# which stap's overload guard would otherwise stop
+		( cd "$c/mods/$key.tmp" &&
+		  stap -p4 -b -DSTP_NO_OVERLOAD -r "$kb" -R "$rt" -m "$name" "$stp" "$pcko" \
+			>stap.log 2>&1 ) || {
+			cat "$c/mods/$key.tmp/stap.log" >&2
+			mv "$c/mods/$key.tmp/stap.log" "$c/mods/$key.failed"
+			rm -rf "$c/mods/$key.tmp"
+			die "stap -p4 of $(basename "$stp") against $KVER failed (runtime $how)"
+		}
+		rm -rf "$c/mods/$key"
+		mv "$c/mods/$key.tmp" "$c/mods/$key"
+	fi
+	echo "STAP_KO=$ko"
+done
+echo "STAP_RUNTIME=$how"
