@@ -59,6 +59,9 @@ extern const struct pc_mech pc_mech_perf_uprobe_push;
 extern const struct pc_mech pc_mech_perf_uprobe_ret;
 extern const struct pc_mech pc_mech_perf_uretprobe;
 extern const struct pc_mech pc_mech_perf_syscall_tracepoint;
+/* lttng entries on kernel sites (tracers/lttng_kernel.c) */
+extern const struct pc_mech pc_mech_lttng_syscall;
+extern const struct pc_mech pc_mech_lttng_kprobe_ftrace;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
@@ -89,6 +92,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_syscall_tracepoint,
 	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_perf_syscall_tracepoint,
+	&pc_mech_lttng_syscall,
 	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
@@ -103,6 +107,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_kprobe_int3,
 	&pc_mech_kprobe_optimized,
 	&pc_mech_kprobe_ftrace,
+	&pc_mech_lttng_kprobe_ftrace,
 	&pc_mech_kretprobe,
 };
 

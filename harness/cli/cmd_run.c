@@ -318,16 +318,21 @@ static int add_armed(void *ctx, const char *tok)
 
 /*
  * The default suite (no --mech, no --tracer) leaves out the opt-in
- * entries (PC_MECH_OPT_IN), saying which and why in a->opt_in.
+ * entries (PC_MECH_OPT_IN), saying which and why in a->opt_in. With
+ * @entries_only, only the opt-in tracer entries (lttng on kernel sites):
+ * --mech kprobe-int3 or 'kprobe-*' names the site, and its slow tracer
+ * entries run when --tracer names their tracer, not with every guest
+ * run of the primitive.
  */
-static void drop_opt_in(struct run_args *a)
+static void drop_opt_in(struct run_args *a, bool entries_only)
 {
 	size_t n = 0, off = 0;
 
 	for (size_t i = 0; i < a->nmechs; i++) {
 		const struct pc_mech *m = a->mechs[i];
 
-		if (!(m->flags & PC_MECH_OPT_IN)) {
+		if (!(m->flags & PC_MECH_OPT_IN) ||
+		    (entries_only && !pc_registry_is_tracer_entry(m))) {
 			a->mechs[n++] = m;
 			continue;
 		}
@@ -595,7 +600,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	if (ret == PC_OK && a->probe && !a->mech_set && a->ntracers)
 		ret = pc_usage_error("run", "--tracer filters the entries --mech selects; a --probe point alone is consumed by perf (enabled) and ftrace (recording): drop --tracer, or add --mech");
 	if (ret == PC_OK && !a->mech_set && !a->ntracers && !a->probe)
-		drop_opt_in(a);
+		drop_opt_in(a, false);
+	else if (ret == PC_OK && !a->ntracers)
+		drop_opt_in(a, true);
 	if (ret == PC_OK)
 		ret = filter_tracers(a);
 	if (ret == PC_OK)
@@ -845,6 +852,14 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	pc_kernel_release(buf, sizeof(buf));
 	meta(r, "kernel", buf);
 	meta(r, "in_guest", pc_in_guest() ? "yes" : "no");
+	/*
+	 * The guest packed with LTTng's kernel tracer: whether the packaged
+	 * lttng-modules built for this kernel as shipped, and what was
+	 * changed (scripts/lttng-modules-build.sh); guest_lttng_modules in
+	 * the host's meta.csv.
+	 */
+	if (pc_in_guest() && getenv("PC_LTTNG_STATUS") && *getenv("PC_LTTNG_STATUS"))
+		meta(r, "lttng_modules", getenv("PC_LTTNG_STATUS"));
 	pc_cpu_model(buf, sizeof(buf));
 	meta(r, "cpu_model", buf);
 	pc_topo_summary(tp, buf, sizeof(buf));
@@ -945,17 +960,18 @@ static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
 }
 
 /*
- * The live-kernel entries --mech named that this kernel cannot have
- * (unsupported: a config option off, a refused tracer), for the guest.
- * The default suite keeps their unsupported rows instead: a default run
- * boots the guest for the module alone, and its length is budgeted.
+ * The live-kernel entries --mech or --tracer named that this kernel
+ * cannot have (unsupported: a config option off, a refused tracer, no
+ * lttng-modules), for the guest. The default suite keeps their
+ * unsupported rows instead: a default run boots the guest for the module
+ * alone, and its length is budgeted.
  */
 static void pick_kernel_guest(struct run_args *a)
 {
 	char why[512];
 
 	a->nkguest = 0;
-	if (!a->mech_set)
+	if (!a->mech_set && !a->ntracers)
 		return;
 	for (size_t i = 0; i < a->nmechs; i++) {
 		const struct pc_mech *m = a->mechs[i];
@@ -1090,6 +1106,10 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 
 	g->pid = -1;
 	guest_mechs(a, mechs, sizeof(mechs));
+	/* LTTng's kernel tracer is packed only for its entries: boots stay lean */
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (guest_bound(a, a->mechs[i]) && !strcmp(pc_mech_tool(a->mechs[i]), "lttng"))
+			req.lttng = true;
 	if (mechs[0]) {
 		args[n++] = "--mech";
 		args[n++] = mechs;
