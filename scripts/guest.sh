@@ -154,7 +154,12 @@ if [ $lttng -eq 1 ]; then
 	lttng_root=$(printf '%s\n' "$lb" | sed -n 's/^LTTNG_ROOT=//p')
 	case $lrc in
 	0) lttng_ok=ok ;;
-	3) lttng_ok="lttng-modules does not build for $KVER: ${lttng_status##*result=unsupported:}"; lttng_root="" ;;
+	3)
+		# the reason, short enough for a row's note: what fails, not the patch
+		why=${lttng_status##*result=unsupported:}
+		why=${why#patched with * and still }
+		lttng_ok="lttng-modules does not build for $KVER: ${why%%;*} (docs/churn.md)"
+		lttng_root="" ;;
 	*) die "scripts/lttng-modules-build.sh $KDIR failed (above)" ;;
 	esac
 fi
