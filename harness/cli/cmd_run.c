@@ -960,9 +960,10 @@ static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
 }
 
 /*
- * The live-kernel entries --mech or --tracer named that this kernel
- * cannot have (unsupported: a config option off, a refused tracer, no
- * lttng-modules), for the guest. The default suite keeps their
+ * The live-kernel entries --mech named that this kernel cannot have
+ * (unsupported: a config option off, a refused tracer), for the guest;
+ * with --tracer alone, only the opt-in tracer entries it reached (the
+ * lttng ones: no lttng-modules here). The default suite keeps their
  * unsupported rows instead: a default run boots the guest for the module
  * alone, and its length is budgeted.
  */
@@ -978,6 +979,9 @@ static void pick_kernel_guest(struct run_args *a)
 
 		if (m->where != PC_WHERE_KERNEL || (m->flags & PC_MECH_PER_HIT) ||
 		    a->nkguest == sizeof(a->kguest) / sizeof(a->kguest[0]))
+			continue;
+		if (!a->mech_set &&
+		    !((m->flags & PC_MECH_OPT_IN) && pc_registry_is_tracer_entry(m)))
 			continue;
 		if (pc_mech_available(m, why, sizeof(why)) == PC_ERR_UNSUPPORTED)
 			a->kguest[a->nkguest++] = m;
