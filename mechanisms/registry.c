@@ -62,6 +62,7 @@ extern const struct pc_mech pc_mech_perf_syscall_tracepoint;
 /* lttng entries on kernel sites (tracers/lttng_kernel.c) */
 extern const struct pc_mech pc_mech_lttng_syscall;
 extern const struct pc_mech pc_mech_lttng_kprobe_ftrace;
+extern const struct pc_mech pc_mech_lttng_tracepoint;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
@@ -102,6 +103,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_tprobe,
 	&pc_mech_user_events,
 	&pc_mech_tracepoint,
+	&pc_mech_lttng_tracepoint,
 	&pc_mech_branch,
 	&pc_mech_static_key,
 	&pc_mech_kprobe_int3,

@@ -13,8 +13,10 @@
 # unpacked source) and the build resumed. The result:
 #
 #   .../<release>/root/lib/modules/<release>/extra/...  the modules,
-#       debug info stripped, with modules.dep from `depmod -b` (SYSTEM_MAP,
-#       the kernel's, lets depmod check the kernel symbols they use)
+#       debug info stripped, and probecost's own LTTng probe (kmod/lttng/,
+#       extra/probecost/lttng-probe-probecost.ko), with modules.dep from
+#       `depmod -b` (SYSTEM_MAP, the kernel's, lets depmod check the
+#       kernel symbols they use)
 #   .../<release>/status   one line, the tool-breakage record for meta.csv:
 #       lttng_modules=2.13.9-1+deb12u1;kernel=6.1.0-57-amd64;as_shipped=failed:FILES;result=patched:PATCH(FILE +A -D)
 #       result is ok (built as shipped), patched, or unsupported:REASON
@@ -89,11 +91,39 @@ emit() {
 	echo "LTTNG_STATUS=$(cat "$status")"
 }
 
+# probecost's own LTTng probe (kmod/lttng/: for probecost.ko's trace
+# event), built against the tree and staged with the modules; rebuilt
+# alone (about 25 s) when its sources change
+probe_src=$top/kmod/lttng
+probe_ko=$moddir/extra/probecost/lttng-probe-probecost.ko
+probe() {
+	pb=$out/probe
+	rm -rf "$pb"
+	mkdir -p "$pb"
+	for f in "$probe_src"/*; do ln -sf "$f" "$pb/$(basename "$f")"; done
+	make -C "$kdir" M="$pb" LTTNG_TREE="$out/tree" \
+		KBUILD_EXTRA_SYMBOLS="$out/tree/Module.symvers" modules >"$out/probe.log" 2>&1 ||
+		{ cat "$out/probe.log" >&2; die "building kmod/lttng against $out/tree failed (log: $out/probe.log)"; }
+	mkdir -p "$(dirname "$probe_ko")"
+	strip --strip-debug -o "$probe_ko" "$pb/lttng-probe-probecost.ko"
+}
+depmod_root() {
+	if [ -n "$sysmap" ] && [ -r "$sysmap" ]; then
+		depmod -b "$root" -F "$sysmap" "$rel" 2>"$out/depmod.log"
+	else
+		depmod -b "$root" "$rel" 2>"$out/depmod.log"
+	fi || die "depmod -b $root failed (log: $out/depmod.log)"
+}
+
 # ---- up to date? ----
 if [ $fresh -eq 0 ] && [ -f "$status" ] &&
 	[ -z "$(find "$deb" "$patches" "$kdir/Makefile" "$kdir/.config" -newer "$status" 2>/dev/null)" ]; then
+	case "$(cat "$status")" in *";result=unsupported"*) emit; exit 3 ;; esac
+	if [ ! -f "$probe_ko" ] || [ -n "$(find "$probe_src" -newer "$probe_ko" 2>/dev/null)" ]; then
+		probe
+		depmod_root
+	fi
 	emit
-	case "$(cat "$status")" in *";result=unsupported"*) exit 3 ;; esac
 	exit 0
 fi
 
@@ -165,10 +195,7 @@ kmods=${sysmap%/boot/*}/lib/modules/$rel
 for f in modules.builtin modules.builtin.modinfo; do
 	[ -z "$sysmap" ] || [ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$moddir/"
 done
-if [ -n "$sysmap" ] && [ -r "$sysmap" ]; then
-	depmod -b "$root" -F "$sysmap" "$rel" 2>"$out/depmod.log" || die "depmod -b $root failed (log: $out/depmod.log)"
-else
-	depmod -b "$root" "$rel" 2>"$out/depmod.log" || die "depmod -b $root failed (log: $out/depmod.log)"
-fi
+probe
+depmod_root
 echo "$line" >"$status"
 emit

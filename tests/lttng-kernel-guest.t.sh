@@ -3,7 +3,8 @@
 # with scripts/guest.sh --lttng runs tests/guest/lttng-run.sh, which
 # measures the lttng entries on kernel sites (syscall-tracepoint's
 # getppid through LTTng's syscall tracing, kprobe-ftrace's site through
-# an LTTng kprobe) beside the ftrace ones, then lists what is left of
+# an LTTng kprobe, the module's tracepoint through probecost's LTTng
+# probe) beside the ftrace ones, then lists what is left of
 # LTTng. Checked here: the event count read back from the trace equals n
 # (hit ratio 1) in recording, the ordering disabled < enabled <
 # recording in instructions, nothing left running or loaded, and the
@@ -57,17 +58,17 @@ fi
 [ $rc -eq 0 ] && [ -f "$res" ] || { sed 's/^/# /' "$tmp/err"; tail -n 20 "$out/run.log" 2>/dev/null | sed 's/^/# /'; }
 
 bad=""
-for m in syscall-tracepoint kprobe-ftrace; do
+for m in syscall-tracepoint kprobe-ftrace tracepoint; do
 	st=$(lttng_field "$res" $m recording status)
 	ratio=$(lttng_field "$res" $m recording hit_ratio)
 	lost=$(lttng_field "$res" $m recording lost)
 	[ "$st" = ok ] && [ "$ratio" = 1 ] || bad="$bad $m:status=$st,hits/event=$ratio,lost=$lost"
 done
 [ -z "$bad" ] || diag "recording:$bad"
-check "recording: the events LTTng wrote and discarded, read back from the trace, == n (both entries)" [ -z "$bad" ]
+check "recording: the events LTTng wrote and discarded, read back from the trace, == n (every entry)" [ -z "$bad" ]
 
 bad=""
-for m in syscall-tracepoint kprobe-ftrace; do
+for m in syscall-tracepoint kprobe-ftrace tracepoint; do
 	d=$(lttng_field "$res" $m disabled median)
 	e=$(lttng_field "$res" $m enabled median)
 	r=$(lttng_field "$res" $m recording median)
@@ -77,7 +78,7 @@ for m in syscall-tracepoint kprobe-ftrace; do
 	lt "$d" "$e" && lt "$e" "$r" || bad="$bad $m:$d/$e/$r"
 done
 [ -z "$bad" ] || diag "violated:$bad"
-check "disabled < enabled < recording, in icount instructions (both entries)" [ -z "$bad" ]
+check "disabled < enabled < recording, in icount instructions (every entry)" [ -z "$bad" ]
 
 left=$(cat "$out/left.txt" 2>/dev/null || echo "left.txt missing")
 [ -z "$left" ] || diag "left: $left"

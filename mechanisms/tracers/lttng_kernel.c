@@ -8,6 +8,10 @@
  *   syscall-tracepoint  getppid() through LTTng's syscall tracing, the
  *                       same loop as syscall-tracepoint's
  *                       (lttng enable-event -k --syscall getppid);
+ *   tracepoint          probecost.ko's tracepoint (pcsite_tracepoint)
+ *                       through lttng-probe-probecost.ko, the LTTng probe
+ *                       probecost carries for it (kmod/lttng/), built and
+ *                       packed with lttng-modules;
  *   kprobe-ftrace       probecost.ko's kprobe site through LTTng's kprobe
  *                       support (lttng enable-event -k --probe SYMBOL), on
  *                       the function's entry, where the kprobe goes through
@@ -28,13 +32,14 @@
  *
  * States, as issue 11 defines them for LTTng:
  *   absent     the site's twin: getppid()'s absent loop; the module's
- *              uninstrumented twin of pcsite_kprobe_ftrace.
+ *              uninstrumented twins of its sites.
  *   disabled   the session daemon runs with its modules loaded, a session
  *              with a discard channel is started, the event is not
- *              created: nothing is planted at the site.
- *   enabled    the event enabled, nothing written. getppid: with a
- *              filter no event passes ($ctx.vpid == 0), so LTTng's
- *              syscall probe and its filter bytecode run. kprobe: LTTng
+ *              created: nothing is planted at the site (the module's
+ *              tracepoint is there, its static key off).
+ *   enabled    the event enabled, nothing written. getppid and the
+ *              tracepoint: with a filter no event passes ($ctx.vpid ==
+ *              0), so LTTng's probe and its filter bytecode run. kprobe: LTTng
  *              2.13 refuses filters on kprobe events ("Filter
  *              expressions are not supported for Probe events"), so the
  *              event is created in a session that is not started: the
@@ -45,7 +50,8 @@
  *
  * What an LTTng event carries is its own: getppid's syscall events have
  * no payload on entry and the return value on exit; a kprobe event the
- * probed address. --payload does not apply (the variant says so).
+ * probed address; the tracepoint's event x (lttng_probecost.h says why
+ * not the payload). --payload does not apply.
  *
  * Hits, as for ust-tracepoint (lttng_ctl.h): after each fire the count op
  * stops the session until the consumer has written everything, counts the
@@ -91,10 +97,12 @@
 enum lk_site {
 	LK_SYSCALL,
 	LK_KPROBE,
+	LK_TRACEPOINT,
 };
 
 struct lk_desc {
 	enum lk_site site;
+	uint32_t id;		/* the module's mechanism whose site it fires */
 };
 
 struct lk_priv {
@@ -111,7 +119,6 @@ struct lk_priv {
 	bool mod_open;
 };
 
-static const uint32_t lk_kprobe_id = PROBECOST_MECH_KPROBE_FTRACE;
 
 static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -174,13 +181,13 @@ static int lk_available(const struct pc_mech *m, char *why, size_t len)
 		snprintf(why, len, "lttng-sessiond or babeltrace2 is not installed: apt-get install lttng-tools babeltrace2");
 		return PC_ERR_UNSUPPORTED;
 	}
-	if (d->site != LK_KPROBE)
+	if (d->site == LK_SYSCALL)
 		return PC_OK;
 	ret = pc_module_open(&mod, why, len);
 	if (ret != PC_OK)
 		return ret;
-	if (mod.info[lk_kprobe_id].err) {
-		snprintf(why, len, "%s", mod.info[lk_kprobe_id].why);
+	if (mod.info[d->id].err) {
+		snprintf(why, len, "%s", mod.info[d->id].why);
 		ret = PC_ERR_UNSUPPORTED;
 	}
 	pc_module_close(&mod);
@@ -196,12 +203,13 @@ static int lk_setup(struct pc_inst *in)
 	/*
 	 * --kmod-probes: the default list loads some forty probe modules
 	 * (slow under TCG, and those of absent subsystems fail); syscall and
-	 * kprobe tracing are the tracer's core and need none. timer is the
-	 * one the 6.1 patch touches (scripts/lttng-modules/): loading it
-	 * shows the patched module links. A probe module is inert until one
-	 * of its events is enabled.
+	 * kprobe tracing are the tracer's core and need none. probecost is
+	 * ours, for the module's tracepoint (kmod/lttng/); timer is the one
+	 * the 6.1 patch touches (scripts/lttng-modules/): loading it shows
+	 * the patched module links. A probe module is inert until one of
+	 * its events is enabled.
 	 */
-	char *argv[] = { "lttng-sessiond", "--kmod-probes=timer", NULL, NULL };
+	char *argv[] = { "lttng-sessiond", "--kmod-probes=timer,probecost", NULL, NULL };
 	struct lk_priv *p = calloc(1, sizeof(*p));
 	int ret;
 
@@ -228,7 +236,7 @@ static int lk_setup(struct pc_inst *in)
 		ret = pc_inst_fail(in, ret, "%s (lttng): %s", in->mech->name, why);
 		goto fail;
 	}
-	if (p->d->site == LK_KPROBE) {
+	if (p->d->site != LK_SYSCALL) {
 		ret = pc_module_open(&p->mod, in->why, sizeof(in->why));
 		if (ret != PC_OK)
 			goto fail;
@@ -249,7 +257,7 @@ static int ctl_fail(struct pc_inst *in, const char *what, int err)
 /* The site's event: getppid's syscall, or the kprobe on the module's site. */
 static int event_enable(struct pc_inst *in, struct lk_priv *p, bool filter)
 {
-	const struct probecost_info *info = &p->mod.info[lk_kprobe_id];
+	const struct probecost_info *info = &p->mod.info[p->d->id];
 	struct lttng_event *ev = lttng_event_create();
 	int ret;
 
@@ -259,6 +267,11 @@ static int event_enable(struct pc_inst *in, struct lk_priv *p, bool filter)
 	if (p->d->site == LK_SYSCALL) {
 		snprintf(ev->name, sizeof(ev->name), "getppid");
 		ev->type = LTTNG_EVENT_SYSCALL;
+	} else if (p->d->site == LK_TRACEPOINT) {
+		/* lttng-probe-probecost.ko's event (kmod/lttng/lttng_probecost.h) */
+		snprintf(ev->name, sizeof(ev->name), "%s", PROBECOST_EVENT_TRACEPOINT);
+		ev->type = LTTNG_EVENT_TRACEPOINT;
+		ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
 	} else {
 		snprintf(ev->name, sizeof(ev->name), "%s", info->site);
 		ev->type = LTTNG_EVENT_PROBE;
@@ -336,7 +349,7 @@ static int session_destroy(struct lk_priv *p)
 /* The kprobe kprobe-ftrace measures must be in force: through ftrace. */
 static int verify_ftrace(struct pc_inst *in, struct lk_priv *p)
 {
-	const char *site = p->mod.info[lk_kprobe_id].site;
+	const char *site = p->mod.info[p->d->id].site;
 	char v[64] = "none";
 
 	if (pc_kprobe_list_variant(site, v, sizeof(v)) != PC_OK)
@@ -356,9 +369,13 @@ static int lk_arm(struct pc_inst *in, enum pc_state st)
 	int ret = PC_OK;
 
 	p->state = st;
-	if (kp) {
-		/* the module runs its site unprobed (disabled) or its twin */
-		ret = pc_module_arm(&p->mod, lk_kprobe_id,
+	if (p->d->site != LK_SYSCALL) {
+		/*
+		 * the module runs its site, its own instrumentation off
+		 * (the kprobe site unprobed, the tracepoint's key off until
+		 * LTTng registers its probe), or its twin
+		 */
+		ret = pc_module_arm(&p->mod, p->d->id,
 				    st == PC_ABSENT ? PC_ABSENT : PC_DISABLED, in->opts->payload, in->why,
 				    sizeof(in->why));
 		if (ret != PC_OK)
@@ -395,7 +412,7 @@ static int lk_disarm(struct pc_inst *in)
 	if (session_destroy(p) != PC_OK)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "%s (lttng): destroying session %s failed",
 				   in->mech->name, p->name);
-	if (p->mod_open && pc_module_disarm(&p->mod, lk_kprobe_id) != PC_OK && ret == PC_OK)
+	if (p->mod_open && pc_module_disarm(&p->mod, p->d->id) != PC_OK && ret == PC_OK)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "probecost.ko disarm failed: %s", strerror(errno));
 	return ret;
 }
@@ -414,7 +431,7 @@ static int lk_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 		return PC_OK;
 	}
 	/* the module times its own runs (module_mechs.c) */
-	ret = pc_module_run(&p->mod, lk_kprobe_id, n, &r, in->why, sizeof(in->why));
+	ret = pc_module_run(&p->mod, p->d->id, n, &r, in->why, sizeof(in->why));
 	if (ret != PC_OK)
 		return ret;
 	out->ticks = r.ticks;
@@ -436,7 +453,7 @@ static int lk_count(struct pc_inst *in, struct pc_fire *out)
 	uint64_t total = 0, written, lost, disc = 0;
 	/* events per hit: a syscall is recorded on entry and on exit */
 	unsigned int per = p->d->site == LK_SYSCALL ? 2 : 1;
-	bool active = p->d->site == LK_SYSCALL || p->state == PC_RECORDING;
+	bool active = p->d->site != LK_KPROBE || p->state == PC_RECORDING;
 	char why[200];
 	int ret;
 
@@ -501,7 +518,8 @@ static void filter_of(struct lk_priv *p, char *buf, size_t len)
 static int lk_variant(struct pc_inst *in, char *buf, size_t len)
 {
 	struct lk_priv *p = in->priv;
-	const char *what = p->d->site == LK_SYSCALL ? "syscall getppid entry+exit" : "kprobe";
+	const char *what = p->d->site == LK_SYSCALL ? "syscall getppid entry+exit" :
+			   p->d->site == LK_TRACEPOINT ? "tracepoint " PROBECOST_EVENT_TRACEPOINT : "kprobe";
 	char kv[64] = "", filter[96];
 
 	if (p->state == PC_ABSENT) {
@@ -509,7 +527,7 @@ static int lk_variant(struct pc_inst *in, char *buf, size_t len)
 		return PC_OK;
 	}
 	if (p->d->site == LK_KPROBE && p->state != PC_DISABLED &&
-	    pc_kprobe_list_variant(p->mod.info[lk_kprobe_id].site, kv, sizeof(kv)) != PC_OK)
+	    pc_kprobe_list_variant(p->mod.info[p->d->id].site, kv, sizeof(kv)) != PC_OK)
 		snprintf(kv, sizeof(kv), "?");
 	filter_of(p, filter, sizeof(filter));
 	switch (p->state) {
@@ -540,7 +558,7 @@ static void lk_teardown(struct pc_inst *in)
 	/* lttng-sessiond unloads the modules it loaded as it exits */
 	pc_lttng_daemon_stop(&p->daemon);
 	if (p->mod_open) {
-		pc_module_disarm(&p->mod, lk_kprobe_id);
+		pc_module_disarm(&p->mod, p->d->id);
 		pc_module_close(&p->mod);
 	}
 	rm_tree(LK_DIR);
@@ -549,7 +567,8 @@ static void lk_teardown(struct pc_inst *in)
 }
 
 static const struct lk_desc lk_syscall = { .site = LK_SYSCALL };
-static const struct lk_desc lk_kprobe = { .site = LK_KPROBE };
+static const struct lk_desc lk_kprobe = { .site = LK_KPROBE, .id = PROBECOST_MECH_KPROBE_FTRACE };
+static const struct lk_desc lk_tracepoint = { .site = LK_TRACEPOINT, .id = PROBECOST_MECH_TRACEPOINT };
 
 #define LK_OPT_IN_WHY	"LTTng's kernel tracer runs (in the QEMU guest) only with --tracer lttng: its session daemon, its modules and a babeltrace2 count per fire"
 #define LK_MT_WHY	"hits are read back per fire from the session's trace, one count for the whole system"
@@ -586,6 +605,28 @@ const struct pc_mech pc_mech_lttng_kprobe_ftrace = {
 	.opt_in_why = LK_OPT_IN_WHY,
 	.mt_why = LK_MT_WHY,
 	.data = &lk_kprobe,
+	.tracer = "lttng",
+	.hits_why = { [PC_ENABLED] = LK_NO_HITS },
+	.available = lk_available,
+	.setup = lk_setup,
+	.arm = lk_arm,
+	.disarm = lk_disarm,
+	.fire = lk_fire,
+	.count = lk_count,
+	.variant = lk_variant,
+	.teardown = lk_teardown,
+};
+
+const struct pc_mech pc_mech_lttng_tracepoint = {
+	.name = "tracepoint",
+	.summary = "LTTng kernel tracer: probecost.ko's tracepoint through an LTTng probe (kmod/lttng/)",
+	.family = PC_FAM_STATIC,
+	.where = PC_WHERE_MODULE,
+	.states = PC_ST_ALL,
+	.flags = PC_MECH_OPT_IN,
+	.opt_in_why = LK_OPT_IN_WHY,
+	.mt_why = LK_MT_WHY,
+	.data = &lk_tracepoint,
 	.tracer = "lttng",
 	.hits_why = { [PC_ENABLED] = LK_NO_HITS },
 	.available = lk_available,

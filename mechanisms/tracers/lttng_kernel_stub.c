@@ -56,3 +56,4 @@ static int lk_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	};
 LK_STUB(syscall, "syscall-tracepoint", PC_FAM_STATIC, PC_WHERE_KERNEL)
 LK_STUB(kprobe_ftrace, "kprobe-ftrace", PC_FAM_DYNAMIC, PC_WHERE_MODULE)
+LK_STUB(tracepoint, "tracepoint", PC_FAM_STATIC, PC_WHERE_MODULE)

@@ -5,7 +5,7 @@
 # left of LTTng to /out/left.txt, one line each (empty: nothing): a
 # session daemon or consumer still running, an lttng module still
 # loaded, the entries' trace directory.
-/bin/probecost run --mech syscall-tracepoint,kprobe-ftrace --tracer lttng,ftrace,self,perf \
+/bin/probecost run --mech syscall-tracepoint,kprobe-ftrace,tracepoint --tracer lttng,ftrace,self,perf \
 	--timer icount --no-counters --repeat 6 --warmup 1 --analyses none --out /out/run \
 	>/out/run.log 2>&1
 echo $? >/out/run.rc
