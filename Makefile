@@ -63,8 +63,10 @@ endif
 # library, so no other run carries liblttng-ust's threads.
 LTTNG_PKGS := lttng-ust lttng-ctl
 HAVE_LTTNG := $(shell pkg-config --exists $(LTTNG_PKGS) 2>/dev/null && echo yes)
+# The kernel tracer's entries (lttng_kernel.c) drive lttng-sessiond
+# through liblttng-ctl as well, and share its plumbing (lttng_ctl.c).
 LTTNG_SKIP := mechanisms/tracers/lttng_ust_provider.c \
-	      mechanisms/tracers/$(if $(HAVE_LTTNG),lttng_ust_stub.c,lttng_ust.c)
+	      $(addprefix mechanisms/tracers/,$(if $(HAVE_LTTNG),lttng_ust_stub.c lttng_kernel_stub.c,lttng_ust.c lttng_kernel.c lttng_ctl.c))
 LTTNG_SO   := $(if $(HAVE_LTTNG),$(BUILD)/lttng_ust_provider.so)
 MECH_SRCS  := $(filter-out $(LTTNG_SKIP),$(MECH_SRCS))
 ifeq ($(HAVE_LTTNG),yes)

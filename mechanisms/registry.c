@@ -79,6 +79,10 @@ extern const struct pc_mech pc_mech_perf_kprobe_int3;
 extern const struct pc_mech pc_mech_perf_kprobe_optimized;
 extern const struct pc_mech pc_mech_perf_kprobe_ftrace;
 extern const struct pc_mech pc_mech_perf_kretprobe;
+/* lttng entries on kernel sites (tracers/lttng_kernel.c) */
+extern const struct pc_mech pc_mech_lttng_syscall;
+extern const struct pc_mech pc_mech_lttng_kprobe_ftrace;
+extern const struct pc_mech pc_mech_lttng_tracepoint;
 
 static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_none,
@@ -110,6 +114,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_bpf_syscall_tracepoint,
 	&pc_mech_perf_syscall_tracepoint,
 	&pc_mech_stap_syscall_tracepoint,
+	&pc_mech_lttng_syscall,
 	&pc_mech_bpf_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
@@ -122,6 +127,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_bpf_tracepoint,
 	&pc_mech_perf_tracepoint,
 	&pc_mech_bpf_raw_tracepoint,
+	&pc_mech_lttng_tracepoint,
 	&pc_mech_branch,
 	&pc_mech_static_key,
 	&pc_mech_kprobe_int3,
@@ -138,6 +144,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_bpf_kprobe_ftrace,
 	&pc_mech_perf_kprobe_ftrace,
 	&pc_mech_stap_kprobe_ftrace,
+	&pc_mech_lttng_kprobe_ftrace,
 	&pc_mech_kretprobe,
 	&pc_mech_kretprobe_self,
 	&pc_mech_bpf_kretprobe,

@@ -26,6 +26,12 @@
 #                      pack them with staprun and stapio (also when
 #                      PC_GUEST_STAP=1); PC_STAP_DIR=/stap in the guest, or
 #                      PC_STAP_WHY saying why not
+#   --lttng            also pack LTTng's kernel tracer: lttng-modules built
+#                      for the guest kernel (scripts/lttng-modules-build.sh),
+#                      lttng-sessiond, lttng-consumerd, lttng, babeltrace2
+#                      and their libraries (opt-in: it makes the initramfs
+#                      and the first build larger; PROBECOST_GUEST_LTTNG=1
+#                      asks for it too)
 #   --timeout SECS     stop QEMU after SECS (default 600)
 #   --mem MB           guest memory (default 512)
 #   --log FILE         write the guest console to FILE (default: kept only
@@ -33,7 +39,9 @@
 #
 # In the guest: cwd /out; PROBECOST=/bin/probecost; PC_KMOD=/probecost.ko;
 # PC_INSMOD=ok or the insmod error; PC_KVER; PC_TIMER=icount in
-# deterministic mode. The kernel command line carries probecost.guest=1,
+# deterministic mode; with --lttng, PC_LTTNG_STATUS (the tool-breakage
+# line of scripts/lttng-modules-build.sh) and PC_LTTNG=ok when the
+# modules are in /lib/modules/$PC_KVER, else why not. The kernel command line carries probecost.guest=1,
 # so probecost itself knows it runs in the guest (rows get where=guest).
 # After the command, the guest adds to /out: guest-rc (its exit status),
 # guest-dmesg.txt and guest-uname.txt.
@@ -54,6 +62,8 @@ stap=${PC_GUEST_STAP:-0}
 timeout_s=600
 mem=512
 log=""
+lttng=0
+case "${PROBECOST_GUEST_LTTNG:-}" in 1|yes) lttng=1 ;; esac
 
 usage() {
 	sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -78,6 +88,7 @@ while [ $# -gt 0 ]; do
 $2"; shift 2 ;;
 	--no-module) module=0; shift ;;
 	--stap) stap=1; shift ;;
+	--lttng) lttng=1; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--log) [ $# -ge 2 ] || usage; log=$2; shift 2 ;;
@@ -106,7 +117,7 @@ ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
 pcbin="$top/build/probecost"
 [ -x "$pcbin" ] || die "$pcbin missing: run make first"
 
-if [ $module -eq 1 ]; then
+if [ $module -eq 1 ] || [ $lttng -eq 1 ]; then
 	kf=$("$top/scripts/kernel-fetch.sh" "$series" --headers) ||
 		skip "scripts/kernel-fetch.sh $series --headers failed (no archive access?)"
 else
@@ -146,6 +157,32 @@ if [ "$stap" = 1 ]; then
 		stap_kos=$(printf '%s\n' "$sb" | sed -n 's/^STAP_KO=//p')
 	fi
 	[ -z "$stap_why" ] || echo "guest: $stap_why" >&2
+# LTTng's kernel tracer: an unbuildable lttng-modules (exit 3) still boots,
+# its status line says why, for the unsupported rows
+lttng_status=""
+lttng_ok="not asked for (scripts/guest.sh --lttng)"
+lttng_root=""
+if [ $lttng -eq 1 ]; then
+	for b in lttng lttng-sessiond babeltrace2; do
+		command -v $b >/dev/null 2>&1 ||
+			die "--lttng: $b not found; run as root: apt-get install lttng-tools babeltrace2"
+	done
+	set +e
+	lb=$("$top/scripts/lttng-modules-build.sh" "$KDIR" "$SYSTEM_MAP")
+	lrc=$?
+	set -e
+	lttng_status=$(printf '%s\n' "$lb" | sed -n 's/^LTTNG_STATUS=//p')
+	lttng_root=$(printf '%s\n' "$lb" | sed -n 's/^LTTNG_ROOT=//p')
+	case $lrc in
+	0) lttng_ok=ok ;;
+	3)
+		# the reason, short enough for a row's note: what fails, not the patch
+		why=${lttng_status##*result=unsupported:}
+		why=${why#patched with * and still }
+		lttng_ok="lttng-modules does not build for $KVER: ${why%%;*} (docs/churn.md)"
+		lttng_root="" ;;
+	*) die "scripts/lttng-modules-build.sh $KDIR failed (above)" ;;
+	esac
 fi
 
 # ---- the initramfs ----
@@ -180,12 +217,33 @@ if [ -n "$stap_kos" ]; then
 	# stapio runs staprun from /usr/bin to unload: the paths are fixed
 	copy_with_libs /usr/bin/staprun /usr/bin/staprun
 	copy_with_libs /usr/lib/systemtap/stapio /usr/lib/systemtap/stapio
+if [ $lttng -eq 1 ]; then
+	# where lttng-sessiond's libkmod looks: /lib/modules/$(uname -r)
+	[ -z "$lttng_root" ] || cp -R "$lttng_root/lib" "$root/"
+	copy_with_libs "$(command -v lttng-sessiond)" /bin/lttng-sessiond
+	copy_with_libs "$(command -v lttng)" /bin/lttng
+	copy_with_libs "$(command -v babeltrace2)" /bin/babeltrace2
+	# the consumer and babeltrace2's plugins are found by path, not ldd
+	consumerd=$(ls /usr/lib/*/lttng/libexec/lttng-consumerd 2>/dev/null | head -n1)
+	[ -n "$consumerd" ] || die "--lttng: lttng-consumerd not found (lttng-tools)"
+	copy_with_libs "$consumerd" "$consumerd"
+	for so in /usr/lib/*/babeltrace2/plugins/*.so; do
+		[ -f "$so" ] && copy_with_libs "$so" "$so"
+	done
+	echo "$consumerd" >"$root/lttng-consumerd-path"
+	# lttng-sessiond validates session files against it at start, and
+	# exits when it is missing
+	mkdir -p "$root/usr/share/xml/lttng"
+	cp /usr/share/xml/lttng/session.xsd "$root/usr/share/xml/lttng/" ||
+		die "--lttng: /usr/share/xml/lttng/session.xsd missing (lttng-tools)"
 fi
 
 # the command, quoted for the guest's sh
 {
 	echo "PC_KVER='$KVER'"
 	echo "PC_DETERMINISTIC=$det"
+	printf "PC_LTTNG_STATUS='%s'\n" "$(printf '%s' "$lttng_status" | sed "s/'/'\\\\''/g")"
+	printf "PC_LTTNG='%s'\n" "$(printf '%s' "$lttng_ok" | sed "s/'/'\\\\''/g")"
 	[ $det -eq 1 ] && echo "PC_TIMER=icount" || echo "PC_TIMER="
 	[ -n "$script" ] && echo "PC_SCRIPT=/guest-script" || echo "PC_SCRIPT="
 	[ -n "$stap_kos" ] && echo "PC_STAP_DIR=/stap" || echo "PC_STAP_DIR="
@@ -210,6 +268,14 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 export PC_KVER PC_DETERMINISTIC PC_TIMER
 [ -z "$PC_STAP_DIR" ] || export PC_STAP_DIR
 [ -z "$PC_STAP_WHY" ] || export PC_STAP_WHY
+export PC_KVER PC_DETERMINISTIC PC_TIMER PC_LTTNG PC_LTTNG_STATUS
+if [ -f /lttng-consumerd-path ]; then
+	# lttng-sessiond: its run directory, and a tmpfs for its shared memory
+	mkdir -p /var/run /dev/shm
+	mount -t tmpfs tmpfs /dev/shm
+	PC_LTTNG_CONSUMERD=$(cat /lttng-consumerd-path)
+	export PC_LTTNG_CONSUMERD
+fi
 export PROBECOST=/bin/probecost PC_KMOD=/probecost.ko PROBECOST_KO=/probecost.ko HOME=/out
 PC_INSMOD="no module"
 if [ -f /probecost.ko ]; then

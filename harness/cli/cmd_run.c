@@ -333,9 +333,12 @@ static void list_add(char *buf, size_t len, const char *item, const char *sep)
  * The default suite (no --mech, no --tracer) leaves out the opt-in
  * entries (PC_MECH_OPT_IN), saying which and why in a->opt_in: one
  * "NAMES [TRACERS]: WHY" per reason, since a tracer on several sites
- * is left out for one reason.
+ * is left out for one reason. With @entries_only, only the opt-in tracer
+ * entries (lttng on kernel sites): --mech kprobe-int3 or 'kprobe-*'
+ * names the site, and its slow tracer entries run when --tracer names
+ * their tracer, not with every guest run of the primitive.
  */
-static void drop_opt_in(struct run_args *a)
+static void drop_opt_in(struct run_args *a, bool entries_only)
 {
 	const struct pc_mech *out[sizeof(a->mechs) / sizeof(a->mechs[0])];
 	size_t n = 0, nout = 0, off = 0;
@@ -343,7 +346,8 @@ static void drop_opt_in(struct run_args *a)
 	for (size_t i = 0; i < a->nmechs; i++) {
 		const struct pc_mech *m = a->mechs[i];
 
-		if (!(m->flags & PC_MECH_OPT_IN))
+		if (!(m->flags & PC_MECH_OPT_IN) ||
+		    (entries_only && !pc_registry_is_tracer_entry(m)))
 			a->mechs[n++] = m;
 		else
 			out[nout++] = m;
@@ -626,7 +630,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	if (ret == PC_OK && a->probe && !a->mech_set && a->ntracers)
 		ret = pc_usage_error("run", "--tracer filters the entries --mech selects; a --probe point alone is consumed by perf (enabled) and ftrace (recording): drop --tracer, or add --mech");
 	if (ret == PC_OK && !a->mech_set && !a->ntracers && !a->probe)
-		drop_opt_in(a);
+		drop_opt_in(a, false);
+	else if (ret == PC_OK && !a->ntracers)
+		drop_opt_in(a, true);
 	if (ret == PC_OK)
 		ret = filter_tracers(a);
 	if (ret == PC_OK)
@@ -876,6 +882,14 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	pc_kernel_release(buf, sizeof(buf));
 	meta(r, "kernel", buf);
 	meta(r, "in_guest", pc_in_guest() ? "yes" : "no");
+	/*
+	 * The guest packed with LTTng's kernel tracer: whether the packaged
+	 * lttng-modules built for this kernel as shipped, and what was
+	 * changed (scripts/lttng-modules-build.sh); guest_lttng_modules in
+	 * the host's meta.csv.
+	 */
+	if (pc_in_guest() && getenv("PC_LTTNG_STATUS") && *getenv("PC_LTTNG_STATUS"))
+		meta(r, "lttng_modules", getenv("PC_LTTNG_STATUS"));
 	pc_cpu_model(buf, sizeof(buf));
 	meta(r, "cpu_model", buf);
 	pc_topo_summary(tp, buf, sizeof(buf));
@@ -977,22 +991,27 @@ static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
 
 /*
  * The live-kernel entries --mech named that this kernel cannot have
- * (unsupported: a config option off, a refused tracer), for the guest.
- * The default suite keeps their unsupported rows instead: a default run
- * boots the guest for the module alone, and its length is budgeted.
+ * (unsupported: a config option off, a refused tracer), for the guest;
+ * with --tracer alone, only the opt-in tracer entries it reached (the
+ * lttng ones: no lttng-modules here). The default suite keeps their
+ * unsupported rows instead: a default run boots the guest for the module
+ * alone, and its length is budgeted.
  */
 static void pick_kernel_guest(struct run_args *a)
 {
 	char why[512];
 
 	a->nkguest = 0;
-	if (!a->mech_set)
+	if (!a->mech_set && !a->ntracers)
 		return;
 	for (size_t i = 0; i < a->nmechs; i++) {
 		const struct pc_mech *m = a->mechs[i];
 
 		if (m->where != PC_WHERE_KERNEL || (m->flags & PC_MECH_PER_HIT) ||
 		    a->nkguest == sizeof(a->kguest) / sizeof(a->kguest[0]))
+			continue;
+		if (!a->mech_set &&
+		    !((m->flags & PC_MECH_OPT_IN) && pc_registry_is_tracer_entry(m)))
 			continue;
 		if (pc_mech_available(m, why, sizeof(why)) == PC_ERR_UNSUPPORTED)
 			a->kguest[a->nkguest++] = m;
@@ -1172,6 +1191,10 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 	for (size_t i = 0; i < a->ntracers; i++)
 		if (!strcmp(a->tracers[i], "stap"))
 			setenv("PC_GUEST_STAP", "1", 1);
+	/* LTTng's kernel tracer is packed only for its entries: boots stay lean */
+	for (size_t i = 0; i < a->nmechs; i++)
+		if (guest_bound(a, a->mechs[i]) && !strcmp(pc_mech_tool(a->mechs[i]), "lttng"))
+			req.lttng = true;
 	if (mechs[0]) {
 		args[n++] = "--mech";
 		args[n++] = mechs;

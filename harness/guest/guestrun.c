@@ -133,6 +133,8 @@ int pc_guest_start(struct pc_guest *g, const struct pc_guest_req *req,
 	argv[argc++] = req->series;
 	if (req->deterministic)
 		argv[argc++] = "--deterministic";
+	if (req->lttng)
+		argv[argc++] = "--lttng";
 	argv[argc++] = "--out";
 	argv[argc++] = g->tmp;
 	argv[argc++] = "--";

@@ -19,6 +19,7 @@ struct pc_guest_req {
 	bool deterministic;		/* -icount shift=0, --timer icount */
 	const char *const *args;	/* `probecost run` arguments, NULL-ended */
 	const cpu_set_t *cpus;		/* PUs the guest may use; NULL: ours */
+	bool lttng;			/* pack LTTng's kernel tracer (--lttng) */
 };
 
 /* A guest booted by pc_guest_start(), not yet waited for. */

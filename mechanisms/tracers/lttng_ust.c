@@ -84,12 +84,10 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -98,10 +96,9 @@
 #include <lttng/lttng.h>
 
 #include "errors.h"
+#include "lttng_ctl.h"
 #include "mech.h"
 #include "site.h"
-
-extern char **environ;
 
 #define UST_RUNDIR	"/run/lttng"	/* = /var/run/lttng, root's rundir */
 #define UST_HOME	UST_RUNDIR "/probecost-home"
@@ -117,7 +114,7 @@ extern char **environ;
 #define UST_NO_HITS	"LTTng counts only the events it writes or discards, and the rejecting filter passes none"
 #define UST_SUBBUF	(1u << 20)	/* 8 x 1 MiB per CPU, per UID */
 #define UST_NSUBBUF	8
-#define UST_WAIT_MS	10000
+#define UST_WAIT_MS	PC_LTTNG_WAIT_MS
 #define UST_INSTALL	"apt-get install lttng-tools liblttng-ust-dev liblttng-ctl-dev babeltrace2"
 
 static unsigned int ust_len;		/* --payload, for the site */
@@ -190,24 +187,6 @@ static int provider_path(char *buf, size_t len)
 	return PC_ERR_UNSUPPORTED;
 }
 
-static bool in_path(const char *prog)
-{
-	const char *p = getenv("PATH");
-	char buf[PATH_MAX];
-
-	if (!p)
-		p = "/usr/bin:/bin:/usr/sbin:/sbin";
-	while (*p) {
-		size_t k = strcspn(p, ":");
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)k, p, prog);
-		if (access(buf, X_OK) == 0)
-			return true;
-		p += k + (p[k] == ':');
-	}
-	return false;
-}
-
 static int ust_available(const struct pc_mech *m, char *why, size_t len)
 {
 	char so[PATH_MAX];
@@ -217,7 +196,7 @@ static int ust_available(const struct pc_mech *m, char *why, size_t len)
 		snprintf(why, len, "ust-tracepoint needs root (a private mount namespace for its session daemon)");
 		return PC_ERR_UNSUPPORTED;
 	}
-	if (!in_path("lttng-sessiond") || !in_path("babeltrace2")) {
+	if (!pc_lttng_in_path("lttng-sessiond") || !pc_lttng_in_path("babeltrace2")) {
 		snprintf(why, len, "lttng-sessiond or babeltrace2 is not installed: %s", UST_INSTALL);
 		return PC_ERR_UNSUPPORTED;
 	}
@@ -342,89 +321,21 @@ static void run_unmount(struct ust_priv *p)
 	rundir_release();
 }
 
-static void log_tail(char *buf, size_t len)
-{
-	char all[4096];
-	FILE *f = fopen(UST_LOG, "r");
-	size_t k = 0;
-	char *nl;
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	k = fread(all, 1, sizeof(all) - 1, f);
-	fclose(f);
-	all[k] = '\0';
-	while (k && (all[k - 1] == '\n' || all[k - 1] == '\r'))
-		all[--k] = '\0';
-	nl = strrchr(all, '\n');
-	snprintf(buf, len, "%.*s", (int)(len - 1), nl ? nl + 1 : all);
-}
-
 static void daemon_stop(struct ust_priv *p)
 {
-	if (p->daemon <= 0)
-		return;
-	kill(p->daemon, SIGTERM);
-	for (int i = 0; i < UST_WAIT_MS / 10; i++) {
-		if (waitpid(p->daemon, NULL, WNOHANG) == p->daemon) {
-			p->daemon = 0;
-			return;
-		}
-		sleep_ms(10);
-	}
-	kill(p->daemon, SIGKILL);
-	waitpid(p->daemon, NULL, 0);
-	p->daemon = 0;
+	pc_lttng_daemon_stop(&p->daemon);
 }
 
 /* lttng-sessiond --no-kernel, our child, alive until teardown or our death. */
 static int daemon_start(struct pc_inst *in, struct ust_priv *p)
 {
-	pid_t parent = getpid(), pid;
-	char tail[160];
+	char *argv[] = { "lttng-sessiond", "--no-kernel", NULL };
+	char why[200];
+	int ret = pc_lttng_daemon_start(&p->daemon, argv, UST_LOG, why, sizeof(why));
 
-	pid = fork();
-	if (pid < 0)
-		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: fork: %s", strerror(errno));
-	if (pid == 0) {
-		int fd = open(UST_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		sigset_t none;
-
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(127);
-		setpgid(0, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (fd >= 0) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		if (nul >= 0)
-			dup2(nul, STDIN_FILENO);
-		execlp("lttng-sessiond", "lttng-sessiond", "--no-kernel", (char *)NULL);
-		_exit(127);
-	}
-	p->daemon = pid;
-	for (int i = 0; i < UST_WAIT_MS / 20; i++) {
-		int status;
-
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			p->daemon = 0;
-			log_tail(tail, sizeof(tail));
-			return pc_inst_fail(in, PC_ERR_SYS,
-					    "ust-tracepoint: lttng-sessiond exited (status %d): %s",
-					    WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
-		}
-		if (lttng_session_daemon_alive() == 1)
-			return PC_OK;
-		sleep_ms(20);
-	}
-	log_tail(tail, sizeof(tail));
-	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: lttng-sessiond not ready after %d ms: %s",
-			    UST_WAIT_MS, tail);
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "ust-tracepoint: %s", why);
+	return PC_OK;
 }
 
 /* Until the daemon lists our pid's probecost_ust:site. */
@@ -613,99 +524,17 @@ static int ust_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	return PC_OK;
 }
 
-/*
- * Stop the session and wait until the consumer has written everything
- * (lttng_data_pending, polled every ms: lttng_stop_tracing's own wait
- * polls every 200 ms).
- */
-static int flush(struct pc_inst *in, struct ust_priv *p)
+/* pc_lttng_*()'s cause as this entry's */
+static int ctl_why(struct pc_inst *in, int ret, const char *why)
 {
-	int ret = lttng_stop_tracing_no_wait(p->name);
-
-	if (ret < 0)
-		return ctl_fail(in, "lttng_stop_tracing_no_wait", ret);
-	for (int i = 0; i < UST_WAIT_MS; i++) {
-		ret = lttng_data_pending(p->name);
-		if (ret == 0)
-			return PC_OK;
-		if (ret < 0)
-			return ctl_fail(in, "lttng_data_pending", ret);
-		sleep_ms(1);
-	}
-	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: data still pending after %d ms",
-			    UST_WAIT_MS);
-}
-
-/* Events in the trace at @dir, by babeltrace2's counter sink. */
-static int count_events(struct pc_inst *in, const char *dir, uint64_t *events)
-{
-	char *argv[] = { "babeltrace2", (char *)dir, "-c", "sink.utils.counter",
-			 "-p", "step=+0", NULL };
-	posix_spawn_file_actions_t fa;
-	char out[4096], *line;
-	size_t k = 0;
-	int pfd[2], status, ret;
-	pid_t pid;
-	ssize_t r;
-
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: pipe: %s", strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	ret = posix_spawnp(&pid, "babeltrace2", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (ret) {
-		close(pfd[0]);
-		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: spawning babeltrace2: %s",
-				    strerror(ret));
-	}
-	while ((r = read(pfd[0], out + k, sizeof(out) - 1 - k)) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0)
-			k += (size_t)r;
-	close(pfd[0]);
-	out[k] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: babeltrace2 %s failed (status %d)",
-				    dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		unsigned long long v;
-		char what[32];
-
-		if (sscanf(line, " %llu %31s", &v, what) == 2 && !strcmp(what, "Event") &&
-		    strstr(line, "Event message")) {
-			*events = v;
-			return PC_OK;
-		}
-	}
-	return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: no event count in babeltrace2 output: %.160s", out);
-}
-
-static int discarded(struct pc_inst *in, struct ust_priv *p, uint64_t *total)
-{
-	struct lttng_channel *ch = NULL;
-	int k = lttng_list_channels(p->h, &ch);
-
-	*total = 0;
-	if (k < 0)
-		return ctl_fail(in, "lttng_list_channels", k);
-	for (int i = 0; i < k; i++) {
-		uint64_t v = 0;
-
-		if (lttng_channel_get_discarded_event_count(&ch[i], &v) == 0)
-			*total += v;
-	}
-	free(ch);
-	return PC_OK;
+	return ret == PC_OK ? PC_OK : pc_inst_fail(in, ret, "ust-tracepoint: %s", why);
 }
 
 static int ust_count(struct pc_inst *in, struct pc_fire *out)
 {
 	struct ust_priv *p = in->priv;
 	uint64_t total = 0, written, disc = 0;
+	char why[200];
 	int ret;
 
 	if (p->state == PC_ABSENT || p->state == PC_DISABLED) {
@@ -716,11 +545,11 @@ static int ust_count(struct pc_inst *in, struct pc_fire *out)
 		out->hits = 0;
 		return PC_OK;
 	}
-	ret = flush(in, p);
+	ret = ctl_why(in, pc_lttng_flush(p->name, why, sizeof(why)), why);
 	if (ret == PC_OK)
-		ret = count_events(in, p->path, &total);
+		ret = ctl_why(in, pc_lttng_count_events(p->path, &total, why, sizeof(why)), why);
 	if (ret == PC_OK)
-		ret = discarded(in, p, &disc);
+		ret = ctl_why(in, pc_lttng_discarded(p->h, &disc, why, sizeof(why)), why);
 	if (ret == PC_OK && lttng_start_tracing(p->name) < 0)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: restarting session %s failed",
 				   p->name);

@@ -591,7 +591,7 @@ static const struct stap_site stap_site_kprobe_ftrace = {
 
 static const struct stap_site stap_site_kprobe_int3 = {
 	.id = PROBECOST_MECH_KPROBE_INT3,
-	.why_not = "stap's probes on a function land on its entry, which the kernel serves through ftrace (kprobe-ftrace's stap entry); the int3 body offset has no statement probe: pcsite_kprobe_int3 is one source line, and stap 4.8 finds no match for a numeric statement in a module",
+	.why_not = "stap lands a function probe on its entry, served by ftrace (kprobe-ftrace's stap entry); the int3 site's body offset has no statement probe (a one-line function; stap 4.8 matches no numeric statement in a module)",
 };
 
 #define STAP_MECH(sym, name_, site_, fam_, where_, summary_)		\
@@ -623,7 +623,7 @@ static const struct stap_site stap_site_kprobe_int3 = {
  * kernel.trace("sys_enter") (not pursued further).
  */
 static const struct stap_site stap_site_syscall = {
-	.why_not = "not measured: the stap tracer covers probecost.ko's kprobe site only; cross-built against Debian's 6.1 headers, kernel.trace(\"sys_enter\") found no match (stap -p2), and the getppid() loop's entry is not built",
+	.why_not = "not built: against Debian's 6.1 headers stap -p2 finds no match for kernel.trace(\"sys_enter\"); the stap tracer covers probecost.ko's kprobe-ftrace site",
 };
 
 STAP_MECH(syscall_tracepoint, "syscall-tracepoint", stap_site_syscall,
