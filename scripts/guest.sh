@@ -157,6 +157,8 @@ if [ "$stap" = 1 ]; then
 		stap_kos=$(printf '%s\n' "$sb" | sed -n 's/^STAP_KO=//p')
 	fi
 	[ -z "$stap_why" ] || echo "guest: $stap_why" >&2
+fi
+
 # LTTng's kernel tracer: an unbuildable lttng-modules (exit 3) still boots,
 # its status line says why, for the unsupported rows
 lttng_status=""
@@ -217,6 +219,7 @@ if [ -n "$stap_kos" ]; then
 	# stapio runs staprun from /usr/bin to unload: the paths are fixed
 	copy_with_libs /usr/bin/staprun /usr/bin/staprun
 	copy_with_libs /usr/lib/systemtap/stapio /usr/lib/systemtap/stapio
+fi
 if [ $lttng -eq 1 ]; then
 	# where lttng-sessiond's libkmod looks: /lib/modules/$(uname -r)
 	[ -z "$lttng_root" ] || cp -R "$lttng_root/lib" "$root/"
