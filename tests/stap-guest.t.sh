@@ -77,7 +77,7 @@ check_order() {
 check_int3() {
 	st=$(f kprobe-int3 enabled status)
 	note=$(awk -F, 'NR > 1 && $2 == "kprobe-int3" && $3 == "stap" && /unsupported/ { print; exit }' "$res")
-	[ "$st" = unsupported ] && case "$note" in *"land on its entry"*) true ;; *) false ;; esac
+	[ "$st" = unsupported ] && case "$note" in *"a function probe on its entry"*) true ;; *) false ;; esac
 }
 
 check_records() {

@@ -223,6 +223,29 @@ static int index_macro(struct pc_strmap *macros, const char *s)
  * is the first identifier followed by '(' (attributes are not_a_callee);
  * a declaration (';' before any '{') gives nothing.
  */
+/*
+ * Blank out @s's comments in place (/ * ... * / and // to the end of the
+ * line): a body's comment names functions it does not call ("callers
+ * must not race close_fd()").
+ */
+static void blank_comments(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if (p[0] == '/' && p[1] == '*') {
+			char *e = strstr(p + 2, "*/");
+			char *end = e ? e + 2 : p + strlen(p);
+
+			memset(p, ' ', (size_t)(end - p));
+			p = end - 1;
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			if (!*p)
+				break;
+		}
+	}
+}
+
 static int index_wrapper(struct pc_strmap *wrappers, const char *s)
 {
 	const char *p = s, *name = NULL;
@@ -312,6 +335,7 @@ static int index_stream(struct pc_strmap *m, struct pc_strmap *macros,
 					idepth += (*c == '{') - (*c == '}');
 				}
 				if ((ibody && idepth <= 0) || (!ibody && strchr(line, ';'))) {
+					blank_comments(inl);
 					ret = index_wrapper(wrappers, inl);
 					free(inl);
 					inl = NULL;

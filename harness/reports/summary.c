@@ -517,13 +517,16 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 	if (icount)
 		pc_doc_para(d, "icount: emulated instructions, exact but blind to what a trap costs on real hardware.%s",
 			    traps && !compact ? " traps: the int3 traps each event takes (the module's handler counts those it runs in, the probed text says the rest): on hardware each is an exception entry and return that no instruction count weighs (see \"Against published figures\")." : "");
-	if (fetch[0] && other_rec) {
+	if (fetch[0]) {
 		char like[512] = "";
 
+		/* said where the table mixes the two, or where the run has the like-for-like rows */
 		like_for_like(run, pl, like, sizeof(like));
-		pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so); the others through their own record event. %s%s",
-			    fetch, like[0] ? "Through their own handler's record event instead, as the others (tracer self): " : "Compare their enabled costs for the probes themselves.",
-			    like);
+		if (other_rec || like[0])
+			pc_doc_para(d, "recording is not like-for-like: %s record through a kprobe event whose fetch copies the payload as a string, byte by byte (their variant says so)%s %s%s",
+				    fetch, other_rec ? "; the others through their own record event." : ".",
+				    like[0] ? "Through their own handler's record event instead, as the module's other mechanisms record (tracer self): " :
+				    "Compare their enabled costs for the probes themselves.", like);
 	}
 	if (unsup[0] && !compact)
 		pc_doc_para(d, "Not measured here: %s (reasons under \"Not measured, and why\").",
