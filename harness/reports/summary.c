@@ -102,9 +102,29 @@ static void others_said(struct pc_doc *d, const struct pc_run *run, bool compact
 						off ? ", " : "", w->tracer);
 	}
 	if (off)
-		pc_doc_para(d, "These are the built-in consumers' figures. The same sites were also consumed by %s: their rows are in %s, labelled [tracer].",
+		pc_doc_para(d, "These are the built-in consumers' figures (a name marked [tracer] where only that tracer's were measured). The same sites were also consumed by %s: their rows are in %s, labelled [tracer].",
 			    list, compact ? "the overhead table of probecost report DIR (or --verbose)" :
 			    "the overhead table below");
+}
+
+/*
+ * " [bpf]" when the figures shown for @w's mechanism are a tool's that
+ * is not one of the built-in consumers (the module's own handler, the
+ * ftrace ring, a perf count): a tracer entry's, its primitive not
+ * measured in this run, or a site only a tool consumes (ust-tracepoint
+ * [lttng]); else "".
+ */
+static const char *entry_tag(const struct pc_rrow *w, char *buf, size_t len)
+{
+	static const char *const builtin[] = { "-", "self", "ftrace", "perf", NULL };
+	bool plain = !w;
+
+	for (int i = 0; w && builtin[i] && !plain; i++)
+		plain = !strcmp(w->tracer, builtin[i]);
+	buf[0] = '\0';
+	if (!plain)
+		snprintf(buf, len, " [%s]", w->tracer);
+	return buf;
 }
 
 /* The row a summary cell shows, or NULL (not measured, or self-baseline). */
@@ -484,16 +504,17 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 		const char *mech = pl->mechs[m];
 		const struct pc_rrow *w = any_figure(run, pl, mech);
 		const char *row[2 + 4];
-		char cells[4][96];
+		char cells[4][96], tag[48], named[128];
 
 		if (!w)
 			continue;
+		snprintf(named, sizeof(named), "%s%s", mech, entry_tag(w, tag, sizeof(tag)));
 		if (!table)
 			pc_doc_table(d, compact ? 2 + pl->ss->n : traps ? 6 : 5,
 				     compact ? chead : head, compact ? calign : "lrrrlr");
 		table = true;
 		if (compact) {
-			row[0] = mech;
+			row[0] = named;
 			row[1] = w->family;
 			for (size_t s = 0; s < pl->ss->n; s++) {
 				compact_cell(cells[s], sizeof(cells[s]), run, pl, mech,
@@ -504,9 +525,9 @@ static void one_place(struct pc_doc *d, const struct pc_run *run,
 			continue;
 		}
 		if (mixed)
-			pc_doc_group(d, "%s (%s; %s, %s)", mech, w->family, w->unit, w->backend);
+			pc_doc_group(d, "%s (%s; %s, %s)", named, w->family, w->unit, w->backend);
 		else
-			pc_doc_group(d, "%s (%s)", mech, w->family);
+			pc_doc_group(d, "%s (%s)", named, w->family);
 		for (size_t s = 0; s < pl->ss->n; s++)
 			full_state(d, run, pl, mech, pl->ss->name[s]);
 	}
