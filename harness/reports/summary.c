@@ -116,7 +116,8 @@ static void others_said(struct pc_doc *d, const struct pc_run *run, bool compact
  */
 static const char *entry_tag(const struct pc_rrow *w, char *buf, size_t len)
 {
-	static const char *const builtin[] = { "-", "self", "ftrace", "perf", NULL };
+	/* "?" and "": a run written before the tracer column, which names none */
+	static const char *const builtin[] = { "-", "self", "ftrace", "perf", "?", "", NULL };
 	bool plain = !w;
 
 	for (int i = 0; w && builtin[i] && !plain; i++)
