@@ -160,11 +160,16 @@ ext4_ok() {
 		verdict tracepoint:ext4:ext4_sync_file_enter ok "" "" ext4
 }
 check "modules: an ext4 function and an ext4 event are ok on both kernels, in module ext4" ext4_ok
+# and stap's module("fuse") form is bound to the module as bpftrace's is
+printf 'probe module("fuse").function("fuse_file_read_iter") { }\n' >"$TMP/mod.stp"
+"$BIN" churn 6.1 6.12 --out "$TMP/modstp" --plot none --probes "$TMP/mod.stp" >/dev/null 2>&1
 fuse_moved() {
 	verdict kprobe:fuse:fuse_file_read_iter breaks moved fuse_file_read_iter fuse &&
-		verdict kprobe:fuse_file_read_iter ok "" "" fuse
+		verdict kprobe:fuse_file_read_iter ok "" "" fuse &&
+		grep -q '^[^,]*,[^,]*,"module(""fuse"").function(""fuse_file_read_iter"")",breaks,moved,' \
+			"$TMP/modstp/probes.csv"
 }
-check "modules: kprobe:fuse:fuse_file_read_iter breaks (moved: fuse built in in 6.12), the bare name is ok" fuse_moved
+check "modules: kprobe:fuse:fuse_file_read_iter and stap's module(\"fuse\") form break (moved: fuse built in in 6.12), the bare name is ok" fuse_moved
 # each module's own BTF (split on vmlinux's): 8021q's
 # vlan_ethtool_get_ts_info takes a struct kernel_ethtool_ts_info in 6.12
 mod_sig() {

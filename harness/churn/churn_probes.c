@@ -86,17 +86,18 @@ static void set_module(struct churn_probes *pl, const char *mod)
 /*
  * One concrete point of A: what B does to it. @name is shown as the
  * probe; @point is A's point (@name, or the "MODULE:FUNCTION" that a
- * bare function name of a module resolves to).
+ * bare function name of a module resolves to). @bare: the probe names
+ * the function alone, and so attaches wherever B has it.
  */
 static int judge_point(struct churn_probes *pl, size_t line, const char *pre,
-		       const char *suf, bool tp, const char *name, const char *point)
+		       const char *suf, bool tp, const char *name, const char *point,
+		       bool bare)
 {
 	const struct churn_kernel *a = pl->a;
 	const struct pc_strmap_ent *e;
 	const struct churn_item *it;
 	char key[600], modbuf[64], why[900];
 	const char *mod = churn_point_module(a, tp, point, modbuf, sizeof(modbuf));
-	bool bare = !tp && point != name;	/* a module's function probed by its name alone */
 	int ret;
 
 	if (tp && !pc_strmap_has(&a->events, point))
@@ -164,10 +165,13 @@ static int judge(struct churn_probes *pl, size_t line, const char *pre,
 	if (!tp && !strchr(name, ':') && !pc_strmap_has(&pl->a->attach, name) &&
 	    !pc_strmap_has(&pl->a->text, name) &&
 	    (e = pc_strmap_find(&pl->a->modfn, name)))
-		return judge_point(pl, line, pre, suf, tp, name, e->val);
-	/* module("m").function("f") shows f, its module being in @pre */
+		return judge_point(pl, line, pre, suf, tp, name, e->val, true);
+	/*
+	 * module("m").function("f") shows f, its module being in @pre: a
+	 * probe bound to the module all the same, not a bare name
+	 */
 	return judge_point(pl, line, pre, suf, tp,
-			   pl->fn_only && !tp ? churn_fn_part(name) : name, name);
+			   pl->fn_only && !tp ? churn_fn_part(name) : name, name, false);
 }
 
 static bool valid_name(const char *s, bool dots)
