@@ -371,7 +371,7 @@ static void environment(struct rep *r)
 			  pc_run_meta(run, "guest_repeats", "?"),
 			  pc_run_meta(run, "guest_warmup", "?"),
 			  !strcmp(pc_run_meta(run, "guest_timer_backend", ""), "icount") ?
-			  ": instruction counts are exact, the same in every repeat; only the latency rows (emulated ns) get their CI from fewer repeats" : "");
+			  ": instruction counts are exact, the same in every repeat but for a recording row's few instructions where the ring's page switches fall; the latency rows (emulated ns) get their CI from fewer repeats" : "");
 	analyses_kv(d, pc_run_meta(run, "analyses", "none recorded"));
 	if (pc_run_meta(run, "opt_in_not_run", NULL))
 		pc_doc_kv(d, "opt-in", "not run: %s; name it with run --mech or --tracer",
