@@ -573,68 +573,36 @@ static const struct lk_desc lk_tracepoint = { .site = LK_TRACEPOINT, .id = PROBE
 #define LK_OPT_IN_WHY	"LTTng's kernel tracer runs (in the QEMU guest) only with --tracer lttng: its session daemon, its modules and a babeltrace2 count per fire"
 #define LK_MT_WHY	"hits are read back per fire from the session's trace, one count for the whole system"
 
-const struct pc_mech pc_mech_lttng_syscall = {
-	.name = "syscall-tracepoint",
-	.summary = "LTTng kernel tracer: syscall tracing of getppid (entry+exit), discard",
-	.family = PC_FAM_STATIC,
-	.where = PC_WHERE_KERNEL,
-	.states = PC_ST_ALL,
-	.flags = PC_MECH_OPT_IN,
-	.opt_in_why = LK_OPT_IN_WHY,
-	.mt_why = LK_MT_WHY,
-	.data = &lk_syscall,
-	.tracer = "lttng",
-	.hits_why = { [PC_ENABLED] = LK_NO_HITS },
-	.available = lk_available,
-	.setup = lk_setup,
-	.arm = lk_arm,
-	.disarm = lk_disarm,
-	.fire = lk_fire,
-	.count = lk_count,
-	.variant = lk_variant,
-	.teardown = lk_teardown,
-};
+/* One lttng entry on a kernel site: @desc says which (struct lk_desc). */
+#define LK_MECH(var, name_, summary_, family_, where_, desc)		\
+	const struct pc_mech var = {					\
+		.name = name_,						\
+		.summary = summary_,					\
+		.family = family_,					\
+		.where = where_,					\
+		.states = PC_ST_ALL,					\
+		.flags = PC_MECH_OPT_IN,				\
+		.opt_in_why = LK_OPT_IN_WHY,				\
+		.mt_why = LK_MT_WHY,					\
+		.data = desc,						\
+		.tracer = "lttng",					\
+		.hits_why = { [PC_ENABLED] = LK_NO_HITS },		\
+		.available = lk_available,				\
+		.setup = lk_setup,					\
+		.arm = lk_arm,						\
+		.disarm = lk_disarm,					\
+		.fire = lk_fire,					\
+		.count = lk_count,					\
+		.variant = lk_variant,					\
+		.teardown = lk_teardown,				\
+	}
 
-const struct pc_mech pc_mech_lttng_kprobe_ftrace = {
-	.name = "kprobe-ftrace",
-	.summary = "LTTng kernel tracer: kprobe on probecost.ko's site entry (through ftrace)",
-	.family = PC_FAM_DYNAMIC,
-	.where = PC_WHERE_MODULE,
-	.states = PC_ST_ALL,
-	.flags = PC_MECH_OPT_IN,
-	.opt_in_why = LK_OPT_IN_WHY,
-	.mt_why = LK_MT_WHY,
-	.data = &lk_kprobe,
-	.tracer = "lttng",
-	.hits_why = { [PC_ENABLED] = LK_NO_HITS },
-	.available = lk_available,
-	.setup = lk_setup,
-	.arm = lk_arm,
-	.disarm = lk_disarm,
-	.fire = lk_fire,
-	.count = lk_count,
-	.variant = lk_variant,
-	.teardown = lk_teardown,
-};
-
-const struct pc_mech pc_mech_lttng_tracepoint = {
-	.name = "tracepoint",
-	.summary = "LTTng kernel tracer: probecost.ko's tracepoint through an LTTng probe (kmod/lttng/)",
-	.family = PC_FAM_STATIC,
-	.where = PC_WHERE_MODULE,
-	.states = PC_ST_ALL,
-	.flags = PC_MECH_OPT_IN,
-	.opt_in_why = LK_OPT_IN_WHY,
-	.mt_why = LK_MT_WHY,
-	.data = &lk_tracepoint,
-	.tracer = "lttng",
-	.hits_why = { [PC_ENABLED] = LK_NO_HITS },
-	.available = lk_available,
-	.setup = lk_setup,
-	.arm = lk_arm,
-	.disarm = lk_disarm,
-	.fire = lk_fire,
-	.count = lk_count,
-	.variant = lk_variant,
-	.teardown = lk_teardown,
-};
+LK_MECH(pc_mech_lttng_syscall, "syscall-tracepoint",
+	"LTTng kernel tracer: syscall tracing of getppid (entry+exit), discard",
+	PC_FAM_STATIC, PC_WHERE_KERNEL, &lk_syscall);
+LK_MECH(pc_mech_lttng_kprobe_ftrace, "kprobe-ftrace",
+	"LTTng kernel tracer: kprobe on probecost.ko's site entry (through ftrace)",
+	PC_FAM_DYNAMIC, PC_WHERE_MODULE, &lk_kprobe);
+LK_MECH(pc_mech_lttng_tracepoint, "tracepoint",
+	"LTTng kernel tracer: probecost.ko's tracepoint through an LTTng probe (kmod/lttng/)",
+	PC_FAM_STATIC, PC_WHERE_MODULE, &lk_tracepoint);
