@@ -2,6 +2,7 @@
 /* The liblttng-ctl plumbing of the lttng tracer entries (lttng_ctl.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -225,4 +226,79 @@ int pc_lttng_discarded(struct lttng_handle *h, uint64_t *total, char *why, size_
 	}
 	free(ch);
 	return PC_OK;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int pc_lttng_rm_tree(const char *path)
+{
+	if (access(path, F_OK) < 0)
+		return PC_OK;
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? PC_OK : PC_ERR_IO;
+}
+
+int pc_lttng_session_open(struct pc_lttng_session *s, const char *dir, bool kernel,
+			  const char *channel, uint64_t subbuf, uint64_t nsubbuf,
+			  char *why, size_t len)
+{
+	struct lttng_domain dom = {
+		.type = kernel ? LTTNG_DOMAIN_KERNEL : LTTNG_DOMAIN_UST,
+		.buf_type = kernel ? LTTNG_BUFFER_GLOBAL : LTTNG_BUFFER_PER_UID,
+	};
+	struct lttng_channel *ch;
+	int ret;
+
+	snprintf(s->name, sizeof(s->name), "probecost-%ld-%u", (long)getpid(), ++s->seq);
+	snprintf(s->path, sizeof(s->path), "%s/%s", dir, s->name);
+	ret = lttng_create_session(s->name, s->path);
+	if (ret < 0) {
+		snprintf(why, len, "lttng_create_session: %s", lttng_strerror(ret));
+		return PC_ERR_SYS;
+	}
+	s->created = true;
+	s->h = lttng_create_handle(s->name, &dom);
+	ch = s->h ? lttng_channel_create(&dom) : NULL;
+	if (!ch) {
+		snprintf(why, len, "%s failed", s->h ? "lttng_channel_create" : "lttng_create_handle");
+		return PC_ERR_NOMEM;
+	}
+	snprintf(ch->name, sizeof(ch->name), "%s", channel);
+	ch->enabled = 1;
+	ch->attr.overwrite = 0;		/* discard mode */
+	ch->attr.subbuf_size = subbuf;
+	ch->attr.num_subbuf = nsubbuf;
+	if (!kernel)
+		ch->attr.output = LTTNG_EVENT_MMAP;
+	ret = lttng_enable_channel(s->h, ch);
+	lttng_channel_destroy(ch);
+	if (ret < 0) {
+		snprintf(why, len, "lttng_enable_channel: %s", lttng_strerror(ret));
+		return PC_ERR_SYS;
+	}
+	return PC_OK;
+}
+
+int pc_lttng_session_close(struct pc_lttng_session *s)
+{
+	int ret = PC_OK;
+
+	if (s->h) {
+		lttng_destroy_handle(s->h);
+		s->h = NULL;
+	}
+	if (s->created) {
+		if (lttng_destroy_session(s->name) < 0)
+			ret = PC_ERR_SYS;
+		s->created = false;
+	}
+	if (s->path[0] && pc_lttng_rm_tree(s->path) != PC_OK)
+		ret = PC_ERR_IO;
+	s->path[0] = '\0';
+	return ret;
 }

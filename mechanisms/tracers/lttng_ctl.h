@@ -14,12 +14,22 @@
 #ifndef PC_LTTNG_CTL_H
 #define PC_LTTNG_CTL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct lttng_handle;
+
+/* A recording session of probecost's own, and where its trace goes. */
+struct pc_lttng_session {
+	char name[64];			/* probecost-PID-SEQ */
+	char path[PATH_MAX];		/* its trace directory; "" when removed */
+	unsigned int seq;		/* sessions this entry made so far */
+	bool created;			/* lttng_create_session() succeeded */
+	struct lttng_handle *h;		/* for its domain, or NULL */
+};
 
 /* How long the daemon, the consumer's flush may take (ms). */
 #define PC_LTTNG_WAIT_MS	10000
@@ -49,6 +59,22 @@ int pc_lttng_count_events(const char *dir, uint64_t *events, char *why, size_t l
 
 /* The discarded events of every channel of @h's session, summed. */
 int pc_lttng_discarded(struct lttng_handle *h, uint64_t *total, char *why, size_t len);
+
+/*
+ * A new session "probecost-PID-SEQ" writing below @dir, with a handle
+ * for its domain -- @kernel: the kernel's, global buffers; else user
+ * space's, per-UID buffers, mmap output -- and one channel @channel in
+ * discard mode, @nsubbuf sub-buffers of @subbuf bytes. Not started.
+ * PC_ERR_SYS or PC_ERR_NOMEM with the liblttng-ctl call in @why; what
+ * was made stays in @s for pc_lttng_session_close().
+ */
+int pc_lttng_session_open(struct pc_lttng_session *s, const char *dir, bool kernel,
+			  const char *channel, uint64_t subbuf, uint64_t nsubbuf,
+			  char *why, size_t len);
+/* Destroy @s's handle and session, remove its trace; PC_ERR_SYS/IO if one failed. */
+int pc_lttng_session_close(struct pc_lttng_session *s);
+/* Remove @path and everything below it; PC_OK when it is not there. */
+int pc_lttng_rm_tree(const char *path);
 
 /* @prog is an executable in $PATH. */
 bool pc_lttng_in_path(const char *prog);

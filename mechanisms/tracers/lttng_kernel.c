@@ -65,7 +65,6 @@
  * daemon (which unloads the modules it loaded) and removes the traces.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -109,31 +108,13 @@ struct lk_priv {
 	const struct lk_desc *d;
 	pid_t daemon;
 	enum pc_state state;
-	bool session;
-	unsigned int seq;
-	struct lttng_handle *h;
+	struct pc_lttng_session s;
 	uint64_t written, discarded;
-	char name[64], path[PATH_MAX];
 	/* LK_KPROBE */
 	struct pc_module mod;
 	bool mod_open;
 };
 
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-static int rm_tree(const char *path)
-{
-	if (access(path, F_OK) < 0)
-		return PC_OK;
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? PC_OK : PC_ERR_IO;
-}
 
 /* lttng-tracer.ko for the running kernel, where libkmod looks for it */
 static bool modules_here(void)
@@ -279,7 +260,7 @@ static int event_enable(struct pc_inst *in, struct lk_priv *p, bool filter)
 		snprintf(ev->attr.probe.symbol_name, sizeof(ev->attr.probe.symbol_name), "%s",
 			 info->site);
 	}
-	ret = lttng_enable_event_with_filter(p->h, ev, LK_CHANNEL, filter ? LK_FILTER : NULL);
+	ret = lttng_enable_event_with_filter(p->s.h, ev, LK_CHANNEL, filter ? LK_FILTER : NULL);
 	lttng_event_destroy(ev);
 	if (ret < 0)
 		return ctl_fail(in, "lttng_enable_event_with_filter", ret);
@@ -290,60 +271,23 @@ static int event_enable(struct pc_inst *in, struct lk_priv *p, bool filter)
 static int session_create(struct pc_inst *in, struct lk_priv *p, bool event, bool filter,
 			  bool start)
 {
-	struct lttng_domain dom = { .type = LTTNG_DOMAIN_KERNEL, .buf_type = LTTNG_BUFFER_GLOBAL };
-	struct lttng_channel *ch;
+	char why[256];
 	int ret;
 
-	snprintf(p->name, sizeof(p->name), "probecost-%ld-%u", (long)getpid(), ++p->seq);
-	snprintf(p->path, sizeof(p->path), "%s/%s", LK_TRACES, p->name);
-	ret = lttng_create_session(p->name, p->path);
-	if (ret < 0)
-		return ctl_fail(in, "lttng_create_session", ret);
-	p->session = true;
 	p->written = 0;
 	p->discarded = 0;
-	p->h = lttng_create_handle(p->name, &dom);
-	if (!p->h)
-		return pc_inst_fail(in, PC_ERR_NOMEM, "lttng_create_handle failed");
-	ch = lttng_channel_create(&dom);
-	if (!ch)
-		return pc_inst_fail(in, PC_ERR_NOMEM, "lttng_channel_create failed");
-	snprintf(ch->name, sizeof(ch->name), "%s", LK_CHANNEL);
-	ch->enabled = 1;
-	ch->attr.overwrite = 0;		/* discard mode */
-	ch->attr.subbuf_size = LK_SUBBUF;
-	ch->attr.num_subbuf = LK_NSUBBUF;
-	ret = lttng_enable_channel(p->h, ch);
-	lttng_channel_destroy(ch);
-	if (ret < 0)
-		return ctl_fail(in, "lttng_enable_channel", ret);
+	ret = pc_lttng_session_open(&p->s, LK_TRACES, true, LK_CHANNEL, LK_SUBBUF, LK_NSUBBUF,
+				    why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "%s (lttng): %s", in->mech->name, why);
 	if (event) {
 		ret = event_enable(in, p, filter);
 		if (ret != PC_OK)
 			return ret;
 	}
-	if (start && (ret = lttng_start_tracing(p->name)) < 0)
+	if (start && (ret = lttng_start_tracing(p->s.name)) < 0)
 		return ctl_fail(in, "lttng_start_tracing", ret);
 	return PC_OK;
-}
-
-static int session_destroy(struct lk_priv *p)
-{
-	int ret = PC_OK;
-
-	if (p->h) {
-		lttng_destroy_handle(p->h);
-		p->h = NULL;
-	}
-	if (p->session) {
-		if (lttng_destroy_session(p->name) < 0)
-			ret = PC_ERR_SYS;
-		p->session = false;
-	}
-	if (p->path[0] && rm_tree(p->path) != PC_OK)
-		ret = PC_ERR_IO;
-	p->path[0] = '\0';
-	return ret;
 }
 
 /* The kprobe kprobe-ftrace measures must be in force: through ftrace. */
@@ -409,9 +353,9 @@ static int lk_disarm(struct pc_inst *in)
 	int ret = PC_OK;
 
 	p->state = PC_ABSENT;
-	if (session_destroy(p) != PC_OK)
+	if (pc_lttng_session_close(&p->s) != PC_OK)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "%s (lttng): destroying session %s failed",
-				   in->mech->name, p->name);
+				   in->mech->name, p->s.name);
 	if (p->mod_open && pc_module_disarm(&p->mod, p->d->id) != PC_OK && ret == PC_OK)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "probecost.ko disarm failed: %s", strerror(errno));
 	return ret;
@@ -465,14 +409,14 @@ static int lk_count(struct pc_inst *in, struct pc_fire *out)
 		out->hits = PC_HITS_UNKNOWN;
 		return PC_OK;
 	}
-	ret = ctl_why(in, pc_lttng_flush(p->name, why, sizeof(why)), why);
+	ret = ctl_why(in, pc_lttng_flush(p->s.name, why, sizeof(why)), why);
 	if (ret == PC_OK)
-		ret = ctl_why(in, pc_lttng_count_events(p->path, &total, why, sizeof(why)), why);
+		ret = ctl_why(in, pc_lttng_count_events(p->s.path, &total, why, sizeof(why)), why);
 	if (ret == PC_OK)
-		ret = ctl_why(in, pc_lttng_discarded(p->h, &disc, why, sizeof(why)), why);
-	if (ret == PC_OK && lttng_start_tracing(p->name) < 0)
+		ret = ctl_why(in, pc_lttng_discarded(p->s.h, &disc, why, sizeof(why)), why);
+	if (ret == PC_OK && lttng_start_tracing(p->s.name) < 0)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "%s (lttng): restarting session %s failed",
-				   in->mech->name, p->name);
+				   in->mech->name, p->s.name);
 	if (ret != PC_OK)
 		return ret;
 	if (total < p->written || disc < p->discarded)
@@ -504,7 +448,7 @@ static void filter_of(struct lk_priv *p, char *buf, size_t len)
 {
 	struct lttng_event *evs = NULL;
 	const char *f = NULL;
-	int n = p->h ? lttng_list_events(p->h, LK_CHANNEL, &evs) : -1;
+	int n = p->s.h ? lttng_list_events(p->s.h, LK_CHANNEL, &evs) : -1;
 
 	snprintf(buf, len, n == 0 ? "no-event" : "?");
 	for (int i = 0; i < n; i++) {
@@ -554,14 +498,14 @@ static void lk_teardown(struct pc_inst *in)
 
 	if (!p)
 		return;
-	session_destroy(p);
+	pc_lttng_session_close(&p->s);
 	/* lttng-sessiond unloads the modules it loaded as it exits */
 	pc_lttng_daemon_stop(&p->daemon);
 	if (p->mod_open) {
 		pc_module_disarm(&p->mod, p->d->id);
 		pc_module_close(&p->mod);
 	}
-	rm_tree(LK_DIR);
+	pc_lttng_rm_tree(LK_DIR);
 	free(p);
 	in->priv = NULL;
 }

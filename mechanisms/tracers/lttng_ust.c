@@ -79,7 +79,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
@@ -136,14 +135,10 @@ PC_FIRE_LOOP(ust_loop_absent, pcsite_ust_tracepoint_absent)
 struct ust_priv {
 	pid_t daemon;
 	enum pc_state state;
-	bool session;
 	bool mounted;
-	unsigned int seq;
-	struct lttng_handle *h;
+	struct pc_lttng_session s;
 	uint64_t discarded;		/* the channel's count so far */
 	uint64_t written;		/* events in the session's trace so far */
-	char name[64];
-	char path[PATH_MAX];
 };
 
 /* Process-wide: the namespace and the provider outlive one setup. */
@@ -205,21 +200,6 @@ static int ust_available(const struct pc_mech *m, char *why, size_t len)
 		return PC_ERR_UNSUPPORTED;
 	}
 	return PC_OK;
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-static int rm_tree(const char *path)
-{
-	if (access(path, F_OK) < 0)
-		return PC_OK;
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? PC_OK : PC_ERR_IO;
 }
 
 static void sleep_ms(long ms)
@@ -313,7 +293,7 @@ static void run_unmount(struct ust_priv *p)
 
 	if (!p->mounted)
 		return;
-	rm_tree(UST_TRACES);
+	pc_lttng_rm_tree(UST_TRACES);
 	if (umount2(UST_RUNDIR, MNT_DETACH) == 0)
 		p->mounted = false;
 	mark_path(mark, sizeof(mark), (long)getpid());
@@ -412,68 +392,30 @@ static int ctl_fail(struct pc_inst *in, const char *what, int err)
 
 static int session_create(struct pc_inst *in, struct ust_priv *p, bool filter)
 {
-	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
-	struct lttng_channel *ch;
 	struct lttng_event *ev;
+	char why[256];
 	int ret;
 
-	snprintf(p->name, sizeof(p->name), "probecost-%ld-%u", (long)getpid(), ++p->seq);
-	snprintf(p->path, sizeof(p->path), "%s/%s", UST_TRACES, p->name);
-	ret = lttng_create_session(p->name, p->path);
-	if (ret < 0)
-		return ctl_fail(in, "lttng_create_session", ret);
-	p->session = true;
 	p->discarded = 0;
 	p->written = 0;
-	p->h = lttng_create_handle(p->name, &dom);
-	if (!p->h)
-		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_create_handle failed");
-	ch = lttng_channel_create(&dom);
-	if (!ch)
-		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_channel_create failed");
-	snprintf(ch->name, sizeof(ch->name), "%s", UST_CHANNEL);
-	ch->enabled = 1;
-	ch->attr.overwrite = 0;		/* discard mode */
-	ch->attr.subbuf_size = UST_SUBBUF;
-	ch->attr.num_subbuf = UST_NSUBBUF;
-	ch->attr.output = LTTNG_EVENT_MMAP;
-	ret = lttng_enable_channel(p->h, ch);
-	lttng_channel_destroy(ch);
-	if (ret < 0)
-		return ctl_fail(in, "lttng_enable_channel", ret);
+	ret = pc_lttng_session_open(&p->s, UST_TRACES, false, UST_CHANNEL, UST_SUBBUF,
+				    UST_NSUBBUF, why, sizeof(why));
+	if (ret != PC_OK)
+		return pc_inst_fail(in, ret, "ust-tracepoint: %s", why);
 	ev = lttng_event_create();
 	if (!ev)
 		return pc_inst_fail(in, PC_ERR_NOMEM, "ust-tracepoint: lttng_event_create failed");
 	snprintf(ev->name, sizeof(ev->name), "%s", UST_EVENT);
 	ev->type = LTTNG_EVENT_TRACEPOINT;
 	ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
-	ret = lttng_enable_event_with_filter(p->h, ev, UST_CHANNEL, filter ? UST_FILTER : NULL);
+	ret = lttng_enable_event_with_filter(p->s.h, ev, UST_CHANNEL, filter ? UST_FILTER : NULL);
 	lttng_event_destroy(ev);
 	if (ret < 0)
 		return ctl_fail(in, "lttng_enable_event_with_filter", ret);
-	ret = lttng_start_tracing(p->name);
+	ret = lttng_start_tracing(p->s.name);
 	if (ret < 0)
 		return ctl_fail(in, "lttng_start_tracing", ret);
 	return PC_OK;
-}
-
-static int session_destroy(struct ust_priv *p)
-{
-	int ret = PC_OK;
-
-	if (p->h) {
-		lttng_destroy_handle(p->h);
-		p->h = NULL;
-	}
-	if (p->session) {
-		if (lttng_destroy_session(p->name) < 0)
-			ret = PC_ERR_SYS;
-		p->session = false;
-	}
-	if (p->path[0] && rm_tree(p->path) != PC_OK)
-		ret = PC_ERR_IO;
-	p->path[0] = '\0';
-	return ret;
 }
 
 static int ust_arm(struct pc_inst *in, enum pc_state st)
@@ -506,9 +448,9 @@ static int ust_disarm(struct pc_inst *in)
 	struct ust_priv *p = in->priv;
 
 	p->state = PC_ABSENT;
-	if (session_destroy(p) != PC_OK)
+	if (pc_lttng_session_close(&p->s) != PC_OK)
 		return pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: destroying session %s failed",
-				    p->name);
+				    p->s.name);
 	return PC_OK;
 }
 
@@ -545,14 +487,14 @@ static int ust_count(struct pc_inst *in, struct pc_fire *out)
 		out->hits = 0;
 		return PC_OK;
 	}
-	ret = ctl_why(in, pc_lttng_flush(p->name, why, sizeof(why)), why);
+	ret = ctl_why(in, pc_lttng_flush(p->s.name, why, sizeof(why)), why);
 	if (ret == PC_OK)
-		ret = ctl_why(in, pc_lttng_count_events(p->path, &total, why, sizeof(why)), why);
+		ret = ctl_why(in, pc_lttng_count_events(p->s.path, &total, why, sizeof(why)), why);
 	if (ret == PC_OK)
-		ret = ctl_why(in, pc_lttng_discarded(p->h, &disc, why, sizeof(why)), why);
-	if (ret == PC_OK && lttng_start_tracing(p->name) < 0)
+		ret = ctl_why(in, pc_lttng_discarded(p->s.h, &disc, why, sizeof(why)), why);
+	if (ret == PC_OK && lttng_start_tracing(p->s.name) < 0)
 		ret = pc_inst_fail(in, PC_ERR_SYS, "ust-tracepoint: restarting session %s failed",
-				   p->name);
+				   p->s.name);
 	if (ret != PC_OK)
 		return ret;
 	if (total < p->written)
@@ -584,7 +526,7 @@ static void filter_of(struct ust_priv *p, char *buf, size_t len)
 {
 	struct lttng_event *evs = NULL;
 	const char *f = NULL;
-	int n = p->h ? lttng_list_events(p->h, UST_CHANNEL, &evs) : -1;
+	int n = p->s.h ? lttng_list_events(p->s.h, UST_CHANNEL, &evs) : -1;
 
 	snprintf(buf, len, "?");
 	for (int i = 0; i < n; i++) {
@@ -628,7 +570,7 @@ static void ust_teardown(struct pc_inst *in)
 
 	if (!p)
 		return;
-	session_destroy(p);
+	pc_lttng_session_close(&p->s);
 	daemon_stop(p);
 	run_unmount(p);
 	free(p);
