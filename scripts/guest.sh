@@ -24,7 +24,7 @@
 #   --stap             also cross-build the SystemTap modules for this
 #                      kernel and probecost.ko (scripts/stap-build.sh) and
 #                      pack them with staprun and stapio (also when
-#                      PC_GUEST_STAP=1); PC_STAP_DIR=/stap in the guest, or
+#                      PROBECOST_GUEST_STAP=1); PC_STAP_DIR=/stap in the guest, or
 #                      PC_STAP_WHY saying why not
 #   --lttng            also pack LTTng's kernel tracer: lttng-modules built
 #                      for the guest kernel (scripts/lttng-modules-build.sh),
@@ -58,7 +58,8 @@ out=""
 script=""
 files=""
 module=1
-stap=${PC_GUEST_STAP:-0}
+stap=0
+case "${PROBECOST_GUEST_STAP:-}" in 1|yes) stap=1 ;; esac
 timeout_s=600
 mem=512
 log=""

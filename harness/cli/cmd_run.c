@@ -1103,35 +1103,6 @@ static void guest_mechs(const struct run_args *a, char *buf, size_t len)
 }
 
 /*
- * The tracers of the guest-bound entries selected, each once, joined by
- * ','; "" if none. The guest's --tracer when the run named none: its
- * --mech NAME would also take the opt-in entries of those names (a
- * tracer on a module site) that the default suite leaves out here.
- */
-static void guest_tracers(const struct run_args *a, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < a->nmechs && off < len; i++) {
-		char ts[128], key[136], list[1040], *save = NULL;
-
-		if (!guest_bound_entry(a, a->mechs[i]))
-			continue;
-		pc_mech_tracers_str(a->mechs[i], ts, sizeof(ts));
-		for (char *t = strtok_r(ts, "/", &save); t && off < len;
-		     t = strtok_r(NULL, "/", &save)) {
-			/* ",a,b," holds ",t," when t is one of them */
-			snprintf(key, sizeof(key), ",%s,", t);
-			snprintf(list, sizeof(list), ",%s,", buf);
-			if (strcmp(t, "-") && !strstr(list, key))
-				off += (size_t)snprintf(buf + off, len - off, "%s%s",
-							off ? "," : "", t);
-		}
-	}
-}
-
-/*
  * May the guest boot while the host measures? Its figures are emulated
  * instruction counts (-icount shift=0), which host load cannot change,
  * so the long pole of a default run need not wait for the host's part.
@@ -1178,7 +1149,7 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 		       int os, const cpu_set_t *cpus, struct pc_guest *g, bool beside,
 		       const char *how)
 {
-	char mechs[1024], tracers[256], guest_an[128], why[512], yes[160];
+	char mechs[1024], guest_an[128], why[512], yes[160];
 	const char *args[40];
 	struct pc_guest_req req = {
 		.series = a->series,
@@ -1189,22 +1160,21 @@ static int start_guest(struct pc_engine *e, struct run_args *a, size_t nmod,
 
 	g->pid = -1;
 	guest_mechs(a, mechs, sizeof(mechs));
-	/* the stap tracer's modules are built and packed only when asked */
-	for (size_t i = 0; i < a->ntracers; i++)
-		if (!strcmp(a->tracers[i], "stap"))
-			setenv("PC_GUEST_STAP", "1", 1);
-	/* LTTng's kernel tracer is packed only for its entries: boots stay lean */
-	for (size_t i = 0; i < a->nmechs; i++)
-		if (guest_bound(a, a->mechs[i]) && !strcmp(pc_mech_tool(a->mechs[i]), "lttng"))
-			req.lttng = true;
+	/*
+	 * LTTng's kernel tracer and the stap modules are built and packed
+	 * only for their entries: other boots stay lean
+	 */
+	for (size_t i = 0; i < a->nmechs; i++) {
+		const char *tool = pc_mech_tool(a->mechs[i]);
+
+		if (!guest_bound(a, a->mechs[i]))
+			continue;
+		req.lttng |= !strcmp(tool, "lttng");
+		req.stap |= !strcmp(tool, "stap");
+	}
 	if (mechs[0]) {
 		args[n++] = "--mech";
 		args[n++] = mechs;
-	}
-	guest_tracers(a, tracers, sizeof(tracers));
-	if (!a->tracer_arg && tracers[0]) {
-		args[n++] = "--tracer";
-		args[n++] = tracers;
 	}
 	if (a->probe_guest) {
 		args[n++] = "--probe";

@@ -135,6 +135,8 @@ int pc_guest_start(struct pc_guest *g, const struct pc_guest_req *req,
 		argv[argc++] = "--deterministic";
 	if (req->lttng)
 		argv[argc++] = "--lttng";
+	if (req->stap)
+		argv[argc++] = "--stap";
 	argv[argc++] = "--out";
 	argv[argc++] = g->tmp;
 	argv[argc++] = "--";

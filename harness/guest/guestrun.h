@@ -20,6 +20,7 @@ struct pc_guest_req {
 	const char *const *args;	/* `probecost run` arguments, NULL-ended */
 	const cpu_set_t *cpus;		/* PUs the guest may use; NULL: ours */
 	bool lttng;			/* pack LTTng's kernel tracer (--lttng) */
+	bool stap;			/* build and pack the stap modules (--stap) */
 };
 
 /* A guest booted by pc_guest_start(), not yet waited for. */
