@@ -284,3 +284,11 @@ int pc_module_toggle(struct pc_module *mod, uint32_t mech,
 		return ioctl_err(errno, "probecost.ko toggle", why, len);
 	return PC_OK;
 }
+
+uint64_t pc_module_traps(const struct pc_module *mod, uint32_t mech, uint32_t probe_byte,
+			 uint64_t hits)
+{
+	if (probe_byte != PC_X86_INT3 || mech >= PROBECOST_NR_MECHS)
+		return 0;
+	return hits * (1 + mod->info[mech].step_traps);
+}

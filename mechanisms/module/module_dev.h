@@ -54,6 +54,19 @@ int pc_module_arm(struct pc_module *mod, uint32_t mech, uint32_t state,
 int pc_module_disarm(struct pc_module *mod, uint32_t mech);
 int pc_module_run(struct pc_module *mod, uint32_t mech, uint64_t n,
 		  struct probecost_run *out, char *why, size_t len);
+/* First text bytes at a probe address (probecost_run.probe_byte). */
+#define PC_X86_INT3	0xcc
+#define PC_X86_JMP32	0xe9
+
+/*
+ * The traps @hits of @mech's site took, from the text at its probe after
+ * the run (@probe_byte): an int3 there traps every hit, once for the
+ * int3 and the probed instruction's step traps after it (the ABI's
+ * step_traps); anything else (a jmp, ftrace's call, no probe) none.
+ */
+uint64_t pc_module_traps(const struct pc_module *mod, uint32_t mech, uint32_t probe_byte,
+			 uint64_t hits);
+
 int pc_module_toggle(struct pc_module *mod, uint32_t mech,
 		     struct probecost_toggle *out, char *why, size_t len);
 

@@ -238,8 +238,6 @@ static int verify_variant(struct mm_priv *p, struct pc_inst *in)
 			    " after 20 s (is debug.kprobes-optimization 0?)" : "");
 }
 
-#define X86_INT3	0xcc
-#define X86_JMP32	0xe9
 
 /*
  * The traps of a fire (struct pc_fire), from the text at the probe
@@ -257,7 +255,7 @@ static int mm_traps(struct mm_priv *p, struct pc_inst *in,
 		    const struct probecost_run *r, struct pc_fire *out)
 {
 	bool probed = p->sp->want && (p->st == PC_ENABLED || p->st == PC_RECORDING);
-	bool int3 = probed && r->probe_byte == X86_INT3;
+	bool int3 = probed && r->probe_byte == PC_X86_INT3;
 	/* the module's own kprobe handler ran: enabled, or recording through it */
 	bool counted = probed && p->sp->kind == 'p' &&
 		       (p->st == PC_ENABLED || p->sp->handler_records);
@@ -269,7 +267,7 @@ static int mm_traps(struct mm_priv *p, struct pc_inst *in,
 	if (p->bare && probed)
 		return PC_OK;
 	out->traps_known = true;
-	out->traps = int3 ? out->hits * (1 + p->mod.info[p->id].step_traps) : 0;
+	out->traps = probed ? pc_module_traps(&p->mod, p->id, r->probe_byte, out->hits) : 0;
 	if (counted && r->trapped != (int3 ? calls : 0))
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "the probe's text starts with 0x%02x, but the handler ran in the int3 trap in %llu of %llu hits",
@@ -299,8 +297,8 @@ static int wait_text(struct mm_priv *p, struct pc_inst *in, bool jmp)
 		ret = pc_module_run(&p->mod, p->id, 1, &r, in->why, sizeof(in->why));
 		if (ret != PC_OK)
 			return ret;
-		if (jmp ? r.probe_byte == X86_JMP32 :
-			  r.probe_byte != X86_JMP32 && r.probe_byte != X86_INT3)
+		if (jmp ? r.probe_byte == PC_X86_JMP32 :
+			  r.probe_byte != PC_X86_JMP32 && r.probe_byte != PC_X86_INT3)
 			return PC_OK;
 		if (waited >= OPT_WAIT_MS)
 			return pc_inst_fail(in, PC_ERR_VERIFY,
@@ -653,8 +651,7 @@ void pc_modsite_traps(const struct pc_inst *in, struct pc_fire *out)
 	if (out->traps_known)
 		return;
 	out->traps_known = true;
-	out->traps = probed && p->probe_byte == X86_INT3 ?
-		     out->hits * (1 + p->mod.info[p->id].step_traps) : 0;
+	out->traps = probed ? pc_module_traps(&p->mod, p->id, p->probe_byte, out->hits) : 0;
 }
 
 /* kmod_record.c's pc_record_payload(): len - 1 bytes of 'p' and a NUL */

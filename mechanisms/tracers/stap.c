@@ -512,8 +512,7 @@ static int stap_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	}
 	/* an int3 at the site traps per hit; stap's entry probe rides ftrace */
 	out->traps_known = true;
-	out->traps = r.probe_byte == 0xcc ?
-		     out->hits * (1 + p->mod.info[p->site->id].step_traps) : 0;
+	out->traps = pc_module_traps(&p->mod, p->site->id, r.probe_byte, out->hits);
 	return PC_OK;
 }
 
