@@ -86,6 +86,8 @@ struct pc_kmech {
 	u64 (*missed)(void);
 	/* Optional: the first text byte at the probe address (see the ABI). */
 	u8 (*probe_byte)(void);
+	/* Optional: the tracepoint's static key is on (see the ABI). */
+	bool (*key_on)(void);
 	/* Optional: measure switching on and off once; see the ABI. */
 	int (*toggle)(struct probecost_toggle *t);
 };

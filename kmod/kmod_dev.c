@@ -181,7 +181,7 @@ static long pc_run(void __user *u)
 
 	if (ret)
 		return ret;
-	if (r.pad)
+	if (r.key_on)
 		return -EINVAL;
 	ret = pc_check_mech(r.mech);
 	if (ret)

@@ -100,5 +100,6 @@ int pc_krun(const struct pc_kmech *m, bool absent, struct probecost_run *r)
 	r->trapped = READ_ONCE(pc_ktrapped);
 	r->missed = m->missed ? m->missed() - missed0 : 0;
 	r->probe_byte = m->probe_byte ? m->probe_byte() : 0;
+	r->key_on = m->key_on ? m->key_on() : 0;
 	return ret;
 }

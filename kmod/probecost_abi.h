@@ -28,7 +28,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define PROBECOST_ABI_VERSION	2
+#define PROBECOST_ABI_VERSION	3
 #define PROBECOST_DEVICE	"/dev/probecost"
 #define PROBECOST_MODULE	"probecost"
 
@@ -161,7 +161,14 @@ struct probecost_run {
 	 * the jmp in: this says when it has.
 	 */
 	__u32 probe_byte;
-	__u32 pad;
+	/*
+	 * Tracepoint family: 1 when the site's static key is on after the
+	 * run -- some probe is registered on the tracepoint (the module's
+	 * own, a trace event's, or another tool's: SystemTap's kernel.trace,
+	 * BPF raw_tp) -- 0 when the site is a nop; 0 for the others. In on
+	 * input: must be 0.
+	 */
+	__u32 key_on;
 };
 
 /*

@@ -57,6 +57,12 @@ static void tp_disarm(void)
 	tp_registered = false;
 }
 
+/* Whoever registered the probe: the static key trace_pcsite_tracepoint() tests. */
+static bool tp_key_on(void)
+{
+	return trace_pcsite_tracepoint_enabled();
+}
+
 static int tp_toggle(struct probecost_toggle *t)
 {
 	u64 t0, t1, t2;
@@ -83,5 +89,6 @@ const struct pc_kmech pc_kmech_tracepoint = {
 	.fire_absent = tp_loop_absent,
 	.arm = tp_arm,
 	.disarm = tp_disarm,
+	.key_on = tp_key_on,
 	.toggle = tp_toggle,
 };

@@ -40,7 +40,7 @@ static const struct field fields[] = {
 	F(probecost_run, size), F(probecost_run, mech), F(probecost_run, n),
 	F(probecost_run, ticks), F(probecost_run, hits), F(probecost_run, missed),
 	F(probecost_run, chunks), F(probecost_run, trapped),
-	F(probecost_run, probe_byte), F(probecost_run, pad),
+	F(probecost_run, probe_byte), F(probecost_run, key_on),
 
 	F(probecost_toggle, size), F(probecost_toggle, mech),
 	F(probecost_toggle, enable_ticks), F(probecost_toggle, disable_ticks),
