@@ -25,7 +25,8 @@
 #                      kernel and probecost.ko (scripts/stap-build.sh) and
 #                      pack them with staprun and stapio (also when
 #                      PROBECOST_GUEST_STAP=1); PC_STAP_DIR=/stap in the guest, or
-#                      PC_STAP_WHY saying why not
+#                      PC_STAP_WHY saying why not; PC_STAP_STATUS, the
+#                      tool-breakage line of scripts/stap-build.sh
 #   --lttng            also pack LTTng's kernel tracer: lttng-modules built
 #                      for the guest kernel (scripts/lttng-modules-build.sh),
 #                      lttng-sessiond, lttng-consumerd, lttng, babeltrace2
@@ -149,6 +150,7 @@ fi
 # stap entries report it as their unsupported reason.
 stap_kos=""
 stap_why=""
+stap_status=""
 if [ "$stap" = 1 ]; then
 	if [ -z "$ko" ]; then
 		stap_why="the stap tracer needs probecost.ko (guest.sh ran with --no-module)"
@@ -156,6 +158,7 @@ if [ "$stap" = 1 ]; then
 		stap_why="scripts/stap-build.sh $series could not build the stap modules for $KVER (docs/churn.md, tool breakage)"
 	else
 		stap_kos=$(printf '%s\n' "$sb" | sed -n 's/^STAP_KO=//p')
+		stap_status=$(printf '%s\n' "$sb" | sed -n 's/^STAP_STATUS=//p')
 	fi
 	[ -z "$stap_why" ] || echo "guest: $stap_why" >&2
 fi
@@ -252,6 +255,7 @@ fi
 	[ -n "$script" ] && echo "PC_SCRIPT=/guest-script" || echo "PC_SCRIPT="
 	[ -n "$stap_kos" ] && echo "PC_STAP_DIR=/stap" || echo "PC_STAP_DIR="
 	echo "PC_STAP_WHY='$stap_why'"
+	echo "PC_STAP_STATUS='$stap_status'"
 	printf 'set --'
 	for a in "$@"; do
 		printf " '%s'" "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"
@@ -272,6 +276,7 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 export PC_KVER PC_DETERMINISTIC PC_TIMER
 [ -z "$PC_STAP_DIR" ] || export PC_STAP_DIR
 [ -z "$PC_STAP_WHY" ] || export PC_STAP_WHY
+[ -z "$PC_STAP_STATUS" ] || export PC_STAP_STATUS
 export PC_KVER PC_DETERMINISTIC PC_TIMER PC_LTTNG PC_LTTNG_STATUS
 if [ -f /lttng-consumerd-path ]; then
 	# lttng-sessiond: its run directory, and a tmpfs for its shared memory

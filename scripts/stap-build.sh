@@ -3,7 +3,8 @@
 #
 #   scripts/stap-build.sh SERIES|ABI PROBECOST_KO
 #
-# Builds every mechanisms/tracers/stap/*.stp with `stap -p4 -b -r` against
+# Builds every mechanisms/tracers/stap/*.stp with `stap -p4 -b -r` (and
+# -I on its tapset/, what the scripts share) against
 # the series' linux-headers (as scripts/kmod-build.sh does for
 # probecost.ko), for the probecost.ko given: the scripts' DWARF probes
 # carry offsets into that very file, so a module is built per probecost.ko.
@@ -20,12 +21,18 @@
 #     without the function get the runtime as shipped.
 #
 # Modules are cached in cache/stap/<KVER>/ under a hash of the script, the
-# probecost.ko, the stap version and the patch, and so is a failed build's
+# tapset, the probecost.ko, the stap version and the patch, and so is a failed build's
 # log (KEY.failed: it fails again at once; remove it to retry); stap's own cache
 # (tracepoint queries and the like) lives there too (SYSTEMTAP_DIR).
 #
+#   - kernel.trace() probes need the tracepoint headers under the build
+#     directory's source/, which Debian's split headers lack: a farm of
+#     the common tree, plus probecost.ko's trace header (below).
+#
 # Output, one line per module, for the caller: STAP_KO=<path>; then
-# STAP_RUNTIME=shipped|patched:<patch>. Progress and stap's errors go to
+# STAP_RUNTIME=shipped|patched:<patch>; then STAP_STATUS=<the
+# tool-breakage record meta.csv carries: systemtap=VER;kernel=KVER;
+# symbols=guest-kallsyms;headers=split:source-farm;runtime=...>. Progress and stap's errors go to
 # stderr. Exit status: 0 built; 1 a build failed (stap's output says why);
 # 2 usage; 4 systemtap or the kernel's parts cannot be had here (the
 # reason is printed; a test skips).
@@ -83,8 +90,35 @@ fi
 # the build directory: the headers, and the real symbol table beside them
 for f in "$KDIR"/* "$KDIR"/.config "$KDIR"/.kernelvariables; do
 	[ -e "$f" ] || continue
+	[ "$(basename "$f")" != source ] || continue
 	ln -sfn "$f" "$kb/$(basename "$f")"
 done
+
+# kernel.trace() finds a tracepoint by globbing its header under the
+# build directory and its source/ (include/trace/events/*.h, fs/*/*trace*.h
+# ...): Debian splits the headers, the per-flavour tree keeping only the
+# generated ones, so source/ is a farm of the common tree (its Makefile
+# names it), plus probecost.ko's own trace header where stap's glob
+# fs/*/*trace*.h finds it (the files it includes beside it).
+if [ -e "$KDIR/source" ]; then
+	common=$(cd "$KDIR/source" && pwd -P)
+else
+	common=$(sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$KDIR/Makefile" | head -n 1)
+fi
+[ -n "$common" ] && [ -d "$common/include/trace/events" ] ||
+	cannot "no kernel source headers for $KVER beside $KDIR (include/trace/events): kernel.trace() probes need them"
+rm -rf "$kb/source"
+mkdir -p "$kb/source/fs/probecost"
+for f in "$common"/*; do
+	[ "$(basename "$f")" != fs ] || continue
+	ln -sfn "$f" "$kb/source/$(basename "$f")"
+done
+for f in "$common"/fs/*; do
+	[ -e "$f" ] || continue
+	ln -sfn "$f" "$kb/source/fs/$(basename "$f")"
+done
+cp "$top/kmod/kmod_events.h" "$kb/source/fs/probecost/probecost_trace.h"
+cp "$top/kmod/kmod_core.h" "$top/kmod/probecost_abi.h" "$kb/source/fs/probecost/"
 
 # the runtime: as shipped, or a patched copy when the kernel needs it
 ver=$(stap -V 2>&1 | sed -n '1s/.*version \([^ )]*\).*/\1/p')
@@ -108,13 +142,15 @@ else
 fi
 
 sum_ko=$(sha256sum "$pcko" | cut -c1-16)
+tapset="$top/mechanisms/tracers/stap/tapset"
+sum_tapset=$(cat "$tapset"/*.stp | sha256sum | cut -c1-16)
 export SYSTEMTAP_DIR="$c/home"
 mkdir -p "$SYSTEMTAP_DIR"
 for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 	[ -f "$stp" ] || continue
 	name=pcstap_$(basename "$stp" .stp)
-	key=$(printf '%s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
-		"$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
+	key=$(printf '%s %s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
+		"$sum_tapset" "$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
 	ko="$c/mods/$key/$name.ko"
 	# a build that failed fails again without another minute of kbuild
 	# (the key changes with the script, probecost.ko, stap or the patch)
@@ -129,8 +165,11 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 		# -b: bulk mode, per-CPU relay files (the recording state's
 		# records); STP_NO_OVERLOAD: fire() hammers the probe by design,
 		# which stap's overload guard would otherwise stop
+		# probecost.ko is @1 to the scripts that probe it by DWARF
+		arg=""
+		! grep -q '@1' "$stp" || arg=$pcko
 		( cd "$c/mods/$key.tmp" &&
-		  stap -p4 -b -DSTP_NO_OVERLOAD -r "$kb" -R "$rt" -m "$name" "$stp" "$pcko" \
+		  stap -p4 -b -DSTP_NO_OVERLOAD -r "$kb" -R "$rt" -I "$tapset" -m "$name" "$stp" $arg \
 			>stap.log 2>&1 ) || {
 			cat "$c/mods/$key.tmp/stap.log" >&2
 			mv "$c/mods/$key.tmp/stap.log" "$c/mods/$key.failed"
@@ -143,3 +182,5 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 	echo "STAP_KO=$ko"
 done
 echo "STAP_RUNTIME=$how"
+# the tool-breakage record for meta.csv (as lttng-modules-build.sh's)
+echo "STAP_STATUS=systemtap=$ver;kernel=$KVER;symbols=guest-kallsyms;headers=split:source-farm;runtime=$how"

@@ -892,6 +892,9 @@ static void write_meta(struct pc_results *r, const struct run_args *a,
 	 */
 	if (pc_in_guest() && getenv("PC_LTTNG_STATUS") && *getenv("PC_LTTNG_STATUS"))
 		meta(r, "lttng_modules", getenv("PC_LTTNG_STATUS"));
+	/* SystemTap's, as stap-build.sh found it for this kernel */
+	if (pc_in_guest() && getenv("PC_STAP_STATUS") && *getenv("PC_STAP_STATUS"))
+		meta(r, "systemtap", getenv("PC_STAP_STATUS"));
 	pc_cpu_model(buf, sizeof(buf));
 	meta(r, "cpu_model", buf);
 	pc_topo_summary(tp, buf, sizeof(buf));
