@@ -62,8 +62,10 @@ extern const struct pc_mech pc_mech_bpf_kprobe_int3;
 extern const struct pc_mech pc_mech_bpf_kprobe_optimized;
 extern const struct pc_mech pc_mech_bpf_kprobe_ftrace;
 extern const struct pc_mech pc_mech_bpf_kretprobe;
-/* the stap tracer's (stap.c): the module's kprobe sites in the guest, getppid unsupported */
+/* the stap tracer's (stap.c), in the guest: the module's kprobe and tracepoint sites, sys_enter */
 extern const struct pc_mech pc_mech_stap_syscall_tracepoint;
+extern const struct pc_mech pc_mech_stap_syscall_raw_tracepoint;
+extern const struct pc_mech pc_mech_stap_tracepoint;
 extern const struct pc_mech pc_mech_stap_kprobe_int3;
 extern const struct pc_mech pc_mech_stap_kprobe_ftrace;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
@@ -116,6 +118,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_stap_syscall_tracepoint,
 	&pc_mech_lttng_syscall,
 	&pc_mech_bpf_syscall_raw_tracepoint,
+	&pc_mech_stap_syscall_raw_tracepoint,
 	&pc_mech_ftrace_function,
 	&pc_mech_live_kprobe,
 	&pc_mech_eprobe_syscall,
@@ -127,6 +130,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_bpf_tracepoint,
 	&pc_mech_perf_tracepoint,
 	&pc_mech_bpf_raw_tracepoint,
+	&pc_mech_stap_tracepoint,
 	&pc_mech_lttng_tracepoint,
 	&pc_mech_branch,
 	&pc_mech_static_key,

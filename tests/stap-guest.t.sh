@@ -9,17 +9,18 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 names="rows: hits == n (0 when off), lost 0, the variants read back
-enabled < recording
-kprobe-int3 (stap): unsupported with its reason
+enabled < recording; the tracepoint's disabled > absent
+kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons
 records: every hand-run record carries magic and payload bytes, one per hit
 nothing left loaded or registered
-SIGINT with a stap module loaded: nothing left"
+SIGINT with a stap module loaded: nothing left
+meta.csv records SystemTap's breakage for this kernel"
 
-ktap_plan 6
+ktap_plan 7
 skip_all() {
 	printf '%s\n' "$names" | while IFS= read -r n; do skip "$n" "$1"; done
-	KTAP_N=6
-	KTAP_SKIP=6
+	KTAP_N=7
+	KTAP_SKIP=7
 	ktap_finish
 }
 command -v stap >/dev/null 2>&1 ||
@@ -44,40 +45,69 @@ f() {
 		$col["metric"] == "overhead" { print $col[c]; exit }' "$res" 2>/dev/null
 }
 
+# the variant MECH's stap entry must read back in STATE
+want_variant() {
+	case $1 in
+	kprobe-ftrace) pt=ftrace; en="module().function" ;;
+	tracepoint) pt="tracepoint probecost:pcsite_tracepoint|key-on"; en=kernel.trace ;;
+	*) pt="tracepoint raw_syscalls:sys_enter|filtered getppid+pid"; en=kernel.trace ;;
+	esac
+	case $2 in
+	enabled) echo "$pt:stap $en count" ;;
+	recording) echo "$pt:stap bulk printf %b record 88 bytes" ;;
+	disabled) [ "$1" = kprobe-ftrace ] && pt="ftrace|disabled"
+		echo "$pt:stap module loaded with its probe off" ;;
+	*) echo unprobed ;;
+	esac
+}
+
 check_rows() {
 	bad=""
-	for st in absent disabled enabled recording; do
-		status=$(f kprobe-ftrace $st status)
-		ratio=$(f kprobe-ftrace $st hit_ratio)
-		lost=$(f kprobe-ftrace $st lost)
-		variant=$(f kprobe-ftrace $st variant)
-		case $st in enabled|recording) want=1 ;; *) want=0 ;; esac
-		case $st in
-		enabled) wv="ftrace:stap module().function count" ;;
-		recording) wv="ftrace:stap bulk printf %b record 88 bytes" ;;
-		disabled) wv="ftrace|disabled:stap module loaded with its probe off" ;;
-		*) wv=unprobed ;;
-		esac
-		[ "$status" = ok ] || bad="$bad $st:status=$status"
-		[ "$ratio" = "$want" ] || bad="$bad $st:hits/event=$ratio(want $want)"
-		[ "$lost" = 0 ] || bad="$bad $st:lost=$lost"
-		[ "$variant" = "$wv" ] || bad="$bad $st:variant=$variant(want $wv)"
+	for m in kprobe-ftrace tracepoint syscall-raw-tracepoint; do
+		for st in absent disabled enabled recording; do
+			status=$(f $m $st status)
+			ratio=$(f $m $st hit_ratio)
+			lost=$(f $m $st lost)
+			variant=$(f $m $st variant)
+			case $st in enabled|recording) want=1 ;; *) want=0 ;; esac
+			wv=$(want_variant $m $st)
+			[ "$status" = ok ] || bad="$bad $m/$st:status=$status"
+			[ "$ratio" = "$want" ] || bad="$bad $m/$st:hits/event=$ratio(want $want)"
+			[ "$lost" = 0 ] || bad="$bad $m/$st:lost=$lost"
+			[ "$variant" = "$wv" ] || bad="$bad $m/$st:variant=$variant(want $wv)"
+		done
 	done
 	[ -z "$bad" ] || diag "wrong:$bad"
 	[ -z "$bad" ]
 }
 
+# enabled costs less than recording on every stap site; a stap
+# tracepoint probe stays registered when off, so its disabled costs
+# more than the bare site (absent), where a kprobe's does not
 check_order() {
-	en=$(f kprobe-ftrace enabled median)
-	rec=$(f kprobe-ftrace recording median)
-	diag "kprobe-ftrace (stap): enabled $en, recording $rec instructions/event"
-	awk -v e="$en" -v r="$rec" 'BEGIN { exit !(e != "" && r != "" && e + 0 > 0 && e + 0 < r + 0) }'
+	rc=0
+	for m in kprobe-ftrace tracepoint syscall-raw-tracepoint; do
+		ab=$(f $m absent median)
+		di=$(f $m disabled median)
+		en=$(f $m enabled median)
+		rec=$(f $m recording median)
+		diag "$m (stap): absent $ab, disabled $di, enabled $en, recording $rec instructions/event"
+		awk -v e="$en" -v r="$rec" 'BEGIN { exit !(e != "" && r != "" && e + 0 > 0 && e + 0 < r + 0) }' ||
+			rc=1
+	done
+	ab=$(f tracepoint absent median)
+	di=$(f tracepoint disabled median)
+	awk -v a="$ab" -v d="$di" 'BEGIN { exit !(a != "" && d != "" && d + 0 > a + 0) }' || rc=1
+	return $rc
 }
 
+check_unsupported() {
+	note=$(awk -F, -v m="$1" 'NR > 1 && $2 == m && $3 == "stap" && /unsupported/ { print; exit }' "$res")
+	case $note in *"$2"*) true ;; *) diag "$1 (stap): ${note:-no unsupported row}"; false ;; esac
+}
 check_int3() {
-	st=$(f kprobe-int3 enabled status)
-	note=$(awk -F, 'NR > 1 && $2 == "kprobe-int3" && $3 == "stap" && /unsupported/ { print; exit }' "$res")
-	[ "$st" = unsupported ] && case "$note" in *"a function probe on its entry"*) true ;; *) false ;; esac
+	check_unsupported kprobe-int3 "a function probe on its entry" &&
+		check_unsupported syscall-tracepoint "an ftrace syscall event"
 }
 
 check_records() {
@@ -94,8 +124,8 @@ check_after() {
 }
 
 if [ -f "$res" ]; then check_rows; ok $? "rows: hits == n (0 when off), lost 0, the variants read back"; else ok 1 "rows: hits == n (0 when off), lost 0, the variants read back"; fi
-if [ -f "$res" ]; then check_order; ok $? "enabled < recording"; else ok 1 "enabled < recording"; fi
-if [ -f "$res" ]; then check_int3; ok $? "kprobe-int3 (stap): unsupported with its reason"; else ok 1 "kprobe-int3 (stap): unsupported with its reason"; fi
+if [ -f "$res" ]; then check_order; ok $? "enabled < recording; the tracepoint's disabled > absent"; else ok 1 "enabled < recording; the tracepoint's disabled > absent"; fi
+if [ -f "$res" ]; then check_int3; ok $? "kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons"; else ok 1 "kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons"; fi
 check_records
 ok $? "records: every hand-run record carries magic and payload bytes, one per hit"
 check_after
@@ -108,4 +138,15 @@ check_int() {
 }
 check_int
 ok $? "SIGINT with a stap module loaded: nothing left"
+# the runtime patch and the symbol table stap-build.sh supplied, as lttng_modules
+check_meta() {
+	line=$(grep '^systemtap,' "$out/run/meta.csv" 2>/dev/null)
+	diag "meta: $line"
+	case $line in
+	*"systemtap=4."*";kernel=6.1."*";symbols=guest-kallsyms;headers=split:source-farm;runtime="*) true ;;
+	*) false ;;
+	esac
+}
+check_meta
+ok $? "meta.csv records SystemTap's breakage for this kernel"
 ktap_finish

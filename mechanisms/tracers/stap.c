@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The stap tracer: SystemTap consuming probecost.ko's kprobe site, in the
- * QEMU guest (mech.h, "Tracer": the entry shares its primitive's name).
+ * The stap tracer: SystemTap consuming probecost.ko's kprobe and
+ * tracepoint sites and the getppid() loop's system call, in the QEMU
+ * guest (mech.h, "Tracer": an entry shares its primitive's name, or says
+ * whose site it fires).
  *
  * The modules are cross-built on the host for the guest kernel
  * (scripts/stap-build.sh, from mechanisms/tracers/stap/NAME.stp) and
@@ -12,10 +14,15 @@
  *
  *   absent     the site's uninstrumented twin; no stap module.
  *   disabled   the stap module loaded with its probe off (mode=0): the
- *              probe's condition `if (mode > 0)` is false, so SystemTap
- *              registers the kprobe disabled -- kprobes/list says
- *              [DISABLED], and a disabled ftrace-based kprobe leaves the
- *              fentry site as it was. Hits read back: must be 0.
+ *              probe's condition `if (mode > 0)` is false. SystemTap
+ *              arms kprobes on the fly: it registers the kprobe disabled
+ *              -- kprobes/list says [DISABLED], and a disabled
+ *              ftrace-based kprobe leaves the fentry site as it was. A
+ *              tracepoint probe has no such arming: it stays registered,
+ *              the site's static key on (read back from probecost.ko),
+ *              and the condition is tested on every hit -- SystemTap's
+ *              disabled costs more than a tracepoint's. Hits read back:
+ *              must be 0.
  *   enabled    staprun loads the module (mode=1): its probe counts the
  *              hit in a global, read back through procfs
  *              (/proc/systemtap/MOD/hits) before and after each fire.
@@ -28,14 +35,31 @@
  *              ones the probe counted that never arrived (the transport's
  *              drops).
  *
- * probecost.ko registers no kprobe of its own meanwhile: its state is
- * disabled, or recording without PROBECOST_ARM_HANDLER_RECORDS (the
- * payload is set, nothing registered). The variant is read back from
- * <debugfs>/kprobes/list: stap's function probes land on the entry,
- * which the kernel serves through ftrace. Disarm stops staprun (SIGTERM:
- * stapio unloads the module) and checks that the module is gone.
- * kprobe-int3 and the getppid() loop (syscall-tracepoint) have entries
- * whose unsupported rows say why they are not measured.
+ * The sites (struct stap_site):
+ *
+ *   kprobe-ftrace  module(probecost).function, a DWARF probe on the
+ *                  site's entry; the variant is read back from
+ *                  <debugfs>/kprobes/list: the kernel serves it through
+ *                  ftrace. probecost.ko registers no kprobe of its own
+ *                  meanwhile: its state is disabled, or recording without
+ *                  PROBECOST_ARM_HANDLER_RECORDS (the payload set,
+ *                  nothing registered). Self-timed by the module.
+ *   tracepoint     kernel.trace("probecost:pcsite_tracepoint"): a probe
+ *                  on the tracepoint itself, as the primitive's enabled
+ *                  state registers; the module's own probe unregistered.
+ *                  Each fire reads back that the site's static key is on
+ *                  (probecost_run.key_on). Self-timed by the module.
+ *   syscall-raw-tracepoint  kernel.trace("raw_syscalls:sys_enter") on
+ *                  the getppid() loop, filtered to getppid and this
+ *                  process (as BPF's entry of that name), timed by the
+ *                  harness; the payload is the harness's own (user
+ *                  memory, printf("%#m")). No readback of the key is
+ *                  possible from here: the hits are the proof.
+ *
+ * Disarm stops staprun (SIGTERM: stapio unloads the module) and checks
+ * that the module is gone. kprobe-int3 and the ftrace syscall event
+ * (syscall-tracepoint) have entries whose unsupported rows say why they
+ * are not measured.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +69,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,8 +78,11 @@
 #include "errors.h"
 #include "mech.h"
 #include "module_dev.h"
+#include "module_site.h"
 #include "readback.h"
+#include "site.h"
 #include "sysinfo.h"
+#include "tracer_sites.h"
 
 /* stapio execs staprun from here to unload the module: the path is fixed */
 #define STAPRUN		"/usr/bin/staprun"
@@ -67,12 +95,25 @@
 /* stap's printf("%.*m") copies at most MAXSTRINGLEN (512) bytes */
 #define STAP_MAX_PAYLOAD	512
 
+enum stap_kind {
+	STAP_KPROBE,		/* a probe on a module site's function */
+	STAP_TRACEPOINT,	/* kernel.trace() on the module's tracepoint */
+	STAP_SYSCALL,		/* kernel.trace() on sys_enter, the getppid() loop */
+};
+
 struct stap_site {
-	uint32_t id;		/* PROBECOST_MECH_* whose site it probes */
+	enum stap_kind kind;
+	uint32_t id;		/* module sites: PROBECOST_MECH_* it probes */
 	const char *script;	/* stap/<script>.stp, module pcstap_<script> */
-	const char *want;	/* the kprobes/list variant it must read back */
+	const char *want;	/* kprobes: the kprobes/list variant to read back */
+	const char *probe;	/* the probe point, for the variant */
 	const char *why_not;	/* set: the entry is unsupported, this is why */
 };
+
+static bool on_module(const struct stap_site *s)
+{
+	return s->kind != STAP_SYSCALL;
+}
 
 struct stap_priv {
 	struct pc_module mod;
@@ -81,11 +122,13 @@ struct stap_priv {
 	pid_t pid;		/* staprun, while the module is loaded */
 	char dir[64];		/* staprun's output and log */
 	char modname[64];
-	uint64_t hits;		/* the module's counter after the last fire */
+	uint64_t hits;		/* the stap module's counter after the last count */
+	unsigned char *payload;	/* what every record's payload must be */
 	uint64_t seq;		/* recording: the last record's sequence read */
 	off_t off;		/* recording: bytes of the record file read */
 	size_t recsz;		/* one record's bytes */
 	unsigned char *buf;	/* one bulk block */
+	uint32_t probe_byte;	/* module sites: the text at the probe after the fire */
 	size_t bufsz;
 };
 
@@ -124,6 +167,8 @@ static int stap_available(const struct pc_mech *m, char *why, size_t len)
 			 "no SystemTap module here: the stap tracer runs in the QEMU guest, whose modules are built and packed only with run --tracer stap (scripts/guest.sh --stap)");
 		return PC_ERR_UNSUPPORTED;
 	}
+	if (!on_module(s))
+		return PC_OK;
 	ret = pc_module_open(&mod, why, len);
 	if (ret != PC_OK)
 		return ret;
@@ -153,7 +198,8 @@ static int stap_setup(struct pc_inst *in)
 		free(p);
 		return pc_inst_fail(in, PC_ERR_SYS, "mkdtemp /tmp/pcstap.XXXXXX: %s", strerror(errno));
 	}
-	ret = pc_module_open(&p->mod, in->why, sizeof(in->why));
+	p->mod.fd = -1;
+	ret = on_module(s) ? pc_module_open(&p->mod, in->why, sizeof(in->why)) : PC_OK;
 	if (ret != PC_OK) {
 		rmdir(p->dir);
 		free(p);
@@ -275,12 +321,17 @@ static int stap_stop(struct stap_priv *p, struct pc_inst *in)
 static int stap_start(struct stap_priv *p, struct pc_inst *in, int mode)
 {
 	char ko[512], out[128], logf[128], m[16], pl[32], pa[48], tail[256];
+	char nr[32], tpid[32];
 	unsigned long long addr = 0;
+	bool user = p->site->kind == STAP_SYSCALL;
 	long waited = 0;
 	uint64_t h;
 	int ret, status;
 
-	if (mode == 2) {
+	/* the payload: probecost.ko's for its sites, ours for the syscall */
+	if (mode == 2 && user) {
+		addr = (unsigned long long)(uintptr_t)pc_payload;
+	} else if (mode == 2) {
 		ret = payload_addr(in, &addr);
 		if (ret != PC_OK)
 			return ret;
@@ -291,6 +342,8 @@ static int stap_start(struct stap_priv *p, struct pc_inst *in, int mode)
 	snprintf(m, sizeof(m), "mode=%d", mode);
 	snprintf(pl, sizeof(pl), "plen=%u", mode == 2 ? in->opts->payload : 0);
 	snprintf(pa, sizeof(pa), "paddr=0x%llx", addr);
+	snprintf(nr, sizeof(nr), "nr=%d", user ? SYS_getppid : -1);
+	snprintf(tpid, sizeof(tpid), "tpid=%d", user ? (int)getpid() : -1);
 	fflush(NULL);
 	p->pid = fork();
 	if (p->pid < 0)
@@ -302,7 +355,11 @@ static int stap_start(struct stap_priv *p, struct pc_inst *in, int mode)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		execl(STAPRUN, "staprun", "-o", out, ko, m, pl, pa, (char *)NULL);
+		if (user)
+			execl(STAPRUN, "staprun", "-o", out, ko, m, pl, pa, "puser=1", nr, tpid,
+			      (char *)NULL);
+		else
+			execl(STAPRUN, "staprun", "-o", out, ko, m, pl, pa, (char *)NULL);
 		_exit(127);
 	}
 	/* ready when its procfs file answers */
@@ -336,7 +393,7 @@ static int stap_disarm(struct pc_inst *in)
 	int ret, ret2;
 
 	ret = stap_stop(p, in);
-	ret2 = pc_module_disarm(&p->mod, p->site->id);
+	ret2 = on_module(p->site) ? pc_module_disarm(&p->mod, p->site->id) : PC_OK;
 	/* staprun's record file (bulk mode: one per CPU) and its log */
 	for (int cpu = 0; cpu < 64; cpu++) {
 		char name[16];
@@ -355,6 +412,9 @@ static int stap_disarm(struct pc_inst *in)
 	return PC_OK;
 }
 
+static int stap_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
+static int stap_count(struct pc_inst *in, struct pc_fire *out);
+
 static int stap_arm(struct pc_inst *in, enum pc_state st)
 {
 	struct stap_priv *p = in->priv;
@@ -367,17 +427,43 @@ static int stap_arm(struct pc_inst *in, enum pc_state st)
 		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
 				    "a %u-byte payload: stap's printf(\"%%.*m\") copies at most %d bytes (MAXSTRINGLEN)",
 				    in->opts->payload, STAP_MAX_PAYLOAD);
-	ret = pc_module_arm(&p->mod, p->site->id, mst, in->opts->payload, 0,
-			    in->why, sizeof(in->why));
-	if (ret != PC_OK)
-		return ret;
+	if (on_module(p->site)) {
+		ret = pc_module_arm(&p->mod, p->site->id, mst, in->opts->payload, 0,
+				    in->why, sizeof(in->why));
+		if (ret != PC_OK)
+			return ret;
+	}
 	p->st = st;
 	if (st == PC_ABSENT)
 		return PC_OK;
 	p->recsz = STAP_REC_HDR + in->opts->payload;
+	if (st == PC_RECORDING) {
+		unsigned char *b = realloc(p->payload, in->opts->payload + 1);
+
+		if (!b)
+			return PC_ERR_NOMEM;
+		p->payload = b;
+		if (on_module(p->site))
+			pc_modsite_payload(in->opts->payload, p->payload);
+		else
+			memcpy(p->payload, pc_payload, in->opts->payload);
+	}
 	ret = stap_start(p, in, st == PC_RECORDING ? 2 : st == PC_ENABLED ? 1 : 0);
-	if (ret != PC_OK)
+	if (ret != PC_OK || p->site->kind == STAP_SYSCALL)
 		return ret;
+	if (p->site->kind == STAP_TRACEPOINT) {
+		/* one event reads the key back (stap_fire checks it) */
+		struct pc_fire one = { 0 };
+
+		ret = stap_fire(in, 1, &one);
+		if (ret == PC_OK)
+			ret = stap_count(in, &one);
+		if (ret == PC_OK && one.hits != (st == PC_DISABLED ? 0 : 1))
+			return pc_inst_fail(in, PC_ERR_VERIFY,
+					    "tracepoint (stap) %s: one event at arm, stap counted %llu",
+					    pc_state_name(st), (unsigned long long)one.hits);
+		return ret;
+	}
 	if (pc_kprobe_list_variant(p->mod.info[p->site->id].site, v, sizeof(v)) != PC_OK)
 		return pc_inst_fail(in, PC_ERR_UNSUPPORTED,
 				    "cannot read %s/kprobes/list (debugfs): the variant cannot be verified",
@@ -391,7 +477,7 @@ static int stap_arm(struct pc_inst *in, enum pc_state st)
 	return PC_OK;
 }
 
-/* One record: the next in sequence, carrying the payload (len - 1 'p', NUL). */
+/* One record: the next in sequence, carrying the payload (p->payload). */
 static int check_record(struct stap_priv *p, struct pc_inst *in, const unsigned char *rec)
 {
 	uint32_t plen = in->opts->payload;
@@ -403,14 +489,11 @@ static int check_record(struct stap_priv *p, struct pc_inst *in, const unsigned 
 		return pc_inst_fail(in, PC_ERR_VERIFY,
 				    "stap record after sequence %" PRIu64 ": magic 0x%016" PRIx64 ", not 0x%016llx",
 				    p->seq, magic, STAP_MAGIC);
-	for (uint32_t i = 0; i < plen; i++) {
-		unsigned char want = i + 1 == plen ? '\0' : 'p';
-
-		if (rec[STAP_REC_HDR + i] != want)
+	for (uint32_t i = 0; i < plen; i++)
+		if (rec[STAP_REC_HDR + i] != p->payload[i])
 			return pc_inst_fail(in, PC_ERR_VERIFY,
 					    "stap record %" PRIu64 ": payload byte %u is 0x%02x, not 0x%02x",
-					    seq, i, rec[STAP_REC_HDR + i], want);
-	}
+					    seq, i, rec[STAP_REC_HDR + i], p->payload[i]);
 	/* a gap is records the transport dropped; going back is corruption */
 	if (seq <= p->seq)
 		return pc_inst_fail(in, PC_ERR_VERIFY,
@@ -479,21 +562,47 @@ static int read_records(struct stap_priv *p, struct pc_inst *in, uint64_t want, 
 	return ret;
 }
 
+/*
+ * The site, n times: the module's self-timed run for its sites (the text
+ * byte at the probe kept for the traps, the tracepoint's key checked),
+ * the getppid() loop timed by the caller for the syscall.
+ */
 static int stap_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 {
 	struct stap_priv *p = in->priv;
 	struct probecost_run r;
-	uint64_t h = 0;
 	int ret;
 
+	if (!on_module(p->site)) {
+		(p->st == PC_ABSENT ? pc_kevent_syscall_tracepoint.loop_absent :
+				      pc_kevent_syscall_tracepoint.loop)(n);
+		return PC_OK;
+	}
 	ret = pc_module_run(&p->mod, p->site->id, n, &r, in->why, sizeof(in->why));
 	if (ret != PC_OK)
 		return ret;
 	out->ticks = r.ticks;
 	out->tsc_khz = p->mod.ver.tsc_khz;
 	out->self_timed = true;
-	out->hits = 0;
 	out->missed = r.missed;
+	p->probe_byte = r.probe_byte;
+	/* stap's probe is on the tracepoint whatever its mode; absent: none */
+	if (p->site->kind == STAP_TRACEPOINT && r.key_on != (p->st != PC_ABSENT))
+		return pc_inst_fail(in, PC_ERR_VERIFY,
+				    "%s (stap) %s: the tracepoint's static key is %s after the run, so stap's kernel.trace probe is %s",
+				    in->mech->name, pc_state_name(p->st), r.key_on ? "on" : "off",
+				    r.key_on ? "still registered" : "not registered");
+	return PC_OK;
+}
+
+/* What stap saw since the last count: its counter, its records. */
+static int stap_count(struct pc_inst *in, struct pc_fire *out)
+{
+	struct stap_priv *p = in->priv;
+	uint64_t h = 0;
+	int ret;
+
+	out->hits = 0;
 	if (p->st != PC_ABSENT) {
 		ret = read_hits(p, in, &h);
 		if (ret != PC_OK)
@@ -512,7 +621,8 @@ static int stap_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	}
 	/* an int3 at the site traps per hit; stap's entry probe rides ftrace */
 	out->traps_known = true;
-	out->traps = pc_module_traps(&p->mod, p->site->id, r.probe_byte, out->hits);
+	out->traps = on_module(p->site) ?
+		     pc_module_traps(&p->mod, p->site->id, p->probe_byte, out->hits) : 0;
 	return PC_OK;
 }
 
@@ -525,13 +635,25 @@ static int stap_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf, len, "unprobed");
 		return PC_OK;
 	}
-	ret = pc_kprobe_list_variant(p->mod.info[p->site->id].site, buf, len);
-	if (ret != PC_OK)
-		return ret;
+	switch (p->site->kind) {
+	case STAP_KPROBE:
+		ret = pc_kprobe_list_variant(p->mod.info[p->site->id].site, buf, len);
+		if (ret != PC_OK)
+			return ret;
+		break;
+	case STAP_TRACEPOINT:
+		/* read back at arm: stap_arm() fails unless the key is on */
+		snprintf(buf, len, "%s|key-on", p->site->probe);
+		break;
+	default:
+		snprintf(buf, len, "%s|filtered getppid+pid", p->site->probe);
+		break;
+	}
 	if (p->st == PC_DISABLED)
 		snprintf(buf + strlen(buf), len - strlen(buf), ":stap module loaded with its probe off");
 	else if (p->st == PC_ENABLED)
-		snprintf(buf + strlen(buf), len - strlen(buf), ":stap module().function count");
+		snprintf(buf + strlen(buf), len - strlen(buf), ":stap %s count",
+			 p->site->kind == STAP_KPROBE ? "module().function" : "kernel.trace");
 	else
 		snprintf(buf + strlen(buf), len - strlen(buf),
 			 ":stap bulk printf %%b record %zu bytes", p->recsz);
@@ -547,6 +669,7 @@ static void stap_teardown(struct pc_inst *in)
 	stap_stop(p, in);
 	pc_module_close(&p->mod);
 	free(p->buf);
+	free(p->payload);
 	rmdir(p->dir);
 	free(p);
 	in->priv = NULL;
@@ -585,17 +708,29 @@ static int stap_reap(const struct pc_mech *m, char *report, size_t len)
 }
 
 static const struct stap_site stap_site_kprobe_ftrace = {
-	.id = PROBECOST_MECH_KPROBE_FTRACE, .script = "kprobe_ftrace", .want = "ftrace",
+	.kind = STAP_KPROBE, .id = PROBECOST_MECH_KPROBE_FTRACE,
+	.script = "kprobe_ftrace", .want = "ftrace",
+};
+
+static const struct stap_site stap_site_tracepoint = {
+	.kind = STAP_TRACEPOINT, .id = PROBECOST_MECH_TRACEPOINT,
+	.script = "tracepoint", .probe = "tracepoint " PROBECOST_MODULE ":" PROBECOST_EVENT_TRACEPOINT,
+};
+
+static const struct stap_site stap_site_syscall_raw = {
+	.kind = STAP_SYSCALL, .script = "syscall_raw_tracepoint",
+	.probe = "tracepoint raw_syscalls:sys_enter",
 };
 
 static const struct stap_site stap_site_kprobe_int3 = {
-	.id = PROBECOST_MECH_KPROBE_INT3,
+	.kind = STAP_KPROBE, .id = PROBECOST_MECH_KPROBE_INT3,
 	.why_not = "stap lands a function probe on its entry, served by ftrace (kprobe-ftrace's stap entry); the int3 site's body offset has no statement probe (a one-line function; stap 4.8 matches no numeric statement in a module)",
 };
 
-#define STAP_MECH(sym, name_, site_, fam_, where_, summary_)		\
+#define STAP_MECH_ON(sym, name_, site_of_, site_, fam_, where_, summary_) \
 	const struct pc_mech pc_mech_stap_##sym = {			\
 		.name = name_,						\
+		.site_of = site_of_,					\
 		.summary = summary_,					\
 		.family = fam_,						\
 		.where = where_,					\
@@ -610,24 +745,33 @@ static const struct stap_site stap_site_kprobe_int3 = {
 		.arm = stap_arm,					\
 		.disarm = stap_disarm,					\
 		.fire = stap_fire,					\
+		.count = stap_count,					\
 		.variant = stap_variant,				\
 		.teardown = stap_teardown,				\
 		.reap = stap_reap,					\
 	}
+#define STAP_MECH(sym, name_, site_, fam_, where_, summary_)		\
+	STAP_MECH_ON(sym, name_, NULL, site_, fam_, where_, summary_)
 
 /*
- * The getppid() loop's system call under stap (kernel.trace("sys_enter")
- * filtered to getppid, or a syscall probe) is not built: its row says so.
- * Tried once: with -r and Debian's split headers stap found no match for
- * kernel.trace("sys_enter") (not pursued further).
+ * syscall-tracepoint's own point, the ftrace syscall event
+ * syscalls:sys_enter_getppid, is not a tracepoint SystemTap can attach
+ * to: its row says so, and syscall-raw-tracepoint measures the loop.
  */
 static const struct stap_site stap_site_syscall = {
-	.why_not = "not built: against Debian's 6.1 headers stap -p2 finds no match for kernel.trace(\"sys_enter\"); the stap tracer covers probecost.ko's kprobe-ftrace site",
+	.kind = STAP_SYSCALL,
+	.why_not = "sys_enter_getppid is an ftrace syscall event built over the raw_syscalls:sys_enter tracepoint; SystemTap's kernel.trace() attaches to tracepoints only: syscall-raw-tracepoint (stap) measures the getppid() loop through sys_enter",
 };
 
 STAP_MECH(syscall_tracepoint, "syscall-tracepoint", stap_site_syscall,
 	  PC_FAM_STATIC, PC_WHERE_KERNEL,
-	  "SystemTap on the getppid() loop (unsupported: not built yet)");
+	  "SystemTap on the sys_enter_getppid event (unsupported: not a tracepoint)");
+STAP_MECH_ON(syscall_raw_tracepoint, "syscall-raw-tracepoint", "syscall-tracepoint",
+	     stap_site_syscall_raw, PC_FAM_STATIC, PC_WHERE_KERNEL,
+	     "SystemTap kernel.trace(\"raw_syscalls:sys_enter\") (every syscall; counts our getppid) on the getppid() loop");
+STAP_MECH(tracepoint, "tracepoint", stap_site_tracepoint,
+	  PC_FAM_STATIC, PC_WHERE_MODULE,
+	  "SystemTap kernel.trace() probe on probecost.ko's tracepoint: count, or an LKET-style binary record");
 STAP_MECH(kprobe_int3, "kprobe-int3", stap_site_kprobe_int3,
 	  PC_FAM_DYNAMIC, PC_WHERE_MODULE,
 	  "SystemTap on the int3 site (unsupported: stap probes the entry)");
