@@ -66,6 +66,7 @@ extern const struct pc_mech pc_mech_bpf_kretprobe;
 extern const struct pc_mech pc_mech_stap_syscall_tracepoint;
 extern const struct pc_mech pc_mech_stap_syscall_raw_tracepoint;
 extern const struct pc_mech pc_mech_stap_tracepoint;
+extern const struct pc_mech pc_mech_stap_usdt;
 extern const struct pc_mech pc_mech_stap_kprobe_int3;
 extern const struct pc_mech pc_mech_stap_kprobe_ftrace;
 /* tracer entries: perf record on a primitive's site (perf_record.c) */
@@ -92,6 +93,7 @@ static const struct pc_mech *const pc_registry[] = {
 	&pc_mech_usdt,
 	&pc_mech_bpf_usdt,
 	&pc_mech_perf_usdt,
+	&pc_mech_stap_usdt,
 	&pc_mech_usdt_nop5,
 	&pc_mech_usdt_nop10,
 	&pc_mech_user_static_key,

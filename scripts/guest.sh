@@ -154,7 +154,7 @@ stap_status=""
 if [ "$stap" = 1 ]; then
 	if [ -z "$ko" ]; then
 		stap_why="the stap tracer needs probecost.ko (guest.sh ran with --no-module)"
-	elif ! sb=$("$top/scripts/stap-build.sh" "$series" "$ko"); then
+	elif ! sb=$("$top/scripts/stap-build.sh" "$series" "$ko" "$pcbin"); then
 		stap_why="scripts/stap-build.sh $series could not build the stap modules for $KVER (docs/churn.md, tool breakage)"
 	else
 		stap_kos=$(printf '%s\n' "$sb" | sed -n 's/^STAP_KO=//p')

@@ -1,13 +1,17 @@
 #!/bin/sh
 # Cross-build probecost's SystemTap modules on the host for a guest kernel.
 #
-#   scripts/stap-build.sh SERIES|ABI PROBECOST_KO
+#   scripts/stap-build.sh SERIES|ABI PROBECOST_KO [PROBECOST_BIN]
 #
 # Builds every mechanisms/tracers/stap/*.stp with `stap -p4 -b -r` (and
 # -I on its tapset/, what the scripts share) against
 # the series' linux-headers (as scripts/kmod-build.sh does for
 # probecost.ko), for the probecost.ko given: the scripts' DWARF probes
 # carry offsets into that very file, so a module is built per probecost.ko.
+# A script on the harness's own USDT site (one naming @2) is built only
+# with PROBECOST_BIN, the harness the guest runs as /bin/probecost: stap
+# reads the probe's note from a copy of it under --sysroot, so that
+# module is built per harness binary too.
 # What the stock tools lack, and why (docs/churn.md, "tool breakage"):
 #
 #   - a symbol table: stap reads <build dir>/System.map, and Debian's is
@@ -38,9 +42,11 @@
 # reason is printed; a test skips).
 set -eu
 
-[ $# -eq 2 ] || { echo "usage: scripts/stap-build.sh SERIES|ABI PROBECOST_KO" >&2; exit 2; }
+[ $# -eq 2 ] || [ $# -eq 3 ] ||
+	{ echo "usage: scripts/stap-build.sh SERIES|ABI PROBECOST_KO [PROBECOST_BIN]" >&2; exit 2; }
 series=$1
 pcko=$2
+pcbin=${3:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PROBECOST_CACHE:-$top/cache}
 patchf="$top/scripts/stap-patches/task_work_cancel_func.patch"
@@ -55,6 +61,7 @@ cannot() {
 }
 
 [ -f "$pcko" ] || die "$pcko: no such probecost.ko (scripts/kmod-build.sh builds it)"
+[ -z "$pcbin" ] || [ -f "$pcbin" ] || die "$pcbin: no such probecost binary (make builds it)"
 # stap runs in the module's own directory: the path must not be relative
 pcko=$(cd "$(dirname "$pcko")" && pwd)/$(basename "$pcko")
 if ! command -v stap >/dev/null 2>&1; then
@@ -143,14 +150,35 @@ fi
 
 sum_ko=$(sha256sum "$pcko" | cut -c1-16)
 tapset="$top/mechanisms/tracers/stap/tapset"
+# the harness as the guest runs it, for process(@2) probes
+sysroot="$c/sysroot"
+sum_bin=none
+if [ -n "$pcbin" ]; then
+	mkdir -p "$sysroot/bin"
+	cmp -s "$pcbin" "$sysroot/bin/probecost" || cp "$pcbin" "$sysroot/bin/probecost"
+	sum_bin=$(sha256sum "$pcbin" | cut -c1-16)
+fi
 sum_tapset=$(cat "$tapset"/*.stp | sha256sum | cut -c1-16)
 export SYSTEMTAP_DIR="$c/home"
 mkdir -p "$SYSTEMTAP_DIR"
 for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 	[ -f "$stp" ] || continue
 	name=pcstap_$(basename "$stp" .stp)
-	key=$(printf '%s %s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
-		"$sum_tapset" "$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
+	# probecost.ko is @1 to the scripts that probe it by DWARF, the
+	# harness's guest path @2 to those on its USDT site
+	set --
+	root=""
+	sb=none
+	if grep -q '@2' "$stp"; then
+		[ -n "$pcbin" ] || continue
+		set -- "$pcko" /bin/probecost
+		root="--sysroot=$sysroot"
+		sb=$sum_bin
+	elif grep -q '@1' "$stp"; then
+		set -- "$pcko"
+	fi
+	key=$(printf '%s %s %s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
+		"$sum_tapset" "$sb" "$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
 	ko="$c/mods/$key/$name.ko"
 	# a build that failed fails again without another minute of kbuild
 	# (the key changes with the script, probecost.ko, stap or the patch)
@@ -165,12 +193,9 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 		# -b: bulk mode, per-CPU relay files (the recording state's
 		# records); STP_NO_OVERLOAD: fire() hammers the probe by design,
 		# which stap's overload guard would otherwise stop
-		# probecost.ko is @1 to the scripts that probe it by DWARF
-		arg=""
-		! grep -q '@1' "$stp" || arg=$pcko
 		( cd "$c/mods/$key.tmp" &&
-		  stap -p4 -b -DSTP_NO_OVERLOAD -r "$kb" -R "$rt" -I "$tapset" -m "$name" "$stp" $arg \
-			>stap.log 2>&1 ) || {
+		  stap -p4 -b -DSTP_NO_OVERLOAD -r "$kb" -R "$rt" -I "$tapset" ${root:+"$root"} \
+			-m "$name" "$stp" "$@" >stap.log 2>&1 ) || {
 			cat "$c/mods/$key.tmp/stap.log" >&2
 			mv "$c/mods/$key.tmp/stap.log" "$c/mods/$key.failed"
 			rm -rf "$c/mods/$key.tmp"

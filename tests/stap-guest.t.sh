@@ -9,7 +9,7 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 names="rows: hits == n (0 when off), lost 0, the variants read back
-enabled < recording; the tracepoint's disabled > absent
+enabled < recording; the tracepoint's and usdt's disabled > absent
 kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons
 records: every hand-run record carries magic and payload bytes, one per hit
 nothing left loaded or registered
@@ -50,12 +50,14 @@ want_variant() {
 	case $1 in
 	kprobe-ftrace) pt=ftrace; en="module().function" ;;
 	tracepoint) pt="tracepoint probecost:pcsite_tracepoint|key-on"; en=kernel.trace ;;
+	usdt) pt="usdt probecost:usdt|int3|semaphore 1"; en="process().mark" ;;
 	*) pt="tracepoint raw_syscalls:sys_enter|filtered getppid+pid"; en=kernel.trace ;;
 	esac
 	case $2 in
 	enabled) echo "$pt:stap $en count" ;;
 	recording) echo "$pt:stap bulk printf %b record 88 bytes" ;;
 	disabled) [ "$1" = kprobe-ftrace ] && pt="ftrace|disabled"
+		[ "$1" = usdt ] && pt="usdt probecost:usdt|nop|semaphore 1"
 		echo "$pt:stap module loaded with its probe off" ;;
 	*) echo unprobed ;;
 	esac
@@ -63,7 +65,7 @@ want_variant() {
 
 check_rows() {
 	bad=""
-	for m in kprobe-ftrace tracepoint syscall-raw-tracepoint; do
+	for m in kprobe-ftrace tracepoint syscall-raw-tracepoint usdt; do
 		for st in absent disabled enabled recording; do
 			status=$(f $m $st status)
 			ratio=$(f $m $st hit_ratio)
@@ -82,11 +84,12 @@ check_rows() {
 }
 
 # enabled costs less than recording on every stap site; a stap
-# tracepoint probe stays registered when off, so its disabled costs
-# more than the bare site (absent), where a kprobe's does not
+# tracepoint probe stays registered when off, and stap leaves a USDT
+# semaphore raised, so their disabled costs more than the bare site
+# (absent), where a kprobe's does not
 check_order() {
 	rc=0
-	for m in kprobe-ftrace tracepoint syscall-raw-tracepoint; do
+	for m in kprobe-ftrace tracepoint syscall-raw-tracepoint usdt; do
 		ab=$(f $m absent median)
 		di=$(f $m disabled median)
 		en=$(f $m enabled median)
@@ -95,9 +98,11 @@ check_order() {
 		awk -v e="$en" -v r="$rec" 'BEGIN { exit !(e != "" && r != "" && e + 0 > 0 && e + 0 < r + 0) }' ||
 			rc=1
 	done
-	ab=$(f tracepoint absent median)
-	di=$(f tracepoint disabled median)
-	awk -v a="$ab" -v d="$di" 'BEGIN { exit !(a != "" && d != "" && d + 0 > a + 0) }' || rc=1
+	for m in tracepoint usdt; do
+		ab=$(f $m absent median)
+		di=$(f $m disabled median)
+		awk -v a="$ab" -v d="$di" 'BEGIN { exit !(a != "" && d != "" && d + 0 > a + 0) }' || rc=1
+	done
 	return $rc
 }
 
@@ -124,7 +129,7 @@ check_after() {
 }
 
 if [ -f "$res" ]; then check_rows; ok $? "rows: hits == n (0 when off), lost 0, the variants read back"; else ok 1 "rows: hits == n (0 when off), lost 0, the variants read back"; fi
-if [ -f "$res" ]; then check_order; ok $? "enabled < recording; the tracepoint's disabled > absent"; else ok 1 "enabled < recording; the tracepoint's disabled > absent"; fi
+if [ -f "$res" ]; then check_order; ok $? "enabled < recording; the tracepoint's and usdt's disabled > absent"; else ok 1 "enabled < recording; the tracepoint's and usdt's disabled > absent"; fi
 if [ -f "$res" ]; then check_int3; ok $? "kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons"; else ok 1 "kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons"; fi
 check_records
 ok $? "records: every hand-run record carries magic and payload bytes, one per hit"

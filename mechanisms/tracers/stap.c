@@ -21,8 +21,9 @@
  *              tracepoint probe has no such arming: it stays registered,
  *              the site's static key on (read back from probecost.ko),
  *              and the condition is tested on every hit -- SystemTap's
- *              disabled costs more than a tracepoint's. Hits read back:
- *              must be 0.
+ *              disabled costs more than a tracepoint's. A USDT probe's
+ *              uprobe is armed on the fly, but its semaphore stays
+ *              raised. Hits read back: must be 0.
  *   enabled    staprun loads the module (mode=1): its probe counts the
  *              hit in a global, read back through procfs
  *              (/proc/systemtap/MOD/hits) before and after each fire.
@@ -49,6 +50,11 @@
  *                  state registers; the module's own probe unregistered.
  *                  Each fire reads back that the site's static key is on
  *                  (probecost_run.key_on). Self-timed by the module.
+ *   usdt           process("/bin/probecost").mark("usdt"): the harness's
+ *                  own <sys/sdt.h> probe, timed by the harness; the int3
+ *                  and the semaphore are read back from our own memory
+ *                  (usdt_check()): stap raises the semaphore even with
+ *                  its probe off. The payload is the harness's own.
  *   syscall-raw-tracepoint  kernel.trace("raw_syscalls:sys_enter") on
  *                  the getppid() loop, filtered to getppid and this
  *                  process (as BPF's entry of that name), timed by the
@@ -83,6 +89,7 @@
 #include "site.h"
 #include "sysinfo.h"
 #include "tracer_sites.h"
+#include "usdt_note.h"
 
 /* stapio execs staprun from here to unload the module: the path is fixed */
 #define STAPRUN		"/usr/bin/staprun"
@@ -99,6 +106,7 @@ enum stap_kind {
 	STAP_KPROBE,		/* a probe on a module site's function */
 	STAP_TRACEPOINT,	/* kernel.trace() on the module's tracepoint */
 	STAP_SYSCALL,		/* kernel.trace() on sys_enter, the getppid() loop */
+	STAP_USDT,		/* process().mark() on the harness's USDT site */
 };
 
 struct stap_site {
@@ -107,12 +115,13 @@ struct stap_site {
 	const char *script;	/* stap/<script>.stp, module pcstap_<script> */
 	const char *want;	/* kprobes: the kprobes/list variant to read back */
 	const char *probe;	/* the probe point, for the variant */
+	const struct pc_user_site *user;	/* STAP_USDT: the site */
 	const char *why_not;	/* set: the entry is unsupported, this is why */
 };
 
 static bool on_module(const struct stap_site *s)
 {
-	return s->kind != STAP_SYSCALL;
+	return s->kind != STAP_SYSCALL && s->kind != STAP_USDT;
 }
 
 struct stap_priv {
@@ -124,6 +133,10 @@ struct stap_priv {
 	char modname[64];
 	uint64_t hits;		/* the stap module's counter after the last count */
 	unsigned char *payload;	/* what every record's payload must be */
+	/* STAP_USDT: the nop and semaphore, from the note; the nop's byte */
+	const volatile unsigned char *nop;
+	const volatile unsigned short *sem;
+	unsigned char orig;
 	uint64_t seq;		/* recording: the last record's sequence read */
 	off_t off;		/* recording: bytes of the record file read */
 	size_t recsz;		/* one record's bytes */
@@ -199,7 +212,22 @@ static int stap_setup(struct pc_inst *in)
 		return pc_inst_fail(in, PC_ERR_SYS, "mkdtemp /tmp/pcstap.XXXXXX: %s", strerror(errno));
 	}
 	p->mod.fd = -1;
-	ret = on_module(s) ? pc_module_open(&p->mod, in->why, sizeof(in->why)) : PC_OK;
+	if (s->kind == STAP_USDT) {
+		/* found as stap finds it, from the note, to read the site back */
+		struct pc_usdt_note note;
+
+		ret = pc_usdt_note_find("probecost", s->user->probe, &note, in->why,
+					sizeof(in->why));
+		if (ret == PC_OK && !note.semaphore)
+			ret = pc_inst_fail(in, PC_ERR_VERIFY, "usdt (stap): the probe's note has no semaphore");
+		if (ret == PC_OK) {
+			p->nop = (const volatile unsigned char *)note.pc;
+			p->sem = (const volatile unsigned short *)note.semaphore;
+			p->orig = *p->nop;
+		}
+	} else {
+		ret = on_module(s) ? pc_module_open(&p->mod, in->why, sizeof(in->why)) : PC_OK;
+	}
 	if (ret != PC_OK) {
 		rmdir(p->dir);
 		free(p);
@@ -323,7 +351,7 @@ static int stap_start(struct stap_priv *p, struct pc_inst *in, int mode)
 	char ko[512], out[128], logf[128], m[16], pl[32], pa[48], tail[256];
 	char nr[32], tpid[32];
 	unsigned long long addr = 0;
-	bool user = p->site->kind == STAP_SYSCALL;
+	bool user = !on_module(p->site);
 	long waited = 0;
 	uint64_t h;
 	int ret, status;
@@ -342,8 +370,8 @@ static int stap_start(struct stap_priv *p, struct pc_inst *in, int mode)
 	snprintf(m, sizeof(m), "mode=%d", mode);
 	snprintf(pl, sizeof(pl), "plen=%u", mode == 2 ? in->opts->payload : 0);
 	snprintf(pa, sizeof(pa), "paddr=0x%llx", addr);
-	snprintf(nr, sizeof(nr), "nr=%d", user ? SYS_getppid : -1);
-	snprintf(tpid, sizeof(tpid), "tpid=%d", user ? (int)getpid() : -1);
+	snprintf(nr, sizeof(nr), "nr=%d", SYS_getppid);
+	snprintf(tpid, sizeof(tpid), "tpid=%d", (int)getpid());
 	fflush(NULL);
 	p->pid = fork();
 	if (p->pid < 0)
@@ -355,9 +383,11 @@ static int stap_start(struct stap_priv *p, struct pc_inst *in, int mode)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		if (user)
+		if (p->site->kind == STAP_SYSCALL)
 			execl(STAPRUN, "staprun", "-o", out, ko, m, pl, pa, "puser=1", nr, tpid,
 			      (char *)NULL);
+		else if (user)
+			execl(STAPRUN, "staprun", "-o", out, ko, m, pl, pa, "puser=1", (char *)NULL);
 		else
 			execl(STAPRUN, "staprun", "-o", out, ko, m, pl, pa, (char *)NULL);
 		_exit(127);
@@ -415,6 +445,31 @@ static int stap_disarm(struct pc_inst *in)
 static int stap_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out);
 static int stap_count(struct pc_inst *in, struct pc_fire *out);
 
+/*
+ * The USDT site as stap left it, read back, not assumed: SystemTap
+ * raises the semaphore itself, by writing the process's memory, once its
+ * task finder has attached to us -- whatever the probe's condition, so
+ * its disabled state runs the site's semaphore-guarded path to the nop
+ * -- and its uprobe's int3 is over the nop only while the probe is on
+ * (uprobes are armed on the fly).
+ */
+static int usdt_check(struct stap_priv *p, struct pc_inst *in, enum pc_state st)
+{
+	bool on = st != PC_DISABLED;
+	long waited = 0;
+
+	while ((*p->nop != p->orig) != on || !*p->sem) {
+		if (waited >= STAP_WAIT_MS)
+			return pc_inst_fail(in, PC_ERR_VERIFY,
+					    "usdt (stap) %s: after 20 s the site's first byte is 0x%02x (0x%02x unprobed) and the semaphore %u: stap's process.mark probe is %s",
+					    pc_state_name(st), *p->nop, p->orig, *p->sem,
+					    !*p->sem ? "not attached" : on ? "not armed" : "armed while off");
+		sleep_ms(10);
+		waited += 10;
+	}
+	return PC_OK;
+}
+
 static int stap_arm(struct pc_inst *in, enum pc_state st)
 {
 	struct stap_priv *p = in->priv;
@@ -451,6 +506,8 @@ static int stap_arm(struct pc_inst *in, enum pc_state st)
 	ret = stap_start(p, in, st == PC_RECORDING ? 2 : st == PC_ENABLED ? 1 : 0);
 	if (ret != PC_OK || p->site->kind == STAP_SYSCALL)
 		return ret;
+	if (p->site->kind == STAP_USDT)
+		return usdt_check(p, in, st);
 	if (p->site->kind == STAP_TRACEPOINT) {
 		/* one event reads the key back (stap_fire checks it) */
 		struct pc_fire one = { 0 };
@@ -573,7 +630,11 @@ static int stap_fire(struct pc_inst *in, uint64_t n, struct pc_fire *out)
 	struct probecost_run r;
 	int ret;
 
-	if (!on_module(p->site)) {
+	if (p->site->kind == STAP_USDT) {
+		(p->st == PC_ABSENT ? p->site->user->loop_absent : p->site->user->loop)(n);
+		return PC_OK;
+	}
+	if (p->site->kind == STAP_SYSCALL) {
 		(p->st == PC_ABSENT ? pc_kevent_syscall_tracepoint.loop_absent :
 				      pc_kevent_syscall_tracepoint.loop)(n);
 		return PC_OK;
@@ -645,6 +706,12 @@ static int stap_variant(struct pc_inst *in, char *buf, size_t len)
 		/* read back at arm: stap_arm() fails unless the key is on */
 		snprintf(buf, len, "%s|key-on", p->site->probe);
 		break;
+	case STAP_USDT:
+		/* read back: the int3 stap's uprobe wrote, the semaphore */
+		snprintf(buf, len, "%s|%s|semaphore %u", p->site->probe,
+			 *p->nop == p->orig ? "nop" : *p->nop == 0xcc ? "int3" : "rewritten",
+			 *p->sem);
+		break;
 	default:
 		snprintf(buf, len, "%s|filtered getppid+pid", p->site->probe);
 		break;
@@ -653,7 +720,8 @@ static int stap_variant(struct pc_inst *in, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), ":stap module loaded with its probe off");
 	else if (p->st == PC_ENABLED)
 		snprintf(buf + strlen(buf), len - strlen(buf), ":stap %s count",
-			 p->site->kind == STAP_KPROBE ? "module().function" : "kernel.trace");
+			 p->site->kind == STAP_KPROBE ? "module().function" :
+			 p->site->kind == STAP_USDT ? "process().mark" : "kernel.trace");
 	else
 		snprintf(buf + strlen(buf), len - strlen(buf),
 			 ":stap bulk printf %%b record %zu bytes", p->recsz);
@@ -722,6 +790,11 @@ static const struct stap_site stap_site_syscall_raw = {
 	.probe = "tracepoint raw_syscalls:sys_enter",
 };
 
+static const struct stap_site stap_site_usdt = {
+	.kind = STAP_USDT, .script = "usdt", .probe = "usdt probecost:usdt",
+	.user = &pc_site_usdt,
+};
+
 static const struct stap_site stap_site_kprobe_int3 = {
 	.kind = STAP_KPROBE, .id = PROBECOST_MECH_KPROBE_INT3,
 	.why_not = "stap lands a function probe on its entry, served by ftrace (kprobe-ftrace's stap entry); the int3 site's body offset has no statement probe (a one-line function; stap 4.8 matches no numeric statement in a module)",
@@ -763,6 +836,8 @@ static const struct stap_site stap_site_syscall = {
 	.why_not = "sys_enter_getppid is an ftrace syscall event built over the raw_syscalls:sys_enter tracepoint; SystemTap's kernel.trace() attaches to tracepoints only: syscall-raw-tracepoint (stap) measures the getppid() loop through sys_enter",
 };
 
+STAP_MECH(usdt, "usdt", stap_site_usdt, PC_FAM_STATIC, PC_WHERE_USER,
+	  "SystemTap process().mark probe on the <sys/sdt.h> probe (semaphore), in the guest");
 STAP_MECH(syscall_tracepoint, "syscall-tracepoint", stap_site_syscall,
 	  PC_FAM_STATIC, PC_WHERE_KERNEL,
 	  "SystemTap on the sys_enter_getppid event (unsupported: not a tracepoint)");

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Run inside the QEMU guest by tests/stap-guest.t.sh (scripts/guest.sh
 # --stap --script): the stap tracer's entries measured by probecost run
-# (the module's kprobe and tracepoint sites, the getppid() loop),
+# (the module's kprobe and tracepoint sites, the getppid() loop, the
+# harness's USDT site),
 # then an independent look at what a stap recording module writes, then
 # what the run left behind. Leaves in /out: run/ (results), run.txt,
 # run-rc, staprun.log, records.txt ("records N hits H bad B": the records a hand-run
@@ -10,7 +11,7 @@
 # int.txt and int-after.txt (the same after a SIGINT while a stap module
 # is loaded).
 mod=pcstap_kprobe_ftrace
-"$PROBECOST" run --mech kprobe-ftrace,kprobe-int3,tracepoint,syscall-raw-tracepoint,syscall-tracepoint \
+"$PROBECOST" run --mech kprobe-ftrace,kprobe-int3,tracepoint,syscall-raw-tracepoint,syscall-tracepoint,usdt \
 	--tracer stap --timer icount \
 	--events 1000 --repeat 6 --warmup 1 --analyses none --payload 64 \
 	--out /out/run >/out/run.txt 2>&1
