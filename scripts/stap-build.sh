@@ -158,7 +158,7 @@ if [ -n "$pcbin" ]; then
 	cmp -s "$pcbin" "$sysroot/bin/probecost" || cp "$pcbin" "$sysroot/bin/probecost"
 	sum_bin=$(sha256sum "$pcbin" | cut -c1-16)
 fi
-sum_tapset=$(cat "$tapset"/*.stp | sha256sum | cut -c1-16)
+sum_tapset=$(cat "$tapset"/*.stp "$tapset"/*.stpm | sha256sum | cut -c1-16)
 export SYSTEMTAP_DIR="$c/home"
 mkdir -p "$SYSTEMTAP_DIR"
 for stp in "$top"/mechanisms/tracers/stap/*.stp; do
