@@ -124,6 +124,11 @@
  * command), which a counter that follows them (perf inherit) pays for
  * per fork and exit: the enabled rows say so.
  *
+ * PC_MECH_GUEST: its tool runs only in the QEMU guest (the stap tracer:
+ * modules cross-built for the guest's kernel), whatever its site's
+ * place: run sends it there as it sends the live-kernel entries this
+ * kernel cannot run, a user site (stap's usdt) included.
+ *
  * On failure an op stores the cause and what to do in in->why (use
  * pc_inst_fail()) so the caller can print one useful line.
  *
@@ -234,6 +239,7 @@ struct pc_inst {
  * twice a repeat): run picks fewer repeats for it by default (cmd_run.c).
  */
 #define PC_MECH_GRACE	(1u << 5)
+#define PC_MECH_GUEST	(1u << 6)
 
 /* The most other probes the others op arms (run --armed). */
 #define PC_OTHERS_MAX	1000

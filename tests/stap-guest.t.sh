@@ -14,13 +14,14 @@ kprobe-int3, syscall-tracepoint (stap): unsupported with their reasons
 records: every hand-run record carries magic and payload bytes, one per hit
 nothing left loaded or registered
 SIGINT with a stap module loaded: nothing left
-meta.csv records SystemTap's breakage for this kernel"
+meta.csv records SystemTap's breakage for this kernel
+from the host, run --tracer stap --mech usdt goes to the guest: where=guest, hits == n"
 
-ktap_plan 7
+ktap_plan 8
 skip_all() {
 	printf '%s\n' "$names" | while IFS= read -r n; do skip "$n" "$1"; done
-	KTAP_N=7
-	KTAP_SKIP=7
+	KTAP_N=8
+	KTAP_SKIP=8
 	ktap_finish
 }
 command -v stap >/dev/null 2>&1 ||
@@ -154,4 +155,20 @@ check_meta() {
 }
 check_meta
 ok $? "meta.csv records SystemTap's breakage for this kernel"
+# the host's own run: a user-site stap entry is guest-only (PC_MECH_GUEST),
+# so it is measured there, its rows in the guest's place, not the host's
+# user space (instructions are not the host's ns)
+"$PROBECOST" run --tracer stap --mech usdt --kernel 6.1 --state absent,enabled \
+	--repeat 6 --analyses none --out "$tmp/host" >"$tmp/host.log" 2>&1
+hrc=$?
+check_host() {
+	row=$(awk -F, 'NR > 1 && $2 == "usdt" && $3 == "stap" && $7 == "enabled" && $8 == "overhead" { print; exit }' \
+		"$tmp/host/results.csv" 2>/dev/null)
+	diag "host run: exit $hrc; $row"
+	[ $hrc -eq 0 ] && awk -F, -v r="$row" 'BEGIN {
+		n = split(r, f, ",")
+		exit !(n > 20 && f[5] == "guest" && f[10] == "icount" && f[19] == 1 && f[22] == "ok") }'
+}
+check_host
+ok $? "from the host, run --tracer stap --mech usdt goes to the guest: where=guest, hits == n"
 ktap_finish

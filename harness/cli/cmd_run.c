@@ -996,7 +996,8 @@ static bool guest_bound(const struct run_args *a, const struct pc_mech *m)
 
 /*
  * The live-kernel entries --mech named that this kernel cannot have
- * (unsupported: a config option off, a refused tracer), for the guest;
+ * (unsupported: a config option off, a refused tracer), and the
+ * guest-only ones (PC_MECH_GUEST) not available here, for the guest;
  * with --tracer alone, only the opt-in tracer entries it reached (the
  * lttng ones: no lttng-modules here). The default suite keeps their
  * unsupported rows instead: a default run boots the guest for the module
@@ -1012,7 +1013,8 @@ static void pick_kernel_guest(struct run_args *a)
 	for (size_t i = 0; i < a->nmechs; i++) {
 		const struct pc_mech *m = a->mechs[i];
 
-		if (m->where != PC_WHERE_KERNEL || (m->flags & PC_MECH_PER_HIT) ||
+		if ((m->where != PC_WHERE_KERNEL && !(m->flags & PC_MECH_GUEST)) ||
+		    (m->flags & PC_MECH_PER_HIT) ||
 		    a->nkguest == sizeof(a->kguest) / sizeof(a->kguest[0]))
 			continue;
 		if (!a->mech_set &&

@@ -12,9 +12,11 @@ const char *pc_sink_where(const struct pc_sink *s, const struct pc_mech *m)
 	/*
 	 * Inside the guest everything is the guest's: a kernel mechanism
 	 * there (live-kprobe, a --probe kprobe) ran on the guest's kernel,
-	 * in its units, and must not be read as the host's live kernel.
+	 * in its units, and must not be read as the host's live kernel; so
+	 * did a guest-only entry on a user site (stap's usdt): its figures
+	 * must not land among the host's user-space ones.
 	 */
-	if (s->where && m->where != PC_WHERE_USER)
+	if (s->where && (m->where != PC_WHERE_USER || (m->flags & PC_MECH_GUEST)))
 		return s->where;
 	return pc_where_name(m->where);
 }
