@@ -11,7 +11,7 @@ BIN=$(pwd)/$PROBECOST
 FIX=$(pwd)/tests/fixtures/churn
 trap 'rm -rf "$TMP"' EXIT
 
-ktap_plan 18
+ktap_plan 19
 
 # ---- the ELF reader, on a module built here ----
 # What each definition stands for in a kernel module: .modinfo's name=,
@@ -88,6 +88,16 @@ mkdir -p "$TMP/empty"
 "$BIN" churn --dump-modules "$TMP/empty" "$TMP/md2" >"$TMP/e.out" 2>&1 || rc=$?
 check "--dump-modules on a folder without modules: exit 2 saying so" \
 	sh -c "[ $rc -eq 2 ] && grep -q 'no .ko or .ko.xz files' '$TMP/e.out'"
+
+# modules that are all unreadable are not a dump: exit 2, nothing kept
+rc=0
+mkdir -p "$TMP/junk/kernel"
+echo garbage >"$TMP/junk/kernel/a.ko"
+echo junk >"$TMP/junk/kernel/b.ko"
+"$BIN" churn --dump-modules "$TMP/junk" "$TMP/md3" >"$TMP/j.out" 2>&1 || rc=$?
+check "--dump-modules where no module reads: exit 2 naming the first cause, no file left" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'none of its 2 modules could be read (the first: .*a.ko: not an ELF file)' '$TMP/j.out' &&
+	       [ -z \"\$(ls -A '$TMP/md3')\" ]"
 
 # ---- counting and judging, on the fixture dumps with module files ----
 cp -R "$FIX/a" "$TMP/a"

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "churn.h"
 #include "churn_kmod.h"
@@ -132,6 +133,7 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 	char btfdir[PATH_MAX];
 	size_t nbtf = 0;
 	size_t ok = 0, bad = 0, nfn = 0, nev = 0, skip = strlen(moddir);
+	char first_bad[512] = "";	/* why the first unreadable module was */
 	struct pc_csvw w[3];
 	int ret;
 
@@ -225,13 +227,23 @@ int churn_dump_modules(const char *moddir, const char *dir, FILE *log, char *err
 			nev += m.nev;
 			churn_kmod_free(&m);
 		} else {
-			bad++;
+			if (!bad++)
+				snprintf(first_bad, sizeof(first_bad), "%.500s", why);
 			if (log)
 				fprintf(log, "  unreadable: %s\n", why);
 		}
 	}
+	/* a tree none of whose modules reads is not a dump: nothing is kept */
+	if (ret == PC_OK && !ok) {
+		snprintf(err, len, "%s: none of its %zu modules could be read (the first: %s); nothing written",
+			 moddir, bad, first_bad);
+		ret = PC_ERR_INVAL;
+		rmdir(btfdir);	/* empty: no module gave BTF */
+	}
 	for (int i = 2; i >= 0; i--)
-		if (pc_csvw_close(&w[i], ret == PC_OK) != PC_OK && ret == PC_OK)
+		if (!ok)
+			pc_csvw_discard(&w[i]);
+		else if (pc_csvw_close(&w[i], ret == PC_OK) != PC_OK && ret == PC_OK)
 			ret = PC_ERR_IO;
 	if (ret == PC_ERR_IO && !err[0])
 		snprintf(err, len, "writing the module files into %s failed", dir);

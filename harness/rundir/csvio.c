@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -186,6 +187,16 @@ int pc_csvw_close(struct pc_csvw *w, bool commit)
 	free(w->row);
 	w->path = w->part = w->row = NULL;
 	return ret;
+}
+
+void pc_csvw_discard(struct pc_csvw *w)
+{
+	char *part = w->part ? strdup(w->part) : NULL;
+
+	pc_csvw_close(w, false);
+	if (part)
+		unlink(part);
+	free(part);
 }
 
 /* ---- reading ---- */

@@ -42,8 +42,13 @@ int pc_csvw_u64(struct pc_csvw *w, uint64_t v);
 int pc_csvw_dbl(struct pc_csvw *w, double v);
 /* End the row (checks the field count) and flush it to the file. */
 int pc_csvw_endrow(struct pc_csvw *w);
-/* Close; with @commit rename .part onto the final name. */
+/*
+ * Close; with @commit rename .part onto the final name. Without, the
+ * .part stays: what an interrupted run leaves, which readers refuse.
+ */
 int pc_csvw_close(struct pc_csvw *w, bool commit);
+/* Close and remove the .part: a file that must not be, not even in part. */
+void pc_csvw_discard(struct pc_csvw *w);
 
 struct pc_table {
 	char *path;
