@@ -303,8 +303,11 @@ static void sources(FILE *f, const char *name, const struct churn_kernel *k)
 		wrap(f, lead, 6, k->why[p]);
 	}
 	if (k->have_modules) {
-		snprintf(text, sizeof(text), "%zu read from their .ko files%s%zu unreadable (modules.csv says why)",
-			 k->nmodules, ", ", k->modules_unreadable);
+		snprintf(text, sizeof(text), "%zu read from their .ko files%s%zu unreadable (modules.csv says why)%s",
+			 k->nmodules, ", ", k->modules_unreadable,
+			 k->have_mod_btf ? "; their BTF read" :
+			 !k->have[CHURN_BTF] ? "" :
+			 "; no module BTF (module files made before module-btf/ was kept): module signatures not compared; remake them with probecost churn --dump-modules");
 		wrap(f, "    modules:", 6, text);
 	} else {
 		wrap(f, "    no modules:", 6, k->why_modules);
