@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The stap tracer: SystemTap consuming probecost.ko's kprobe and
- * tracepoint sites and the getppid() loop's system call, in the QEMU
- * guest (mech.h, "Tracer": an entry shares its primitive's name, or says
- * whose site it fires).
+ * tracepoint sites, the getppid() loop's system call and the harness's
+ * own USDT probe, in the QEMU guest (mech.h, "Tracer": an entry shares
+ * its primitive's name, or says whose site it fires). Every entry is
+ * guest-only (PC_MECH_GUEST): its modules are built for the guest's
+ * kernel.
  *
  * The modules are cross-built on the host for the guest kernel
  * (scripts/stap-build.sh, from mechanisms/tracers/stap/NAME.stp) and
@@ -26,7 +28,8 @@
  *              raised. Hits read back: must be 0.
  *   enabled    staprun loads the module (mode=1): its probe counts the
  *              hit in a global, read back through procfs
- *              (/proc/systemtap/MOD/hits) before and after each fire.
+ *              (/proc/systemtap/MOD/hits) at load and by the count op
+ *              after each fire.
  *   recording  mode=2, LKET's way: the probe also writes one fixed-size
  *              binary record (magic, sequence, the site's x, then the
  *              payload bytes) with printf("%b") into SystemTap's relay
