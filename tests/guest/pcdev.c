@@ -202,10 +202,10 @@ static int cmd_bad(void)
 	put32(t[n - 1].buf, 0, SZ(probecost_arm));
 	put32(t[n - 1].buf, 8, PROBECOST_ENABLED);
 	put32(t[n - 1].buf, 16, ~(uint32_t)PROBECOST_ARM_FLAGS);
-	ROW("run padding non-zero", PROBECOST_IOC_RUN, EINVAL);
+	ROW("run key_on (an output) non-zero on input", PROBECOST_IOC_RUN, EINVAL);
 	put32(t[n - 1].buf, 0, SZ(probecost_run));
 	put64(t[n - 1].buf, 8, 10);
-	put32(t[n - 1].buf, offsetof(struct probecost_run, pad), 1);
+	put32(t[n - 1].buf, offsetof(struct probecost_run, key_on), 1);
 	ROW("arm padding non-zero", PROBECOST_IOC_ARM, EINVAL);
 	put32(t[n - 1].buf, 0, SZ(probecost_arm));
 	put32(t[n - 1].buf, 8, PROBECOST_ENABLED);
