@@ -60,8 +60,16 @@ cannot() {
 	exit 4
 }
 
-[ -f "$pcko" ] || die "$pcko: no such probecost.ko (scripts/kmod-build.sh builds it)"
-[ -z "$pcbin" ] || [ -f "$pcbin" ] || die "$pcbin: no such probecost binary (make builds it)"
+usage() {
+	echo "stap-build: $*" >&2
+	exit 2
+}
+[ -f "$pcko" ] || usage "$pcko: no such probecost.ko (scripts/kmod-build.sh builds it)"
+case $pcko in
+*.ko) ;;
+*) usage "$pcko: not a kernel module (.ko): give the probecost.ko scripts/kmod-build.sh built" ;;
+esac
+[ -z "$pcbin" ] || [ -f "$pcbin" ] || usage "$pcbin: no such probecost binary (make builds it)"
 # stap runs in the module's own directory: the path must not be relative
 pcko=$(cd "$(dirname "$pcko")" && pwd)/$(basename "$pcko")
 if ! command -v stap >/dev/null 2>&1; then
@@ -74,7 +82,7 @@ rt_shipped=/usr/share/systemtap/runtime
 
 rc=0
 kf=$("$top/scripts/kernel-fetch.sh" "$series" --headers) || rc=$?
-[ $rc -ne 2 ] || exit 2
+[ $rc -ne 2 ] || usage "'$series': not a kernel series this project fetches (6.1, or an ABI name such as 6.1.0-57-amd64; the stap tracer builds for 6.1 only)"
 [ $rc -eq 0 ] || cannot "scripts/kernel-fetch.sh $series --headers failed (exit $rc)"
 eval "$kf"
 c="$cache/stap/$KVER"
@@ -94,11 +102,21 @@ if [ ! -s "$sysmap" ]; then
 	mv "$sysmap.tmp" "$sysmap"
 fi
 
+# A link or file made only when it differs: stap keys its cache of
+# tracepoint queries (about 2 min to redo) on the build tree's timestamp,
+# which any rewrite here would move.
+link() {
+	[ "$(readlink "$2" 2>/dev/null)" = "$1" ] || ln -sfn "$1" "$2"
+}
+copy() {
+	cmp -s "$1" "$2" || cp "$1" "$2"
+}
+
 # the build directory: the headers, and the real symbol table beside them
 for f in "$KDIR"/* "$KDIR"/.config "$KDIR"/.kernelvariables; do
 	[ -e "$f" ] || continue
 	[ "$(basename "$f")" != source ] || continue
-	ln -sfn "$f" "$kb/$(basename "$f")"
+	link "$f" "$kb/$(basename "$f")"
 done
 
 # kernel.trace() finds a tracepoint by globbing its header under the
@@ -114,18 +132,18 @@ else
 fi
 [ -n "$common" ] && [ -d "$common/include/trace/events" ] ||
 	cannot "no kernel source headers for $KVER beside $KDIR (include/trace/events): kernel.trace() probes need them"
-rm -rf "$kb/source"
 mkdir -p "$kb/source/fs/probecost"
 for f in "$common"/*; do
 	[ "$(basename "$f")" != fs ] || continue
-	ln -sfn "$f" "$kb/source/$(basename "$f")"
+	link "$f" "$kb/source/$(basename "$f")"
 done
 for f in "$common"/fs/*; do
 	[ -e "$f" ] || continue
-	ln -sfn "$f" "$kb/source/fs/$(basename "$f")"
+	link "$f" "$kb/source/fs/$(basename "$f")"
 done
-cp "$top/kmod/kmod_events.h" "$kb/source/fs/probecost/probecost_trace.h"
-cp "$top/kmod/kmod_core.h" "$top/kmod/probecost_abi.h" "$kb/source/fs/probecost/"
+copy "$top/kmod/kmod_events.h" "$kb/source/fs/probecost/probecost_trace.h"
+copy "$top/kmod/kmod_core.h" "$kb/source/fs/probecost/kmod_core.h"
+copy "$top/kmod/probecost_abi.h" "$kb/source/fs/probecost/probecost_abi.h"
 
 # the runtime: as shipped, or a patched copy when the kernel needs it
 ver=$(stap -V 2>&1 | sed -n '1s/.*version \([^ )]*\).*/\1/p')
@@ -166,18 +184,28 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 	name=pcstap_$(basename "$stp" .stp)
 	# probecost.ko is @1 to the scripts that probe it by DWARF, the
 	# harness's guest path @2 to those on its USDT site
+	# (and only what a script reads is in its key: a module is rebuilt
+	# per probecost.ko only when it probes the module or its trace
+	# header, per harness binary only for @2)
 	set --
 	root=""
 	sb=none
+	sk=none
+	per="once"
 	if grep -q '@2' "$stp"; then
 		[ -n "$pcbin" ] || continue
 		set -- "$pcko" /bin/probecost
 		root="--sysroot=$sysroot"
 		sb=$sum_bin
+		per="once per probecost binary"
 	elif grep -q '@1' "$stp"; then
 		set -- "$pcko"
 	fi
-	key=$(printf '%s %s %s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sum_ko" \
+	if grep -q '@1\|probecost:' "$stp"; then
+		sk=$sum_ko
+		per="once per probecost.ko"
+	fi
+	key=$(printf '%s %s %s %s %s %s %s\n' "$(sha256sum "$stp" | cut -c1-16)" "$sk" \
 		"$sum_tapset" "$sb" "$ver" "$sum_patch" "$KVER" | sha256sum | cut -c1-16)
 	ko="$c/mods/$key/$name.ko"
 	# a build that failed fails again without another minute of kbuild
@@ -187,7 +215,7 @@ for stp in "$top"/mechanisms/tracers/stap/*.stp; do
 		die "stap -p4 of $(basename "$stp") against $KVER failed before (runtime $how; log: $c/mods/$key.failed)"
 	fi
 	if [ ! -f "$ko" ]; then
-		echo "stap-build: building $name.ko for $KVER (a minute, once per probecost.ko)" >&2
+		echo "stap-build: building $name.ko for $KVER (up to a minute, $per)" >&2
 		rm -rf "$c/mods/$key.tmp"
 		mkdir -p "$c/mods/$key.tmp"
 		# -b: bulk mode, per-CPU relay files (the recording state's

@@ -638,6 +638,11 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		drop_opt_in(a, true);
 	if (ret == PC_OK)
 		ret = filter_tracers(a);
+	/* a guest-only entry (stap's) can never run with --no-vm */
+	for (size_t i = 0; ret == PC_OK && a->no_vm && i < a->nmechs; i++)
+		if (a->mechs[i]->flags & PC_MECH_GUEST)
+			ret = pc_usage_error("run", "--no-vm: %s [%s] runs only in the QEMU guest (its modules are built for the guest's kernel); drop --no-vm, or its tracer from --tracer",
+					     a->mechs[i]->name, pc_mech_tool(a->mechs[i]));
 	if (ret == PC_OK)
 		ret = add_probe(a);
 	if (ret == PC_OK && a->vm && a->no_vm)
@@ -1473,7 +1478,9 @@ static int measure(struct run_args *a, int argc, char **argv, int *status)
 	    PC_VERSION, res.run_id, os, logical, e.mt.timer.backend, e.mt.timer.unit,
 	    e.mt.hw.nr ? "pmu" : e.mt.hw.why);
 	if (a->opt_in[0])
-		say("opt-in, not run: %s; name it with --mech or --tracer", a->opt_in);
+		say("opt-in, not run: %s; %s", a->opt_in,
+		    a->mech_set ? "a tracer's opt-in entries run when --tracer names it" :
+				  "name it with --mech or --tracer");
 	guest = use_guest(a, &nmod);
 	if (guest && !stop_signal && guest_beside(a, &others, how, sizeof(how))) {
 		vm_tried = true;

@@ -683,8 +683,13 @@ static int stap_count(struct pc_inst *in, struct pc_fire *out)
 		out->hits = got;
 		out->lost = counted - got;
 	}
-	/* an int3 at the site traps per hit; stap's entry probe rides ftrace */
-	out->traps_known = true;
+	/*
+	 * An int3 at a module site traps per hit (stap's entry probe rides
+	 * ftrace); a tracepoint takes none. The USDT probe's uprobe traps,
+	 * but how often (an emulated nop, or a step out of line too) is not
+	 * read back here: nothing is said.
+	 */
+	out->traps_known = p->site->kind != STAP_USDT;
 	out->traps = on_module(p->site) ?
 		     pc_module_traps(&p->mod, p->site->id, p->probe_byte, out->hits) : 0;
 	return PC_OK;
